@@ -1,0 +1,57 @@
+package org.estafeta.app;
+
+import org.estafeta.config.Config;
+import org.estafeta.store.Accounts;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.FileBlobs;
+import org.estafeta.store.Mailboxes;
+import org.estafeta.store.sql.SqlAccounts;
+import org.estafeta.store.sql.SqlDatabase;
+import org.estafeta.store.sql.SqlMailboxes;
+
+/**
+ * The store as the rest of the program sees it: the embedded SQLite database and blob files in the
+ * data dir. The only place that picks concrete store classes.
+ */
+public final class Storage implements AutoCloseable {
+
+    private final SqlDatabase database;
+    private final Accounts accounts;
+    private final Mailboxes mailboxes;
+    private final Blobs blobs;
+
+    private Storage(SqlDatabase database, Blobs blobs) {
+        this.database = database;
+        this.accounts = new SqlAccounts(database);
+        this.mailboxes = new SqlMailboxes(database);
+        this.blobs = blobs;
+    }
+
+    /** Opens the data dir, creating and migrating it on first use; a new store gets the configured domains. */
+    public static Storage open(Config config) {
+        var dataDir = config.server().dataDir();
+        SqlDatabase db = SqlDatabase.openSqlite(dataDir);
+        Storage storage = new Storage(db, new FileBlobs(dataDir.resolve("blobs")));
+        if (db.markInitialised()) {
+            for (String domain : config.server().domains()) storage.accounts.addDomain(domain);
+        }
+        return storage;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public Mailboxes mailboxes() {
+        return mailboxes;
+    }
+
+    public Blobs blobs() {
+        return blobs;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

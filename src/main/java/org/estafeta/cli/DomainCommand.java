@@ -1,0 +1,45 @@
+package org.estafeta.cli;
+
+import org.estafeta.app.Storage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "domain", description = "Manage the domains this server receives mail for.",
+        subcommands = {DomainCommand.Add.class, DomainCommand.List.class, DomainCommand.Remove.class})
+final class DomainCommand extends StoreCommand.Group {
+
+    @Command(name = "add", description = "Receive mail for a domain.")
+    static final class Add extends StoreCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(Storage storage) {
+            storage.accounts().addDomain(name);
+            System.out.println("added domain " + name.toLowerCase(java.util.Locale.ROOT));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the domains.")
+    static final class List extends StoreCommand {
+        @Override
+        int run(Storage storage) {
+            storage.accounts().domains().forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Stop receiving mail for a domain (it must have no users or aliases).")
+    static final class Remove extends StoreCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(Storage storage) {
+            storage.accounts().removeDomain(name);
+            System.out.println("removed domain " + name.toLowerCase(java.util.Locale.ROOT));
+            return 0;
+        }
+    }
+}

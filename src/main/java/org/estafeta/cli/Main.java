@@ -1,0 +1,57 @@
+package org.estafeta.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.estafeta.config.Config;
+import org.estafeta.config.ConfigLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code estafeta}: the server and its administration, one program (see DESIGN.md's command-line contract). */
+@Command(name = "estafeta", mixinStandardHelpOptions = true, version = "Estafeta 0.1",
+        description = "A mail server: SMTP, and the tools to manage its domains, users and aliases.",
+        subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, ConfigCommand.class})
+public final class Main {
+
+    @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "data",
+            description = "Data directory (default: ./data).")
+    Path dataDir;
+
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Configuration file (default: DIR/estafeta.toml when present).")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,
+            description = "Override one configuration key; repeatable.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    /** The effective configuration; {@code portOffset} shifts the standard ports. */
+    Config config(int portOffset) {
+        return ConfigLoader.load(dataDir, configFile, overrides, portOffset);
+    }
+
+    Config config() {
+        return config(ConfigLoader.DEFAULT_PORT_OFFSET);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict) {
+                cmd.getErr().println("estafeta: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        int code = cli.execute(args);
+        if (code != 0 || !isServe(args)) System.exit(code);
+    }
+
+    private static boolean isServe(String[] args) {
+        for (String a : args) if (a.equals("serve")) return true;
+        return false;
+    }
+}

@@ -1,0 +1,56 @@
+package org.estafeta.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import org.estafeta.app.MailServer;
+import org.estafeta.config.Config;
+import org.estafeta.config.ConfigLoader;
+import org.estafeta.net.Listener;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "serve", description = "Run the mail server until stopped (Ctrl-C or SIGTERM).")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Listen on this address only (default: all).")
+    String bind;
+
+    static final class Ports {
+        @Option(names = "--port-offset", paramLabel = "N", description = "Listen on the standard ports + N (default 3000).")
+        Integer offset;
+
+        @Option(names = "--standard-ports", description = "Listen on 25, 465, … (needs privileges).")
+        boolean standard;
+    }
+
+    @ArgGroup(exclusive = true)
+    Ports ports;
+
+    @Override
+    public Integer call() throws Exception {
+        int offset = ports == null ? ConfigLoader.DEFAULT_PORT_OFFSET : ports.standard ? 0 : ports.offset;
+        if (bind != null) main.overrides.put("server.bind", bind);
+        Config config = main.config(offset);
+        MailServer server = MailServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        PrintStream out = System.out;
+        out.println("Estafeta is running as " + config.server().hostname() + ", data in " + config.server().dataDir().toAbsolutePath());
+        for (Listener l : server.listeners()) out.printf("  %-6s port %d%n", l.protocolName(), l.port());
+        out.println("Domains: " + String.join(", ", server.storage().accounts().domains()));
+        if (server.storage().accounts().accounts().isEmpty()) {
+            out.println("No users yet. Add one with:  ./estafeta --data " + config.server().dataDir() + " user add you@localhost");
+        }
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

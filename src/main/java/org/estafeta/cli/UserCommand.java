@@ -1,0 +1,108 @@
+package org.estafeta.cli;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.estafeta.app.Storage;
+import org.estafeta.auth.PasswordHasher;
+import org.estafeta.store.Account;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "user", description = "Manage mail accounts.",
+        subcommands = {UserCommand.Add.class, UserCommand.List.class, UserCommand.Passwd.class, UserCommand.Remove.class})
+final class UserCommand extends StoreCommand.Group {
+
+    /** Reads a new password from standard input (first line) or, interactively, twice from the console. */
+    static String readPassword(boolean fromStdin) throws IOException {
+        String password;
+        Console console = System.console();
+        if (fromStdin || console == null) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            password = in.readLine();
+            if (password == null) throw new IllegalArgumentException("no password on standard input");
+        } else {
+            char[] first = console.readPassword("Password: ");
+            char[] second = console.readPassword("Again: ");
+            if (first == null || second == null || !Arrays.equals(first, second)) {
+                throw new IllegalArgumentException("the passwords do not match");
+            }
+            password = new String(first);
+        }
+        if (password.isEmpty()) throw new IllegalArgumentException("the password must not be empty");
+        return password;
+    }
+
+    @Command(name = "add", description = "Create an account with INBOX, Sent, Drafts, Trash, Junk and Archive.")
+    static final class Add extends StoreCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Option(names = "--password-stdin", description = "Read the password from standard input.")
+        boolean passwordStdin;
+
+        @Option(names = "--admin", description = "May use the web admin.")
+        boolean admin;
+
+        @Override
+        int run(Storage storage) throws IOException {
+            requireAddress(address);
+            String hash = new PasswordHasher().hash(readPassword(passwordStdin));
+            Account account = storage.accounts().addAccount(address, hash, admin);
+            System.out.println("added user " + account.address() + (admin ? " (admin)" : ""));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the accounts.")
+    static final class List extends StoreCommand {
+        @Override
+        int run(Storage storage) {
+            for (Account a : storage.accounts().accounts()) {
+                System.out.println(a.address() + (a.admin() ? "  admin" : "") + (a.disabled() ? "  disabled" : ""));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "passwd", description = "Set a new password.")
+    static final class Passwd extends StoreCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Option(names = "--password-stdin", description = "Read the password from standard input.")
+        boolean passwordStdin;
+
+        @Override
+        int run(Storage storage) throws IOException {
+            if (storage.accounts().account(address).isEmpty()) throw new IllegalArgumentException("no such account: " + address);
+            storage.accounts().setPassword(address, new PasswordHasher().hash(readPassword(passwordStdin)));
+            System.out.println("password changed for " + address.toLowerCase(java.util.Locale.ROOT));
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Delete an account with all its mail.")
+    static final class Remove extends StoreCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        int run(Storage storage) {
+            storage.accounts().removeAccount(address);
+            System.out.println("removed user " + address.toLowerCase(java.util.Locale.ROOT));
+            return 0;
+        }
+    }
+
+    static void requireAddress(String address) {
+        int at = address.lastIndexOf('@');
+        if (at <= 0 || at == address.length() - 1 || address.contains(" ")) {
+            throw new IllegalArgumentException("not an address: " + address + " (expected user@domain)");
+        }
+    }
+}

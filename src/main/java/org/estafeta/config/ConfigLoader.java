@@ -1,0 +1,191 @@
+package org.estafeta.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseResult;
+
+/** Builds a {@link Config} from defaults, then the TOML file, then {@code --set key=value} overrides. */
+public final class ConfigLoader {
+
+    /** Listener ports are the standard ones plus this, so that no root is needed (DESIGN.md). */
+    public static final int DEFAULT_PORT_OFFSET = 3000;
+
+    private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
+
+    /**
+     * @param file the TOML file, or null to use {@code DATA/estafeta.toml} when it exists
+     * @param portOffset added to the standard ports that were not set explicitly
+     */
+    public static Config load(Path dataDir, Path file, Map<String, String> overrides, int portOffset) {
+        ConfigLoader loader = new ConfigLoader();
+        Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
+        if (file != null || Files.exists(toml)) loader.readToml(toml);
+        overrides.forEach(loader::set);
+        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SMTPS)) {
+            if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
+        }
+        return loader.build(dataDir);
+    }
+
+    private void readToml(Path file) {
+        TomlParseResult toml;
+        try {
+            toml = Toml.parse(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (toml.hasErrors()) throw new IllegalArgumentException(file + ": " + toml.errors().getFirst());
+        for (String dotted : toml.dottedKeySet()) {
+            ConfigKey key = ConfigKey.byName(dotted);
+            Object raw = toml.get(dotted);
+            values.put(key, switch (key.type) {
+                case STRING -> expect(key, raw, String.class);
+                case INT -> expect(key, raw, Long.class);
+                case BOOL -> expect(key, raw, Boolean.class);
+                case LIST -> {
+                    TomlArray array = expect(key, raw, TomlArray.class);
+                    List<String> list = new ArrayList<>();
+                    for (int i = 0; i < array.size(); i++) list.add(String.valueOf(array.get(i)));
+                    yield list;
+                }
+            });
+        }
+    }
+
+    private static <T> T expect(ConfigKey key, Object raw, Class<T> type) {
+        if (!type.isInstance(raw)) {
+            throw new IllegalArgumentException(key.key + " must be " + key.type.name().toLowerCase(Locale.ROOT));
+        }
+        return type.cast(raw);
+    }
+
+    /** Applies one {@code --set} override; lists are comma-separated, an empty value is an empty list. */
+    private void set(String name, String text) {
+        ConfigKey key = ConfigKey.byName(name);
+        values.put(key, switch (key.type) {
+            case STRING -> text;
+            case INT -> {
+                try {
+                    yield Long.parseLong(text.strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(name + " must be an integer, was '" + text + "'");
+                }
+            }
+            case BOOL -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> true;
+                case "false", "no", "off", "0" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, was '" + text + "'");
+            };
+            case LIST -> text.isBlank() ? List.of() : Arrays.stream(text.split(",")).map(String::strip).toList();
+        });
+    }
+
+    private Object get(ConfigKey key) {
+        return values.getOrDefault(key, key.defaultValue);
+    }
+
+    private String string(ConfigKey key) {
+        return (String) get(key);
+    }
+
+    private int integer(ConfigKey key) {
+        long v = (Long) get(key);
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) throw new IllegalArgumentException(key.key + " is out of range");
+        return (int) v;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> list(ConfigKey key) {
+        return (List<String>) get(key);
+    }
+
+    private Config build(Path dataDir) {
+        String hostname = string(ConfigKey.SERVER_HOSTNAME);
+        if (hostname.isBlank()) hostname = localHostName();
+        List<String> domains = list(ConfigKey.SERVER_DOMAINS);
+        if (domains.isEmpty()) domains = hostname.equals("localhost") ? List.of("localhost") : List.of("localhost", hostname);
+        String cert = string(ConfigKey.TLS_CERTIFICATE), key = string(ConfigKey.TLS_PRIVATE_KEY);
+        return new Config(
+                new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
+                        domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
+                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SMTPS)),
+                new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
+                new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
+                        (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER)),
+                new Config.Limits(
+                        integer(ConfigKey.LIMITS_LINE_LENGTH),
+                        (Long) get(ConfigKey.LIMITS_MESSAGE_SIZE),
+                        integer(ConfigKey.LIMITS_RECIPIENTS),
+                        integer(ConfigKey.LIMITS_ERRORS),
+                        integer(ConfigKey.LIMITS_CONNECTIONS_PER_IP),
+                        integer(ConfigKey.LIMITS_CONNECTIONS),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT))));
+    }
+
+    private static String localHostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            return name.isBlank() ? "localhost" : name;
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The effective configuration as TOML, for {@code estafeta config show}. */
+    public static String show(Config c) {
+        StringBuilder out = new StringBuilder();
+        section(out, "server");
+        line(out, "hostname", quote(c.server().hostname()));
+        line(out, "domains", list(c.server().domains()));
+        line(out, "bind", quote(c.server().bind()));
+        section(out, "ports");
+        line(out, "smtp", c.ports().smtp());
+        line(out, "smtps", c.ports().smtps());
+        section(out, "tls");
+        line(out, "certificate", quote(c.tls().certificate() == null ? "" : c.tls().certificate().toString()));
+        line(out, "private_key", quote(c.tls().privateKey() == null ? "" : c.tls().privateKey().toString()));
+        section(out, "smtp");
+        line(out, "relay_networks", list(c.smtp().relayNetworks().stream().map(Cidr::toString).toList()));
+        line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());
+        line(out, "banner", quote(c.smtp().banner()));
+        section(out, "limits");
+        Config.Limits l = c.limits();
+        line(out, "line_length", l.lineLength());
+        line(out, "message_size", l.messageSize());
+        line(out, "recipients", l.recipients());
+        line(out, "errors", l.errors());
+        line(out, "connections_per_ip", l.connectionsPerIp());
+        line(out, "connections", l.connections());
+        line(out, "idle_timeout", l.idleTimeout().toSeconds());
+        return out.toString();
+    }
+
+    private static void section(StringBuilder out, String name) {
+        if (!out.isEmpty()) out.append('\n');
+        out.append('[').append(name).append("]\n");
+    }
+
+    private static void line(StringBuilder out, String key, Object value) {
+        out.append(key).append(" = ").append(value).append('\n');
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private static String list(List<String> items) {
+        return items.stream().map(ConfigLoader::quote).toList().toString();
+    }
+}

@@ -1,0 +1,179 @@
+package org.estafeta.net;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.estafeta.tls.TlsContexts;
+
+/**
+ * A client connection with the line discipline every text protocol here shares: lines end in CRLF or
+ * a bare LF, are limited in length, and a TLS upgrade throws away anything read ahead of it.
+ * Blocking I/O on the connection's own virtual thread; the idle timeout is the socket's read timeout.
+ */
+public final class Connection implements Closeable {
+
+    private static final int BUFFER = 16 * 1024;
+
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    /** Read-ahead: bytes buf[pos..limit) arrived but are not consumed yet (pipelined commands). */
+    private final byte[] buf = new byte[BUFFER];
+    private int pos, limit;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+
+    public Connection(Socket socket, Duration idleTimeout) throws IOException {
+        this.socket = socket;
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.local = (InetSocketAddress) socket.getLocalSocketAddress();
+        socket.setSoTimeout(Math.toIntExact(idleTimeout.toMillis()));
+        socket.setTcpNoDelay(true);
+        attachStreams();
+    }
+
+    private void attachStreams() throws IOException {
+        in = socket.getInputStream();
+        out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+    }
+
+    public InetAddress remoteAddress() {
+        return remote.getAddress();
+    }
+
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    /** The TLS session once the connection is encrypted, else null. */
+    public SSLSession tlsSession() {
+        return socket instanceof SSLSocket s ? s.getSession() : null;
+    }
+
+    public boolean isTls() {
+        return socket instanceof SSLSocket;
+    }
+
+    /** The next line, or null at the end of the stream. A line longer than {@code max} is returned TRUNCATED. */
+    public Line readLine(int max) throws IOException {
+        byte[] line = new byte[Math.min(max, 256)];
+        int len = 0;
+        while (true) {
+            if (pos == limit && !fill()) {
+                return len == 0 ? null : new Line(Arrays.copyOf(line, len), Line.Ending.EOF);
+            }
+            int start = pos;
+            int lf = -1;
+            for (int i = pos; i < limit; i++) {
+                if (buf[i] == '\n') {
+                    lf = i;
+                    break;
+                }
+            }
+            int end = lf >= 0 ? lf : limit;
+            int take = Math.min(end - start, max - len);
+            if (len + take > line.length) line = Arrays.copyOf(line, Math.min(max, Math.max(line.length * 2, len + take)));
+            System.arraycopy(buf, start, line, len, take);
+            len += take;
+            pos = start + take;
+            if (lf >= 0 && pos == lf) {
+                pos = lf + 1;
+                boolean cr = len > 0 && line[len - 1] == '\r';
+                return new Line(Arrays.copyOf(line, cr ? len - 1 : len), cr ? Line.Ending.CRLF : Line.Ending.LF);
+            }
+            if (len == max) return new Line(Arrays.copyOf(line, len), Line.Ending.TRUNCATED);
+        }
+    }
+
+    /** Discards input up to and including the next LF (the rest of an overlong line). */
+    public void skipLine() throws IOException {
+        while (true) {
+            if (pos == limit && !fill()) return;
+            for (int i = pos; i < limit; i++) {
+                if (buf[i] == '\n') {
+                    pos = i + 1;
+                    return;
+                }
+            }
+            pos = limit;
+        }
+    }
+
+    /** Whether the client has already sent more (pipelining): then a reply need not be flushed yet. */
+    public boolean hasPendingInput() throws IOException {
+        return pos < limit || in.available() > 0;
+    }
+
+    /** Refills the read-ahead; replies still buffered are flushed first, since the client may be waiting for them. */
+    private boolean fill() throws IOException {
+        out.flush();
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) return false;
+        pos = 0;
+        limit = n;
+        return true;
+    }
+
+    public void write(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void write(byte[] bytes, int off, int len) throws IOException {
+        out.write(bytes, off, len);
+    }
+
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    /**
+     * Upgrades to TLS as the server. Whatever the client pipelined after STARTTLS/STLS is discarded,
+     * so that plaintext cannot be injected into the encrypted session (CVE-2011-0411).
+     */
+    public void startTls(SSLContext context) throws IOException {
+        out.flush();
+        pos = limit = 0;
+        socket = serverHandshake(context, socket);
+        attachStreams();
+    }
+
+    /** Layers TLS over {@code plain} as the server and completes the handshake (TLS 1.2+ only). */
+    static SSLSocket serverHandshake(SSLContext context, Socket plain) throws IOException {
+        InetSocketAddress peer = (InetSocketAddress) plain.getRemoteSocketAddress();
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, peer.getHostString(), peer.getPort(), true);
+        tls.setUseClientMode(false);
+        tls.setEnabledProtocols(TlsContexts.PROTOCOLS);
+        tls.setSoTimeout(plain.getSoTimeout());
+        tls.startHandshake();
+        return tls;
+    }
+
+    public void setIdleTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.flush();
+        } catch (IOException ignored) {
+            // the peer is gone; closing anyway
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.estafeta.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts connections on one port and serves each on its own virtual thread. With a TLS context the
+ * port speaks implicit TLS (465, 993, 995): the handshake runs on the connection's thread, so a slow
+ * client never stalls the accept loop.
+ */
+public final class Listener implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Listener.class);
+
+    private final ServerSocket server;
+    private final Protocol protocol;
+    private final SSLContext implicitTls;
+    private final ConnectionLimiter limiter;
+    private final Duration idleTimeout;
+    private final Thread acceptor;
+
+    public Listener(InetSocketAddress bind, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter,
+                    Duration idleTimeout) throws IOException {
+        this.protocol = protocol;
+        this.implicitTls = implicitTls;
+        this.limiter = limiter;
+        this.idleTimeout = idleTimeout;
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(bind, 512);
+        this.acceptor = Thread.ofPlatform().name(protocol.name() + "-accept").daemon().start(this::acceptLoop);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public String protocolName() {
+        return protocol.name();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (SocketException e) {
+                return;
+            } catch (IOException e) {
+                log.warn("{}: accept failed: {}", protocol.name(), e.toString());
+                continue;
+            }
+            Thread.ofVirtual().name(protocol.name() + "-" + socket.getPort()).start(() -> handle(socket));
+        }
+    }
+
+    private void handle(Socket socket) {
+        InetAddress peer = socket.getInetAddress();
+        ConnectionLimiter.Refusal refusal = limiter.tryAcquire(peer);
+        try {
+            Socket s = implicitTls != null ? handshake(socket) : socket;
+            try (Connection connection = new Connection(s, idleTimeout)) {
+                if (refusal != null) {
+                    log.info("{}: refused {}: {}", protocol.name(), peer.getHostAddress(), refusal);
+                    protocol.refuse(connection, refusal);
+                } else {
+                    protocol.serve(connection);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("{}: connection from {} ended: {}", protocol.name(), peer.getHostAddress(), e.toString());
+        } catch (RuntimeException e) {
+            log.error("{}: session from {} failed", protocol.name(), peer.getHostAddress(), e);
+        } finally {
+            if (refusal == null) limiter.release(peer);
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+
+    private SSLSocket handshake(Socket plain) throws IOException {
+        plain.setSoTimeout(Math.toIntExact(idleTimeout.toMillis()));
+        return Connection.serverHandshake(implicitTls, plain);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.estafeta.smtp.server;
+
+import java.util.Locale;
+
+/** The SMTP verbs this server knows, each with what must have happened before it (RFC 5321 §4.1.4). */
+enum SmtpCommand {
+    HELO(Needs.NOTHING),
+    EHLO(Needs.NOTHING),
+    MAIL(Needs.GREETING),
+    RCPT(Needs.SENDER),
+    DATA(Needs.RECIPIENT),
+    RSET(Needs.NOTHING),
+    NOOP(Needs.NOTHING),
+    QUIT(Needs.NOTHING),
+    HELP(Needs.NOTHING),
+    VRFY(Needs.NOTHING),
+    EXPN(Needs.NOTHING),
+    /** RFC 5321 §4.1.1.11 / Appendix F.1: TURN cannot be authenticated, so it is refused. */
+    TURN(Needs.NOTHING),
+    STARTTLS(Needs.GREETING);
+
+    /** Session progress a verb requires; the dispatcher checks it once, handlers never do. */
+    enum Needs { NOTHING, GREETING, SENDER, RECIPIENT }
+
+    final Needs needs;
+
+    SmtpCommand(Needs needs) {
+        this.needs = needs;
+    }
+
+    /** The verb of a command line, case-insensitively; null when unknown. */
+    static SmtpCommand of(String verb) {
+        try {
+            return valueOf(verb.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.estafeta.smtp.server;
+
+import java.io.IOException;
+import org.estafeta.delivery.LocalDelivery;
+import org.estafeta.delivery.RecipientResolver;
+import org.estafeta.net.Connection;
+import org.estafeta.net.ConnectionLimiter;
+import org.estafeta.net.Protocol;
+import org.estafeta.smtp.Reply;
+import org.estafeta.store.Blobs;
+
+/** The SMTP receiving service: one {@link SmtpSession} per connection. */
+public final class SmtpServer implements Protocol {
+
+    private final String name;
+    private final SmtpSettings settings;
+    private final RecipientResolver resolver;
+    private final LocalDelivery delivery;
+    private final Blobs blobs;
+
+    public SmtpServer(String name, SmtpSettings settings, RecipientResolver resolver, LocalDelivery delivery, Blobs blobs) {
+        this.name = name;
+        this.settings = settings;
+        this.resolver = resolver;
+        this.delivery = delivery;
+        this.blobs = blobs;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void serve(Connection connection) throws IOException {
+        new SmtpSession(name, connection, settings, resolver, delivery, blobs).run();
+    }
+
+    @Override
+    public void refuse(Connection connection, ConnectionLimiter.Refusal why) throws IOException {
+        String text = switch (why) {
+            case TOO_MANY_FROM_ADDRESS -> settings.hostname() + " Error: too many connections from your address";
+            case SERVER_BUSY -> settings.hostname() + " Error: too many connections, try again later";
+        };
+        connection.write(Reply.of(421, "4.7.0", text).wire());
+        connection.flush();
+    }
+}

@@ -1,0 +1,22 @@
+package org.estafeta.smtp.server;
+
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.estafeta.config.Cidr;
+import org.estafeta.config.Config;
+
+/**
+ * What an SMTP listener needs to know, fixed at start.
+ *
+ * @param hostname our name in greetings and trace headers
+ * @param trustedNetworks clients that may relay and end DATA leniently (smtp.relay_networks)
+ * @param tls for STARTTLS; the implicit-TLS port is set up by its listener
+ */
+public record SmtpSettings(String hostname, String banner, Config.Limits limits, List<Cidr> trustedNetworks,
+                           boolean vrfyLocalUsers, SSLContext tls) {
+
+    public static SmtpSettings from(Config config, SSLContext tls) {
+        return new SmtpSettings(config.server().hostname(), config.smtp().banner(), config.limits(),
+                config.smtp().relayNetworks(), config.smtp().vrfyLocalUsers(), tls);
+    }
+}

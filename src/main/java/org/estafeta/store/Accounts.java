@@ -1,0 +1,55 @@
+package org.estafeta.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Domains we serve, the accounts in them and the aliases that point at them. */
+public interface Accounts {
+
+    /** Mailboxes every new account gets, with their RFC 6154 special-use attribute (null for INBOX). */
+    Map<String, String> DEFAULT_MAILBOXES = defaultMailboxes();
+
+    void addDomain(String domain);
+
+    /** Refused with {@link Conflict} while accounts or aliases still live in the domain. */
+    void removeDomain(String domain);
+
+    List<String> domains();
+
+    boolean servesDomain(String domain);
+
+    /** Creates the account and its {@link #DEFAULT_MAILBOXES} in one transaction. */
+    Account addAccount(String address, String passwordHash, boolean admin);
+
+    void setPassword(String address, String passwordHash);
+
+    /** Removes the account with its mailboxes and messages (blobs are collected separately). */
+    void removeAccount(String address);
+
+    List<Account> accounts();
+
+    Optional<Account> account(String address);
+
+    /** Adds targets to an alias; {@code @domain} as the alias is that domain's catch-all. */
+    void addAlias(String alias, List<String> targets);
+
+    void removeAlias(String alias);
+
+    /** Every alias with its targets, sorted by alias. */
+    Map<String, List<String>> aliases();
+
+    /** The targets of exactly this alias address (not the catch-all), empty when none. */
+    List<String> aliasTargets(String address);
+
+    private static Map<String, String> defaultMailboxes() {
+        var m = new java.util.LinkedHashMap<String, String>();
+        m.put("INBOX", null);
+        m.put("Sent", "\\Sent");
+        m.put("Drafts", "\\Drafts");
+        m.put("Trash", "\\Trash");
+        m.put("Junk", "\\Junk");
+        m.put("Archive", "\\Archive");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+}

@@ -1,0 +1,19 @@
+package org.estafeta.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** Content-addressed message files. */
+public interface Blobs {
+
+    /** A new blob being written; {@link BlobWriter#finish()} makes it durable and names it. */
+    BlobWriter create() throws IOException;
+
+    InputStream open(String hash) throws IOException;
+
+    /** Streams content in; {@code close()} without {@code finish()} discards it. */
+    abstract class BlobWriter extends OutputStream {
+        public abstract Blob finish() throws IOException;
+    }
+}

@@ -1,0 +1,121 @@
+package org.estafeta.store;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Blobs as files {@code blobs/ab/cdef…} named by SHA-256. A blob is written to {@code blobs/tmp},
+ * fsynced and renamed into place; the fsync of the target folder is left to the committer so that
+ * many deliveries share it (see {@link Blob#directory()}).
+ */
+public final class FileBlobs implements Blobs {
+
+    private final Path root;
+    private final Path tmp;
+
+    public FileBlobs(Path root) {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + tmp, e);
+        }
+    }
+
+    @Override
+    public BlobWriter create() throws IOException {
+        return new FileBlobWriter();
+    }
+
+    @Override
+    public InputStream open(String hash) throws IOException {
+        return Files.newInputStream(path(hash));
+    }
+
+    Path path(String hash) {
+        if (!hash.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("not a blob name");
+        return root.resolve(hash.substring(0, 2)).resolve(hash.substring(2));
+    }
+
+    private final class FileBlobWriter extends BlobWriter {
+        private final Path file = tmp.resolve(UUID.randomUUID().toString());
+        private final FileChannel channel;
+        private final DigestOutputStream out;
+        private long size;
+        private boolean done;
+
+        FileBlobWriter() throws IOException {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024), sha256());
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            size++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            size += len;
+        }
+
+        @Override
+        public Blob finish() throws IOException {
+            out.flush();
+            channel.force(true);
+            done = true;
+            channel.close();
+            String hash = HexFormat.of().formatHex(out.getMessageDigest().digest());
+            Path target = path(hash);
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException e) {
+                Files.delete(file);
+            }
+            // Identical content was stored before: the existing file is already durable.
+            return new Blob(hash, size, target.getParent());
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (done) return;
+            done = true;
+            try (OutputStream ignored = out) {
+                channel.close();
+            } finally {
+                try {
+                    Files.delete(file);
+                } catch (NoSuchFileException ignored) {
+                    // already gone
+                }
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

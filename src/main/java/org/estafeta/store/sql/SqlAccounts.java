@@ -1,0 +1,247 @@
+package org.estafeta.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.estafeta.store.Account;
+import org.estafeta.store.Accounts;
+import org.estafeta.store.Conflict;
+
+/** {@link Accounts} in SQL. */
+public final class SqlAccounts implements Accounts {
+
+    private final SqlDatabase db;
+
+    public SqlAccounts(SqlDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public void addDomain(String domain) {
+        String name = lower(domain);
+        db.write(c -> {
+            if (domainId(c, name) != null) throw new Conflict("domain " + name + " already exists");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO domains(name, created) VALUES (?, ?)")) {
+                ps.setString(1, name);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void removeDomain(String domain) {
+        String name = lower(domain);
+        db.write(c -> {
+            Long id = domainId(c, name);
+            if (id == null) throw new Conflict("no such domain: " + name);
+            for (String table : List.of("accounts", "aliases")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE domain_id = ?")) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) > 0) throw new Conflict("domain " + name + " still has " + table + "; remove them first");
+                    }
+                }
+            }
+            update(c, "DELETE FROM domains WHERE id = ?", id);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> domains() {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM domains ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public boolean servesDomain(String domain) {
+        String name = lower(domain);
+        return db.read(c -> domainId(c, name) != null);
+    }
+
+    @Override
+    public Account addAccount(String address, String passwordHash, boolean admin) {
+        String addr = lower(address);
+        return db.write(c -> {
+            Long domainId = domainId(c, domainOf(addr));
+            if (domainId == null) {
+                throw new Conflict("domain " + domainOf(addr) + " is not served here; add it first with: estafeta domain add " + domainOf(addr));
+            }
+            if (findAccount(c, addr).isPresent()) throw new Conflict("account " + addr + " already exists");
+            long id;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO accounts(domain_id, address, password_hash, is_admin, created) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
+                ps.setLong(1, domainId);
+                ps.setString(2, addr);
+                ps.setString(3, passwordHash);
+                ps.setInt(4, admin ? 1 : 0);
+                ps.setLong(5, System.currentTimeMillis());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            SqlMailboxes.createMailboxes(c, id, DEFAULT_MAILBOXES);
+            return new Account(id, addr, passwordHash, admin, false);
+        });
+    }
+
+    @Override
+    public void setPassword(String address, String passwordHash) {
+        String addr = lower(address);
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET password_hash = ? WHERE address = ?")) {
+                ps.setString(1, passwordHash);
+                ps.setString(2, addr);
+                if (ps.executeUpdate() == 0) throw new Conflict("no such account: " + addr);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void removeAccount(String address) {
+        String addr = lower(address);
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM accounts WHERE address = ?")) {
+                ps.setString(1, addr);
+                if (ps.executeUpdate() == 0) throw new Conflict("no such account: " + addr);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Account> accounts() {
+        return db.read(c -> {
+            List<Account> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, address, password_hash, is_admin, disabled FROM accounts ORDER BY address");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(account(rs));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<Account> account(String address) {
+        String addr = lower(address);
+        return db.read(c -> findAccount(c, addr));
+    }
+
+    @Override
+    public void addAlias(String alias, List<String> targets) {
+        String addr = lower(alias);
+        if (targets.isEmpty()) throw new IllegalArgumentException("an alias needs at least one target");
+        db.write(c -> {
+            Long domainId = domainId(c, domainOf(addr));
+            if (domainId == null) throw new Conflict("domain " + domainOf(addr) + " is not served here; add it first");
+            for (String target : targets) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO aliases(domain_id, address, target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    ps.setLong(1, domainId);
+                    ps.setString(2, addr);
+                    ps.setString(3, lower(target));
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void removeAlias(String alias) {
+        String addr = lower(alias);
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM aliases WHERE address = ?")) {
+                ps.setString(1, addr);
+                if (ps.executeUpdate() == 0) throw new Conflict("no such alias: " + addr);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, List<String>> aliases() {
+        return db.read(c -> {
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT address, target FROM aliases ORDER BY address, target");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> aliasTargets(String address) {
+        String addr = lower(address);
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT target FROM aliases WHERE address = ? ORDER BY target")) {
+                ps.setString(1, addr);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Optional<Account> findAccount(Connection c, String address) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, address, password_hash, is_admin, disabled FROM accounts WHERE address = ?")) {
+            ps.setString(1, address);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(account(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Account account(ResultSet rs) throws SQLException {
+        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0, rs.getInt(5) != 0);
+    }
+
+    private static Long domainId(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM domains WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static void update(Connection c, String sql, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static String domainOf(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 0 || at == address.length() - 1) throw new IllegalArgumentException("not an address: " + address);
+        return address.substring(at + 1);
+    }
+
+    private static String lower(String s) {
+        return s.strip().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,111 @@
+package org.estafeta.store.sql;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.estafeta.store.StoreException;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The embedded SQLite database: schema migrations, the single {@link SqlWriter}, and a small pool of
+ * read connections (WAL lets readers run beside the writer).
+ */
+public final class SqlDatabase implements AutoCloseable {
+
+    private static final int READERS = 4;
+
+    private final String url;
+    private final SqlWriter writer;
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+
+    private SqlDatabase(String url) throws SQLException {
+        this.url = url;
+        this.writer = new SqlWriter(connect());
+        for (int i = 0; i < READERS; i++) readers.add(connect());
+    }
+
+    /** Opens (creating and migrating if needed) {@code DATA/estafeta.db}. */
+    public static SqlDatabase openSqlite(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            String url = "jdbc:sqlite:" + dataDir.resolve("estafeta.db").toAbsolutePath();
+            Flyway.configure()
+                    .dataSource(url, null, null)
+                    .locations("classpath:db/sqlite")
+                    .load()
+                    .migrate();
+            return new SqlDatabase(url);
+        } catch (Exception e) {
+            throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(url);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            // FULL: the WAL is fsynced at every commit, which is what lets us answer 250 afterwards.
+            s.execute("PRAGMA synchronous=FULL");
+            s.execute("PRAGMA foreign_keys=ON");
+            // Other processes (the CLI while the server runs) may hold the write lock for a moment.
+            s.execute("PRAGMA busy_timeout=10000");
+        }
+        return c;
+    }
+
+    /**
+     * Records that the store has been set up, returning true only the first time ever, so that
+     * initial domains are added once and an admin's later removal of them sticks.
+     */
+    public boolean markInitialised() {
+        return write(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO settings(name, value) VALUES ('initialised', ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, java.time.Instant.now().toString());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    <T> T write(SqlWork<T> work) {
+        return writer.write(work);
+    }
+
+    <T> T write(Path syncDirectory, SqlWork<T> work) {
+        return writer.write(syncDirectory, work);
+    }
+
+    <T> T read(SqlWork<T> work) {
+        Connection c;
+        try {
+            c = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while reading", e);
+        }
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("database read failed", e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        Connection c;
+        while ((c = readers.poll()) != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
