@@ -213,7 +213,7 @@ final class SmtpSession {
         p.keyword("TO");
         String path = p.path();
         Map<String, String> params = p.parameters();
-        MailPath rcpt = MailPath.parse(path, false, true, settings.hostname());
+        MailPath rcpt = MailPath.parse(path, false, true, settings.primaryDomain());
         if (!params.isEmpty()) {
             throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(params.keySet().iterator().next()));
         }
@@ -303,8 +303,8 @@ final class SmtpSession {
             return Reply.of(252, "2.5.2", "Cannot VRFY user, but will accept message and attempt delivery");
         }
         String text = args.startsWith("<") && args.endsWith(">") ? args.substring(1, args.length() - 1) : args;
-        if (!text.contains("@")) text = text + "@" + settings.hostname();
-        MailPath path = MailPath.parse(text, false, true, settings.hostname());
+        if (!text.contains("@")) text = text + "@" + settings.primaryDomain();
+        MailPath path = MailPath.parse(text, false, true, settings.primaryDomain());
         return switch (resolver.resolve(path.address())) {
             case Resolution.Local l -> Reply.of(250, "2.1.5", sanitize(path.toString()));
             case Resolution.UnknownUser u -> Reply.of(550, "5.1.1", sanitize(path.toString()) + ": User unknown");

@@ -9,14 +9,17 @@ import org.estafeta.config.Config;
  * What an SMTP listener needs to know, fixed at start.
  *
  * @param hostname our name in greetings and trace headers
+ * @param primaryDomain the domain of bare names: {@code RCPT TO:<Postmaster>}, {@code VRFY usuario}
  * @param trustedNetworks clients that may relay and end DATA leniently (smtp.relay_networks)
  * @param tls for STARTTLS; the implicit-TLS port is set up by its listener
  */
-public record SmtpSettings(String hostname, String banner, Config.Limits limits, List<Cidr> trustedNetworks,
+public record SmtpSettings(String hostname, String primaryDomain, String banner, Config.Limits limits, List<Cidr> trustedNetworks,
                            boolean vrfyLocalUsers, SSLContext tls) {
 
     public static SmtpSettings from(Config config, SSLContext tls) {
-        return new SmtpSettings(config.server().hostname(), config.smtp().banner(), config.limits(),
+        List<String> domains = config.server().domains();
+        return new SmtpSettings(config.server().hostname(), domains.isEmpty() ? config.server().hostname() : domains.getFirst(),
+                config.smtp().banner(), config.limits(),
                 config.smtp().relayNetworks(), config.smtp().vrfyLocalUsers(), tls);
     }
 }

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SMTP delivery benchmark: starts Estafeta on a temporary data dir, sends MESSAGES messages of SIZE
+# bytes over SESSIONS parallel SMTP sessions with Postfix's smtp-source to USERS local users, checks
+# that every message was stored, and prints messages/second and the server's peak RSS (VmHWM).
+#
+# Settings (environment): MESSAGES=20000 SESSIONS=20 SIZE=2048 USERS=10 PORT_OFFSET=14000
+#   REUSE=1      keep each session open for its next message (smtp-source -d); 0: one connection each
+#   KEEP=1       keep the data dir and server log afterwards
+#   SERVER_OPTS  extra JVM options for the server only (e.g. -XX:StartFlightRecording=filename=/tmp/s.jfr)
+set -euo pipefail
+
+MESSAGES=${MESSAGES:-20000}
+SESSIONS=${SESSIONS:-20}
+SIZE=${SIZE:-2048}
+USERS=${USERS:-10}
+PORT_OFFSET=${PORT_OFFSET:-14000}
+REUSE=${REUSE:-1}
+KEEP=${KEEP:-0}
+DOMAIN=bench.test
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+estafeta="$here/estafeta"
+port=$((25 + PORT_OFFSET))
+
+if (( USERS > SESSIONS )); then USERS=$SESSIONS; fi
+
+smtp_source=$(command -v smtp-source || true)
+[ -z "$smtp_source" ] && [ -x /usr/sbin/smtp-source ] && smtp_source=/usr/sbin/smtp-source
+if [ -z "$smtp_source" ]; then
+  echo "bench: smtp-source missing; installing postfix" >&2
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y postfix >&2
+  smtp_source=/usr/sbin/smtp-source
+fi
+command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is needed to count stored messages" >&2; exit 1; }
+
+data=$(mktemp -d /tmp/estafeta-bench.XXXXXX)
+log="$data/server.log"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  if [ "$KEEP" = 1 ]; then echo "bench: data and log kept in $data" >&2; else rm -rf "$data"; fi
+}
+trap cleanup EXIT
+
+# Users first (each CLI call is one JVM); this also builds the jar if needed.
+"$estafeta" --data "$data" domain add "$DOMAIN" >/dev/null
+for i in $(seq 1 "$USERS"); do
+  echo pw | "$estafeta" --data "$data" user add "user$i@$DOMAIN" --password-stdin >/dev/null
+done
+
+# The launcher execs java, so $! is the JVM itself. JDK_JAVA_OPTIONS reaches the server's JVM only.
+JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" "$estafeta" --data "$data" serve --port-offset "$PORT_OFFSET" \
+  --set limits.connections_per_ip=$((SESSIONS + 10)) --set limits.connections=$((SESSIONS + 100)) \
+  >"$log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 600); do
+  kill -0 "$server_pid" 2>/dev/null || { echo "bench: server exited; log:" >&2; cat "$log" >&2; exit 1; }
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "bench: nothing listens on $port" >&2; cat "$log" >&2; exit 1; }
+[ "$(cat /proc/$server_pid/comm)" = java ] || { echo "bench: pid $server_pid is not the JVM" >&2; exit 1; }
+rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status)
+
+# One smtp-source per user; sessions and messages shared out as evenly as possible.
+echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $USERS users, port $port (server pid $server_pid)"
+reuse_flag=(); [ "$REUSE" = 1 ] && reuse_flag=(-d)
+pids=()
+start=$(date +%s.%N)
+for i in $(seq 1 "$USERS"); do
+  n=$(( MESSAGES / USERS + (i <= MESSAGES % USERS ? 1 : 0) ))
+  s=$(( SESSIONS / USERS + (i <= SESSIONS % USERS ? 1 : 0) ))
+  "$smtp_source" "${reuse_flag[@]}" -s "$s" -m "$n" -l "$SIZE" -M bench-client.test \
+    -f "sender@$DOMAIN" -t "user$i@$DOMAIN" "127.0.0.1:$port" >"$data/source-$i.log" 2>&1 &
+  pids+=($!)
+done
+failed=0
+for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+end=$(date +%s.%N)
+
+rss_peak=$(awk '/^VmHWM/ {print $2}' /proc/$server_pid/status)
+stored=$(sqlite3 "$data/estafeta.db" 'select count(*) from messages')
+seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+rate=$(awk -v n="$MESSAGES" -v t="$seconds" 'BEGIN {printf "%.0f", n / t}')
+
+if (( failed > 0 )); then
+  echo "bench: $failed smtp-source process(es) failed:" >&2
+  for i in $(seq 1 "$USERS"); do [ -s "$data/source-$i.log" ] && sed "s/^/  source-$i: /" "$data/source-$i.log" | tail -3 >&2; done
+fi
+printf 'sent:        %d messages in %s s\n' "$MESSAGES" "$seconds"
+printf 'throughput:  %s msg/s\n' "$rate"
+printf 'stored:      %d of %d\n' "$stored" "$MESSAGES"
+printf 'server RSS:  peak %d MiB (VmHWM), %d MiB idle before the run\n' $((rss_peak / 1024)) $((rss_idle / 1024))
+
+if (( failed > 0 || stored != MESSAGES )); then
+  echo "bench: FAILED (stored $stored of $MESSAGES)" >&2
+  KEEP=1
+  exit 1
+fi

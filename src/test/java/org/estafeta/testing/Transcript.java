@@ -1,0 +1,231 @@
+package org.estafeta.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Replays a transcript file against a live server. The format (see STYLE.md):
+ * <pre>
+ * # comment
+ * CONFIG key=value      configuration for the server this transcript runs against (before any line below)
+ * CONNECT smtps         connect the current session to another listener (default: the protocol's plain one)
+ * C: line               send line + CRLF
+ * RAW: text             send text exactly, with \r \n \\ escapes and nothing appended
+ * S: text               expect this line; a trailing * makes it a prefix match
+ * S~: regex             expect a line matching the regex
+ * TLS                   upgrade the current session to TLS (after the server's go-ahead)
+ * SESSION n             switch to parallel connection n (connecting it if new)
+ * CLOSED                expect the server to hang up
+ * SILENT ms             expect nothing from the server for ms milliseconds
+ * INBOX address count   expect that many messages in the account's INBOX
+ * INBOX-CONTAINS address text   expect the newest INBOX message to contain text (escapes as RAW)
+ * </pre>
+ * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted.
+ */
+public final class Transcript {
+
+    private static final Map<String, String> VARS = Map.of(
+            "USER", TestServer.USER, "PASSWORD", TestServer.PASSWORD, "OTHER_USER", TestServer.OTHER_USER,
+            "HOSTNAME", TestServer.HOSTNAME, "DOMAIN", TestServer.DOMAIN);
+
+    private final Path file;
+    private final List<String> lines;
+    private final String defaultListener;
+
+    public Transcript(Path file, String defaultListener) throws IOException {
+        this.file = file;
+        this.lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        this.defaultListener = defaultListener;
+    }
+
+    /** The CONFIG lines: server settings this transcript needs. */
+    public Map<String, String> config() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String l : lines) {
+            if (l.startsWith("CONFIG ")) {
+                String kv = l.substring(7).strip();
+                int eq = kv.indexOf('=');
+                out.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    public void run(TestServer server) throws IOException {
+        Map<String, Client> sessions = new HashMap<>();
+        String current = "1";
+        String pendingListener = defaultListener;
+        int lineNo = 0;
+        try {
+            for (String raw : lines) {
+                lineNo++;
+                String line = substitute(raw);
+                if (line.isBlank() || line.startsWith("#") || line.startsWith("CONFIG ")) continue;
+                String where = file.getFileName() + ":" + lineNo + ": ";
+                if (line.startsWith("CONNECT ")) {
+                    pendingListener = line.substring(8).strip();
+                    continue;
+                }
+                if (line.startsWith("SESSION ")) {
+                    current = line.substring(8).strip();
+                    continue;
+                }
+                if (line.startsWith("INBOX ")) {
+                    String[] parts = line.split(" ");
+                    int expected = Integer.parseInt(parts[2]);
+                    int actual = server.inbox(parts[1]).size();
+                    if (actual != expected) throw new AssertionError(where + "INBOX of " + parts[1] + " has " + actual + " messages, expected " + expected);
+                    continue;
+                }
+                if (line.startsWith("INBOX-CONTAINS ")) {
+                    String[] parts = line.split(" ", 3);
+                    List<String> inbox = server.inboxText(parts[1]);
+                    String needle = unescape(parts[2]);
+                    if (inbox.isEmpty() || !inbox.getLast().contains(needle)) {
+                        throw new AssertionError(where + "newest INBOX message of " + parts[1] + " does not contain [" + parts[2] + "]:\n"
+                                + (inbox.isEmpty() ? "(empty)" : inbox.getLast()));
+                    }
+                    continue;
+                }
+                String listener = pendingListener;
+                Client client = sessions.computeIfAbsent(current, k -> Client.connect(server.port(listener), listener.endsWith("s")));
+                if (line.startsWith("C: ")) {
+                    client.send((line.substring(3) + "\r\n").getBytes(StandardCharsets.UTF_8));
+                } else if (line.equals("C:")) {
+                    client.send("\r\n".getBytes(StandardCharsets.UTF_8));
+                } else if (line.startsWith("RAW: ")) {
+                    client.send(unescape(line.substring(5)).getBytes(StandardCharsets.UTF_8));
+                } else if (line.startsWith("S: ") || line.startsWith("S~: ")) {
+                    boolean regex = line.startsWith("S~: ");
+                    String expected = line.substring(regex ? 4 : 3);
+                    String got = client.readLine();
+                    if (got == null) throw new AssertionError(where + "expected [" + expected + "] but the server hung up");
+                    boolean ok = regex ? Pattern.compile(expected).matcher(got).matches()
+                            : expected.endsWith("*") ? got.startsWith(expected.substring(0, expected.length() - 1))
+                            : got.equals(expected);
+                    if (!ok) throw new AssertionError(where + "expected [" + expected + "] but got [" + got + "]");
+                } else if (line.equals("TLS")) {
+                    client.startTls();
+                } else if (line.equals("CLOSED")) {
+                    String got = client.readLine();
+                    if (got != null) throw new AssertionError(where + "expected the server to hang up, got [" + got + "]");
+                } else if (line.startsWith("SILENT ")) {
+                    String got = client.readLineWithin(Integer.parseInt(line.substring(7).strip()));
+                    if (got != null) throw new AssertionError(where + "expected silence, got [" + got + "]");
+                } else {
+                    throw new IllegalArgumentException(where + "unknown transcript line: " + line);
+                }
+            }
+        } finally {
+            sessions.values().forEach(Client::close);
+        }
+    }
+
+    private static String substitute(String line) {
+        Matcher m = Pattern.compile("\\$\\{([A-Z_]+)}").matcher(line);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(VARS.getOrDefault(m.group(1), m.group())));
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    static String unescape(String s) {
+        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+    }
+
+    /** Every transcript file under a resource folder, for a {@code @TestFactory}. */
+    public static List<Path> files(String resourceDir) throws IOException {
+        Path dir = Path.of("src/test/resources/transcripts", resourceDir);
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+        }
+    }
+
+    /** A line-oriented test client over a real socket. */
+    static final class Client {
+        private static final int TIMEOUT_MS = 10_000;
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+
+        static Client connect(int port, boolean implicitTls) {
+            try {
+                Client c = new Client();
+                c.socket = new Socket("127.0.0.1", port);
+                c.socket.setSoTimeout(TIMEOUT_MS);
+                c.in = c.socket.getInputStream();
+                c.out = c.socket.getOutputStream();
+                if (implicitTls) c.startTls();
+                return c;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        void send(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+        }
+
+        void startTls() throws IOException {
+            SSLSocket tls = (SSLSocket) TrustAll.context().getSocketFactory().createSocket(socket, "localhost", socket.getPort(), true);
+            tls.setUseClientMode(true);
+            tls.startHandshake();
+            socket = tls;
+            in = tls.getInputStream();
+            out = tls.getOutputStream();
+        }
+
+        /** The next line without CRLF, or null when the server closed the connection. */
+        String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            while (true) {
+                int b;
+                try {
+                    b = in.read();
+                } catch (java.net.SocketException e) {
+                    b = -1;
+                }
+                if (b < 0) return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+                if (b == '\n') {
+                    String s = line.toString(StandardCharsets.UTF_8);
+                    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+                }
+                line.write(b);
+            }
+        }
+
+        String readLineWithin(int millis) throws IOException {
+            socket.setSoTimeout(millis);
+            try {
+                return readLine();
+            } catch (SocketTimeoutException e) {
+                return null;
+            } finally {
+                socket.setSoTimeout(TIMEOUT_MS);
+            }
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // test is over
+            }
+        }
+    }
+}
