@@ -1,0 +1,26 @@
+"""Sends one message with Python's smtplib: smtp_send.py PORT MODE FROM TO < message
+
+MODE is plain, starttls or ssl. Prints the server's reply to DATA; exits non-zero on any error."""
+import smtplib
+import ssl
+import sys
+
+port, mode, sender, rcpt = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+message = sys.stdin.buffer.read()
+context = ssl.create_default_context()
+context.check_hostname = False
+context.verify_mode = ssl.CERT_NONE
+if mode == "ssl":
+    client = smtplib.SMTP_SSL("127.0.0.1", port, context=context, timeout=10)
+else:
+    client = smtplib.SMTP("127.0.0.1", port, timeout=10)
+client.ehlo("python.example")
+if mode == "starttls":
+    client.starttls(context=context)
+    client.ehlo("python.example")
+client.mail(sender)
+client.rcpt(rcpt)
+code, text = client.data(message)
+print(code, text.decode())
+client.quit()
+sys.exit(0 if code == 250 else 1)
