@@ -1,0 +1,104 @@
+package org.estafeta.auth;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.estafeta.store.Account;
+import org.estafeta.store.Accounts;
+import org.estafeta.store.Credentials;
+
+/** Just enough of {@link Accounts} for the authenticator: accounts with credentials, some disabled. */
+final class MemoryAccounts implements Accounts {
+
+    private final Map<String, Account> accounts = new HashMap<>();
+    private final Map<String, Credentials> credentials = new HashMap<>();
+
+    void put(String address, Credentials c, boolean disabled) {
+        accounts.put(address, new Account(accounts.size() + 1, address, c.passwordHash(), false, disabled));
+        credentials.put(address, c);
+    }
+
+    @Override
+    public Optional<Account> account(String address) {
+        return Optional.ofNullable(accounts.get(address));
+    }
+
+    @Override
+    public Optional<Credentials> credentials(String address) {
+        return Optional.ofNullable(credentials.get(address));
+    }
+
+    @Override
+    public void setCredentials(String address, Credentials c) {
+        Account a = accounts.get(address);
+        put(address, c, a.disabled());
+    }
+
+    @Override
+    public Account addAccount(String address, Credentials c, boolean admin) {
+        put(address, c, false);
+        return accounts.get(address);
+    }
+
+    @Override
+    public Account addAccount(String address, String passwordHash, boolean admin) {
+        return addAccount(address, new Credentials(passwordHash, null), admin);
+    }
+
+    @Override
+    public void setPassword(String address, String passwordHash) {
+        setCredentials(address, new Credentials(passwordHash, null));
+    }
+
+    @Override
+    public List<Account> accounts() {
+        return List.copyOf(accounts.values());
+    }
+
+    @Override
+    public void addDomain(String domain) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void removeDomain(String domain) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<String> domains() {
+        return List.of("servidor.es");
+    }
+
+    @Override
+    public boolean servesDomain(String domain) {
+        return domain.equals("servidor.es");
+    }
+
+    @Override
+    public void removeAccount(String address) {
+        accounts.remove(address);
+        credentials.remove(address);
+    }
+
+    @Override
+    public void addAlias(String alias, List<String> targets) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void removeAlias(String alias) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Map<String, List<String>> aliases() {
+        return Map.of();
+    }
+
+    @Override
+    public List<String> aliasTargets(String address) {
+        return List.of();
+    }
+}
