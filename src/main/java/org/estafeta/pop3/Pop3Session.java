@@ -88,7 +88,7 @@ final class Pop3Session {
                     error(new Pop3Exception("Line too long, the limit is " + settings.lineLength() + " octets"));
                     continue;
                 }
-                dispatch(line.text());
+                dispatch(ClientText.decode(line.bytes()));
             }
         } catch (SocketTimeoutException e) {
             // RFC 1939 §3: an autologout timer ends the session without entering UPDATE.
@@ -208,7 +208,7 @@ final class Pop3Session {
             conn.skipLine();
             throw new Pop3Exception("Line too long, the limit is " + settings.lineLength() + " octets; authentication aborted");
         }
-        String text = line.text().strip();
+        String text = ClientText.decode(line.bytes()).strip();
         if (text.equals("*")) throw new Pop3Exception("Authentication cancelled");
         return decode(text);
     }
