@@ -187,7 +187,11 @@ final class Pop3Session {
                 case SaslStep.Success s -> {
                     // POP3 has no additional data with success: it goes out as a last challenge,
                     // answered by an empty line (RFC 4422 §4 item 6).
-                    if (s.additionalData().length > 0 && readSaslResponse(s.additionalData()) == null) return;
+                    if (s.additionalData().length > 0) {
+                        byte[] last = readSaslResponse(s.additionalData());
+                        if (last == null) return;
+                        if (last.length > 0) throw failure(AuthFailure.MALFORMED);
+                    }
                     loggedIn(s.account(), mechanism.saslName());
                     return;
                 }
