@@ -72,6 +72,8 @@ rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status)
 echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $USERS users, port $port (server pid $server_pid)"
 reuse_flag=(); [ "$REUSE" = 1 ] && reuse_flag=(-d)
 pids=()
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+cpu_start=$(cpu_ticks)
 start=$(date +%s.%N)
 for i in $(seq 1 "$USERS"); do
   n=$(( MESSAGES / USERS + (i <= MESSAGES % USERS ? 1 : 0) ))
@@ -83,10 +85,13 @@ done
 failed=0
 for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
 end=$(date +%s.%N)
+cpu_end=$(cpu_ticks)
 
 rss_peak=$(awk '/^VmHWM/ {print $2}' /proc/$server_pid/status)
 stored=$(sqlite3 "$data/estafeta.db" 'select count(*) from messages')
 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+cpu=$(awk -v t="$(( cpu_end - cpu_start ))" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')
+cores=$(nproc)
 rate=$(awk -v n="$MESSAGES" -v t="$seconds" 'BEGIN {printf "%.0f", n / t}')
 
 if (( failed > 0 )); then
@@ -96,6 +101,8 @@ fi
 printf 'sent:        %d messages in %s s\n' "$MESSAGES" "$seconds"
 printf 'throughput:  %s msg/s\n' "$rate"
 printf 'stored:      %d of %d\n' "$stored" "$MESSAGES"
+printf 'server CPU:  %s s during the run (%s%% of %d cores)\n' "$cpu" \
+  "$(awk -v c="$cpu" -v t="$seconds" -v n="$cores" 'BEGIN {printf "%.0f", 100 * c / t / n}')" "$cores"
 printf 'server RSS:  peak %d MiB (VmHWM), %d MiB idle before the run\n' $((rss_peak / 1024)) $((rss_idle / 1024))
 
 if (( failed > 0 || stored != MESSAGES )); then
