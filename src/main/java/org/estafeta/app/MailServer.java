@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
-import org.estafeta.delivery.LocalDelivery;
+import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
+import org.estafeta.queue.QueueRunner;
 import org.estafeta.smtp.server.SmtpServer;
 import org.estafeta.smtp.server.SmtpSettings;
 import org.estafeta.tls.TlsContexts;
@@ -25,6 +26,7 @@ public final class MailServer implements AutoCloseable {
 
     private final Storage storage;
     private final List<Listener> listeners = new ArrayList<>();
+    private QueueRunner queueRunner;
 
     private MailServer(Storage storage) {
         this.storage = storage;
@@ -48,7 +50,8 @@ public final class MailServer implements AutoCloseable {
                 : TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
-        var delivery = new LocalDelivery(storage.mailboxes());
+        var delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver);
+        queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         listen(config, config.ports().smtp(), new SmtpServer("smtp", smtp, resolver, delivery, storage.blobs()), null, limiter);
         listen(config, config.ports().smtps(), new SmtpServer("smtps", smtp, resolver, delivery, storage.blobs()), tls, limiter);
@@ -78,6 +81,11 @@ public final class MailServer implements AutoCloseable {
         return List.copyOf(listeners);
     }
 
+    /** Looks at the outbound queue now (tests, and after the CLI changed it). */
+    public void runQueue() {
+        if (queueRunner != null) queueRunner.wake();
+    }
+
     @Override
     public void close() {
         for (Listener l : listeners) {
@@ -87,6 +95,7 @@ public final class MailServer implements AutoCloseable {
                 log.warn("closing {}: {}", l.protocolName(), e.toString());
             }
         }
+        if (queueRunner != null) queueRunner.close();
         storage.close();
     }
 }

@@ -4,10 +4,14 @@ import org.estafeta.config.Config;
 import org.estafeta.store.Accounts;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.FileBlobs;
+import org.estafeta.store.Intake;
 import org.estafeta.store.Mailboxes;
+import org.estafeta.store.Queue;
 import org.estafeta.store.sql.SqlAccounts;
 import org.estafeta.store.sql.SqlDatabase;
+import org.estafeta.store.sql.SqlIntake;
 import org.estafeta.store.sql.SqlMailboxes;
+import org.estafeta.store.sql.SqlQueue;
 
 /**
  * The store as the rest of the program sees it: the embedded SQLite database and blob files in the
@@ -19,11 +23,15 @@ public final class Storage implements AutoCloseable {
     private final Accounts accounts;
     private final Mailboxes mailboxes;
     private final Blobs blobs;
+    private final Intake intake;
+    private final Queue queue;
 
     private Storage(SqlDatabase database, Blobs blobs) {
         this.database = database;
         this.accounts = new SqlAccounts(database);
         this.mailboxes = new SqlMailboxes(database);
+        this.intake = new SqlIntake(database);
+        this.queue = new SqlQueue(database);
         this.blobs = blobs;
     }
 
@@ -48,6 +56,14 @@ public final class Storage implements AutoCloseable {
 
     public Blobs blobs() {
         return blobs;
+    }
+
+    public Intake intake() {
+        return intake;
+    }
+
+    public Queue queue() {
+        return queue;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limits) {
+public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limits, Queue queue) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -17,6 +17,7 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
         Objects.requireNonNull(tls);
         Objects.requireNonNull(smtp);
         Objects.requireNonNull(limits);
+        Objects.requireNonNull(queue);
     }
 
     /** Identity of this node and where it keeps its data. */
@@ -55,6 +56,27 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
     public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner) {
         public Smtp {
             relayNetworks = List.copyOf(relayNetworks);
+        }
+    }
+
+    /**
+     * Outbound delivery.
+     *
+     * @param dnsServers resolvers as host:port; empty means the system's
+     */
+    public record Queue(List<String> dnsServers, List<Duration> retrySchedule, Duration maxAge, Duration delayWarning,
+                        int concurrency, Duration pollInterval, int remotePort, Duration connectTimeout, Duration commandTimeout) {
+        public Queue {
+            dnsServers = List.copyOf(dnsServers);
+            retrySchedule = List.copyOf(retrySchedule);
+            if (retrySchedule.isEmpty()) throw new IllegalArgumentException("queue.retry_schedule must not be empty");
+            if (concurrency < 1) throw new IllegalArgumentException("queue.concurrency must be at least 1");
+            if (remotePort < 1 || remotePort > 65535) throw new IllegalArgumentException("queue.remote_port must be 1..65535");
+        }
+
+        /** The wait after the given number of failed attempts (1 = after the first). */
+        public Duration retryAfter(int attempts) {
+            return retrySchedule.get(Math.min(Math.max(attempts, 1), retrySchedule.size()) - 1);
         }
     }
 

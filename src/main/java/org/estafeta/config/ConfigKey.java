@@ -24,7 +24,18 @@ public enum ConfigKey {
     LIMITS_ERRORS("limits.errors", Type.INT, 10L, "Protocol errors before the server says 421 and hangs up."),
     LIMITS_CONNECTIONS_PER_IP("limits.connections_per_ip", Type.INT, 20L, "Simultaneous connections from one address."),
     LIMITS_CONNECTIONS("limits.connections", Type.INT, 10000L, "Simultaneous connections in all."),
-    LIMITS_IDLE_TIMEOUT("limits.idle_timeout", Type.INT, 300L, "Seconds a client may stay silent before 421 (RFC 5321 §4.5.3.2.7: 5 minutes).");
+    LIMITS_IDLE_TIMEOUT("limits.idle_timeout", Type.INT, 300L, "Seconds a client may stay silent before 421 (RFC 5321 §4.5.3.2.7: 5 minutes)."),
+    DNS_SERVERS("dns.servers", Type.LIST, List.of(), "Resolvers for MX lookups as host:port (default: the system's, from /etc/resolv.conf)."),
+    QUEUE_RETRY_SCHEDULE("queue.retry_schedule", Type.LIST, List.of("5m", "10m", "20m", "40m", "80m", "160m", "4h"),
+            "Waits between delivery attempts (s, m, h, d); the last one repeats."),
+    QUEUE_MAX_AGE("queue.max_age", Type.STRING, "5d", "How long a message may stay queued before it bounces."),
+    QUEUE_DELAY_WARNING("queue.delay_warning", Type.STRING, "4h", "After this, senders who asked (NOTIFY=DELAY) get a delay notice."),
+    QUEUE_CONCURRENCY("queue.concurrency", Type.INT, 20L, "Deliveries in progress at once."),
+    QUEUE_POLL_INTERVAL("queue.poll_interval", Type.STRING, "10s", "How often the queue is looked at when nothing wakes it."),
+    QUEUE_REMOTE_PORT("queue.remote_port", Type.INT, 25L, "Port of remote MX hosts (tests and unusual networks change it)."),
+    QUEUE_CONNECT_TIMEOUT("queue.connect_timeout", Type.STRING, "30s", "Time allowed to connect to a remote host."),
+    QUEUE_COMMAND_TIMEOUT("queue.command_timeout", Type.STRING, "5m",
+            "Time allowed for a remote reply (RFC 5321 §4.5.3.2: 5 minutes; 2 for DATA's 354 and 10 for the final dot scale with it).");
 
     public enum Type { STRING, INT, BOOL, LIST }
 

@@ -131,7 +131,37 @@ public final class ConfigLoader {
                         integer(ConfigKey.LIMITS_ERRORS),
                         integer(ConfigKey.LIMITS_CONNECTIONS_PER_IP),
                         integer(ConfigKey.LIMITS_CONNECTIONS),
-                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT))));
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT))),
+                new Config.Queue(list(ConfigKey.DNS_SERVERS),
+                        list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
+                        duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
+                        integer(ConfigKey.QUEUE_CONCURRENCY), duration(ConfigKey.QUEUE_POLL_INTERVAL),
+                        integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
+                        duration(ConfigKey.QUEUE_COMMAND_TIMEOUT)));
+    }
+
+    private Duration duration(ConfigKey key) {
+        return duration(key, string(key));
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 5m}, {@code 4h}, {@code 5d}. */
+    static Duration duration(ConfigKey key, String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            char unit = t.isEmpty() ? 's' : t.charAt(t.length() - 1);
+            long n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
+            Duration d = switch (unit) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> Character.isDigit(unit) ? Duration.ofSeconds(n) : null;
+            };
+            if (d != null && !d.isNegative() && !d.isZero()) return d;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key.key + " must be a duration such as 30s, 5m, 4h or 5d, was '" + text + "'");
     }
 
     private static String localHostName() {
@@ -169,7 +199,27 @@ public final class ConfigLoader {
         line(out, "connections_per_ip", l.connectionsPerIp());
         line(out, "connections", l.connections());
         line(out, "idle_timeout", l.idleTimeout().toSeconds());
+        section(out, "dns");
+        Config.Queue q = c.queue();
+        line(out, "servers", list(q.dnsServers()));
+        section(out, "queue");
+        line(out, "retry_schedule", list(q.retrySchedule().stream().map(ConfigLoader::human).toList()));
+        line(out, "max_age", quote(human(q.maxAge())));
+        line(out, "delay_warning", quote(human(q.delayWarning())));
+        line(out, "concurrency", q.concurrency());
+        line(out, "poll_interval", quote(human(q.pollInterval())));
+        line(out, "remote_port", q.remotePort());
+        line(out, "connect_timeout", quote(human(q.connectTimeout())));
+        line(out, "command_timeout", quote(human(q.commandTimeout())));
         return out.toString();
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s % 86400 == 0) return s / 86400 + "d";
+        if (s % 3600 == 0) return s / 3600 + "h";
+        if (s % 60 == 0) return s / 60 + "m";
+        return s + "s";
     }
 
     private static void section(StringBuilder out, String name) {

@@ -1,7 +1,7 @@
 package org.estafeta.smtp.server;
 
 import java.io.IOException;
-import org.estafeta.delivery.LocalDelivery;
+import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.net.Connection;
 import org.estafeta.net.ConnectionLimiter;
@@ -15,10 +15,10 @@ public final class SmtpServer implements Protocol {
     private final String name;
     private final SmtpSettings settings;
     private final RecipientResolver resolver;
-    private final LocalDelivery delivery;
+    private final Delivery delivery;
     private final Blobs blobs;
 
-    public SmtpServer(String name, SmtpSettings settings, RecipientResolver resolver, LocalDelivery delivery, Blobs blobs) {
+    public SmtpServer(String name, SmtpSettings settings, RecipientResolver resolver, Delivery delivery, Blobs blobs) {
         this.name = name;
         this.settings = settings;
         this.resolver = resolver;

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLSession;
-import org.estafeta.delivery.LocalDelivery;
+import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.QueueId;
 import org.estafeta.delivery.ReceivedHeader;
 import org.estafeta.delivery.RecipientResolver;
@@ -22,8 +22,10 @@ import org.estafeta.smtp.DataReader;
 import org.estafeta.smtp.MailPath;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.SmtpException;
+import org.estafeta.smtp.Xtext;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Blobs;
+import org.estafeta.store.Envelope;
 import org.estafeta.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +44,22 @@ final class SmtpSession {
     /** The envelope of the message being built: MAIL starts it; RSET, HELO, EHLO, STARTTLS and DATA's end drop it. */
     private static final class Transaction {
         final MailPath sender;
+        /** RFC 3461 ENVID and RET, passed on with remote recipients; null when not given. */
+        final String envelopeId, ret;
         final List<MailPath> recipients = new ArrayList<>();
         /** Local accounts the recipients resolved to, each once. */
         final Set<Long> accountIds = new LinkedHashSet<>();
+        /** Recipients in other domains, for the outbound queue. */
+        final List<Envelope.Recipient> remote = new ArrayList<>();
 
-        Transaction(MailPath sender) {
+        Transaction(MailPath sender, String envelopeId, String ret) {
             this.sender = sender;
+            this.envelopeId = envelopeId;
+            this.ret = ret;
+        }
+
+        Envelope remoteEnvelope() {
+            return new Envelope(sender.address(), envelopeId, ret, remote);
         }
     }
 
@@ -55,7 +67,7 @@ final class SmtpSession {
     private final Connection conn;
     private final SmtpSettings settings;
     private final RecipientResolver resolver;
-    private final LocalDelivery delivery;
+    private final Delivery delivery;
     private final Blobs blobs;
     /** The client is in smtp.relay_networks: may relay and end DATA with LF.LF. */
     private final boolean trusted;
@@ -73,7 +85,7 @@ final class SmtpSession {
     private String endReason = "disconnected";
 
     SmtpSession(String listenerName, Connection conn, SmtpSettings settings, RecipientResolver resolver,
-                LocalDelivery delivery, Blobs blobs) {
+                Delivery delivery, Blobs blobs) {
         this.listenerName = listenerName;
         this.conn = conn;
         this.settings = settings;
@@ -142,6 +154,7 @@ final class SmtpSession {
                 case EXPN -> Reply.of(502, "5.5.1", "Error: EXPN is not available");
                 case TURN -> Reply.of(502, "5.5.1", "Error: TURN is not supported, it cannot be authenticated (RFC 5321 §4.1.1.11)");
                 case STARTTLS -> startTls(args);
+                case ETRN -> etrn(args);
             });
         } catch (SmtpException e) {
             reply(e.reply());
@@ -164,6 +177,8 @@ final class SmtpSession {
         lines.add("SIZE " + settings.limits().messageSize());
         lines.add("8BITMIME");
         lines.add("ENHANCEDSTATUSCODES");
+        lines.add("DSN");
+        lines.add("ETRN");
         if (!conn.isTls() && settings.tls() != null) lines.add("STARTTLS");
         lines.add("HELP");
         return new Reply(250, null, lines);
@@ -177,6 +192,7 @@ final class SmtpSession {
         Map<String, String> params = p.parameters();
         MailPath sender = MailPath.parse(path, true, false, settings.hostname());
         if (!extended && !params.isEmpty()) throw new SmtpException(555, "5.5.4", "Error: parameters need EHLO");
+        String envelopeId = null, ret = null;
         for (var param : params.entrySet()) {
             String value = param.getValue();
             switch (param.getKey()) {
@@ -198,10 +214,20 @@ final class SmtpSession {
                         throw new SmtpException(501, "5.5.4", "Error: BODY must be 7BIT or 8BITMIME");
                     }
                 }
+                case "RET" -> {
+                    ret = value == null ? "" : value.toUpperCase(Locale.ROOT);
+                    if (!ret.equals("FULL") && !ret.equals("HDRS")) throw new SmtpException(501, "5.5.4", "Error: RET must be FULL or HDRS");
+                }
+                case "ENVID" -> {
+                    if (value == null || value.isEmpty() || value.length() > 100 || !Xtext.isValid(value)) {
+                        throw new SmtpException(501, "5.5.4", "Error: bad ENVID");
+                    }
+                    envelopeId = value;
+                }
                 default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
             }
         }
-        transaction = new Transaction(sender);
+        transaction = new Transaction(sender, envelopeId, ret);
         return Reply.of(250, "2.1.0", "Ok");
     }
 
@@ -214,8 +240,14 @@ final class SmtpSession {
         String path = p.path();
         Map<String, String> params = p.parameters();
         MailPath rcpt = MailPath.parse(path, false, true, settings.primaryDomain());
-        if (!params.isEmpty()) {
-            throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(params.keySet().iterator().next()));
+        String notify = null, orcpt = null;
+        for (var param : params.entrySet()) {
+            String value = param.getValue() == null ? "" : param.getValue();
+            switch (param.getKey()) {
+                case "NOTIFY" -> notify = Xtext.notify(value);
+                case "ORCPT" -> orcpt = Xtext.orcpt(value);
+                default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
+            }
         }
         return switch (resolver.resolve(rcpt.address())) {
             case Resolution.Local local -> {
@@ -225,9 +257,12 @@ final class SmtpSession {
             }
             case Resolution.UnknownUser u -> Reply.of(550, "5.1.1",
                     sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table");
-            case Resolution.Remote r -> trusted
-                    ? Reply.of(550, "5.7.1", sanitize(rcpt.toString()) + ": Relaying is not enabled on this server")
-                    : Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
+            case Resolution.Remote r -> {
+                if (!mayRelay()) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
+                transaction.recipients.add(rcpt);
+                transaction.remote.add(new Envelope.Recipient(rcpt.address(), notify, orcpt));
+                yield Reply.of(250, "2.1.5", "Ok");
+            }
         };
     }
 
@@ -256,7 +291,7 @@ final class SmtpSession {
         }
         try {
             Blob blob = sink.finish();
-            delivery.deliver(blob, List.copyOf(tx.accountIds));
+            delivery.accept(id, blob, List.copyOf(tx.accountIds), tx.remoteEnvelope());
         } catch (IOException | StoreException e) {
             log.error("{} {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), id, e);
             return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
@@ -278,6 +313,20 @@ final class SmtpSession {
         return header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** RFC 1985: start delivering what is queued for a domain. */
+    private Reply etrn(String args) throws SmtpException {
+        String node = args.startsWith("@") || args.startsWith("#") ? args.substring(1) : args;
+        if (node.isEmpty() || node.contains(" ") || !MailPath.isDomainName(node)) throw new SmtpException(501, "5.5.4", "Syntax: ETRN domain");
+        int n = delivery.flushDomain(node);
+        return n == 0 ? Reply.of(251, "2.0.0", "OK no messages waiting for node " + sanitize(node))
+                : Reply.of(253, "2.0.0", "OK " + n + " pending messages for node " + sanitize(node) + " started");
+    }
+
+    /** Clients in the relay networks may send anywhere; so will authenticated ones. */
+    private boolean mayRelay() {
+        return trusted;
+    }
+
     private Reply rset(String args) throws SmtpException {
         if (!args.isEmpty()) throw new SmtpException(501, "5.5.4", "Syntax: RSET");
         transaction = null;
@@ -292,7 +341,7 @@ final class SmtpSession {
 
     private Reply help() {
         return new Reply(214, "2.0.0", List.of(
-                "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT HELP VRFY EXPN STARTTLS",
+                "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT HELP VRFY EXPN STARTTLS ETRN",
                 "See RFC 5321 for their syntax",
                 "End of HELP info"));
     }

@@ -99,7 +99,7 @@ public final class SqlMailboxes implements Mailboxes {
     }
 
     /** Takes the next UID and modseq of the mailbox and adds the message under them. */
-    private static void append(Connection c, long accountId, String mailboxName, Blob blob, Instant internalDate)
+    static void append(Connection c, long accountId, String mailboxName, Blob blob, Instant internalDate)
             throws SQLException {
         long mailboxId, uid, modseq;
         try (PreparedStatement ps = c.prepareStatement(

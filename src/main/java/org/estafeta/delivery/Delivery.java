@@ -1,0 +1,74 @@
+package org.estafeta.delivery;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.estafeta.store.Blob;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.Envelope;
+import org.estafeta.store.Intake;
+import org.estafeta.store.Queue;
+
+/**
+ * What happens to an accepted message: local recipients get it in their INBOX, remote ones in the
+ * outbound queue, in one transaction. Also the way in for messages the server writes itself
+ * (bounces, delay notices) and for ETRN, so that protocol packages never call the queue directly.
+ */
+public final class Delivery {
+
+    private final Intake intake;
+    private final Queue queue;
+    private final Blobs blobs;
+    private final RecipientResolver resolver;
+    /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
+    private final List<Runnable> queueListeners = new CopyOnWriteArrayList<>();
+
+    public Delivery(Intake intake, Queue queue, Blobs blobs, RecipientResolver resolver) {
+        this.intake = intake;
+        this.queue = queue;
+        this.blobs = blobs;
+        this.resolver = resolver;
+    }
+
+    public void onQueued(Runnable listener) {
+        queueListeners.add(listener);
+    }
+
+    /** Returns once the message is committed for every recipient (or throws, and nobody has it). */
+    public void accept(String queueId, Blob blob, List<Long> localAccountIds, Envelope remote) {
+        intake.accept(queueId, blob, Instant.now(), localAccountIds.stream().distinct().toList(), remote);
+        if (remote != null && !remote.recipients().isEmpty()) queueListeners.forEach(Runnable::run);
+    }
+
+    /**
+     * Sends a message the server wrote (a DSN) to one address, local or remote, with the null
+     * reverse-path so that it can never cause another bounce (RFC 5321 §4.5.5).
+     */
+    public void submitGenerated(byte[] message, String recipient) throws IOException {
+        Blob blob;
+        try (Blobs.BlobWriter w = blobs.create()) {
+            w.write(message);
+            blob = w.finish();
+        }
+        List<Long> local = new ArrayList<>();
+        List<Envelope.Recipient> remote = new ArrayList<>();
+        switch (resolver.resolve(recipient)) {
+            case Resolution.Local l -> local.addAll(l.accountIds());
+            case Resolution.Remote r -> remote.add(new Envelope.Recipient(recipient, "NEVER", null));
+            case Resolution.UnknownUser u -> {
+                return;
+            }
+        }
+        accept(QueueId.next(), blob, local, new Envelope("", null, null, remote));
+    }
+
+    /** ETRN (RFC 1985): makes the queued mail for {@code domain} due now; returns how many recipients. */
+    public int flushDomain(String domain) {
+        int n = queue.retryDomain(domain);
+        if (n > 0) queueListeners.forEach(Runnable::run);
+        return n;
+    }
+
+}

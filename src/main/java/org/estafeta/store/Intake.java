@@ -1,0 +1,15 @@
+package org.estafeta.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Where an accepted message goes in one transaction: local INBOXes and the outbound queue. */
+public interface Intake {
+
+    /**
+     * Delivers {@code blob} to the INBOX of each local account and queues it for the remote recipients
+     * of {@code remote} (if any), all or nothing; returns once committed. Concurrent calls share one
+     * commit (group commit).
+     */
+    void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote);
+}
