@@ -27,6 +27,7 @@ import javax.net.ssl.SSLSocket;
  * RAW: text             send text exactly, with \r \n \\ escapes and nothing appended
  * S: text               expect this line; a trailing * makes it a prefix match
  * S~: regex             expect a line matching the regex
+ * S..: text             skip lines until one matches text (as S:), e.g. to the end of an EHLO reply
  * TLS                   upgrade the current session to TLS (after the server's go-ahead)
  * SESSION n             switch to parallel connection n (connecting it if new)
  * CLOSED                expect the server to hang up
@@ -109,15 +110,19 @@ public final class Transcript {
                     client.send("\r\n".getBytes(StandardCharsets.UTF_8));
                 } else if (line.startsWith("RAW: ")) {
                     client.send(unescape(line.substring(5)).getBytes(StandardCharsets.UTF_8));
+                } else if (line.startsWith("S..: ")) {
+                    String expected = line.substring(5);
+                    String got;
+                    do {
+                        got = client.readLine();
+                        if (got == null) throw new AssertionError(where + "expected [" + expected + "] but the server hung up");
+                    } while (!matches(expected, got, false));
                 } else if (line.startsWith("S: ") || line.startsWith("S~: ")) {
                     boolean regex = line.startsWith("S~: ");
                     String expected = line.substring(regex ? 4 : 3);
                     String got = client.readLine();
                     if (got == null) throw new AssertionError(where + "expected [" + expected + "] but the server hung up");
-                    boolean ok = regex ? Pattern.compile(expected).matcher(got).matches()
-                            : expected.endsWith("*") ? got.startsWith(expected.substring(0, expected.length() - 1))
-                            : got.equals(expected);
-                    if (!ok) throw new AssertionError(where + "expected [" + expected + "] but got [" + got + "]");
+                    if (!matches(expected, got, regex)) throw new AssertionError(where + "expected [" + expected + "] but got [" + got + "]");
                 } else if (line.equals("TLS")) {
                     client.startTls();
                 } else if (line.equals("CLOSED")) {
@@ -133,6 +138,12 @@ public final class Transcript {
         } finally {
             sessions.values().forEach(Client::close);
         }
+    }
+
+    private static boolean matches(String expected, String got, boolean regex) {
+        if (regex) return Pattern.compile(expected).matcher(got).matches();
+        if (expected.endsWith("*")) return got.startsWith(expected.substring(0, expected.length() - 1));
+        return got.equals(expected);
     }
 
     private static String substitute(String line) {
