@@ -49,6 +49,8 @@ public final class Delivery {
     public void submitGenerated(byte[] message, String recipient) throws IOException {
         Blob blob;
         try (Blobs.BlobWriter w = blobs.create()) {
+            // Like every stored message; stripped again if it has to be relayed (RFC 5321 §4.4).
+            w.write("Return-Path: <>\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             w.write(message);
             blob = w.finish();
         }

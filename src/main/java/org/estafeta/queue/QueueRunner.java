@@ -129,7 +129,7 @@ public final class QueueRunner implements AutoCloseable {
 
     private void deliver(List<Queue.Entry> group) {
         Queue.Entry first = group.getFirst();
-        DomainDelivery.Attempt attempt = domainDelivery.attempt(group, () -> blobs.open(first.blob()));
+        DomainDelivery.Attempt attempt = domainDelivery.attempt(group, () -> WithoutReturnPath.of(blobs.open(first.blob())));
         List<Queue.Outcome> outcomes = expireOrWarn(group, withNextAttempt(group, attempt.outcomes()));
         queue.record(outcomes);
         List<Queue.Entry> relayed = new ArrayList<>();
