@@ -6,6 +6,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import org.estafeta.auth.AuthSettings;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.RecipientResolver;
@@ -13,6 +16,8 @@ import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
 import org.estafeta.queue.QueueRunner;
+import org.estafeta.pop3.Pop3Server;
+import org.estafeta.pop3.Pop3Settings;
 import org.estafeta.smtp.server.SmtpServer;
 import org.estafeta.smtp.server.SmtpSettings;
 import org.estafeta.tls.TlsContexts;
@@ -55,6 +60,10 @@ public final class MailServer implements AutoCloseable {
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         listen(config, config.ports().smtp(), new SmtpServer("smtp", smtp, resolver, delivery, storage.blobs()), null, limiter);
         listen(config, config.ports().smtps(), new SmtpServer("smtps", smtp, resolver, delivery, storage.blobs()), tls, limiter);
+        var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
+        Pop3Settings pop3 = Pop3Settings.from(config, tls);
+        listen(config, config.ports().pop3(), new Pop3Server("pop3", pop3, authenticator, storage.mailboxes(), storage.blobs()), null, limiter);
+        listen(config, config.ports().pop3s(), new Pop3Server("pop3s", pop3, authenticator, storage.mailboxes(), storage.blobs()), tls, limiter);
     }
 
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)
@@ -71,7 +80,7 @@ public final class MailServer implements AutoCloseable {
         return storage;
     }
 
-    /** The actual port of a listener by protocol name ({@code smtp}, {@code smtps}); useful with port 0. */
+    /** The actual port of a listener by protocol name ({@code smtp}, {@code smtps}, {@code pop3}, {@code pop3s}); useful with port 0. */
     public int port(String protocol) {
         return listeners.stream().filter(l -> l.protocolName().equals(protocol)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener " + protocol)).port();

@@ -9,13 +9,15 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limits, Queue queue) {
+public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue) {
 
     public Config {
         Objects.requireNonNull(server);
         Objects.requireNonNull(ports);
         Objects.requireNonNull(tls);
         Objects.requireNonNull(smtp);
+        Objects.requireNonNull(auth);
+        Objects.requireNonNull(pop3);
         Objects.requireNonNull(limits);
         Objects.requireNonNull(queue);
     }
@@ -29,10 +31,12 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int smtps) {
+    public record Ports(int smtp, int smtps, int pop3, int pop3s) {
         public Ports {
             checkPort("ports.smtp", smtp);
             checkPort("ports.smtps", smtps);
+            checkPort("ports.pop3", pop3);
+            checkPort("ports.pop3s", pop3s);
         }
 
         private static void checkPort(String key, int port) {
@@ -77,6 +81,25 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
         /** The wait after the given number of failed attempts (1 = after the first). */
         public Duration retryAfter(int attempts) {
             return retrySchedule.get(Math.min(Math.max(attempts, 1), retrySchedule.size()) - 1);
+        }
+    }
+
+    /**
+     * Login checks shared by every protocol: the failed-login throttle per client address and the
+     * in-memory cache of verified passwords ({@link Duration#ZERO} turns it off).
+     */
+    public record Auth(int maxFailures, Duration failureWindow, Duration cacheTtl) {
+        public Auth {
+            if (maxFailures < 0) throw new IllegalArgumentException("auth.max_failures must not be negative");
+            if (failureWindow.isNegative() || failureWindow.isZero()) throw new IllegalArgumentException("auth.failure_window must be positive");
+            if (cacheTtl.isNegative()) throw new IllegalArgumentException("auth.cache_ttl must not be negative");
+        }
+    }
+
+    /** POP3 policy: whether RETR marks messages \Seen (at QUIT), and the autologout timer. */
+    public record Pop3(boolean retrSetsSeen, Duration idleTimeout) {
+        public Pop3 {
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("pop3.idle_timeout must be positive");
         }
     }
 

@@ -12,12 +12,22 @@ public enum ConfigKey {
     SERVER_BIND("server.bind", Type.STRING, "", "Listening address (default: all addresses)."),
     PORTS_SMTP("ports.smtp", Type.INT, 25L, "SMTP MX listener with STARTTLS; the default is 25 + the port offset (3000); -1 disables it."),
     PORTS_SMTPS("ports.smtps", Type.INT, 465L, "SMTP over implicit TLS; the default is 465 + the port offset; -1 disables it."),
+    PORTS_POP3("ports.pop3", Type.INT, 110L, "POP3 listener with STLS; the default is 110 + the port offset; -1 disables it."),
+    PORTS_POP3S("ports.pop3s", Type.INT, 995L, "POP3 over implicit TLS; the default is 995 + the port offset; -1 disables it."),
     TLS_CERTIFICATE("tls.certificate", Type.STRING, "", "PEM certificate chain (default: a self-signed one made in DATA/tls/)."),
     TLS_PRIVATE_KEY("tls.private_key", Type.STRING, "", "PEM private key matching tls.certificate."),
     SMTP_RELAY_NETWORKS("smtp.relay_networks", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
             "Trusted clients (CIDR): may relay, may log in before TLS, may end DATA with LF.LF. Empty = nobody."),
     SMTP_VRFY_LOCAL_USERS("smtp.vrfy_local_users", Type.BOOL, false, "VRFY answers 250/550 for local users (for labs) instead of 252."),
     SMTP_BANNER("smtp.banner", Type.STRING, "ESMTP Estafeta", "Text after the host name in the 220 greeting."),
+    AUTH_MAX_FAILURES("auth.max_failures", Type.INT, 10L,
+            "Failed logins from one client address, all protocols together, before it is refused for the rest of auth.failure_window; 0 = no limit."),
+    AUTH_FAILURE_WINDOW("auth.failure_window", Type.INT, 300L, "Seconds, from the first failure, over which auth.max_failures counts."),
+    AUTH_CACHE_TTL("auth.cache_ttl", Type.INT, 300L,
+            "Seconds a verified password is remembered in memory (as a keyed hash) so that polling clients cost no Argon2 work; 0 = off."),
+    POP3_RETR_SETS_SEEN("pop3.retr_sets_seen", Type.BOOL, true, "Messages fetched with RETR get \\Seen when the session ends with QUIT (as in Dovecot)."),
+    POP3_IDLE_TIMEOUT("pop3.idle_timeout", Type.INT, 600L,
+            "Seconds a POP3 client may stay silent before it is disconnected, deleting nothing (RFC 1939 §3: at least 10 minutes)."),
     LIMITS_LINE_LENGTH("limits.line_length", Type.INT, 2048L, "Longest command line in octets, CRLF included (RFC 5321 minimum 512)."),
     LIMITS_MESSAGE_SIZE("limits.message_size", Type.INT, 50L * 1024 * 1024, "Largest message in octets (advertised as SIZE)."),
     LIMITS_RECIPIENTS("limits.recipients", Type.INT, 100L, "Recipients per message (RFC 5321 §4.5.3.1.8 asks for at least 100)."),
@@ -49,6 +59,25 @@ public enum ConfigKey {
         this.type = type;
         this.defaultValue = defaultValue;
         this.doc = doc;
+    }
+
+    /** The default as written in TOML, for docs/config.md and {@code config show}. */
+    public String defaultText() {
+        return switch (type) {
+            case STRING -> '"' + (String) defaultValue + '"';
+            case LIST -> ((List<?>) defaultValue).stream().map(v -> '"' + String.valueOf(v) + '"').toList().toString();
+            default -> String.valueOf(defaultValue);
+        };
+    }
+
+    /** The table of docs/config.md, generated so that the docs cannot drift from the code. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
+        for (ConfigKey k : values()) {
+            sb.append("| `").append(k.key).append("` | ").append(k.type.name().toLowerCase(java.util.Locale.ROOT))
+                    .append(" | `").append(k.defaultText()).append("` | ").append(k.doc.replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
     }
 
     public static ConfigKey byName(String key) {

@@ -33,7 +33,7 @@ public final class ConfigLoader {
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach(loader::set);
-        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SMTPS)) {
+        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader.build(dataDir);
@@ -106,6 +106,10 @@ public final class ConfigLoader {
         return (int) v;
     }
 
+    private Duration seconds(ConfigKey key) {
+        return Duration.ofSeconds((Long) get(key));
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> list(ConfigKey key) {
         return (List<String>) get(key);
@@ -120,10 +124,14 @@ public final class ConfigLoader {
         return new Config(
                 new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
-                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SMTPS)),
+                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SMTPS),
+                        integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER)),
+                new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
+                        seconds(ConfigKey.AUTH_CACHE_TTL)),
+                new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
                 new Config.Limits(
                         integer(ConfigKey.LIMITS_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_MESSAGE_SIZE),
@@ -183,6 +191,8 @@ public final class ConfigLoader {
         section(out, "ports");
         line(out, "smtp", c.ports().smtp());
         line(out, "smtps", c.ports().smtps());
+        line(out, "pop3", c.ports().pop3());
+        line(out, "pop3s", c.ports().pop3s());
         section(out, "tls");
         line(out, "certificate", quote(c.tls().certificate() == null ? "" : c.tls().certificate().toString()));
         line(out, "private_key", quote(c.tls().privateKey() == null ? "" : c.tls().privateKey().toString()));
@@ -190,6 +200,13 @@ public final class ConfigLoader {
         line(out, "relay_networks", list(c.smtp().relayNetworks().stream().map(Cidr::toString).toList()));
         line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());
         line(out, "banner", quote(c.smtp().banner()));
+        section(out, "auth");
+        line(out, "max_failures", c.auth().maxFailures());
+        line(out, "failure_window", c.auth().failureWindow().toSeconds());
+        line(out, "cache_ttl", c.auth().cacheTtl().toSeconds());
+        section(out, "pop3");
+        line(out, "retr_sets_seen", c.pop3().retrSetsSeen());
+        line(out, "idle_timeout", c.pop3().idleTimeout().toSeconds());
         section(out, "limits");
         Config.Limits l = c.limits();
         line(out, "line_length", l.lineLength());

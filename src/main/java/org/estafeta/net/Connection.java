@@ -138,6 +138,29 @@ public final class Connection implements Closeable {
     }
 
     /**
+     * The buffered output as a stream, for copying message bodies; it follows a TLS upgrade and
+     * closing it does nothing (the connection is closed by its listener).
+     */
+    public OutputStream output() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+        };
+    }
+
+    /**
      * Upgrades to TLS as the server. Whatever the client pipelined after STARTTLS/STLS is discarded,
      * so that plaintext cannot be injected into the encrypted session (CVE-2011-0411).
      */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
+import org.estafeta.store.Flag;
 
 /**
  * Replays a transcript file against a live server. The format (see STYLE.md):
@@ -25,7 +26,7 @@ import javax.net.ssl.SSLSocket;
  * CONNECT smtps         connect the current session to another listener (default: the protocol's plain one)
  * C: line               send line + CRLF
  * RAW: text             send text exactly, with \r \n \\ escapes and nothing appended
- * S: text               expect this line; a trailing * makes it a prefix match
+ * S: text               expect this line; a trailing * makes it a prefix match; "S:" alone is an empty line
  * S~: regex             expect a line matching the regex
  * S..: text             skip lines until one matches text (as S:), e.g. to the end of an EHLO reply
  * TLS                   upgrade the current session to TLS (after the server's go-ahead)
@@ -34,6 +35,8 @@ import javax.net.ssl.SSLSocket;
  * SILENT ms             expect nothing from the server for ms milliseconds
  * INBOX address count   expect that many messages in the account's INBOX
  * INBOX-CONTAINS address text   expect the newest INBOX message to contain text (escapes as RAW)
+ * DELIVER address text  deliver a message through the SMTP listener (escapes as RAW), e.g. to fill a maildrop
+ * SEEN address count    expect that many INBOX messages to have the \Seen flag
  * </pre>
  * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted.
  */
@@ -102,6 +105,17 @@ public final class Transcript {
                     }
                     continue;
                 }
+                if (line.startsWith("DELIVER ")) {
+                    String[] parts = line.split(" ", 3);
+                    server.deliver(parts[1], unescape(parts[2]));
+                    continue;
+                }
+                if (line.startsWith("SEEN ")) {
+                    String[] parts = line.split(" ");
+                    long actual = server.inboxMessages(parts[1]).stream().filter(m -> Flag.SEEN.isSet(m.flags())).count();
+                    if (actual != Integer.parseInt(parts[2])) throw new AssertionError(where + parts[1] + " has " + actual + " \\Seen messages, expected " + parts[2]);
+                    continue;
+                }
                 String listener = pendingListener;
                 Client client = sessions.computeIfAbsent(current, k -> Client.connect(server.port(listener), listener.endsWith("s")));
                 if (line.startsWith("C: ")) {
@@ -117,9 +131,9 @@ public final class Transcript {
                         got = client.readLine();
                         if (got == null) throw new AssertionError(where + "expected [" + expected + "] but the server hung up");
                     } while (!matches(expected, got, false));
-                } else if (line.startsWith("S: ") || line.startsWith("S~: ")) {
+                } else if (line.startsWith("S: ") || line.startsWith("S~: ") || line.equals("S:")) {
                     boolean regex = line.startsWith("S~: ");
-                    String expected = line.substring(regex ? 4 : 3);
+                    String expected = line.equals("S:") ? "" : line.substring(regex ? 4 : 3);
                     String got = client.readLine();
                     if (got == null) throw new AssertionError(where + "expected [" + expected + "] but the server hung up");
                     if (!matches(expected, got, regex)) throw new AssertionError(where + "expected [" + expected + "] but got [" + got + "]");

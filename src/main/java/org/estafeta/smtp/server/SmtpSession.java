@@ -16,8 +16,10 @@ import org.estafeta.delivery.QueueId;
 import org.estafeta.delivery.ReceivedHeader;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.delivery.Resolution;
+import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
 import org.estafeta.net.Line;
+import org.estafeta.net.TrustedNetworks;
 import org.estafeta.smtp.DataReader;
 import org.estafeta.smtp.MailPath;
 import org.estafeta.smtp.Reply;
@@ -92,7 +94,7 @@ final class SmtpSession {
         this.resolver = resolver;
         this.delivery = delivery;
         this.blobs = blobs;
-        this.trusted = settings.trustedNetworks().stream().anyMatch(n -> n.contains(conn.remoteAddress()));
+        this.trusted = new TrustedNetworks(settings.trustedNetworks()).contains(conn.remoteAddress());
     }
 
     void run() throws IOException {
@@ -401,14 +403,8 @@ final class SmtpSession {
         return s == null ? "no" : s.getProtocol();
     }
 
-    /** Client text echoed in a reply: printable ASCII only, so no reply can be split or forged. */
     private static String sanitize(String s) {
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), 256));
-        for (int i = 0; i < s.length() && i < 256; i++) {
-            char c = s.charAt(i);
-            sb.append(c >= 32 && c < 127 ? c : '?');
-        }
-        return sb.toString();
+        return ClientText.printable(s);
     }
 
     /**

@@ -6,10 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.estafeta.store.Blob;
+import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.StoreException;
@@ -22,6 +27,8 @@ public final class SqlMailboxes implements Mailboxes {
     private static final String MESSAGE_COLUMNS = "id, mailbox_id, uid, modseq, blob, size, internaldate, flags";
 
     private final SqlDatabase db;
+    /** Accounts whose maildrop a POP3 session holds (see {@link #tryLockMaildrop}); this process only. */
+    private final Set<Long> lockedMaildrops = ConcurrentHashMap.newKeySet();
 
     public SqlMailboxes(SqlDatabase db) {
         this.db = db;
@@ -95,6 +102,70 @@ public final class SqlMailboxes implements Mailboxes {
         db.write(blob.directory(), c -> {
             for (long accountId : accountIds) append(c, accountId, "INBOX", blob, internalDate);
             return null;
+        });
+    }
+
+    @Override
+    public int addFlags(long mailboxId, Collection<Long> messageIds, Set<Flag> flags) {
+        int bits = Flag.bits(flags);
+        if (messageIds.isEmpty() || bits == 0) return 0;
+        return db.write(c -> {
+            long modseq;
+            try (PreparedStatement ps = c.prepareStatement("SELECT highestmodseq + 1 FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return 0;
+                    modseq = rs.getLong(1);
+                }
+            }
+            int changed = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE messages SET flags = flags | ?, modseq = ? WHERE id = ? AND mailbox_id = ? AND (flags & ?) != ?")) {
+                for (long id : messageIds) {
+                    ps.setInt(1, bits);
+                    ps.setLong(2, modseq);
+                    ps.setLong(3, id);
+                    ps.setLong(4, mailboxId);
+                    ps.setInt(5, bits);
+                    ps.setInt(6, bits);
+                    changed += ps.executeUpdate();
+                }
+            }
+            if (changed > 0) bumpModSeq(c, mailboxId);
+            return changed;
+        });
+    }
+
+    @Override
+    public int expunge(long mailboxId, Collection<Long> messageIds) {
+        if (messageIds.isEmpty()) return 0;
+        return db.write(c -> {
+            int removed = 0;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE id = ? AND mailbox_id = ?")) {
+                for (long id : messageIds) {
+                    ps.setLong(1, id);
+                    ps.setLong(2, mailboxId);
+                    removed += ps.executeUpdate();
+                }
+            }
+            if (removed > 0) bumpModSeq(c, mailboxId);
+            return removed;
+        });
+    }
+
+    private static void bumpModSeq(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ?")) {
+            ps.setLong(1, mailboxId);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<MaildropLock> tryLockMaildrop(long accountId) {
+        if (!lockedMaildrops.add(accountId)) return Optional.empty();
+        AtomicBoolean open = new AtomicBoolean(true);
+        return Optional.of(() -> {
+            if (open.getAndSet(false)) lockedMaildrops.remove(accountId);
         });
     }
 
