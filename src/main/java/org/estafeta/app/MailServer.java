@@ -18,6 +18,7 @@ import org.estafeta.net.Protocol;
 import org.estafeta.queue.QueueRunner;
 import org.estafeta.pop3.Pop3Server;
 import org.estafeta.pop3.Pop3Settings;
+import org.estafeta.smtp.server.SmtpRole;
 import org.estafeta.smtp.server.SmtpServer;
 import org.estafeta.smtp.server.SmtpSettings;
 import org.estafeta.tls.TlsContexts;
@@ -58,9 +59,13 @@ public final class MailServer implements AutoCloseable {
         var delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
-        listen(config, config.ports().smtp(), new SmtpServer("smtp", smtp, resolver, delivery, storage.blobs()), null, limiter);
-        listen(config, config.ports().smtps(), new SmtpServer("smtps", smtp, resolver, delivery, storage.blobs()), tls, limiter);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
+        listen(config, config.ports().smtp(),
+                new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+        listen(config, config.ports().submission(),
+                new SmtpServer("submission", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+        listen(config, config.ports().smtps(),
+                new SmtpServer("smtps", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), tls, limiter);
         Pop3Settings pop3 = Pop3Settings.from(config, tls);
         listen(config, config.ports().pop3(), new Pop3Server("pop3", pop3, authenticator, storage.mailboxes(), storage.blobs()), null, limiter);
         listen(config, config.ports().pop3s(), new Pop3Server("pop3s", pop3, authenticator, storage.mailboxes(), storage.blobs()), tls, limiter);

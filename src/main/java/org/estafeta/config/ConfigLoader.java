@@ -33,7 +33,7 @@ public final class ConfigLoader {
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach(loader::set);
-        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S)) {
+        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader.build(dataDir);
@@ -124,11 +124,12 @@ public final class ConfigLoader {
         return new Config(
                 new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
-                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SMTPS),
+                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
                         integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
-                        (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER)),
+                        (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
+                        (Boolean) get(ConfigKey.SMTP_CHECK_SENDER)),
                 new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
                         seconds(ConfigKey.AUTH_CACHE_TTL)),
                 new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
@@ -190,6 +191,7 @@ public final class ConfigLoader {
         line(out, "bind", quote(c.server().bind()));
         section(out, "ports");
         line(out, "smtp", c.ports().smtp());
+        line(out, "submission", c.ports().submission());
         line(out, "smtps", c.ports().smtps());
         line(out, "pop3", c.ports().pop3());
         line(out, "pop3s", c.ports().pop3s());
@@ -200,6 +202,7 @@ public final class ConfigLoader {
         line(out, "relay_networks", list(c.smtp().relayNetworks().stream().map(Cidr::toString).toList()));
         line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());
         line(out, "banner", quote(c.smtp().banner()));
+        line(out, "check_sender", c.smtp().checkSender());
         section(out, "auth");
         line(out, "max_failures", c.auth().maxFailures());
         line(out, "failure_window", c.auth().failureWindow().toSeconds());

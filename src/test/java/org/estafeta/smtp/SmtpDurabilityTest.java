@@ -35,7 +35,7 @@ class SmtpDurabilityTest {
         TestServer.start(data, Map.of(), true).close();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process server = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "org.estafeta.cli.Main", "--data", data.toString(), "serve", "--set", "ports.smtp=0", "--set", "ports.smtps=-1",
+                "org.estafeta.cli.Main", "--data", data.toString(), "serve", "--set", "ports.smtp=0", "--set", "ports.smtps=-1", "--set", "ports.submission=-1", "--set", "ports.pop3=-1", "--set", "ports.pop3s=-1",
                 "--set", "server.hostname=" + TestServer.HOSTNAME)
                 .redirectErrorStream(true).start();
         int port = smtpPort(server);

@@ -38,13 +38,21 @@ import org.estafeta.store.Flag;
  * DELIVER address text  deliver a message through the SMTP listener (escapes as RAW), e.g. to fill a maildrop
  * SEEN address count    expect that many INBOX messages to have the \Seen flag
  * </pre>
- * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted.
+ * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted, and for AUTH
+ * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}}.
  */
 public final class Transcript {
 
     private static final Map<String, String> VARS = Map.of(
             "USER", TestServer.USER, "PASSWORD", TestServer.PASSWORD, "OTHER_USER", TestServer.OTHER_USER,
-            "HOSTNAME", TestServer.HOSTNAME, "DOMAIN", TestServer.DOMAIN);
+            "HOSTNAME", TestServer.HOSTNAME, "DOMAIN", TestServer.DOMAIN,
+            "USER_B64", b64(TestServer.USER), "PASSWORD_B64", b64(TestServer.PASSWORD),
+            "AUTH_PLAIN", b64("\0" + TestServer.USER + "\0" + TestServer.PASSWORD),
+            "WRONG_PLAIN", b64("\0" + TestServer.USER + "\0wrong"));
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
 
     private final Path file;
     private final List<String> lines;
@@ -161,7 +169,7 @@ public final class Transcript {
     }
 
     private static String substitute(String line) {
-        Matcher m = Pattern.compile("\\$\\{([A-Z_]+)}").matcher(line);
+        Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(line);
         StringBuilder sb = new StringBuilder();
         while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(VARS.getOrDefault(m.group(1), m.group())));
         m.appendTail(sb);

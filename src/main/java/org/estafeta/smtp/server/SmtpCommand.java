@@ -19,7 +19,9 @@ enum SmtpCommand {
     TURN(Needs.NOTHING),
     STARTTLS(Needs.GREETING),
     /** RFC 1985. */
-    ETRN(Needs.GREETING);
+    ETRN(Needs.GREETING),
+    /** RFC 4954. */
+    AUTH(Needs.GREETING);
 
     /** Session progress a verb requires; the dispatcher checks it once, handlers never do. */
     enum Needs { NOTHING, GREETING, SENDER, RECIPIENT }

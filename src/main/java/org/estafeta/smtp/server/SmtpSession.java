@@ -11,10 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLSession;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.auth.SaslConversation;
+import org.estafeta.auth.SaslMechanism;
 import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.QueueId;
 import org.estafeta.delivery.ReceivedHeader;
 import org.estafeta.delivery.RecipientResolver;
+import org.estafeta.delivery.SubmissionHeaders;
 import org.estafeta.delivery.Resolution;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
@@ -25,6 +29,7 @@ import org.estafeta.smtp.MailPath;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.SmtpException;
 import org.estafeta.smtp.Xtext;
+import org.estafeta.store.Account;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Envelope;
@@ -65,7 +70,12 @@ final class SmtpSession {
         }
     }
 
+    /** RFC 4954 §4: AUTH lines may be long (SCRAM, Kerberos); at least 12288 octets. */
+    private static final int AUTH_LINE_LENGTH = 12288;
+
     private final String listenerName;
+    private final SmtpRole role;
+    private final Authenticator authenticator;
     private final Connection conn;
     private final SmtpSettings settings;
     private final RecipientResolver resolver;
@@ -79,6 +89,8 @@ final class SmtpSession {
     /** EHLO rather than HELO: ESMTP parameters allowed, trace says ESMTP. */
     private boolean extended;
     private Transaction transaction;
+    /** Who logged in with AUTH; null until then and again after STARTTLS. */
+    private Account user;
     /** Error replies so far; at the limit the session ends with 421. */
     private int errors;
     private int messagesAccepted;
@@ -86,9 +98,11 @@ final class SmtpSession {
     private boolean done;
     private String endReason = "disconnected";
 
-    SmtpSession(String listenerName, Connection conn, SmtpSettings settings, RecipientResolver resolver,
-                Delivery delivery, Blobs blobs) {
+    SmtpSession(String listenerName, SmtpRole role, Connection conn, SmtpSettings settings, Authenticator authenticator,
+                RecipientResolver resolver, Delivery delivery, Blobs blobs) {
         this.listenerName = listenerName;
+        this.role = role;
+        this.authenticator = authenticator;
         this.conn = conn;
         this.settings = settings;
         this.resolver = resolver;
@@ -115,8 +129,9 @@ final class SmtpSession {
             reply(Reply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
         } finally {
             conn.flush();
-            log.info("{} {} helo={} tls={} trusted={} messages={} recipients={} errors={} end={}",
+            log.info("{} {} helo={} tls={} trusted={} user={} messages={} recipients={} errors={} end={}",
                     listenerName, conn.remoteAddress().getHostAddress(), helo, tlsDescription(), trusted,
+                    user == null ? null : user.address(),
                     messagesAccepted, recipientsAccepted, errors, endReason);
         }
     }
@@ -157,6 +172,7 @@ final class SmtpSession {
                 case TURN -> Reply.of(502, "5.5.1", "Error: TURN is not supported, it cannot be authenticated (RFC 5321 §4.1.1.11)");
                 case STARTTLS -> startTls(args);
                 case ETRN -> etrn(args);
+                case AUTH -> auth(args);
             });
         } catch (SmtpException e) {
             reply(e.reply());
@@ -182,12 +198,18 @@ final class SmtpSession {
         lines.add("DSN");
         lines.add("ETRN");
         if (!conn.isTls() && settings.tls() != null) lines.add("STARTTLS");
+        if (authAllowed()) {
+            StringBuilder auth = new StringBuilder("AUTH");
+            for (SaslMechanism m : SaslMechanism.values()) auth.append(' ').append(m.saslName());
+            lines.add(auth.toString());
+        }
         lines.add("HELP");
         return new Reply(250, null, lines);
     }
 
     private Reply mail(String args) throws SmtpException {
         if (transaction != null) throw new SmtpException(503, "5.5.1", "Error: nested MAIL command");
+        if (role == SmtpRole.SUBMISSION && user == null) throw new SmtpException(530, "5.7.0", "Authentication required");
         ArgParser p = new ArgParser(args);
         p.keyword("FROM");
         String path = p.path();
@@ -228,6 +250,9 @@ final class SmtpSession {
                 }
                 default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
             }
+        }
+        if (user != null && !sender.isNull() && settings.checkSender() && !owns(user, sender)) {
+            throw new SmtpException(553, "5.7.1", sanitize(sender.toString()) + ": Sender address rejected: not owned by user " + user.address());
         }
         transaction = new Transaction(sender, envelopeId, ret);
         return Reply.of(250, "2.1.0", "Ok");
@@ -277,7 +302,14 @@ final class SmtpSession {
         DataReader reader = new DataReader(conn, trusted, settings.limits().messageSize());
         StorageSink sink = new StorageSink(blobs);
         sink.write(trace(tx, id));
-        DataReader.Outcome outcome = reader.copyTo(sink);
+        DataReader.Outcome outcome;
+        if (role == SmtpRole.SUBMISSION) {
+            SubmissionHeaders completed = new SubmissionHeaders(sink, settings.hostname());
+            outcome = reader.copyTo(completed);
+            completed.finish();
+        } else {
+            outcome = reader.copyTo(sink);
+        }
         switch (outcome) {
             case DISCONNECTED -> {
                 sink.discard();
@@ -307,7 +339,7 @@ final class SmtpSession {
 
     private byte[] trace(Transaction tx, String id) {
         SSLSession tls = conn.tlsSession();
-        var channel = new ReceivedHeader.Channel(extended, tls != null, false,
+        var channel = new ReceivedHeader.Channel(extended, tls != null, user != null,
                 tls == null ? null : tls.getProtocol(), tls == null ? null : tls.getCipherSuite());
         String header = ReceivedHeader.trace(tx.sender.address(), helo, conn.remoteAddress().getHostAddress(),
                 settings.hostname(), channel, id, tx.recipients.size() == 1 ? tx.recipients.getFirst().address() : null,
@@ -324,9 +356,60 @@ final class SmtpSession {
                 : Reply.of(253, "2.0.0", "OK " + n + " pending messages for node " + sanitize(node) + " started");
     }
 
-    /** Clients in the relay networks may send anywhere; so will authenticated ones. */
+    /** Clients in the relay networks and authenticated users may send anywhere. */
     private boolean mayRelay() {
-        return trusted;
+        return trusted || user != null;
+    }
+
+    /** An authenticated user sends as an address that leads to their own account (itself, an alias, +tag). */
+    private boolean owns(Account account, MailPath sender) {
+        return resolver.resolve(sender.address()) instanceof Resolution.Local local && local.accountIds().equals(List.of(account.id()));
+    }
+
+    /** DESIGN.md: no password over a clear channel, except from the trusted networks. */
+    private boolean authAllowed() {
+        return user == null && (conn.isTls() || trusted);
+    }
+
+    /** RFC 4954. */
+    private Reply auth(String args) throws IOException, SmtpException {
+        if (user != null) throw new SmtpException(503, "5.5.1", "Error: already authenticated");
+        if (transaction != null) throw new SmtpException(503, "5.5.1", "Error: AUTH not permitted during a mail transaction");
+        if (!authAllowed()) throw new SmtpException(530, "5.7.0", "Must issue a STARTTLS command first");
+        String[] parts = args.split(" +");
+        if (args.isEmpty() || parts.length > 2) throw new SmtpException(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+        SaslMechanism mechanism = SaslMechanism.byName(parts[0])
+                .orElseThrow(() -> new SmtpException(504, "5.5.4", "Unrecognized authentication type"));
+        var outcome = SaslConversation.run(authenticator.start(mechanism, conn.remoteAddress()), parts.length > 1 ? parts[1] : null,
+                challenge -> {
+                    conn.write("334 " + challenge + "\r\n");
+                    Line line = conn.readLine(AUTH_LINE_LENGTH);
+                    if (line == null || line.ending() == Line.Ending.EOF) return null;
+                    if (line.ending() == Line.Ending.TRUNCATED) {
+                        conn.skipLine();
+                        return "*";
+                    }
+                    return line.text();
+                });
+        return switch (outcome) {
+            case SaslConversation.Outcome.Authenticated a -> {
+                user = a.account();
+                yield Reply.of(235, "2.7.0", "Authentication successful");
+            }
+            case SaslConversation.Outcome.Failed f -> switch (f.reason()) {
+                case INVALID_CREDENTIALS -> Reply.of(535, "5.7.8", "Error: authentication failed");
+                case MALFORMED -> Reply.of(501, "5.5.2", "Error: malformed authentication data");
+                case THROTTLED -> Reply.of(454, "4.7.0", "Error: too many failed authentications, try again later");
+                case UNAVAILABLE -> Reply.of(454, "4.7.0", "Temporary authentication failure");
+            };
+            case SaslConversation.Outcome.Cancelled c -> Reply.of(501, "5.0.0", "Authentication cancelled");
+            case SaslConversation.Outcome.BadEncoding b -> Reply.of(501, "5.5.2", "Error: cannot decode the base64 response");
+            case SaslConversation.Outcome.Disconnected d -> {
+                done = true;
+                endReason = "disconnected during AUTH";
+                yield null;
+            }
+        };
     }
 
     private Reply rset(String args) throws SmtpException {
@@ -343,7 +426,7 @@ final class SmtpSession {
 
     private Reply help() {
         return new Reply(214, "2.0.0", List.of(
-                "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT HELP VRFY EXPN STARTTLS ETRN",
+                "Commands: HELO EHLO AUTH MAIL RCPT DATA RSET NOOP QUIT HELP VRFY EXPN STARTTLS ETRN",
                 "See RFC 5321 for their syntax",
                 "End of HELP info"));
     }
@@ -378,6 +461,7 @@ final class SmtpSession {
         }
         // RFC 3207 §4.2: forget everything learned before the handshake.
         helo = null;
+        user = null;
         extended = false;
         transaction = null;
         return null;
