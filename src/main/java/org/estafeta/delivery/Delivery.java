@@ -18,6 +18,8 @@ import org.estafeta.store.Queue;
  */
 public final class Delivery {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Delivery.class);
+
     private final Intake intake;
     private final Queue queue;
     private final Blobs blobs;
@@ -64,6 +66,22 @@ public final class Delivery {
             }
         }
         accept(QueueId.next(), blob, local, new Envelope("", null, null, remote));
+    }
+
+    /**
+     * RFC 3461 NOTIFY=SUCCESS for recipients delivered here: a "delivered" notice to the sender. The
+     * message is already accepted, so a failure here is only logged.
+     */
+    public void notifyDelivered(String queueId, Blob blob, Envelope envelope, List<Envelope.Recipient> delivered, String hostname) {
+        if (envelope.sender().isEmpty() || delivered.isEmpty()) return;
+        var subject = new DsnMessage.Subject(queueId, envelope.sender(), envelope.envelopeId(), envelope.ret(), Instant.now());
+        List<DsnMessage.Recipient> recipients = delivered.stream()
+                .map(r -> new DsnMessage.Recipient(r.address(), r.orcpt(), "2.0.0 delivered to mailbox", null, null)).toList();
+        try (var original = blobs.open(blob.hash())) {
+            submitGenerated(DsnMessage.build(hostname, DsnMessage.Action.DELIVERED, subject, recipients, original), envelope.sender());
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: cannot send the delivery notice to <{}>", queueId, envelope.sender(), e);
+        }
     }
 
     /** ETRN (RFC 1985): makes the queued mail for {@code domain} due now; returns how many recipients. */

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
 import org.estafeta.delivery.Delivery;
+import org.estafeta.delivery.DsnMessage;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Queue;
 import org.slf4j.Logger;
@@ -196,11 +197,14 @@ public final class QueueRunner implements AutoCloseable {
         Queue.Entry first = entries.getFirst();
         // RFC 5321 §4.5.5 / RFC 3461 §6.2: never notify the null reverse-path (no bounce of a bounce).
         if (first.sender().isEmpty()) return;
+        var subject = new DsnMessage.Subject(first.queueId(), first.sender(), first.envelopeId(), first.ret(), first.created());
+        List<DsnMessage.Recipient> recipients = entries.stream().map(e -> new DsnMessage.Recipient(e.recipient().address(),
+                e.recipient().orcpt(), e.lastError(), e.remoteMta(), e.nextAttempt())).toList();
         try (InputStream original = blobs.open(first.blob())) {
-            delivery.submitGenerated(DsnMessage.build(hostname, action, entries, original), first.sender());
-            log.info("{} sender notice: {} to=<{}>", first.queueId(), action.word, first.sender());
+            delivery.submitGenerated(DsnMessage.build(hostname, action, subject, recipients, original), first.sender());
+            log.info("{} sender notice: {} to=<{}>", first.queueId(), action.word(), first.sender());
         } catch (IOException | RuntimeException e) {
-            log.error("{}: cannot send the {} notice to <{}>", first.queueId(), action.word, first.sender(), e);
+            log.error("{}: cannot send the {} notice to <{}>", first.queueId(), action.word(), first.sender(), e);
         }
     }
 

@@ -58,6 +58,8 @@ final class SmtpSession {
         final Set<Long> accountIds = new LinkedHashSet<>();
         /** Recipients in other domains, for the outbound queue. */
         final List<Envelope.Recipient> remote = new ArrayList<>();
+        /** Local recipients that asked for NOTIFY=SUCCESS. */
+        final List<Envelope.Recipient> notifyDelivered = new ArrayList<>();
 
         Transaction(MailPath sender, String envelopeId, String ret) {
             this.sender = sender;
@@ -280,6 +282,8 @@ final class SmtpSession {
             case Resolution.Local local -> {
                 transaction.recipients.add(rcpt);
                 transaction.accountIds.addAll(local.accountIds());
+                var recipient = new Envelope.Recipient(rcpt.address(), notify, orcpt);
+                if (recipient.wants("SUCCESS")) transaction.notifyDelivered.add(recipient);
                 yield Reply.of(250, "2.1.5", "Ok");
             }
             case Resolution.UnknownUser u -> Reply.of(550, "5.1.1",
@@ -326,6 +330,7 @@ final class SmtpSession {
         try {
             Blob blob = sink.finish();
             delivery.accept(id, blob, List.copyOf(tx.accountIds), tx.remoteEnvelope());
+            delivery.notifyDelivered(id, blob, tx.remoteEnvelope(), tx.notifyDelivered, settings.hostname());
         } catch (IOException | StoreException e) {
             log.error("{} {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), id, e);
             return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");

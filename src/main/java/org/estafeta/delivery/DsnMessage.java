@@ -1,4 +1,4 @@
-package org.estafeta.queue;
+package org.estafeta.delivery;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,20 +10,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.estafeta.store.Queue;
 
 /**
  * A delivery status notification (RFC 3464) as a {@code multipart/report; report-type=delivery-status}
  * message (RFC 6522): a human-readable part, the machine-readable status per recipient, and the
  * original message or its header (RFC 3461 RET).
  */
-final class DsnMessage {
+public final class DsnMessage {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
 
     /** RFC 3464 §2.3.3 Action values. */
-    enum Action {
+    public enum Action {
         FAILED("failed", "Undelivered Mail Returned to Sender",
                 "I'm sorry to have to tell you that your message could not be delivered to the recipients below.\r\n"
                         + "This is a permanent error; I've given up."),
@@ -42,17 +41,34 @@ final class DsnMessage {
             this.subject = subject;
             this.explanation = explanation;
         }
+
+        /** The RFC 3464 §2.3.3 word. */
+        public String word() {
+            return word;
+        }
+    }
+
+    /** Which message this notice is about: its envelope as it arrived. */
+    public record Subject(String queueId, String sender, String envelopeId, String ret, Instant arrival) {
+    }
+
+    /**
+     * One recipient the notice reports on.
+     *
+     * @param orcpt RFC 3461 ORCPT as given, or null
+     * @param result the last reply or error text, with an enhanced status code when known
+     * @param remoteMta the host that gave it, or null
+     * @param retryUntil for delay notices, the next attempt
+     */
+    public record Recipient(String address, String orcpt, String result, String remoteMta, Instant retryUntil) {
     }
 
     private DsnMessage() {
     }
 
-    /**
-     * @param entries the recipients this notice is about, all of one queued message
-     * @param original the queued content, or null when it cannot be read
-     */
-    static byte[] build(String reportingHost, Action action, List<Queue.Entry> entries, InputStream original) throws IOException {
-        Queue.Entry first = entries.getFirst();
+    /** @param original the message's content, or null when it cannot be read */
+    public static byte[] build(String reportingHost, Action action, Subject first, List<Recipient> entries, InputStream original)
+            throws IOException {
         String boundary = "dsn-" + UUID.randomUUID();
         StringBuilder sb = new StringBuilder();
         sb.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingHost).append(">\r\n");
@@ -69,8 +85,8 @@ final class DsnMessage {
         sb.append("Content-Description: Notification\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");
         sb.append("This is the mail system at host ").append(reportingHost).append(".\r\n\r\n");
         sb.append(action.explanation).append("\r\n\r\n");
-        for (Queue.Entry e : entries) {
-            sb.append("<").append(e.recipient().address()).append(">: ").append(oneLine(e.lastError())).append("\r\n");
+        for (Recipient e : entries) {
+            sb.append("<").append(e.address()).append(">: ").append(oneLine(e.result())).append("\r\n");
         }
         sb.append("\r\n");
 
@@ -79,19 +95,21 @@ final class DsnMessage {
         sb.append("Reporting-MTA: dns; ").append(reportingHost).append("\r\n");
         sb.append("X-Estafeta-Queue-ID: ").append(first.queueId()).append("\r\n");
         if (first.envelopeId() != null) sb.append("Original-Envelope-Id: ").append(first.envelopeId()).append("\r\n");
-        sb.append("Arrival-Date: ").append(DATE.format(first.created())).append("\r\n");
-        for (Queue.Entry e : entries) {
+        sb.append("Arrival-Date: ").append(DATE.format(first.arrival())).append("\r\n");
+        for (Recipient e : entries) {
             sb.append("\r\n");
-            sb.append("Final-Recipient: rfc822; ").append(e.recipient().address()).append("\r\n");
-            if (e.recipient().orcpt() != null) sb.append("Original-Recipient: ").append(e.recipient().orcpt()).append("\r\n");
+            sb.append("Final-Recipient: rfc822; ").append(e.address()).append("\r\n");
+            if (e.orcpt() != null) sb.append("Original-Recipient: ").append(e.orcpt()).append("\r\n");
             sb.append("Action: ").append(action.word).append("\r\n");
-            sb.append("Status: ").append(status(action, e.lastError())).append("\r\n");
+            sb.append("Status: ").append(status(action, e.result())).append("\r\n");
             if (e.remoteMta() != null) sb.append("Remote-MTA: dns; ").append(e.remoteMta()).append("\r\n");
-            if (e.lastError() != null && e.lastError().matches("\\d{3} .*")) {
-                sb.append("Diagnostic-Code: smtp; ").append(oneLine(e.lastError())).append("\r\n");
+            if (e.result() != null && e.result().matches("\\d{3} .*")) {
+                sb.append("Diagnostic-Code: smtp; ").append(oneLine(e.result())).append("\r\n");
             }
             if (action != Action.DELIVERED) sb.append("Last-Attempt-Date: ").append(DATE.format(Instant.now())).append("\r\n");
-            if (action == Action.DELAYED) sb.append("Will-Retry-Until: ").append(DATE.format(e.nextAttempt())).append("\r\n");
+            if (action == Action.DELAYED && e.retryUntil() != null) {
+                sb.append("Will-Retry-Until: ").append(DATE.format(e.retryUntil())).append("\r\n");
+            }
         }
         sb.append("\r\n");
 
@@ -126,7 +144,7 @@ final class DsnMessage {
     }
 
     /** The enhanced status code of the last error, else the generic one for the action (RFC 3463). */
-    static String status(Action action, String error) {
+    public static String status(Action action, String error) {
         if (error != null) {
             var m = java.util.regex.Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b").matcher(error);
             if (m.find()) {
