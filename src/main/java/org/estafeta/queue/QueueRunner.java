@@ -57,6 +57,8 @@ public final class QueueRunner implements AutoCloseable {
         this.domainDelivery = new DomainDelivery(new MxResolver(settings.dnsServers()), settings, hostname, clientTls);
         this.slots = new Semaphore(settings.concurrency());
         delivery.onQueued(this::wake);
+        int released = queue.releaseLeases();
+        if (released > 0) log.info("queue: {} recipient(s) left in progress by the previous run are due again", released);
         this.thread = Thread.ofPlatform().name("queue-runner").daemon().start(this::loop);
     }
 

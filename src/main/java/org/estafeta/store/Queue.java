@@ -41,6 +41,12 @@ public interface Queue {
      */
     List<Entry> claimDue(Instant now, java.time.Duration lease, int max, String onlyDomain);
 
+    /**
+     * Ends every lease: at start-up, what a crashed run had leased is free again at once rather than
+     * when its lease runs out. (Right for one node per store; several nodes will need lease owners.)
+     */
+    int releaseLeases();
+
     /** Records outcomes and ends their leases; messages with nothing left are removed. */
     void record(List<Outcome> outcomes);
 

@@ -83,6 +83,11 @@ public final class SqlQueue implements Queue {
     }
 
     @Override
+    public int releaseLeases() {
+        return db.write(c -> update(c, "UPDATE queue_recipients SET locked_until = 0 WHERE locked_until > 0"));
+    }
+
+    @Override
     public void record(List<Outcome> outcomes) {
         if (outcomes.isEmpty()) return;
         db.write(c -> {
