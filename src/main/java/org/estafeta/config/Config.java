@@ -31,9 +31,10 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int submission, int smtps, int pop3, int pop3s) {
+    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s) {
         public Ports {
             checkPort("ports.smtp", smtp);
+            checkPort("ports.odmr", odmr);
             checkPort("ports.submission", submission);
             checkPort("ports.smtps", smtps);
             checkPort("ports.pop3", pop3);
@@ -58,9 +59,11 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
      * SMTP policy. {@code relayNetworks} are the trusted clients: they may relay, may send a password
      * before TLS, and may end DATA with a bare LF.LF (people typing in nc).
      */
-    public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner, boolean checkSender) {
+    public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner, boolean checkSender,
+                       java.util.Map<String, String> atrnDomains) {
         public Smtp {
             relayNetworks = List.copyOf(relayNetworks);
+            atrnDomains = java.util.Map.copyOf(atrnDomains);
         }
     }
 

@@ -33,7 +33,7 @@ public final class ConfigLoader {
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach(loader::set);
-        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S)) {
+        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_ODMR, ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader.build(dataDir);
@@ -125,11 +125,12 @@ public final class ConfigLoader {
                 new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
                 new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
+                        integer(ConfigKey.PORTS_ODMR),
                         integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
-                        (Boolean) get(ConfigKey.SMTP_CHECK_SENDER)),
+                        (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
                 new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
                         seconds(ConfigKey.AUTH_CACHE_TTL)),
                 new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
@@ -147,6 +148,19 @@ public final class ConfigLoader {
                         integer(ConfigKey.QUEUE_CONCURRENCY), duration(ConfigKey.QUEUE_POLL_INTERVAL),
                         integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
                         duration(ConfigKey.QUEUE_COMMAND_TIMEOUT)));
+    }
+
+    /** smtp.atrn_domains: {@code domain=user@ours} entries. */
+    private java.util.Map<String, String> atrnDomains() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String entry : list(ConfigKey.SMTP_ATRN_DOMAINS)) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || entry.indexOf('@', eq) < 0) {
+                throw new IllegalArgumentException("smtp.atrn_domains entries are domain=user@domain, was '" + entry + "'");
+            }
+            out.put(entry.substring(0, eq).strip().toLowerCase(Locale.ROOT), entry.substring(eq + 1).strip().toLowerCase(Locale.ROOT));
+        }
+        return out;
     }
 
     private Duration duration(ConfigKey key) {
@@ -193,6 +207,7 @@ public final class ConfigLoader {
         line(out, "smtp", c.ports().smtp());
         line(out, "submission", c.ports().submission());
         line(out, "smtps", c.ports().smtps());
+        line(out, "odmr", c.ports().odmr());
         line(out, "pop3", c.ports().pop3());
         line(out, "pop3s", c.ports().pop3s());
         section(out, "tls");
@@ -203,6 +218,7 @@ public final class ConfigLoader {
         line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());
         line(out, "banner", quote(c.smtp().banner()));
         line(out, "check_sender", c.smtp().checkSender());
+        line(out, "atrn_domains", list(c.smtp().atrnDomains().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
         section(out, "auth");
         line(out, "max_failures", c.auth().maxFailures());
         line(out, "failure_window", c.auth().failureWindow().toSeconds());

@@ -90,7 +90,7 @@ final class DomainDelivery {
         return all(group, false, null, lastError);
     }
 
-    private Attempt transaction(SmtpClient client, List<Queue.Entry> group, InputStream content, String mta) throws SmtpClientException {
+    Attempt transaction(SmtpClient client, List<Queue.Entry> group, InputStream content, String mta) throws SmtpClientException {
         Queue.Entry first = group.getFirst();
         List<SmtpClient.Recipient> rcpts = group.stream()
                 .map(e -> new SmtpClient.Recipient(e.recipient().address(), e.recipient().notifyOn(), e.recipient().orcpt())).toList();

@@ -42,6 +42,8 @@ public final class QueueRunner implements AutoCloseable {
     private final String hostname;
     private final DomainDelivery domainDelivery;
     private final Semaphore slots;
+    /** Domains whose mail waits for ATRN (smtp.atrn_domains): never delivered by MX. */
+    private final java.util.Set<String> heldDomains;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean woken;
@@ -56,7 +58,9 @@ public final class QueueRunner implements AutoCloseable {
         this.hostname = config.server().hostname();
         this.domainDelivery = new DomainDelivery(new MxResolver(settings.dnsServers()), settings, hostname, clientTls);
         this.slots = new Semaphore(settings.concurrency());
+        this.heldDomains = config.smtp().atrnDomains().keySet();
         delivery.onQueued(this::wake);
+        delivery.pickupsFrom(this::claimForPickup);
         int released = queue.releaseLeases();
         if (released > 0) log.info("queue: {} recipient(s) left in progress by the previous run are due again", released);
         this.thread = Thread.ofPlatform().name("queue-runner").daemon().start(this::loop);
@@ -117,6 +121,10 @@ public final class QueueRunner implements AutoCloseable {
         }
         toBounce.values().forEach(this::bounce);
         for (List<Queue.Entry> group : toDeliver.values()) {
+            if (heldDomains.contains(group.getFirst().recipient().domain())) {
+                hold(group);
+                continue;
+            }
             slots.acquireUninterruptibly();
             Thread.ofVirtual().name("deliver-" + group.getFirst().queueId()).start(() -> {
                 try {
@@ -152,6 +160,54 @@ public final class QueueRunner implements AutoCloseable {
         }
         if (!relayed.isEmpty()) notifySender(DsnMessage.Action.RELAYED, relayed);
         if (outcomes.stream().anyMatch(o -> o instanceof Queue.Outcome.Failed)) wake();
+    }
+
+    /** Mail for an ATRN domain waits (and expires, and bounces) like deferred mail, without a delivery attempt. */
+    private void hold(List<Queue.Entry> group) {
+        List<Queue.Outcome> held = group.stream().<Queue.Outcome>map(e -> new Queue.Outcome.Deferred(e.recipientId(), null,
+                "4.4.0 held for pickup with ATRN", Instant.now())).toList();
+        queue.record(expireOrWarn(group, withNextAttempt(group, held)));
+    }
+
+    /** RFC 2645: leases the mail of these domains for an ATRN session. */
+    private org.estafeta.delivery.Pickup claimForPickup(List<String> domains) {
+        List<Queue.Entry> entries = new ArrayList<>();
+        for (String domain : domains) {
+            queue.retryDomain(domain);
+            entries.addAll(queue.claimDue(Instant.now(), LEASE, 10_000, domain).stream().filter(e -> e.status().equals("queued")).toList());
+        }
+        if (entries.isEmpty()) return null;
+        return new org.estafeta.delivery.Pickup() {
+            @Override
+            public int recipients() {
+                return entries.size();
+            }
+
+            @Override
+            public void deliverOver(org.estafeta.net.Connection connection) throws IOException {
+                Map<String, List<Queue.Entry>> byMessage = new LinkedHashMap<>();
+                for (Queue.Entry e : entries) byMessage.computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
+                List<Queue.Outcome> outcomes = new ArrayList<>();
+                try {
+                    var client = org.estafeta.smtp.client.SmtpClient.reversed(connection, "ATRN client", settings.commandTimeout(), hostname);
+                    for (List<Queue.Entry> group : byMessage.values()) {
+                        try (InputStream content = WithoutReturnPath.of(blobs.open(group.getFirst().blob()))) {
+                            outcomes.addAll(domainDelivery.transaction(client, group, content, "ATRN client").outcomes());
+                        }
+                    }
+                    client.quit();
+                } finally {
+                    // Whatever was not answered stays queued for the next pickup.
+                    for (Queue.Entry e : entries) {
+                        if (outcomes.stream().noneMatch(o -> o.recipientId() == e.recipientId())) {
+                            outcomes.add(new Queue.Outcome.Deferred(e.recipientId(), null, "4.4.2 ATRN session ended early", Instant.now()));
+                        }
+                    }
+                    queue.record(withNextAttempt(entries, outcomes));
+                    if (outcomes.stream().anyMatch(o -> o instanceof Queue.Outcome.Failed)) wake();
+                }
+            }
+        };
     }
 
     /** Deferred recipients wait as the retry schedule says after this many attempts. */

@@ -27,7 +27,7 @@ public final class ServerProcess {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "org.estafeta.cli.Main", "--data", dataDir.toString(), "serve", "--set", "server.hostname=" + TestServer.HOSTNAME));
-        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("ports.smtp", "0", "ports.smtps", "-1", "ports.submission", "-1",
+        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("ports.smtp", "0", "ports.smtps", "-1", "ports.submission", "-1", "ports.odmr", "-1",
                 "ports.pop3", "-1", "ports.pop3s", "-1"));
         all.putAll(settings);
         all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
