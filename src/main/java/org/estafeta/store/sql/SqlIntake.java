@@ -17,7 +17,7 @@ public final class SqlIntake implements Intake {
 
     @Override
     public void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote) {
-        db.write(blob.directory(), c -> {
+        db.write(c -> {
             for (long accountId : localAccountIds) SqlMailboxes.append(c, accountId, "INBOX", blob, arrival);
             if (remote != null && !remote.recipients().isEmpty()) SqlQueue.insert(c, queueId, blob, arrival, remote);
             return null;

@@ -99,7 +99,7 @@ public final class SqlMailboxes implements Mailboxes {
 
     @Override
     public void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate) {
-        db.write(blob.directory(), c -> {
+        db.write(c -> {
             for (long accountId : accountIds) append(c, accountId, "INBOX", blob, internalDate);
             return null;
         });
