@@ -49,6 +49,10 @@ public enum ConfigKey {
     QUEUE_CONCURRENCY("queue.concurrency", Type.INT, 20L, "Deliveries in progress at once."),
     QUEUE_POLL_INTERVAL("queue.poll_interval", Type.STRING, "10s", "How often the queue is looked at when nothing wakes it."),
     QUEUE_REMOTE_PORT("queue.remote_port", Type.INT, 25L, "Port of remote MX hosts (tests and unusual networks change it)."),
+    QUEUE_TRANSPORTS("queue.transports", Type.LIST, List.of(),
+            "Routes that skip MX lookup: domain=host:port entries; * is the smarthost for every other domain (for networks where port 25 is closed)."),
+    QUEUE_SMARTHOST_USER("queue.smarthost_user", Type.STRING, "", "User for AUTH PLAIN at the smarthost (sent only over TLS)."),
+    QUEUE_SMARTHOST_PASSWORD("queue.smarthost_password", Type.STRING, "", "Password for AUTH PLAIN at the smarthost."),
     QUEUE_CONNECT_TIMEOUT("queue.connect_timeout", Type.STRING, "30s", "Time allowed to connect to a remote host."),
     QUEUE_COMMAND_TIMEOUT("queue.command_timeout", Type.STRING, "5m",
             "Time allowed for a remote reply (RFC 5321 §4.5.3.2: 5 minutes; 2 for DATA's 354 and 10 for the final dot scale with it).");

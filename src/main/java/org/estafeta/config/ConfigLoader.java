@@ -147,17 +147,27 @@ public final class ConfigLoader {
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
                         integer(ConfigKey.QUEUE_CONCURRENCY), duration(ConfigKey.QUEUE_POLL_INTERVAL),
                         integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
-                        duration(ConfigKey.QUEUE_COMMAND_TIMEOUT)));
+                        duration(ConfigKey.QUEUE_COMMAND_TIMEOUT), pairs(ConfigKey.QUEUE_TRANSPORTS),
+                        string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)));
     }
 
     /** smtp.atrn_domains: {@code domain=user@ours} entries. */
     private java.util.Map<String, String> atrnDomains() {
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (String entry : list(ConfigKey.SMTP_ATRN_DOMAINS)) {
-            int eq = entry.indexOf('=');
-            if (eq <= 0 || entry.indexOf('@', eq) < 0) {
-                throw new IllegalArgumentException("smtp.atrn_domains entries are domain=user@domain, was '" + entry + "'");
+        java.util.Map<String, String> out = pairs(ConfigKey.SMTP_ATRN_DOMAINS);
+        for (var e : out.entrySet()) {
+            if (e.getValue().indexOf('@') < 0) {
+                throw new IllegalArgumentException("smtp.atrn_domains entries are domain=user@domain, was '" + e.getKey() + "=" + e.getValue() + "'");
             }
+        }
+        return out;
+    }
+
+    /** A list of {@code key=value} entries as a map, lower-cased. */
+    private java.util.Map<String, String> pairs(ConfigKey key) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String entry : list(key)) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) throw new IllegalArgumentException(key.key + " entries are name=value, was '" + entry + "'");
             out.put(entry.substring(0, eq).strip().toLowerCase(Locale.ROOT), entry.substring(eq + 1).strip().toLowerCase(Locale.ROOT));
         }
         return out;
@@ -247,6 +257,9 @@ public final class ConfigLoader {
         line(out, "remote_port", q.remotePort());
         line(out, "connect_timeout", quote(human(q.connectTimeout())));
         line(out, "command_timeout", quote(human(q.commandTimeout())));
+        line(out, "transports", list(q.transports().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        line(out, "smarthost_user", quote(q.smarthostUser()));
+        line(out, "smarthost_password", quote(q.smarthostPassword().isEmpty() ? "" : "(set)"));
         return out.toString();
     }
 

@@ -46,17 +46,26 @@ final class DomainDelivery {
         Queue.Entry first = group.getFirst();
         String domain = first.recipient().domain();
         List<String> hosts;
-        try {
-            hosts = mx.mailHosts(domain);
-        } catch (MxResolver.DnsFailure f) {
-            return all(group, f.permanent, null, f.status + " " + f.getMessage());
+        int port = settings.remotePort();
+        String transport = settings.transportFor(domain);
+        boolean smarthost = transport != null && settings.transports().get(domain) == null;
+        if (transport != null) {
+            int colon = transport.lastIndexOf(':');
+            hosts = List.of(transport.substring(0, colon));
+            port = Integer.parseInt(transport.substring(colon + 1));
+        } else {
+            try {
+                hosts = mx.mailHosts(domain);
+            } catch (MxResolver.DnsFailure f) {
+                return all(group, f.permanent, null, f.status + " " + f.getMessage());
+            }
         }
         String lastError = "4.4.1 no MX host of " + domain + " could be reached";
         for (String host : hosts) {
             List<InetAddress> addresses;
             try {
-                addresses = mx.addresses(host);
-            } catch (MxResolver.DnsFailure f) {
+                addresses = isAddressLiteral(host) ? List.of(InetAddress.getByName(host)) : mx.addresses(host);
+            } catch (MxResolver.DnsFailure | java.net.UnknownHostException f) {
                 lastError = "4.4.3 " + f.getMessage();
                 continue;
             }
@@ -64,10 +73,11 @@ final class DomainDelivery {
             for (InetAddress address : addresses) {
                 SmtpClient client;
                 try {
-                    client = SmtpClient.connect(new InetSocketAddress(address, settings.remotePort()), host,
+                    client = SmtpClient.connect(new InetSocketAddress(address, port), host,
                             settings.connectTimeout(), settings.commandTimeout(), heloName);
                     // RFC 7435 opportunistic TLS: encrypt when offered, without authenticating the peer.
                     client.startTlsIfOffered(clientTls);
+                    if (smarthost && !settings.smarthostUser().isEmpty()) client.authPlain(settings.smarthostUser(), settings.smarthostPassword());
                 } catch (SmtpClientException e) {
                     lastError = "4.4.1 " + e.getMessage();
                     continue;
@@ -88,6 +98,10 @@ final class DomainDelivery {
             }
         }
         return all(group, false, null, lastError);
+    }
+
+    private static boolean isAddressLiteral(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
     }
 
     Attempt transaction(SmtpClient client, List<Queue.Entry> group, InputStream content, String mta) throws SmtpClientException {

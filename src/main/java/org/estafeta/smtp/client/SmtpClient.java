@@ -136,6 +136,20 @@ public final class SmtpClient implements Closeable {
         }
     }
 
+    /** AUTH PLAIN (RFC 4616) at a smarthost; refused without TLS so the password never travels in clear. */
+    public void authPlain(String user, String password) throws SmtpClientException {
+        if (!isTls()) throw new SmtpClientException("will not send the smarthost password to " + remote + " without TLS", null);
+        String token = java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        try {
+            send("AUTH PLAIN " + token);
+            expect(read(commandTimeout), 2, "AUTH");
+        } catch (SmtpClientException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SmtpClientException("AUTH at " + remote + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * One transaction. The content must have CRLF line ends (as stored); it is dot-stuffed here.
      * Recipient replies come back in order; the data is sent only if some recipient was accepted.
