@@ -73,7 +73,7 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
      * @param dnsServers resolvers as host:port; empty means the system's
      */
     public record Queue(List<String> dnsServers, List<Duration> retrySchedule, Duration maxAge, Duration delayWarning,
-                        int concurrency, Duration pollInterval, int remotePort, Duration connectTimeout, Duration commandTimeout,
+                        int concurrency, int connectionsPerDomain, Duration pollInterval, int remotePort, Duration connectTimeout, Duration commandTimeout,
                         java.util.Map<String, String> transports, String smarthostUser, String smarthostPassword) {
         public Queue {
             dnsServers = List.copyOf(dnsServers);
@@ -87,6 +87,7 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
             retrySchedule = List.copyOf(retrySchedule);
             if (retrySchedule.isEmpty()) throw new IllegalArgumentException("queue.retry_schedule must not be empty");
             if (concurrency < 1) throw new IllegalArgumentException("queue.concurrency must be at least 1");
+            if (connectionsPerDomain < 1) throw new IllegalArgumentException("queue.connections_per_domain must be at least 1");
             if (remotePort < 1 || remotePort > 65535) throw new IllegalArgumentException("queue.remote_port must be 1..65535");
         }
 

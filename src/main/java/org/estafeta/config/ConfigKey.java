@@ -47,6 +47,8 @@ public enum ConfigKey {
     QUEUE_MAX_AGE("queue.max_age", Type.STRING, "5d", "How long a message may stay queued before it bounces."),
     QUEUE_DELAY_WARNING("queue.delay_warning", Type.STRING, "4h", "After this, senders who asked (NOTIFY=DELAY) get a delay notice."),
     QUEUE_CONCURRENCY("queue.concurrency", Type.INT, 20L, "Deliveries in progress at once."),
+    QUEUE_CONNECTIONS_PER_DOMAIN("queue.connections_per_domain", Type.INT, 10L,
+            "Connections at once to one destination domain; the messages waiting for it share them."),
     QUEUE_POLL_INTERVAL("queue.poll_interval", Type.STRING, "10s", "How often the queue is looked at when nothing wakes it."),
     QUEUE_REMOTE_PORT("queue.remote_port", Type.INT, 25L, "Port of remote MX hosts (tests and unusual networks change it)."),
     QUEUE_TRANSPORTS("queue.transports", Type.LIST, List.of(),

@@ -145,7 +145,8 @@ public final class ConfigLoader {
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
-                        integer(ConfigKey.QUEUE_CONCURRENCY), duration(ConfigKey.QUEUE_POLL_INTERVAL),
+                        integer(ConfigKey.QUEUE_CONCURRENCY), integer(ConfigKey.QUEUE_CONNECTIONS_PER_DOMAIN),
+                        duration(ConfigKey.QUEUE_POLL_INTERVAL),
                         integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
                         duration(ConfigKey.QUEUE_COMMAND_TIMEOUT), pairs(ConfigKey.QUEUE_TRANSPORTS),
                         string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)));
@@ -253,6 +254,7 @@ public final class ConfigLoader {
         line(out, "max_age", quote(human(q.maxAge())));
         line(out, "delay_warning", quote(human(q.delayWarning())));
         line(out, "concurrency", q.concurrency());
+        line(out, "connections_per_domain", q.connectionsPerDomain());
         line(out, "poll_interval", quote(human(q.pollInterval())));
         line(out, "remote_port", q.remotePort());
         line(out, "connect_timeout", quote(human(q.connectTimeout())));

@@ -26,8 +26,9 @@ final class DomainDelivery {
     record Attempt(List<Queue.Outcome> outcomes, boolean remoteHasDsn) {
     }
 
-    interface ContentSource {
-        InputStream open() throws IOException;
+    /** Opens the content of the queued message a recipient belongs to. */
+    interface ContentOpener {
+        InputStream open(Queue.Entry entry) throws IOException;
     }
 
     private final MxResolver mx;
@@ -42,62 +43,97 @@ final class DomainDelivery {
         this.clientTls = clientTls;
     }
 
-    Attempt attempt(List<Queue.Entry> group, ContentSource content) {
-        Queue.Entry first = group.getFirst();
-        String domain = first.recipient().domain();
-        List<String> hosts;
-        int port = settings.remotePort();
-        String transport = settings.transportFor(domain);
-        boolean smarthost = transport != null && settings.transports().get(domain) == null;
-        if (transport != null) {
-            int colon = transport.lastIndexOf(':');
-            hosts = List.of(transport.substring(0, colon));
-            port = Integer.parseInt(transport.substring(colon + 1));
-        } else {
-            try {
-                hosts = mx.mailHosts(domain);
-            } catch (MxResolver.DnsFailure f) {
-                return all(group, f.permanent, null, f.status + " " + f.getMessage());
-            }
+    /** A route's hosts in order, and the port and credentials to use with them. */
+    private record Route(List<String> hosts, int port, boolean smarthost) {
+    }
+
+    /** A connected client and the name it goes by in logs and DSNs. */
+    private record Link(SmtpClient client, String mta) {
+    }
+
+    /**
+     * Delivers several messages (each a group of recipients) for one domain, reusing one connection
+     * for all of them; if it breaks, the rest goes over a new one. Returns one attempt per group.
+     */
+    List<Attempt> attempt(String domain, List<List<Queue.Entry>> groups, ContentOpener content) {
+        List<Attempt> results = new ArrayList<>();
+        Route route;
+        try {
+            route = route(domain);
+        } catch (MxResolver.DnsFailure f) {
+            for (var g : groups) results.add(all(g, f.permanent, null, f.status + " " + f.getMessage()));
+            return results;
         }
-        String lastError = "4.4.1 no MX host of " + domain + " could be reached";
-        for (String host : hosts) {
+        Link link = null;
+        String[] lastError = {"4.4.1 no MX host of " + domain + " could be reached"};
+        try {
+            for (List<Queue.Entry> group : groups) {
+                if (link == null) link = connect(route, lastError);
+                if (link == null) {
+                    results.add(all(group, false, null, lastError[0]));
+                    continue;
+                }
+                try (InputStream in = content.open(group.getFirst())) {
+                    results.add(transaction(link.client(), group, in, link.mta()));
+                } catch (SmtpClientException e) {
+                    if (e.reply() != null) {
+                        // The server refused this message (e.g. MAIL FROM); the session itself is still fine.
+                        results.add(all(group, e.isPermanent(), link.mta(), e.reply().toString()));
+                    } else {
+                        link.client().close();
+                        link = null;
+                        results.add(all(group, false, null, "4.4.2 " + e.getMessage()));
+                    }
+                } catch (IOException e) {
+                    results.add(all(group, false, link.mta(), "4.3.0 cannot read the queued message: " + e.getMessage()));
+                }
+            }
+        } finally {
+            if (link != null) link.client().quit();
+        }
+        return results;
+    }
+
+    private Route route(String domain) throws MxResolver.DnsFailure {
+        String transport = settings.transportFor(domain);
+        if (transport == null) return new Route(mx.mailHosts(domain), settings.remotePort(), false);
+        int colon = transport.lastIndexOf(':');
+        return new Route(List.of(transport.substring(0, colon)), Integer.parseInt(transport.substring(colon + 1)),
+                settings.transports().get(domain) == null);
+    }
+
+    /** The first host of the route that answers and greets properly, or null (with the reason in lastError[0]). */
+    private Link connect(Route route, String[] lastError) {
+        for (String host : route.hosts()) {
             List<InetAddress> addresses;
             try {
                 addresses = isAddressLiteral(host) ? List.of(InetAddress.getByName(host)) : mx.addresses(host);
             } catch (MxResolver.DnsFailure | java.net.UnknownHostException f) {
-                lastError = "4.4.3 " + f.getMessage();
+                lastError[0] = "4.4.3 " + f.getMessage();
                 continue;
             }
-            if (addresses.isEmpty()) lastError = "4.4.3 MX host " + host + " has no address";
+            if (addresses.isEmpty()) lastError[0] = "4.4.3 MX host " + host + " has no address";
             for (InetAddress address : addresses) {
-                SmtpClient client;
                 try {
-                    client = SmtpClient.connect(new InetSocketAddress(address, port), host,
+                    SmtpClient client = SmtpClient.connect(new InetSocketAddress(address, route.port()), host,
                             settings.connectTimeout(), settings.commandTimeout(), heloName);
-                    // RFC 7435 opportunistic TLS: encrypt when offered, without authenticating the peer.
-                    client.startTlsIfOffered(clientTls);
-                    if (smarthost && !settings.smarthostUser().isEmpty()) client.authPlain(settings.smarthostUser(), settings.smarthostPassword());
+                    try {
+                        // RFC 7435 opportunistic TLS: encrypt when offered, without authenticating the peer.
+                        client.startTlsIfOffered(clientTls);
+                        if (route.smarthost() && !settings.smarthostUser().isEmpty()) {
+                            client.authPlain(settings.smarthostUser(), settings.smarthostPassword());
+                        }
+                    } catch (SmtpClientException e) {
+                        client.close();
+                        throw e;
+                    }
+                    return new Link(client, host + " [" + address.getHostAddress() + "]");
                 } catch (SmtpClientException e) {
-                    lastError = "4.4.1 " + e.getMessage();
-                    continue;
-                }
-                String mta = host + " [" + address.getHostAddress() + "]";
-                try (InputStream in = content.open()) {
-                    Attempt a = transaction(client, group, in, mta);
-                    client.quit();
-                    return a;
-                } catch (SmtpClientException e) {
-                    client.close();
-                    if (e.reply() != null) return all(group, e.isPermanent(), mta, e.reply().toString());
-                    lastError = "4.4.2 " + e.getMessage();
-                } catch (IOException e) {
-                    client.close();
-                    return all(group, false, mta, "4.3.0 cannot read the queued message: " + e.getMessage());
+                    lastError[0] = "4.4.1 " + e.getMessage();
                 }
             }
         }
-        return all(group, false, null, lastError);
+        return null;
     }
 
     private static boolean isAddressLiteral(String host) {

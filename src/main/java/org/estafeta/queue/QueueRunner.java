@@ -110,37 +110,53 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
-    /** Claims what is due and starts its deliveries; returns without waiting for them. */
+    /**
+     * Claims what is due and starts its deliveries; returns without waiting for them. Messages for one
+     * domain share connections: up to {@code queue.connections_per_domain} per domain, each carrying
+     * its share of the messages one after the other.
+     */
     void runOnce() {
         List<Queue.Entry> due = queue.claimDue(Instant.now(), LEASE, CLAIM_BATCH, null);
         Map<String, List<Queue.Entry>> toBounce = new LinkedHashMap<>();
-        Map<String, List<Queue.Entry>> toDeliver = new LinkedHashMap<>();
+        Map<String, Map<String, List<Queue.Entry>>> byDomain = new LinkedHashMap<>();
         for (Queue.Entry e : due) {
             if (e.status().equals("failed")) toBounce.computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
-            else toDeliver.computeIfAbsent(e.queueId() + " " + e.recipient().domain(), k -> new ArrayList<>()).add(e);
+            else byDomain.computeIfAbsent(e.recipient().domain(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
         }
         toBounce.values().forEach(this::bounce);
-        for (List<Queue.Entry> group : toDeliver.values()) {
-            if (heldDomains.contains(group.getFirst().recipient().domain())) {
-                hold(group);
-                continue;
+        byDomain.forEach((domain, messages) -> {
+            List<List<Queue.Entry>> groups = new ArrayList<>(messages.values());
+            if (heldDomains.contains(domain)) {
+                groups.forEach(this::hold);
+                return;
             }
-            slots.acquireUninterruptibly();
-            Thread.ofVirtual().name("deliver-" + group.getFirst().queueId()).start(() -> {
-                try {
-                    deliver(group);
-                } catch (RuntimeException e) {
-                    log.error("delivery of {} failed", group.getFirst().queueId(), e);
-                } finally {
-                    slots.release();
-                }
-            });
-        }
+            int connections = Math.min(settings.connectionsPerDomain(), groups.size());
+            for (int c = 0; c < connections; c++) {
+                List<List<Queue.Entry>> share = new ArrayList<>();
+                for (int i = c; i < groups.size(); i += connections) share.add(groups.get(i));
+                slots.acquireUninterruptibly();
+                Thread.ofVirtual().name("deliver-" + domain).start(() -> {
+                    try {
+                        deliver(domain, share);
+                    } catch (RuntimeException e) {
+                        log.error("delivery to {} failed", domain, e);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        });
     }
 
-    private void deliver(List<Queue.Entry> group) {
-        Queue.Entry first = group.getFirst();
-        DomainDelivery.Attempt attempt = domainDelivery.attempt(group, () -> WithoutReturnPath.of(blobs.open(first.blob())));
+    private void deliver(String domain, List<List<Queue.Entry>> groups) {
+        List<DomainDelivery.Attempt> attempts = domainDelivery.attempt(domain, groups,
+                entry -> WithoutReturnPath.of(blobs.open(entry.blob())));
+        for (int i = 0; i < groups.size(); i++) record(groups.get(i), attempts.get(i));
+    }
+
+    /** Stores what happened to one message's recipients, logs it, and sends the notices it calls for. */
+    private void record(List<Queue.Entry> group, DomainDelivery.Attempt attempt) {
         List<Queue.Outcome> outcomes = expireOrWarn(group, withNextAttempt(group, attempt.outcomes()));
         queue.record(outcomes);
         List<Queue.Entry> relayed = new ArrayList<>();
