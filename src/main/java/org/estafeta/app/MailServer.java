@@ -9,6 +9,8 @@ import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
 import org.estafeta.delivery.LocalDelivery;
 import org.estafeta.delivery.RecipientResolver;
+import org.estafeta.imap.ImapServer;
+import org.estafeta.imap.ImapSettings;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
@@ -48,10 +50,18 @@ public final class MailServer implements AutoCloseable {
                 : TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
-        var delivery = new LocalDelivery(storage.mailboxes());
+        var delivery = new LocalDelivery(storage.mailboxes(), storage.blobs());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         listen(config, config.ports().smtp(), new SmtpServer("smtp", smtp, resolver, delivery, storage.blobs()), null, limiter);
         listen(config, config.ports().smtps(), new SmtpServer("smtps", smtp, resolver, delivery, storage.blobs()), tls, limiter);
+        ImapSettings imap = ImapSettings.from(config, tls);
+        listen(config, config.ports().imap(), imapServer("imap", imap), null, limiter);
+        listen(config, config.ports().imaps(), imapServer("imaps", imap), tls, limiter);
+    }
+
+    private ImapServer imapServer(String name, ImapSettings settings) {
+        return new ImapServer(name, settings, storage.accounts(), storage.mailboxes(), storage.messages(), storage.blobs(),
+                storage.events());
     }
 
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)

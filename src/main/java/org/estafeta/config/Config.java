@@ -28,10 +28,12 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int smtps) {
+    public record Ports(int smtp, int smtps, int imap, int imaps) {
         public Ports {
             checkPort("ports.smtp", smtp);
             checkPort("ports.smtps", smtps);
+            checkPort("ports.imap", imap);
+            checkPort("ports.imaps", imaps);
         }
 
         private static void checkPort(String key, int port) {
@@ -66,7 +68,10 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
             int errors,
             int connectionsPerIp,
             int connections,
-            Duration idleTimeout) {
+            Duration idleTimeout,
+            int imapLineLength,
+            long imapLiteral,
+            Duration imapIdleTimeout) {
         public Limits {
             if (lineLength < 512) throw new IllegalArgumentException("limits.line_length must be at least 512 (RFC 5321 §4.5.3.1.4)");
             if (messageSize < 1024) throw new IllegalArgumentException("limits.message_size must be at least 1024");
@@ -75,6 +80,9 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
             if (connectionsPerIp < 1) throw new IllegalArgumentException("limits.connections_per_ip must be at least 1");
             if (connections < 1) throw new IllegalArgumentException("limits.connections must be at least 1");
             if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("limits.idle_timeout must be positive");
+            if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
+            if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
+            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.imap_idle_timeout must be positive");
         }
     }
 }

@@ -33,7 +33,7 @@ public final class ConfigLoader {
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach(loader::set);
-        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SMTPS)) {
+        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader.build(dataDir);
@@ -120,7 +120,8 @@ public final class ConfigLoader {
         return new Config(
                 new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
-                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SMTPS)),
+                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SMTPS),
+                        integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER)),
@@ -131,7 +132,10 @@ public final class ConfigLoader {
                         integer(ConfigKey.LIMITS_ERRORS),
                         integer(ConfigKey.LIMITS_CONNECTIONS_PER_IP),
                         integer(ConfigKey.LIMITS_CONNECTIONS),
-                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT))));
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT)),
+                        integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
+                        (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IMAP_IDLE_TIMEOUT))));
     }
 
     private static String localHostName() {
@@ -153,6 +157,8 @@ public final class ConfigLoader {
         section(out, "ports");
         line(out, "smtp", c.ports().smtp());
         line(out, "smtps", c.ports().smtps());
+        line(out, "imap", c.ports().imap());
+        line(out, "imaps", c.ports().imaps());
         section(out, "tls");
         line(out, "certificate", quote(c.tls().certificate() == null ? "" : c.tls().certificate().toString()));
         line(out, "private_key", quote(c.tls().privateKey() == null ? "" : c.tls().privateKey().toString()));
@@ -169,6 +175,9 @@ public final class ConfigLoader {
         line(out, "connections_per_ip", l.connectionsPerIp());
         line(out, "connections", l.connections());
         line(out, "idle_timeout", l.idleTimeout().toSeconds());
+        line(out, "imap_line_length", l.imapLineLength());
+        line(out, "imap_literal", l.imapLiteral());
+        line(out, "imap_idle_timeout", l.imapIdleTimeout().toSeconds());
         return out.toString();
     }
 

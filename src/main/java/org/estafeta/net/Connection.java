@@ -11,9 +11,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.estafeta.config.Cidr;
 import org.estafeta.tls.TlsContexts;
 
 /**
@@ -108,6 +110,27 @@ public final class Connection implements Closeable {
             }
             pos = limit;
         }
+    }
+
+    /**
+     * Copies exactly {@code n} bytes of input to {@code sink} (an IMAP literal, a BDAT chunk), taking the
+     * read-ahead first. Returns false if the client hung up before all of them arrived.
+     */
+    public boolean readExactly(long n, OutputStream sink) throws IOException {
+        long left = n;
+        while (left > 0) {
+            if (pos == limit && !fill()) return false;
+            int take = (int) Math.min(left, limit - pos);
+            sink.write(buf, pos, take);
+            pos += take;
+            left -= take;
+        }
+        return true;
+    }
+
+    /** Whether the client is in one of {@code networks} (smtp.relay_networks: the trusted clients). */
+    public boolean remoteIn(List<Cidr> networks) {
+        return networks.stream().anyMatch(n -> n.contains(remote.getAddress()));
     }
 
     /** Whether the client has already sent more (pipelining): then a reply need not be flushed yet. */

@@ -79,7 +79,11 @@ class ConfigTest {
         }
     }
 
-    private static InetAddress loopback(String s) throws Exception {
-        return InetAddress.getByName(s);
+    private static InetAddress loopback(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 }

@@ -59,6 +59,8 @@ public final class TestServer implements AutoCloseable {
         settings.put("server.domains", DOMAIN + ",localhost");
         settings.put("ports.smtp", "0");
         settings.put("ports.smtps", "0");
+        settings.put("ports.imap", "0");
+        settings.put("ports.imaps", "0");
         settings.putAll(overrides);
         Config config = ConfigLoader.load(dataDir, null, settings, 0);
         try {

@@ -80,7 +80,7 @@ final class SmtpSession {
         this.resolver = resolver;
         this.delivery = delivery;
         this.blobs = blobs;
-        this.trusted = settings.trustedNetworks().stream().anyMatch(n -> n.contains(conn.remoteAddress()));
+        this.trusted = conn.remoteIn(settings.trustedNetworks());
     }
 
     void run() throws IOException {
