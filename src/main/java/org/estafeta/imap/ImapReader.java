@@ -36,8 +36,10 @@ final class ImapReader {
         byte[] nextLine() throws IOException, ImapException;
     }
 
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ENGLISH);
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("d-MMM-uuuu HH:mm:ss Z", Locale.ENGLISH)
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-uuuu", Locale.ENGLISH)
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
     private final Source source;
     private byte[] line;

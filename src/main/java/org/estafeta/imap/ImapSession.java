@@ -129,11 +129,9 @@ final class ImapSession implements ImapReader.Source {
         }
         if (!command.allowedIn.contains(state)) {
             r.discardRest();
-            reply(tag, "BAD", null, command + " is not allowed " + switch (state) {
-                case NOT_AUTHENTICATED -> "before login";
-                case AUTHENTICATED -> "without a selected mailbox";
-                default -> "now";
-            });
+            String why = state == State.NOT_AUTHENTICATED ? "before login"
+                    : command.allowedIn.contains(State.NOT_AUTHENTICATED) ? "after login" : "without a selected mailbox";
+            reply(tag, "BAD", null, command + " is not allowed " + why);
             return;
         }
         try {
@@ -207,7 +205,8 @@ final class ImapSession implements ImapReader.Source {
 
     void reply(String tag, String status, String code, String text) throws IOException {
         out.tagged(tag, status, code, text);
-        if (!status.equals("OK")) {
+        // Only BAD counts: NO is an ordinary answer (a missing mailbox, a wrong password is throttled by auth).
+        if (status.equals("BAD")) {
             errors++;
             if (errors >= settings.errors()) {
                 out.untagged("BYE Too many errors");

@@ -46,10 +46,8 @@ final class MailboxCommands {
 
     /** A mailbox name as the client expects it: UTF-8 after ENABLE, else modified UTF-7. */
     static String wire(ImapSession s, String name) {
-        if (s.utf8 || s.rev2) {
-            boolean plain = name.chars().allMatch(c -> c >= 0x20 && c != 0x7f);
-            return plain ? ImapSyntax.quoted(name) : ImapSyntax.literal(name);
-        }
+        // RFC 6855 §3: after ENABLE UTF8=ACCEPT quoted strings carry UTF-8; names hold no control characters.
+        if (s.utf8 || s.rev2) return ImapSyntax.quoted(name);
         return ImapSyntax.quoted(MailboxName.encodeUtf7(name));
     }
 
