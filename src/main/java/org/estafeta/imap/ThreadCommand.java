@@ -45,7 +45,7 @@ final class ThreadCommand {
         threads.sort(java.util.Comparator.comparing((List<Msg> t) -> t.getFirst().date()).thenComparingLong(t -> t.getFirst().number()));
         StringBuilder sb = new StringBuilder("THREAD");
         for (List<Msg> t : threads) {
-            sb.append(' ').append('(').append(t.getFirst().number());
+            sb.append(sb.length() == 6 ? " (" : "(").append(t.getFirst().number());
             if (t.size() > 1) {
                 // Children of the first message, each a sibling (RFC 5256 ORDEREDSUBJECT).
                 if (t.size() == 2) {
