@@ -87,7 +87,8 @@ final class FetchCommand {
             items.add(new Simple("MODSEQ"));
         }
         if (vanished) {
-            long star = view.maxUid();
+            // "*" here reaches past the last UID: expunged UIDs may be higher than any left (RFC 7162 §3.2.6).
+            long star = Long.MAX_VALUE - 1;
             List<Long> gone = s.services.messages().expungedSince(view.mailbox().id(), changedSince).stream()
                     .filter(u -> set.saved() || set.contains(u, star)).toList();
             if (!gone.isEmpty()) s.out.untagged("VANISHED (EARLIER) " + SequenceSet.format(gone));
