@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.estafeta.store.Credentials;
 
 /**
  * Argon2id password hashes in the PHC string format ({@code $argon2id$v=19$m=…,t=…,p=…$salt$hash}),
@@ -24,6 +25,14 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final SecureRandom random = new SecureRandom();
+
+    /**
+     * Everything stored for a password, made in this one place wherever a password is set: the
+     * Argon2id hash (USER/PASS, LOGIN, PLAIN) and the SCRAM-SHA-256 keys.
+     */
+    public Credentials credentials(String password) {
+        return new Credentials(hash(password), ScramSha256.newKeys(password, random).encode());
+    }
 
     public String hash(String password) {
         byte[] salt = new byte[SALT_BYTES];

@@ -12,8 +12,9 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code estafeta}: the server and its administration, one program (see DESIGN.md's command-line contract). */
 @Command(name = "estafeta", mixinStandardHelpOptions = true, version = "Estafeta 0.1",
-        description = "A mail server: SMTP, and the tools to manage its domains, users and aliases.",
-        subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, ConfigCommand.class})
+        description = "A mail server: SMTP and POP3, and the tools to manage its domains, users, aliases and queue.",
+        subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, QueueCommand.class,
+                ConfigCommand.class})
 public final class Main {
 
     @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "data",

@@ -51,8 +51,8 @@ final class UserCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) throws IOException {
             requireAddress(address);
-            String hash = new PasswordHasher().hash(readPassword(passwordStdin));
-            Account account = storage.accounts().addAccount(address, hash, admin);
+            var credentials = new PasswordHasher().credentials(readPassword(passwordStdin));
+            Account account = storage.accounts().addAccount(address, credentials, admin);
             System.out.println("added user " + account.address() + (admin ? " (admin)" : ""));
             return 0;
         }
@@ -80,7 +80,7 @@ final class UserCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) throws IOException {
             if (storage.accounts().account(address).isEmpty()) throw new IllegalArgumentException("no such account: " + address);
-            storage.accounts().setPassword(address, new PasswordHasher().hash(readPassword(passwordStdin)));
+            storage.accounts().setCredentials(address, new PasswordHasher().credentials(readPassword(passwordStdin)));
             System.out.println("password changed for " + address.toLowerCase(java.util.Locale.ROOT));
             return 0;
         }

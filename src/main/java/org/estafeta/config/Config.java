@@ -9,14 +9,17 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limits) {
+public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue) {
 
     public Config {
         Objects.requireNonNull(server);
         Objects.requireNonNull(ports);
         Objects.requireNonNull(tls);
         Objects.requireNonNull(smtp);
+        Objects.requireNonNull(auth);
+        Objects.requireNonNull(pop3);
         Objects.requireNonNull(limits);
+        Objects.requireNonNull(queue);
     }
 
     /** Identity of this node and where it keeps its data. */
@@ -28,10 +31,13 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int smtps, int imap, int imaps) {
+    public record Ports(int smtp, int submission, int smtps, int pop3, int pop3s, int imap, int imaps) {
         public Ports {
             checkPort("ports.smtp", smtp);
+            checkPort("ports.submission", submission);
             checkPort("ports.smtps", smtps);
+            checkPort("ports.pop3", pop3);
+            checkPort("ports.pop3s", pop3s);
             checkPort("ports.imap", imap);
             checkPort("ports.imaps", imaps);
         }
@@ -54,9 +60,49 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Limits limi
      * SMTP policy. {@code relayNetworks} are the trusted clients: they may relay, may send a password
      * before TLS, and may end DATA with a bare LF.LF (people typing in nc).
      */
-    public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner) {
+    public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner, boolean checkSender) {
         public Smtp {
             relayNetworks = List.copyOf(relayNetworks);
+        }
+    }
+
+    /**
+     * Outbound delivery.
+     *
+     * @param dnsServers resolvers as host:port; empty means the system's
+     */
+    public record Queue(List<String> dnsServers, List<Duration> retrySchedule, Duration maxAge, Duration delayWarning,
+                        int concurrency, Duration pollInterval, int remotePort, Duration connectTimeout, Duration commandTimeout) {
+        public Queue {
+            dnsServers = List.copyOf(dnsServers);
+            retrySchedule = List.copyOf(retrySchedule);
+            if (retrySchedule.isEmpty()) throw new IllegalArgumentException("queue.retry_schedule must not be empty");
+            if (concurrency < 1) throw new IllegalArgumentException("queue.concurrency must be at least 1");
+            if (remotePort < 1 || remotePort > 65535) throw new IllegalArgumentException("queue.remote_port must be 1..65535");
+        }
+
+        /** The wait after the given number of failed attempts (1 = after the first). */
+        public Duration retryAfter(int attempts) {
+            return retrySchedule.get(Math.min(Math.max(attempts, 1), retrySchedule.size()) - 1);
+        }
+    }
+
+    /**
+     * Login checks shared by every protocol: the failed-login throttle per client address and the
+     * in-memory cache of verified passwords ({@link Duration#ZERO} turns it off).
+     */
+    public record Auth(int maxFailures, Duration failureWindow, Duration cacheTtl) {
+        public Auth {
+            if (maxFailures < 0) throw new IllegalArgumentException("auth.max_failures must not be negative");
+            if (failureWindow.isNegative() || failureWindow.isZero()) throw new IllegalArgumentException("auth.failure_window must be positive");
+            if (cacheTtl.isNegative()) throw new IllegalArgumentException("auth.cache_ttl must not be negative");
+        }
+    }
+
+    /** POP3 policy: whether RETR marks messages \Seen (at QUIT), and the autologout timer. */
+    public record Pop3(boolean retrSetsSeen, Duration idleTimeout) {
+        public Pop3 {
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("pop3.idle_timeout must be positive");
         }
     }
 

@@ -33,7 +33,8 @@ public final class ConfigLoader {
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach(loader::set);
-        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
+        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_POP3,
+                ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader.build(dataDir);
@@ -106,6 +107,10 @@ public final class ConfigLoader {
         return (int) v;
     }
 
+    private Duration seconds(ConfigKey key) {
+        return Duration.ofSeconds((Long) get(key));
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> list(ConfigKey key) {
         return (List<String>) get(key);
@@ -120,11 +125,15 @@ public final class ConfigLoader {
         return new Config(
                 new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
-                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SMTPS),
-                        integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS)),
+                new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
+                        integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
-                        (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER)),
+                        (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
+                        (Boolean) get(ConfigKey.SMTP_CHECK_SENDER)),
+                new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
+                        seconds(ConfigKey.AUTH_CACHE_TTL)),
+                new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
                 new Config.Limits(
                         integer(ConfigKey.LIMITS_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_MESSAGE_SIZE),
@@ -135,7 +144,37 @@ public final class ConfigLoader {
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT)),
                         integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
-                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IMAP_IDLE_TIMEOUT))));
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IMAP_IDLE_TIMEOUT))),
+                new Config.Queue(list(ConfigKey.DNS_SERVERS),
+                        list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
+                        duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
+                        integer(ConfigKey.QUEUE_CONCURRENCY), duration(ConfigKey.QUEUE_POLL_INTERVAL),
+                        integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
+                        duration(ConfigKey.QUEUE_COMMAND_TIMEOUT)));
+    }
+
+    private Duration duration(ConfigKey key) {
+        return duration(key, string(key));
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 5m}, {@code 4h}, {@code 5d}. */
+    static Duration duration(ConfigKey key, String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            char unit = t.isEmpty() ? 's' : t.charAt(t.length() - 1);
+            long n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
+            Duration d = switch (unit) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> Character.isDigit(unit) ? Duration.ofSeconds(n) : null;
+            };
+            if (d != null && !d.isNegative() && !d.isZero()) return d;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key.key + " must be a duration such as 30s, 5m, 4h or 5d, was '" + text + "'");
     }
 
     private static String localHostName() {
@@ -156,7 +195,10 @@ public final class ConfigLoader {
         line(out, "bind", quote(c.server().bind()));
         section(out, "ports");
         line(out, "smtp", c.ports().smtp());
+        line(out, "submission", c.ports().submission());
         line(out, "smtps", c.ports().smtps());
+        line(out, "pop3", c.ports().pop3());
+        line(out, "pop3s", c.ports().pop3s());
         line(out, "imap", c.ports().imap());
         line(out, "imaps", c.ports().imaps());
         section(out, "tls");
@@ -166,6 +208,14 @@ public final class ConfigLoader {
         line(out, "relay_networks", list(c.smtp().relayNetworks().stream().map(Cidr::toString).toList()));
         line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());
         line(out, "banner", quote(c.smtp().banner()));
+        line(out, "check_sender", c.smtp().checkSender());
+        section(out, "auth");
+        line(out, "max_failures", c.auth().maxFailures());
+        line(out, "failure_window", c.auth().failureWindow().toSeconds());
+        line(out, "cache_ttl", c.auth().cacheTtl().toSeconds());
+        section(out, "pop3");
+        line(out, "retr_sets_seen", c.pop3().retrSetsSeen());
+        line(out, "idle_timeout", c.pop3().idleTimeout().toSeconds());
         section(out, "limits");
         Config.Limits l = c.limits();
         line(out, "line_length", l.lineLength());
@@ -178,7 +228,27 @@ public final class ConfigLoader {
         line(out, "imap_line_length", l.imapLineLength());
         line(out, "imap_literal", l.imapLiteral());
         line(out, "imap_idle_timeout", l.imapIdleTimeout().toSeconds());
+        section(out, "dns");
+        Config.Queue q = c.queue();
+        line(out, "servers", list(q.dnsServers()));
+        section(out, "queue");
+        line(out, "retry_schedule", list(q.retrySchedule().stream().map(ConfigLoader::human).toList()));
+        line(out, "max_age", quote(human(q.maxAge())));
+        line(out, "delay_warning", quote(human(q.delayWarning())));
+        line(out, "concurrency", q.concurrency());
+        line(out, "poll_interval", quote(human(q.pollInterval())));
+        line(out, "remote_port", q.remotePort());
+        line(out, "connect_timeout", quote(human(q.connectTimeout())));
+        line(out, "command_timeout", quote(human(q.commandTimeout())));
         return out.toString();
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s % 86400 == 0) return s / 86400 + "d";
+        if (s % 3600 == 0) return s / 3600 + "h";
+        if (s % 60 == 0) return s / 60 + "m";
+        return s + "s";
     }
 
     private static void section(StringBuilder out, String name) {

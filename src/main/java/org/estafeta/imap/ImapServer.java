@@ -1,11 +1,11 @@
 package org.estafeta.imap;
 
 import java.io.IOException;
+import org.estafeta.auth.Authenticator;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.net.Connection;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Protocol;
-import org.estafeta.store.Accounts;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Messages;
@@ -14,18 +14,18 @@ import org.estafeta.store.Messages;
 public final class ImapServer implements Protocol {
 
     /** What sessions use, shared by all of them. */
-    record Services(Accounts accounts, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events) {
+    record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events) {
     }
 
     private final String name;
     private final ImapSettings settings;
     private final Services services;
 
-    public ImapServer(String name, ImapSettings settings, Accounts accounts, Mailboxes mailboxes, Messages messages,
+    public ImapServer(String name, ImapSettings settings, Authenticator authenticator, Mailboxes mailboxes, Messages messages,
                       Blobs blobs, MailboxEvents events) {
         this.name = name;
         this.settings = settings;
-        this.services = new Services(accounts, mailboxes, messages, blobs, events);
+        this.services = new Services(authenticator, mailboxes, messages, blobs, events);
     }
 
     @Override

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
-import org.estafeta.auth.PasswordHasher;
+import org.estafeta.auth.AuthFailure;
+import org.estafeta.auth.AuthResult;
+import org.estafeta.auth.SaslConversation;
+import org.estafeta.auth.SaslMechanism;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.imap.ImapCommand.State;
 import org.estafeta.net.Connection;
@@ -66,7 +69,7 @@ final class ImapSession implements ImapReader.Source {
         this.settings = settings;
         this.services = services;
         this.out = new ImapWriter(conn);
-        this.trusted = conn.remoteIn(settings.trustedNetworks());
+        this.trusted = settings.trusted().contains(conn.remoteAddress());
     }
 
     void run() throws IOException {
@@ -252,6 +255,10 @@ final class ImapSession implements ImapReader.Source {
         if (state == State.NOT_AUTHENTICATED) {
             if (!conn.isTls() && settings.tls() != null) caps.add("STARTTLS");
             if (!loginAllowed()) caps.add("LOGINDISABLED");
+            for (SaslMechanism m : SaslMechanism.values()) {
+                if (!m.sendsPassword() || loginAllowed()) caps.add("AUTH=" + m.saslName());
+            }
+            caps.add("SASL-IR");
         }
         caps.addAll(List.of("LITERAL+", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
                 "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "CONDSTORE", "QRESYNC",
@@ -327,31 +334,60 @@ final class ImapSession implements ImapReader.Source {
         if (!loginAllowed()) {
             throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS or port 993 before sending a password");
         }
-        Account a = checkPassword(user, password);
-        if (a == null) throw ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
-        loggedIn(a);
+        loggedIn(authenticated(services.authenticator().login(conn.remoteAddress(), user, password, "IMAP LOGIN")));
         return new Done("CAPABILITY " + capabilities(), "LOGIN completed");
     }
 
-    /** Until the shared auth package lands: a bare local part gets the primary domain, as in the labs. */
-    private Account checkPassword(String user, String password) {
-        String address = user.contains("@") ? user : user + "@" + settings.primaryDomain();
-        Account a = services.accounts().account(address).orElse(null);
-        if (a == null || a.disabled()) {
-            new PasswordHasher().verify(password, DUMMY_HASH);
-            return null;
-        }
-        return new PasswordHasher().verify(password, a.passwordHash()) ? a : null;
+    private static Account authenticated(AuthResult result) throws ImapException {
+        return switch (result) {
+            case AuthResult.Success ok -> ok.account();
+            case AuthResult.Failure f -> throw failure(f.reason());
+        };
     }
 
-    /** Verified against when the user does not exist, so that timing does not tell who exists. */
-    private static final String DUMMY_HASH = new PasswordHasher().hash("not a password");
+    private static ImapException failure(AuthFailure reason) {
+        return switch (reason) {
+            case INVALID_CREDENTIALS -> ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
+            case MALFORMED -> ImapException.bad("Malformed SASL message");
+            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins from your address, try again later");
+            case UNAVAILABLE -> ImapException.no("UNAVAILABLE", "Authentication is unavailable, try again later");
+        };
+    }
 
+    /** RFC 9051 §6.2.2 with SASL-IR (RFC 4959); the mechanisms are the shared ones in {@code auth}. */
     private Done authenticate(ImapReader r, String tag) throws ImapException, IOException {
         r.sp();
-        String mechanism = r.atom().toUpperCase(Locale.ROOT);
-        r.discardRest();
-        throw ImapException.no("CANNOT", "SASL mechanism " + ImapWriter.sanitize(mechanism) + " is not available; use LOGIN");
+        String name = r.atom();
+        String initial = null;
+        if (r.take(' ')) initial = r.take('=') ? "=" : r.atom();
+        r.end();
+        SaslMechanism mechanism = SaslMechanism.byName(name)
+                .orElseThrow(() -> ImapException.no("CANNOT", "Unsupported SASL mechanism " + ImapWriter.sanitize(name)));
+        if (mechanism.sendsPassword() && !loginAllowed()) {
+            throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS or port 993 before sending a password");
+        }
+        SaslConversation.Outcome outcome = SaslConversation.run(services.authenticator().start(mechanism, conn.remoteAddress()),
+                initial, base64 -> {
+                    out.continuation(base64);
+                    Line line = conn.readLine(settings.lineLength());
+                    if (line == null || line.ending() == Line.Ending.EOF) return null;
+                    if (line.ending() == Line.Ending.TRUNCATED) {
+                        conn.skipLine();
+                        return "";
+                    }
+                    return line.text();
+                });
+        switch (outcome) {
+            case SaslConversation.Outcome.Authenticated a -> loggedIn(a.account());
+            case SaslConversation.Outcome.Failed f -> throw failure(f.reason());
+            case SaslConversation.Outcome.Cancelled c -> throw ImapException.bad("Authentication cancelled");
+            case SaslConversation.Outcome.BadEncoding b -> throw ImapException.bad("Invalid base64");
+            case SaslConversation.Outcome.Disconnected d -> {
+                state = State.LOGOUT;
+                return null;
+            }
+        }
+        return new Done("CAPABILITY " + capabilities(), "AUTHENTICATE completed");
     }
 
     private void loggedIn(Account a) {

@@ -195,7 +195,7 @@ final class SelectedMailbox {
         for (Flag f : Flag.values()) {
             if (m.has(f)) {
                 if (!sb.isEmpty()) sb.append(' ');
-                sb.append(f.imapName);
+                sb.append(f.imapName());
             }
         }
         if (recent) {

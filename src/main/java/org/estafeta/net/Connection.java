@@ -11,11 +11,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import org.estafeta.config.Cidr;
 import org.estafeta.tls.TlsContexts;
 
 /**
@@ -128,11 +126,6 @@ public final class Connection implements Closeable {
         return true;
     }
 
-    /** Whether the client is in one of {@code networks} (smtp.relay_networks: the trusted clients). */
-    public boolean remoteIn(List<Cidr> networks) {
-        return networks.stream().anyMatch(n -> n.contains(remote.getAddress()));
-    }
-
     /** Whether the client has already sent more (pipelining): then a reply need not be flushed yet. */
     public boolean hasPendingInput() throws IOException {
         return pos < limit || in.available() > 0;
@@ -158,6 +151,29 @@ public final class Connection implements Closeable {
 
     public void flush() throws IOException {
         out.flush();
+    }
+
+    /**
+     * The buffered output as a stream, for copying message bodies; it follows a TLS upgrade and
+     * closing it does nothing (the connection is closed by its listener).
+     */
+    public OutputStream output() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+        };
     }
 
     /**

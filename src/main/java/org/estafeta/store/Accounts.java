@@ -22,7 +22,17 @@ public interface Accounts {
     /** Creates the account and its {@link #DEFAULT_MAILBOXES} in one transaction. */
     Account addAccount(String address, String passwordHash, boolean admin);
 
+    /** Sets the Argon2 hash only; SCRAM keys stored before are dropped, since they belong to the old password. */
     void setPassword(String address, String passwordHash);
+
+    /** As {@link #addAccount(String, String, boolean)}, storing every credential made from the password. */
+    Account addAccount(String address, Credentials credentials, boolean admin);
+
+    /** Replaces every stored credential of the account at once. */
+    void setCredentials(String address, Credentials credentials);
+
+    /** What is stored to check the account's password; empty when there is no such account. */
+    Optional<Credentials> credentials(String address);
 
     /** Removes the account with its mailboxes and messages (blobs are collected separately). */
     void removeAccount(String address);

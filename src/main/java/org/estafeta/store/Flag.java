@@ -1,38 +1,56 @@
 package org.estafeta.store;
 
+import java.util.Collection;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
-/** The IMAP system flags, kept as a bit set in {@code messages.flags}; bit i is the flag of ordinal i. */
+/**
+ * The IMAP system flags (RFC 9051 §2.3.2) as bits of {@code messages.flags}. The bit values are
+ * stored: never renumber them, only add. \Recent is not stored (it belongs to a session).
+ */
 public enum Flag {
-    SEEN("\\Seen"), ANSWERED("\\Answered"), FLAGGED("\\Flagged"), DELETED("\\Deleted"), DRAFT("\\Draft");
+    SEEN("\\Seen", 1),
+    ANSWERED("\\Answered", 2),
+    FLAGGED("\\Flagged", 4),
+    DELETED("\\Deleted", 8),
+    DRAFT("\\Draft", 16);
 
-    /** How IMAP spells it. */
-    public final String imapName;
+    private final String imapName;
+    private final int bit;
 
-    Flag(String imapName) {
+    Flag(String imapName, int bit) {
         this.imapName = imapName;
+        this.bit = bit;
+    }
+
+    /** As written in IMAP, with the backslash. */
+    public String imapName() {
+        return imapName;
     }
 
     public int bit() {
-        return 1 << ordinal();
+        return bit;
     }
 
-    public boolean in(int bits) {
-        return (bits & bit()) != 0;
+    public boolean isSet(int bits) {
+        return (bits & bit) != 0;
     }
 
-    /** The flag named {@code name} case-insensitively ({@code \Seen}), or null. */
+    /** The flag named {@code name} ({@code \Seen}), ignoring case; null for anything else. */
     public static Flag byImapName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (Flag f : values()) if (f.imapName.toLowerCase(Locale.ROOT).equals(lower)) return f;
+        for (Flag f : values()) if (f.imapName.equalsIgnoreCase(name)) return f;
         return null;
     }
 
+    public static int bits(Collection<Flag> flags) {
+        int bits = 0;
+        for (Flag f : flags) bits |= f.bit;
+        return bits;
+    }
+
     public static Set<Flag> of(int bits) {
-        Set<Flag> out = EnumSet.noneOf(Flag.class);
-        for (Flag f : values()) if (f.in(bits)) out.add(f);
+        EnumSet<Flag> out = EnumSet.noneOf(Flag.class);
+        for (Flag f : values()) if (f.isSet(bits)) out.add(f);
         return out;
     }
 }

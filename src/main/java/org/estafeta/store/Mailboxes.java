@@ -1,6 +1,7 @@
 package org.estafeta.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,4 +51,31 @@ public interface Mailboxes {
 
     /** Bytes used by all of an account's messages (QUOTA STORAGE). */
     long usage(long accountId);
+
+    /**
+     * Adds {@code flags} to those of the given messages (ids, not UIDs) of the mailbox in one
+     * transaction. Messages that change get one new mod-sequence (RFC 7162 §3.1) and HIGHESTMODSEQ
+     * moves to it; ids that are gone or not in this mailbox are ignored. Returns how many changed.
+     */
+    int addFlags(long mailboxId, Collection<Long> messageIds, Set<Flag> flags);
+
+    /**
+     * Removes the given messages (ids) from the mailbox in one transaction and bumps HIGHESTMODSEQ.
+     * Ids that are already gone are ignored; returns how many were removed. Blobs are collected separately.
+     */
+    int expunge(long mailboxId, Collection<Long> messageIds);
+
+    /**
+     * The exclusive right to work on the account's INBOX as a POP3 maildrop (RFC 1939 §8), or empty
+     * while another session holds it. IMAP sessions do not take it. The lock lives in this process
+     * only, which is enough while one server process serves a data dir; several nodes over one
+     * database would need it in the database.
+     */
+    Optional<MaildropLock> tryLockMaildrop(long accountId);
+
+    /** Held until closed; closing twice is harmless. */
+    interface MaildropLock extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

@@ -14,6 +14,6 @@ public record MessageInfo(long id, long uid, long modSeq, int flags, List<String
     }
 
     public boolean has(Flag flag) {
-        return flag.in(flags);
+        return flag.isSet(flags);
     }
 }

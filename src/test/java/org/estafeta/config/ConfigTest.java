@@ -74,9 +74,7 @@ class ConfigTest {
     @Test
     void everyKeyIsDocumented() throws Exception {
         String docs = Files.readString(Path.of("docs/config.md"));
-        for (ConfigKey key : ConfigKey.values()) {
-            assertThat(docs).as(key.key).contains("| `" + key.key + "` |").contains(key.doc);
-        }
+        assertThat(docs).as("docs/config.md must contain the table ConfigKey.markdownTable() makes").contains(ConfigKey.markdownTable());
     }
 
     private static InetAddress loopback(String s) {

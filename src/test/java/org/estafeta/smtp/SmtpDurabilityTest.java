@@ -2,10 +2,7 @@ package org.estafeta.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,9 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.estafeta.testing.ServerProcess;
 import org.estafeta.testing.SmtpDialog;
 import org.estafeta.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -33,12 +28,8 @@ class SmtpDurabilityTest {
     void acceptedMessagesSurviveKill9() throws Exception {
         Path data = Files.createTempDirectory("estafeta-kill");
         TestServer.start(data, Map.of(), true).close();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "org.estafeta.cli.Main", "--data", data.toString(), "serve", "--set", "ports.smtp=0", "--set", "ports.smtps=-1",
-                "--set", "server.hostname=" + TestServer.HOSTNAME)
-                .redirectErrorStream(true).start();
-        int port = smtpPort(server);
+        ServerProcess server = ServerProcess.start(data, Map.of());
+        int port = server.smtpPort();
         ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < 8; c++) {
@@ -57,8 +48,7 @@ class SmtpDurabilityTest {
             }));
         }
         for (Thread t : clients) t.join();
-        server.destroyForcibly();
-        assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        server.kill9();
         assertThat(accepted).hasSize(80);
 
         TestServer restarted = TestServer.start(data, Map.of(), false);
@@ -68,32 +58,6 @@ class SmtpDurabilityTest {
             assertThat(inbox).hasSize(80);
         } finally {
             restarted.closeAndDelete();
-        }
-    }
-
-    private static int smtpPort(Process server) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        Pattern p = Pattern.compile("^\\s+smtp\\s+port (\\d+)$");
-        String line;
-        StringBuilder seen = new StringBuilder();
-        while ((line = out.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = p.matcher(line);
-            if (m.matches()) {
-                Thread.ofVirtual().start(() -> drain(out));
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("server did not start:\n" + seen);
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // keep the pipe from filling up
-            }
-        } catch (IOException ignored) {
-            // the process was killed
         }
     }
 

@@ -3,6 +3,8 @@ package org.estafeta.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.config.ConfigLoader;
 import org.estafeta.store.Account;
+import org.estafeta.store.Credentials;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.StoredMessage;
 
@@ -58,7 +61,10 @@ public final class TestServer implements AutoCloseable {
         settings.put("server.hostname", HOSTNAME);
         settings.put("server.domains", DOMAIN + ",localhost");
         settings.put("ports.smtp", "0");
+        settings.put("ports.submission", "0");
         settings.put("ports.smtps", "0");
+        settings.put("ports.pop3", "0");
+        settings.put("ports.pop3s", "0");
         settings.put("ports.imap", "0");
         settings.put("ports.imaps", "0");
         settings.putAll(overrides);
@@ -66,9 +72,9 @@ public final class TestServer implements AutoCloseable {
         try {
             MailServer server = MailServer.start(config);
             if (addUsers) {
-                String hash = new PasswordHasher().hash(PASSWORD);
-                server.storage().accounts().addAccount(USER, hash, false);
-                server.storage().accounts().addAccount(OTHER_USER, hash, false);
+                Credentials credentials = new PasswordHasher().credentials(PASSWORD);
+                server.storage().accounts().addAccount(USER, credentials, false);
+                server.storage().accounts().addAccount(OTHER_USER, credentials, false);
             }
             return new TestServer(dataDir, server);
         } catch (IOException e) {
@@ -103,8 +109,54 @@ public final class TestServer implements AutoCloseable {
         return out;
     }
 
+    /** The INBOX rows of the account (ids, UIDs, sizes, flags), in UID order. */
+    public List<StoredMessage> inboxMessages(String address) {
+        Account account = server.storage().accounts().account(address).orElseThrow();
+        Mailbox inbox = server.storage().mailboxes().mailbox(account.id(), "INBOX").orElseThrow();
+        return server.storage().mailboxes().messages(inbox.id());
+    }
+
+    /**
+     * Delivers a message to {@code recipient} the way mail arrives: through the SMTP listener, from
+     * pepe@pepito.es. {@code content} is the message as sent (CRLF line ends; one is added at the end
+     * if missing); it is stored below our Return-Path and Received lines.
+     */
+    public void deliver(String recipient, String content) {
+        String data = content.endsWith("\r\n") ? content : content + "\r\n";
+        try (Socket socket = new Socket("127.0.0.1", port("smtp"))) {
+            socket.setSoTimeout(10_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            var out = socket.getOutputStream();
+            expect(in, "220");
+            for (String[] step : new String[][] {{"EHLO test.example", "250"}, {"MAIL FROM:<pepe@pepito.es>", "250"},
+                    {"RCPT TO:<" + recipient + ">", "250"}, {"DATA", "354"}}) {
+                out.write((step[0] + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                expect(in, step[1]);
+            }
+            // Dot-stuffing (RFC 5321 §4.5.2): a line starting with '.' gets another.
+            String stuffed = (data.startsWith(".") ? "." : "") + data.replace("\r\n.", "\r\n..");
+            out.write((stuffed + ".\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            expect(in, "250");
+            out.write("QUIT\r\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            expect(in, "221");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void expect(java.io.BufferedReader in, String code) throws IOException {
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null || !line.startsWith(code)) throw new IllegalStateException("SMTP delivery: expected " + code + ", got " + line);
+        } while (line.charAt(3) == '-');
+    }
+
     public List<String> inboxText(String address) {
-        return inbox(address).stream().map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).toList();
+        return inbox(address).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
     }
 
     @Override

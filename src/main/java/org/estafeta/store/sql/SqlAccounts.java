@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
 import org.estafeta.store.Conflict;
+import org.estafeta.store.Credentials;
 
 /** {@link Accounts} in SQL. */
 public final class SqlAccounts implements Accounts {
@@ -77,6 +78,11 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public Account addAccount(String address, String passwordHash, boolean admin) {
+        return addAccount(address, new Credentials(passwordHash, null), admin);
+    }
+
+    @Override
+    public Account addAccount(String address, Credentials credentials, boolean admin) {
         String addr = lower(address);
         return db.write(c -> {
             Long domainId = domainId(c, domainOf(addr));
@@ -86,32 +92,54 @@ public final class SqlAccounts implements Accounts {
             if (findAccount(c, addr).isPresent()) throw new Conflict("account " + addr + " already exists");
             long id;
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO accounts(domain_id, address, password_hash, is_admin, created) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
+                    "INSERT INTO accounts(domain_id, address, password_hash, scram_sha256, is_admin, created)"
+                            + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
                 ps.setLong(1, domainId);
                 ps.setString(2, addr);
-                ps.setString(3, passwordHash);
-                ps.setInt(4, admin ? 1 : 0);
-                ps.setLong(5, System.currentTimeMillis());
+                ps.setString(3, credentials.passwordHash());
+                ps.setString(4, credentials.scramSha256());
+                ps.setInt(5, admin ? 1 : 0);
+                ps.setLong(6, System.currentTimeMillis());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
                 }
             }
             SqlMailboxes.createMailboxes(c, id, DEFAULT_MAILBOXES);
-            return new Account(id, addr, passwordHash, admin, false);
+            return new Account(id, addr, credentials.passwordHash(), admin, false);
         });
     }
 
     @Override
     public void setPassword(String address, String passwordHash) {
+        setCredentials(address, new Credentials(passwordHash, null));
+    }
+
+    @Override
+    public void setCredentials(String address, Credentials credentials) {
         String addr = lower(address);
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET password_hash = ? WHERE address = ?")) {
-                ps.setString(1, passwordHash);
-                ps.setString(2, addr);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE accounts SET password_hash = ?, scram_sha256 = ? WHERE address = ?")) {
+                ps.setString(1, credentials.passwordHash());
+                ps.setString(2, credentials.scramSha256());
+                ps.setString(3, addr);
                 if (ps.executeUpdate() == 0) throw new Conflict("no such account: " + addr);
             }
             return null;
+        });
+    }
+
+    @Override
+    public Optional<Credentials> credentials(String address) {
+        String addr = lower(address);
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT password_hash, scram_sha256 FROM accounts WHERE address = ?")) {
+                ps.setString(1, addr);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Credentials(rs.getString(1), rs.getString(2))) : Optional.empty();
+                }
+            }
         });
     }
 

@@ -6,11 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Conflict;
@@ -30,6 +33,8 @@ public final class SqlMailboxes implements Mailboxes {
 
     private final SqlDatabase db;
     private final MailboxEvents events;
+    /** Accounts whose maildrop a POP3 session holds (see {@link #tryLockMaildrop}); this process only. */
+    private final Set<Long> lockedMaildrops = ConcurrentHashMap.newKeySet();
 
     public SqlMailboxes(SqlDatabase db, MailboxEvents events) {
         this.db = db;
@@ -130,12 +135,7 @@ public final class SqlMailboxes implements Mailboxes {
     public void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate, MessageStructure structure) {
         List<Long> mailboxIds = db.write(blob.directory(), c -> {
             List<Long> ids = new ArrayList<>();
-            for (long accountId : accountIds) {
-                Mailbox inbox = findMailbox(c, accountId, "INBOX")
-                        .orElseThrow(() -> new StoreException("account " + accountId + " has no INBOX"));
-                SqlMessages.insert(c, inbox.id(), blob, 0, List.of(), internalDate, structure);
-                ids.add(inbox.id());
-            }
+            for (long accountId : accountIds) ids.add(append(c, accountId, "INBOX", blob, internalDate, structure));
             return ids;
         });
         for (int i = 0; i < accountIds.size(); i++) events.publish(accountIds.get(i), mailboxIds.get(i));
@@ -276,6 +276,105 @@ public final class SqlMailboxes implements Mailboxes {
                 }
             }
         });
+    }
+
+    @Override
+    public int addFlags(long mailboxId, Collection<Long> messageIds, Set<Flag> flags) {
+        int bits = Flag.bits(flags);
+        if (messageIds.isEmpty() || bits == 0) return 0;
+        long[] result = db.write(c -> {
+            long modseq;
+            try (PreparedStatement ps = c.prepareStatement("SELECT highestmodseq + 1, account_id FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return new long[] {0, 0};
+                    modseq = rs.getLong(1);
+                }
+            }
+            int changed = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE messages SET flags = flags | ?, modseq = ? WHERE id = ? AND mailbox_id = ? AND (flags & ?) != ?")) {
+                for (long id : messageIds) {
+                    ps.setInt(1, bits);
+                    ps.setLong(2, modseq);
+                    ps.setLong(3, id);
+                    ps.setLong(4, mailboxId);
+                    ps.setInt(5, bits);
+                    ps.setInt(6, bits);
+                    changed += ps.executeUpdate();
+                }
+            }
+            if (changed > 0) bumpModSeq(c, mailboxId);
+            return new long[] {changed, accountOf(c, mailboxId)};
+        });
+        if (result[0] > 0) events.publish(result[1], mailboxId);
+        return (int) result[0];
+    }
+
+    @Override
+    public int expunge(long mailboxId, Collection<Long> messageIds) {
+        if (messageIds.isEmpty()) return 0;
+        long[] result = db.write(c -> {
+            long modseq = bumpModSeq(c, mailboxId);
+            int removed = 0;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE id = ? AND mailbox_id = ? RETURNING uid");
+                 PreparedStatement rec = c.prepareStatement(
+                         "INSERT INTO expunged(mailbox_id, uid, modseq) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET modseq = excluded.modseq")) {
+                for (long id : messageIds) {
+                    ps.setLong(1, id);
+                    ps.setLong(2, mailboxId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) continue;
+                        // Remembered for QRESYNC clients (RFC 7162 §3.2.10).
+                        rec.setLong(1, mailboxId);
+                        rec.setLong(2, rs.getLong(1));
+                        rec.setLong(3, modseq);
+                        rec.executeUpdate();
+                        removed++;
+                    }
+                }
+            }
+            return new long[] {removed, accountOf(c, mailboxId)};
+        });
+        if (result[0] > 0) events.publish(result[1], mailboxId);
+        return (int) result[0];
+    }
+
+    private static long bumpModSeq(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static long accountOf(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT account_id FROM mailboxes WHERE id = ?")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
+    @Override
+    public Optional<MaildropLock> tryLockMaildrop(long accountId) {
+        if (!lockedMaildrops.add(accountId)) return Optional.empty();
+        AtomicBoolean open = new AtomicBoolean(true);
+        return Optional.of(() -> {
+            if (open.getAndSet(false)) lockedMaildrops.remove(accountId);
+        });
+    }
+
+    /** Adds a message to the named mailbox of an account in the caller's transaction; returns the mailbox id. */
+    static long append(Connection c, long accountId, String mailboxName, Blob blob, Instant internalDate,
+                       MessageStructure structure) throws SQLException {
+        Mailbox mailbox = findMailbox(c, accountId, mailboxName)
+                .orElseThrow(() -> new StoreException("account " + accountId + " has no " + mailboxName));
+        SqlMessages.insert(c, mailbox.id(), blob, 0, List.of(), internalDate, structure);
+        return mailbox.id();
     }
 
     private static Mailbox mailbox(ResultSet rs) throws SQLException {

@@ -1,0 +1,152 @@
+package org.estafeta.auth;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.security.SecureRandom;
+import org.estafeta.net.ClientText;
+import org.estafeta.store.Account;
+import org.estafeta.store.Accounts;
+import org.estafeta.store.Credentials;
+import org.estafeta.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks who a client is, for every protocol: a name and password (USER/PASS, IMAP LOGIN, SASL PLAIN
+ * and LOGIN) against the Argon2id hash, or a SCRAM-SHA-256 proof against the stored keys. Unknown
+ * users, wrong passwords and disabled accounts get the same answer and cost the same time; failures
+ * are counted per client address and, past {@link AuthSettings#maxFailures()}, refused unchecked.
+ * Each failure is logged with the user name and address, never with anything secret.
+ */
+public final class Authenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+
+    private final Accounts accounts;
+    private final PasswordHasher hasher;
+    private final AuthSettings settings;
+    private final FailureThrottle throttle;
+    private final VerifiedPasswords verified;
+    /** Makes stable fake SCRAM salts for unknown users, so that probing names learns nothing. Never stored. */
+    private final byte[] secret = new byte[32];
+    /** Verified against when the user is unknown, so that the answer takes as long as for a real one. */
+    private volatile String dummyHash;
+
+    public Authenticator(Accounts accounts, PasswordHasher hasher, AuthSettings settings) {
+        this(accounts, hasher, settings, InstantSource.system());
+    }
+
+    Authenticator(Accounts accounts, PasswordHasher hasher, AuthSettings settings, InstantSource clock) {
+        this.accounts = accounts;
+        this.hasher = hasher;
+        this.settings = settings;
+        this.throttle = new FailureThrottle(settings.maxFailures(), settings.failureWindow(), clock);
+        this.verified = new VerifiedPasswords(settings.cacheTtl(), clock);
+        new SecureRandom().nextBytes(secret);
+    }
+
+    /** Starts a SASL exchange for a client. */
+    public SaslExchange start(SaslMechanism mechanism, InetAddress client) {
+        return switch (mechanism) {
+            case PLAIN -> new PlainExchange(this, client);
+            case LOGIN -> new LoginExchange(this, client);
+            case SCRAM_SHA_256 -> new ScramExchange(this, client);
+        };
+    }
+
+    /** Checks a user name (an address, or a bare name in the default domain) and password; {@code method} is for the log. */
+    public AuthResult login(InetAddress client, String user, String password, String method) {
+        if (blocked(client, user, method)) return new AuthResult.Failure(AuthFailure.THROTTLED);
+        String address = qualify(user);
+        Optional<Account> found;
+        try {
+            found = accounts.account(address);
+        } catch (StoreException e) {
+            log.error("auth {} for {} from {}: cannot read the account", method, ClientText.printable(user), client.getHostAddress(), e);
+            return new AuthResult.Failure(AuthFailure.UNAVAILABLE);
+        }
+        if (found.isEmpty()) {
+            hasher.verify(password, dummyHash());
+            return failed(client, user, method, "unknown user");
+        }
+        Account account = found.get();
+        boolean ok = verified.contains(account.passwordHash(), password);
+        if (!ok && hasher.verify(password, account.passwordHash())) {
+            ok = true;
+            verified.add(account.passwordHash(), password);
+        }
+        if (!ok) return failed(client, user, method, "wrong password");
+        if (account.disabled()) return failed(client, user, method, "account disabled");
+        return new AuthResult.Success(account);
+    }
+
+    /** The account address a login name stands for: lower-cased, with the default domain when it has none. */
+    public String qualify(String user) {
+        String u = user.strip().toLowerCase(Locale.ROOT);
+        return u.indexOf('@') < 0 && !u.isEmpty() ? u + "@" + settings.defaultDomain() : u;
+    }
+
+    // --- for the SASL exchanges of this package ---
+
+    /** True (and logged) when the client address is over the failure limit. */
+    boolean blocked(InetAddress client, String user, String method) {
+        if (!throttle.blocked(client)) return false;
+        log.info("auth {} refused for {} from {}: too many failures from this address", method, ClientText.printable(user), client.getHostAddress());
+        return true;
+    }
+
+    AuthResult.Failure failed(InetAddress client, String user, String method, String why) {
+        throttle.failed(client);
+        log.info("auth {} failed for {} from {}: {}", method, ClientText.printable(user), client.getHostAddress(), why);
+        return new AuthResult.Failure(AuthFailure.INVALID_CREDENTIALS);
+    }
+
+    /**
+     * What SCRAM needs about a user. For an unknown user, or one whose keys were never made, the keys
+     * are fake but stable (so the salt looks the same on every try) and {@code account} is null.
+     */
+    record ScramUser(String address, Account account, ScramSha256.Keys keys, String problem) {
+    }
+
+    ScramUser scramUser(String user) {
+        String address = qualify(user);
+        Optional<Account> account = accounts.account(address);
+        if (account.isPresent()) {
+            ScramSha256.Keys keys = accounts.credentials(address).map(Credentials::scramSha256).map(ScramSha256.Keys::parse).orElse(null);
+            if (keys != null) return new ScramUser(address, account.get(), keys, null);
+            return new ScramUser(address, null, fakeKeys(address), "no SCRAM keys stored (set the password again)");
+        }
+        return new ScramUser(address, null, fakeKeys(address), "unknown user");
+    }
+
+    private ScramSha256.Keys fakeKeys(String address) {
+        byte[] seed = ScramSha256.hmac(secret, address.getBytes(StandardCharsets.UTF_8));
+        return new ScramSha256.Keys(Arrays.copyOf(seed, 16), ScramSha256.ITERATIONS,
+                ScramSha256.sha256(seed), ScramSha256.hmac(seed, new byte[] {1}));
+    }
+
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) dummyHash = h = hasher.hash("no such user");
+        return h;
+    }
+
+    /** Strict UTF-8, or null: SASL strings are UTF-8 (RFC 4422 §5) and a bad byte is a malformed message. */
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

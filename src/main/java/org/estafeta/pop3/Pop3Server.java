@@ -1,0 +1,47 @@
+package org.estafeta.pop3;
+
+import java.io.IOException;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.net.Connection;
+import org.estafeta.net.ConnectionLimiter;
+import org.estafeta.net.Protocol;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.Mailboxes;
+
+/** The POP3 service: one {@link Pop3Session} per connection. */
+public final class Pop3Server implements Protocol {
+
+    private final String name;
+    private final Pop3Settings settings;
+    private final Authenticator authenticator;
+    private final Mailboxes mailboxes;
+    private final Blobs blobs;
+
+    public Pop3Server(String name, Pop3Settings settings, Authenticator authenticator, Mailboxes mailboxes, Blobs blobs) {
+        this.name = name;
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.mailboxes = mailboxes;
+        this.blobs = blobs;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void serve(Connection connection) throws IOException {
+        new Pop3Session(name, connection, settings, authenticator, mailboxes, blobs).run();
+    }
+
+    @Override
+    public void refuse(Connection connection, ConnectionLimiter.Refusal why) throws IOException {
+        String text = switch (why) {
+            case TOO_MANY_FROM_ADDRESS -> "Too many connections from your address";
+            case SERVER_BUSY -> "Too many connections, try again later";
+        };
+        connection.write(new Pop3Exception(Pop3Exception.SYS_TEMP, text).line());
+        connection.flush();
+    }
+}

@@ -1,0 +1,469 @@
+package org.estafeta.pop3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+import org.estafeta.auth.AuthFailure;
+import org.estafeta.auth.AuthResult;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.auth.SaslExchange;
+import org.estafeta.auth.SaslMechanism;
+import org.estafeta.auth.SaslStep;
+import org.estafeta.net.ClientText;
+import org.estafeta.net.Connection;
+import org.estafeta.net.DotStuffingOutputStream;
+import org.estafeta.net.Line;
+import org.estafeta.pop3.Pop3Command.State;
+import org.estafeta.store.Account;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.Flag;
+import org.estafeta.store.Mailbox;
+import org.estafeta.store.Mailboxes;
+import org.estafeta.store.StoredMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One POP3 conversation (RFC 1939) on its own virtual thread: greeting, AUTHORIZATION until a login
+ * succeeds and the maildrop is locked, TRANSACTION until QUIT, then UPDATE. A hang-up, the idle
+ * timeout or too many errors end the session without UPDATE, so nothing is deleted. The state a
+ * command needs is checked once, in {@link #dispatch}; each handler parses its arguments, then acts.
+ */
+final class Pop3Session {
+
+    private static final Logger log = LoggerFactory.getLogger(Pop3Session.class);
+    private static final Base64.Encoder B64 = Base64.getEncoder();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+    private static final int COPY_BUFFER = 16 * 1024;
+
+    private final String listenerName;
+    private final Connection conn;
+    private final Pop3Settings settings;
+    private final Authenticator authenticator;
+    private final Mailboxes mailboxes;
+    private final Blobs blobs;
+    /** The client is in the trusted networks: may send a password before TLS. */
+    private final boolean trusted;
+
+    private State state = State.AUTHORIZATION;
+    /** The name from USER, waiting for PASS (RFC 1939 §7); cleared by PASS, AUTH and STLS. */
+    private String pendingUser;
+    /** From a successful login on: the account, how it logged in, its maildrop lock and view. */
+    private Account account;
+    private String authMethod;
+    private Mailboxes.MaildropLock lock;
+    private Maildrop maildrop;
+
+    private int errors;
+    private int retrieved;
+    private int expunged;
+    private boolean done;
+    private String endReason = "disconnected";
+
+    Pop3Session(String listenerName, Connection conn, Pop3Settings settings, Authenticator authenticator,
+                Mailboxes mailboxes, Blobs blobs) {
+        this.listenerName = listenerName;
+        this.conn = conn;
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.mailboxes = mailboxes;
+        this.blobs = blobs;
+        this.trusted = settings.trusted().contains(conn.remoteAddress());
+    }
+
+    void run() throws IOException {
+        try {
+            conn.setIdleTimeout(settings.idleTimeout());
+            ok(settings.hostname() + " POP3 Estafeta ready");
+            while (!done) {
+                Line line = conn.readLine(settings.lineLength());
+                if (line == null || line.ending() == Line.Ending.EOF) break;
+                if (line.ending() == Line.Ending.TRUNCATED) {
+                    conn.skipLine();
+                    error(new Pop3Exception("Line too long, the limit is " + settings.lineLength() + " octets"));
+                    continue;
+                }
+                dispatch(line.text());
+            }
+        } catch (SocketTimeoutException e) {
+            // RFC 1939 §3: an autologout timer ends the session without entering UPDATE.
+            endReason = "idle timeout";
+            conn.write("-ERR Disconnected for inactivity\r\n");
+        } finally {
+            if (lock != null) lock.close();
+            log.info("{} {} user={} auth={} tls={} trusted={} retrieved={} deleted={} errors={} end={}",
+                    listenerName, conn.remoteAddress().getHostAddress(), account == null ? null : account.address(),
+                    authMethod, tlsDescription(), trusted, retrieved, expunged, errors, endReason);
+            conn.flush();
+        }
+    }
+
+    private void dispatch(String line) throws IOException {
+        int space = line.indexOf(' ');
+        Pop3Command command = Pop3Command.of(space < 0 ? line : line.substring(0, space));
+        Pop3Args args = new Pop3Args(command, space < 0 ? "" : line.substring(space + 1));
+        try {
+            if (command == null) throw new Pop3Exception("Unknown command");
+            if (!command.states.contains(state)) {
+                throw new Pop3Exception(state == State.AUTHORIZATION
+                        ? "Not logged in yet: use USER and PASS, or AUTH" : "Not valid after login");
+            }
+            switch (command) {
+                case USER -> user(args);
+                case PASS -> pass(args);
+                case AUTH -> auth(args);
+                case STLS -> stls(args);
+                case APOP -> throw new Pop3Exception("APOP is not offered: use USER and PASS, or AUTH");
+                case CAPA -> capa(args);
+                case QUIT -> quit(args);
+                case STAT -> stat(args);
+                case LIST -> list(args);
+                case RETR -> retr(args);
+                case DELE -> dele(args);
+                case NOOP -> noop(args);
+                case RSET -> rset(args);
+                case TOP -> top(args);
+                case UIDL -> uidl(args);
+            }
+        } catch (Pop3Exception e) {
+            error(e);
+        } catch (RuntimeException e) {
+            log.error("{} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), command, e);
+            error(new Pop3Exception(Pop3Exception.SYS_TEMP, "Internal error, try again later"));
+        }
+    }
+
+    // --- AUTHORIZATION (RFC 1939 §4, §7; RFC 2595; RFC 5034) ---
+
+    private void user(Pop3Args args) throws IOException, Pop3Exception {
+        String name = args.word();
+        args.end();
+        requirePlaintextAllowed();
+        pendingUser = name;
+        ok("Password required for " + ClientText.printable(name));
+    }
+
+    private void pass(Pop3Args args) throws IOException, Pop3Exception {
+        String user = pendingUser;
+        pendingUser = null;
+        if (user == null) throw new Pop3Exception("No user name given: send USER first");
+        String password = args.rest();
+        if (password.isEmpty()) throw args.syntax();
+        switch (authenticator.login(conn.remoteAddress(), user, password, "USER")) {
+            case AuthResult.Success s -> loggedIn(s.account(), "USER");
+            case AuthResult.Failure f -> throw failure(f.reason());
+        }
+    }
+
+    /** RFC 5034 §4; with no mechanism, the RFC 1734 listing that older clients still ask for. */
+    private void auth(Pop3Args args) throws IOException, Pop3Exception {
+        pendingUser = null;
+        String name = args.optionalWord();
+        if (name == null) {
+            conn.write("+OK Methods follow\r\n");
+            for (SaslMechanism m : offeredMechanisms()) conn.write(m.saslName() + "\r\n");
+            conn.write(".\r\n");
+            return;
+        }
+        String initial = args.optionalWord();
+        args.end();
+        SaslMechanism mechanism = SaslMechanism.byName(name)
+                .orElseThrow(() -> new Pop3Exception("Unsupported authentication mechanism"));
+        if (mechanism.sendsPassword()) requirePlaintextAllowed();
+        SaslExchange exchange = authenticator.start(mechanism, conn.remoteAddress());
+        // RFC 5034 §4: "=" is an empty initial response.
+        byte[] response = initial == null ? null : initial.equals("=") ? new byte[0] : decode(initial);
+        while (true) {
+            switch (exchange.next(response)) {
+                case SaslStep.Challenge c -> {
+                    response = readSaslResponse(c.data());
+                    if (response == null) return;
+                }
+                case SaslStep.Success s -> {
+                    // POP3 has no additional data with success: it goes out as a last challenge,
+                    // answered by an empty line (RFC 4422 §4 item 6).
+                    if (s.additionalData().length > 0 && readSaslResponse(s.additionalData()) == null) return;
+                    loggedIn(s.account(), mechanism.saslName());
+                    return;
+                }
+                case SaslStep.Failure f -> throw failure(f.reason());
+            }
+        }
+    }
+
+    /** Sends a "+ " continuation and reads the answer; null when the session ended meanwhile. */
+    private byte[] readSaslResponse(byte[] challenge) throws IOException, Pop3Exception {
+        conn.write("+ " + B64.encodeToString(challenge) + "\r\n");
+        Line line = conn.readLine(settings.lineLength());
+        if (line == null || line.ending() == Line.Ending.EOF) {
+            done = true;
+            return null;
+        }
+        if (line.ending() == Line.Ending.TRUNCATED) {
+            conn.skipLine();
+            throw new Pop3Exception("Line too long, the limit is " + settings.lineLength() + " octets; authentication aborted");
+        }
+        String text = line.text().strip();
+        if (text.equals("*")) throw new Pop3Exception("Authentication cancelled");
+        return decode(text);
+    }
+
+    private static byte[] decode(String base64) throws Pop3Exception {
+        try {
+            return B64D.decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new Pop3Exception("Invalid base64 data; authentication aborted");
+        }
+    }
+
+    private Pop3Exception failure(AuthFailure reason) {
+        return switch (reason) {
+            case INVALID_CREDENTIALS -> new Pop3Exception(Pop3Exception.AUTH, "Authentication failed");
+            case MALFORMED -> new Pop3Exception("Malformed authentication message");
+            case THROTTLED -> new Pop3Exception(Pop3Exception.SYS_TEMP, "Too many failed logins from your address, try again later");
+            case UNAVAILABLE -> new Pop3Exception(Pop3Exception.SYS_TEMP, "Authentication is unavailable, try again later");
+        };
+    }
+
+    /** DESIGN.md: no password in clear except over TLS or from the trusted networks. */
+    private void requirePlaintextAllowed() throws Pop3Exception {
+        if (plaintextAllowed()) return;
+        throw new Pop3Exception(Pop3Exception.AUTH, "Plaintext authentication disallowed on non-secure connections: "
+                + (settings.tls() != null ? "use STLS first" : "use the POP3S port"));
+    }
+
+    private boolean plaintextAllowed() {
+        return conn.isTls() || trusted;
+    }
+
+    private List<SaslMechanism> offeredMechanisms() {
+        return EnumSet.allOf(SaslMechanism.class).stream().filter(m -> plaintextAllowed() || !m.sendsPassword()).toList();
+    }
+
+    /** Authenticated: takes the maildrop lock and reads the INBOX, or stays in AUTHORIZATION. */
+    private void loggedIn(Account who, String method) throws IOException, Pop3Exception {
+        Optional<Mailboxes.MaildropLock> taken = mailboxes.tryLockMaildrop(who.id());
+        if (taken.isEmpty()) {
+            throw new Pop3Exception(Pop3Exception.IN_USE, "Mailbox is locked by another POP3 session");
+        }
+        try {
+            Mailbox inbox = mailboxes.mailbox(who.id(), "INBOX")
+                    .orElseThrow(() -> new Pop3Exception(Pop3Exception.SYS_TEMP, "No INBOX for this account"));
+            maildrop = new Maildrop(inbox, mailboxes.messages(inbox.id()));
+        } catch (Pop3Exception | RuntimeException e) {
+            taken.get().close();
+            throw e;
+        }
+        lock = taken.get();
+        account = who;
+        authMethod = method;
+        state = State.TRANSACTION;
+        ok("Mailbox locked and ready, " + maildrop.count() + " messages (" + maildrop.octets() + " octets)");
+    }
+
+    /** RFC 2595 §4. Anything the client pipelined after STLS is discarded by the connection. */
+    private void stls(Pop3Args args) throws IOException, Pop3Exception {
+        args.end();
+        if (conn.isTls()) throw new Pop3Exception("TLS is already active");
+        if (settings.tls() == null) throw new Pop3Exception("TLS is not available");
+        ok("Begin TLS negotiation");
+        try {
+            conn.startTls(settings.tls());
+        } catch (IOException e) {
+            done = true;
+            endReason = "TLS handshake failed: " + e.getMessage();
+            return;
+        }
+        pendingUser = null;
+    }
+
+    /** RFC 2449 §5; the login capabilities only where a login is possible. */
+    private void capa(Pop3Args args) throws IOException, Pop3Exception {
+        args.end();
+        conn.write("+OK Capability list follows\r\n");
+        conn.write("TOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n");
+        if (state == State.AUTHORIZATION) {
+            if (plaintextAllowed()) conn.write("USER\r\n");
+            StringBuilder sasl = new StringBuilder("SASL");
+            for (SaslMechanism m : offeredMechanisms()) sasl.append(' ').append(m.saslName());
+            conn.write(sasl.append("\r\n").toString());
+            if (!conn.isTls() && settings.tls() != null) conn.write("STLS\r\n");
+        }
+        conn.write("IMPLEMENTATION Estafeta\r\n.\r\n");
+    }
+
+    /** RFC 1939 §4 and §6: in TRANSACTION, QUIT enters UPDATE and applies the session's marks. */
+    private void quit(Pop3Args args) throws IOException, Pop3Exception {
+        args.end();
+        if (state == State.TRANSACTION) {
+            long inbox = maildrop.inbox().id();
+            List<Long> seen = settings.retrSetsSeen() ? maildrop.retrievedKeptIds() : List.of();
+            List<Long> deleted = maildrop.deletedIds();
+            try {
+                if (!seen.isEmpty()) mailboxes.addFlags(inbox, seen, EnumSet.of(Flag.SEEN));
+                expunged = mailboxes.expunge(inbox, deleted);
+            } catch (RuntimeException e) {
+                log.error("{} {}: UPDATE failed for {}", listenerName, conn.remoteAddress().getHostAddress(), account.address(), e);
+                done = true;
+                endReason = "UPDATE failed";
+                conn.write(new Pop3Exception(Pop3Exception.SYS_TEMP, "Some deleted messages not removed, try again later").line());
+                return;
+            }
+        }
+        done = true;
+        endReason = "QUIT";
+        String left = state == State.TRANSACTION
+                ? (maildrop.count() == 0 ? " (maildrop empty)" : " (" + maildrop.count() + " messages left)") : "";
+        ok(settings.hostname() + " POP3 server signing off" + left);
+    }
+
+    // --- TRANSACTION (RFC 1939 §5, §7) ---
+
+    private void stat(Pop3Args args) throws IOException, Pop3Exception {
+        args.end();
+        ok(maildrop.count() + " " + maildrop.octets());
+    }
+
+    private void list(Pop3Args args) throws IOException, Pop3Exception {
+        Integer number = args.optionalMessageNumber();
+        args.end();
+        if (number != null) {
+            ok(number + " " + maildrop.get(number).size());
+            return;
+        }
+        StringBuilder sb = new StringBuilder(32 + 16 * maildrop.count());
+        sb.append("+OK ").append(maildrop.count()).append(" messages (").append(maildrop.octets()).append(" octets)\r\n");
+        for (int n = 1; n <= maildrop.highest(); n++) {
+            if (maildrop.exists(n)) sb.append(n).append(' ').append(maildrop.get(n).size()).append("\r\n");
+        }
+        conn.write(sb.append(".\r\n").toString());
+    }
+
+    private void uidl(Pop3Args args) throws IOException, Pop3Exception {
+        Integer number = args.optionalMessageNumber();
+        args.end();
+        if (number != null) {
+            maildrop.get(number);
+            ok(number + " " + maildrop.uidl(number));
+            return;
+        }
+        StringBuilder sb = new StringBuilder("+OK Unique-ID listing follows\r\n");
+        for (int n = 1; n <= maildrop.highest(); n++) {
+            if (maildrop.exists(n)) sb.append(n).append(' ').append(maildrop.uidl(n)).append("\r\n");
+        }
+        conn.write(sb.append(".\r\n").toString());
+    }
+
+    private void retr(Pop3Args args) throws IOException, Pop3Exception {
+        int number = args.messageNumber();
+        args.end();
+        StoredMessage message = maildrop.get(number);
+        try (InputStream in = open(message)) {
+            ok(message.size() + " octets");
+            DotStuffingOutputStream body = new DotStuffingOutputStream(conn.output());
+            byte[] buf = new byte[COPY_BUFFER];
+            for (int n; (n = in.read(buf)) > 0; ) body.write(buf, 0, n);
+            body.finish();
+        }
+        maildrop.markRetrieved(number);
+        retrieved++;
+    }
+
+    /** RFC 1939 §7: the header, the empty line, then at most {@code lines} lines of the body. */
+    private void top(Pop3Args args) throws IOException, Pop3Exception {
+        int number = args.messageNumber();
+        String lines = args.word();
+        args.end();
+        for (int i = 0; i < lines.length(); i++) if (!Character.isDigit(lines.charAt(i))) throw args.syntax();
+        long bodyLines = lines.length() > 18 ? Long.MAX_VALUE : Long.parseLong(lines);
+        StoredMessage message = maildrop.get(number);
+        try (InputStream in = open(message)) {
+            ok("top of message follows");
+            DotStuffingOutputStream out = new DotStuffingOutputStream(conn.output());
+            copyTop(in, out, bodyLines);
+            out.finish();
+        }
+    }
+
+    private static void copyTop(InputStream in, DotStuffingOutputStream out, long bodyLines) throws IOException {
+        byte[] buf = new byte[COPY_BUFFER];
+        boolean inHeader = true, lineHasText = false;
+        long left = bodyLines;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            for (int i = 0; i < n; i++) {
+                byte b = buf[i];
+                if (b != '\n') {
+                    if (b != '\r') lineHasText = true;
+                    continue;
+                }
+                boolean stop;
+                if (inHeader) {
+                    inHeader = lineHasText;
+                    stop = !inHeader && left == 0;
+                } else {
+                    stop = --left == 0;
+                }
+                lineHasText = false;
+                if (stop) {
+                    out.write(buf, 0, i + 1);
+                    return;
+                }
+            }
+            out.write(buf, 0, n);
+        }
+    }
+
+    private InputStream open(StoredMessage message) throws Pop3Exception {
+        try {
+            return blobs.open(message.blob());
+        } catch (IOException e) {
+            log.error("{} {}: cannot open blob {} of {}", listenerName, conn.remoteAddress().getHostAddress(),
+                    message.blob(), account.address(), e);
+            throw new Pop3Exception(Pop3Exception.SYS_TEMP, "Cannot read this message now, try again later");
+        }
+    }
+
+    private void dele(Pop3Args args) throws IOException, Pop3Exception {
+        int number = args.messageNumber();
+        args.end();
+        maildrop.delete(number);
+        ok("message " + number + " deleted");
+    }
+
+    private void noop(Pop3Args args) throws IOException, Pop3Exception {
+        args.end();
+        ok("");
+    }
+
+    private void rset(Pop3Args args) throws IOException, Pop3Exception {
+        args.end();
+        maildrop.reset();
+        ok("maildrop has " + maildrop.count() + " messages (" + maildrop.octets() + " octets)");
+    }
+
+    // --- replies ---
+
+    private void ok(String text) throws IOException {
+        conn.write(text.isEmpty() ? "+OK\r\n" : "+OK " + text + "\r\n");
+    }
+
+    /** Writes an -ERR line; counts errors and ends the session when there are too many. */
+    private void error(Pop3Exception e) throws IOException {
+        conn.write(e.line());
+        if (++errors >= settings.maxErrors() && !done) {
+            conn.write("-ERR Too many errors, closing connection\r\n");
+            done = true;
+            endReason = "too many errors";
+        }
+    }
+
+    private String tlsDescription() {
+        SSLSession s = conn.tlsSession();
+        return s == null ? "no" : s.getProtocol();
+    }
+}

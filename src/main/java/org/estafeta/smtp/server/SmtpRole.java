@@ -1,0 +1,9 @@
+package org.estafeta.smtp.server;
+
+/** What a listener is for (RFC 6409 §3): receiving from the world, or taking mail from our own users. */
+public enum SmtpRole {
+    /** Port 25: anyone may deliver to our domains; AUTH is offered once the channel is safe. */
+    MX,
+    /** Ports 587 and 465: only authenticated users, sending as themselves, to anywhere. */
+    SUBMISSION
+}
