@@ -115,6 +115,7 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
             int connectionsPerIp,
             int connections,
             Duration idleTimeout,
+            long quota,
             int imapLineLength,
             long imapLiteral,
             Duration imapIdleTimeout) {
@@ -126,6 +127,7 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
             if (connectionsPerIp < 1) throw new IllegalArgumentException("limits.connections_per_ip must be at least 1");
             if (connections < 1) throw new IllegalArgumentException("limits.connections must be at least 1");
             if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("limits.idle_timeout must be positive");
+            if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
             if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
             if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
             if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.imap_idle_timeout must be positive");

@@ -39,6 +39,7 @@ public enum ConfigKey {
     LIMITS_ERRORS("limits.errors", Type.INT, 10L, "Protocol errors before the server says 421 and hangs up."),
     LIMITS_CONNECTIONS_PER_IP("limits.connections_per_ip", Type.INT, 20L, "Simultaneous connections from one address."),
     LIMITS_CONNECTIONS("limits.connections", Type.INT, 10000L, "Simultaneous connections in all."),
+    LIMITS_QUOTA("limits.quota", Type.INT, 0L, "Bytes of mail each account may keep (RFC 9208 STORAGE); SMTP answers 552 5.2.2 and IMAP [OVERQUOTA] beyond it; 0 = no quota."),
     LIMITS_IMAP_LINE_LENGTH("limits.imap_line_length", Type.INT, 65536L, "Longest IMAP command line in octets, literals not counted (RFC 7162 §4 asks for at least 8192)."),
     LIMITS_IMAP_LITERAL("limits.imap_literal", Type.INT, 50L * 1024 * 1024, "Largest IMAP literal (APPEND message) in octets; larger ones get NO [TOOBIG] before they are sent."),
     LIMITS_IMAP_IDLE_TIMEOUT("limits.imap_idle_timeout", Type.INT, 1800L, "Seconds an IMAP client may stay silent (RFC 9051 §5.4: at least 30 minutes)."),

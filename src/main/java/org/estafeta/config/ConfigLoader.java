@@ -142,6 +142,7 @@ public final class ConfigLoader {
                         integer(ConfigKey.LIMITS_CONNECTIONS_PER_IP),
                         integer(ConfigKey.LIMITS_CONNECTIONS),
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT)),
+                        (Long) get(ConfigKey.LIMITS_QUOTA),
                         integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IMAP_IDLE_TIMEOUT))),
@@ -225,6 +226,7 @@ public final class ConfigLoader {
         line(out, "connections_per_ip", l.connectionsPerIp());
         line(out, "connections", l.connections());
         line(out, "idle_timeout", l.idleTimeout().toSeconds());
+        line(out, "quota", l.quota());
         line(out, "imap_line_length", l.imapLineLength());
         line(out, "imap_literal", l.imapLiteral());
         line(out, "imap_idle_timeout", l.imapIdleTimeout().toSeconds());

@@ -12,6 +12,7 @@ import org.estafeta.store.Blobs;
 import org.estafeta.store.Envelope;
 import org.estafeta.store.Intake;
 import org.estafeta.store.Queue;
+import org.estafeta.store.Quota;
 
 /**
  * What happens to an accepted message: local recipients get it in their INBOX, remote ones in the
@@ -26,10 +27,12 @@ public final class Delivery {
     private final Queue queue;
     private final Blobs blobs;
     private final RecipientResolver resolver;
+    private final Quota quota;
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
     private final List<Runnable> queueListeners = new CopyOnWriteArrayList<>();
 
-    public Delivery(Intake intake, Queue queue, Blobs blobs, RecipientResolver resolver) {
+    public Delivery(Intake intake, Queue queue, Blobs blobs, RecipientResolver resolver, Quota quota) {
+        this.quota = quota;
         this.intake = intake;
         this.queue = queue;
         this.blobs = blobs;
@@ -45,6 +48,16 @@ public final class Delivery {
         List<Long> local = localAccountIds.stream().distinct().toList();
         intake.accept(queueId, blob, Instant.now(), local, remote, local.isEmpty() ? null : structure(blob));
         if (remote != null && !remote.recipients().isEmpty()) queueListeners.forEach(Runnable::run);
+    }
+
+    /** The account is at or over limits.quota: no more mail for it (SMTP 552 5.2.2, RFC 3463 "mailbox full"). */
+    public boolean isFull(long accountId) {
+        return quota.enabled() && quota.used(accountId) >= quota.limit();
+    }
+
+    /** A message of {@code bytes} would take the account over limits.quota. */
+    public boolean wouldExceedQuota(long accountId, long bytes) {
+        return !quota.allows(accountId, bytes);
     }
 
     /**

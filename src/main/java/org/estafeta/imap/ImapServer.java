@@ -9,12 +9,14 @@ import org.estafeta.net.Protocol;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Messages;
+import org.estafeta.store.Quota;
 
 /** The IMAP listener's protocol: an {@link ImapSession} per connection. */
 public final class ImapServer implements Protocol {
 
     /** What sessions use, shared by all of them. */
-    record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events) {
+    record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
+                    Quota quota) {
     }
 
     private final String name;
@@ -22,10 +24,10 @@ public final class ImapServer implements Protocol {
     private final Services services;
 
     public ImapServer(String name, ImapSettings settings, Authenticator authenticator, Mailboxes mailboxes, Messages messages,
-                      Blobs blobs, MailboxEvents events) {
+                      Blobs blobs, MailboxEvents events, Quota quota) {
         this.name = name;
         this.settings = settings;
-        this.services = new Services(authenticator, mailboxes, messages, blobs, events);
+        this.services = new Services(authenticator, mailboxes, messages, blobs, events, quota);
     }
 
     @Override

@@ -448,6 +448,7 @@ final class MailboxCommands {
                 .orElseThrow(() -> ImapException.no("TRYCREATE", "No such mailbox"));
         long size = r.literalSize();
         if (size < 0) throw ImapException.bad("Expected the message as a literal");
+        if (size <= s.settings.literalLimit()) checkQuota(s, size);
         if (size > s.settings.literalLimit()) {
             r.literal(java.io.OutputStream.nullOutputStream(), s.settings.literalLimit());
         }
@@ -470,13 +471,20 @@ final class MailboxCommands {
 
     // --- QUOTA (RFC 9208) ---
 
+    /** NO [OVERQUOTA] when {@code bytes} more would not fit in the account (RFC 9208 §4.3). */
+    static void checkQuota(ImapSession s, long bytes) throws ImapException {
+        if (!s.services.quota().allows(s.account.id(), bytes)) throw ImapException.no("OVERQUOTA", "Quota exceeded");
+    }
+
+    /** One quota root, "", for the whole account; none when limits.quota is 0. */
     static Done getQuotaRoot(ImapSession s, ImapReader r) throws ImapException, IOException {
         r.sp();
         String name = mailboxName(s, r);
         r.end();
         existing(s, name);
-        s.out.untagged("QUOTAROOT " + wire(s, name) + " \"\"");
-        s.out.untagged(quota(s));
+        boolean on = s.services.quota().enabled();
+        s.out.untagged("QUOTAROOT " + wire(s, name) + (on ? " \"\"" : ""));
+        if (on) s.out.untagged(quota(s));
         return Done.ok("GETQUOTAROOT completed");
     }
 
@@ -484,13 +492,15 @@ final class MailboxCommands {
         r.sp();
         String root = r.astring();
         r.end();
-        if (!root.isEmpty()) throw ImapException.no("NONEXISTENT", "No such quota root");
+        if (!root.isEmpty() || !s.services.quota().enabled()) throw ImapException.no("NONEXISTENT", "No such quota root");
         s.out.untagged(quota(s));
         return Done.ok("GETQUOTA completed");
     }
 
+    /** STORAGE is in units of 1024 octets (RFC 9208 §5.1). */
     private static String quota(ImapSession s) {
-        long used = s.services.mailboxes().usage(s.account.id());
-        return "QUOTA \"\" (STORAGE " + (used + 1023) / 1024 + " " + Long.MAX_VALUE / 1024 / 1024 + ")";
+        var q = s.services.quota();
+        long used = q.used(s.account.id());
+        return "QUOTA \"\" (STORAGE " + (used + 1023) / 1024 + " " + q.limit() / 1024 + ")";
     }
 }

@@ -100,7 +100,13 @@ final class MessageCommands {
         String verb = move ? "MOVE" : "COPY";
         if (indexes.isEmpty()) return Done.ok(verb + " completed, nothing to do");
         List<Long> uids = new ArrayList<>();
-        for (int i : indexes) uids.add(view.get(i).uid());
+        long bytes = 0;
+        for (int i : indexes) {
+            uids.add(view.get(i).uid());
+            bytes += view.get(i).size();
+        }
+        // A move within one account frees what it takes; a copy needs room for all of it.
+        if (!move) MailboxCommands.checkQuota(s, bytes);
         Messages.Copied copied = s.services.messages().copy(view.mailbox().id(), uids, target.id(), move);
         String code = copied.sourceUids().isEmpty() ? null
                 : "COPYUID " + copied.uidValidity() + " " + SequenceSet.format(copied.sourceUids()) + " " + SequenceSet.format(copied.newUids());
