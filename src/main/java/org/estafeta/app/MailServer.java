@@ -12,6 +12,8 @@ import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.RecipientResolver;
+import org.estafeta.imap.ImapServer;
+import org.estafeta.imap.ImapSettings;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
@@ -20,6 +22,7 @@ import org.estafeta.pop3.Pop3Server;
 import org.estafeta.pop3.Pop3Settings;
 import org.estafeta.smtp.server.SmtpRole;
 import org.estafeta.smtp.server.SmtpServer;
+import org.estafeta.store.Quota;
 import org.estafeta.smtp.server.SmtpSettings;
 import org.estafeta.tls.TlsContexts;
 import org.slf4j.Logger;
@@ -56,7 +59,8 @@ public final class MailServer implements AutoCloseable {
                 : TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
-        var delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver);
+        var quota = new Quota(storage.mailboxes(), config.limits().quota());
+        var delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
@@ -71,6 +75,14 @@ public final class MailServer implements AutoCloseable {
         Pop3Settings pop3 = Pop3Settings.from(config, tls);
         listen(config, config.ports().pop3(), new Pop3Server("pop3", pop3, authenticator, storage.mailboxes(), storage.blobs()), null, limiter);
         listen(config, config.ports().pop3s(), new Pop3Server("pop3s", pop3, authenticator, storage.mailboxes(), storage.blobs()), tls, limiter);
+        ImapSettings imap = ImapSettings.from(config, tls);
+        listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
+        listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
+    }
+
+    private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
+        return new ImapServer(name, settings, authenticator, storage.mailboxes(), storage.messages(), storage.blobs(),
+                storage.events(), quota);
     }
 
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)

@@ -31,7 +31,7 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s) {
+    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s, int imap, int imaps) {
         public Ports {
             checkPort("ports.smtp", smtp);
             checkPort("ports.odmr", odmr);
@@ -39,6 +39,8 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
             checkPort("ports.smtps", smtps);
             checkPort("ports.pop3", pop3);
             checkPort("ports.pop3s", pop3s);
+            checkPort("ports.imap", imap);
+            checkPort("ports.imaps", imaps);
         }
 
         private static void checkPort(String key, int port) {
@@ -130,7 +132,11 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
             int errors,
             int connectionsPerIp,
             int connections,
-            Duration idleTimeout) {
+            Duration idleTimeout,
+            long quota,
+            int imapLineLength,
+            long imapLiteral,
+            Duration imapIdleTimeout) {
         public Limits {
             if (lineLength < 512) throw new IllegalArgumentException("limits.line_length must be at least 512 (RFC 5321 §4.5.3.1.4)");
             if (messageSize < 1024) throw new IllegalArgumentException("limits.message_size must be at least 1024");
@@ -139,6 +145,10 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
             if (connectionsPerIp < 1) throw new IllegalArgumentException("limits.connections_per_ip must be at least 1");
             if (connections < 1) throw new IllegalArgumentException("limits.connections must be at least 1");
             if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("limits.idle_timeout must be positive");
+            if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
+            if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
+            if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
+            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.imap_idle_timeout must be positive");
         }
     }
 }

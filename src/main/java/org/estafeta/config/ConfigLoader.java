@@ -33,7 +33,8 @@ public final class ConfigLoader {
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach(loader::set);
-        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_ODMR, ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S)) {
+        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_ODMR,
+                ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader.build(dataDir);
@@ -126,7 +127,7 @@ public final class ConfigLoader {
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
                 new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
                         integer(ConfigKey.PORTS_ODMR),
-                        integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S)),
+                        integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
@@ -141,7 +142,11 @@ public final class ConfigLoader {
                         integer(ConfigKey.LIMITS_ERRORS),
                         integer(ConfigKey.LIMITS_CONNECTIONS_PER_IP),
                         integer(ConfigKey.LIMITS_CONNECTIONS),
-                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT))),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IDLE_TIMEOUT)),
+                        (Long) get(ConfigKey.LIMITS_QUOTA),
+                        integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
+                        (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IMAP_IDLE_TIMEOUT))),
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
@@ -221,6 +226,8 @@ public final class ConfigLoader {
         line(out, "odmr", c.ports().odmr());
         line(out, "pop3", c.ports().pop3());
         line(out, "pop3s", c.ports().pop3s());
+        line(out, "imap", c.ports().imap());
+        line(out, "imaps", c.ports().imaps());
         section(out, "tls");
         line(out, "certificate", quote(c.tls().certificate() == null ? "" : c.tls().certificate().toString()));
         line(out, "private_key", quote(c.tls().privateKey() == null ? "" : c.tls().privateKey().toString()));
@@ -246,6 +253,10 @@ public final class ConfigLoader {
         line(out, "connections_per_ip", l.connectionsPerIp());
         line(out, "connections", l.connections());
         line(out, "idle_timeout", l.idleTimeout().toSeconds());
+        line(out, "quota", l.quota());
+        line(out, "imap_line_length", l.imapLineLength());
+        line(out, "imap_literal", l.imapLiteral());
+        line(out, "imap_idle_timeout", l.imapIdleTimeout().toSeconds());
         section(out, "dns");
         Config.Queue q = c.queue();
         line(out, "servers", list(q.dnsServers()));

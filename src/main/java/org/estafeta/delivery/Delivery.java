@@ -5,11 +5,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.estafeta.mime.ImapStructure;
 import org.estafeta.store.Blob;
+import org.estafeta.store.MessageStructure;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Envelope;
 import org.estafeta.store.Intake;
 import org.estafeta.store.Queue;
+import org.estafeta.store.Quota;
 
 /**
  * What happens to an accepted message: local recipients get it in their INBOX, remote ones in the
@@ -24,11 +27,13 @@ public final class Delivery {
     private final Queue queue;
     private final Blobs blobs;
     private final RecipientResolver resolver;
+    private final Quota quota;
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
     private final List<Runnable> queueListeners = new CopyOnWriteArrayList<>();
     private volatile Pickup.Source pickups;
 
-    public Delivery(Intake intake, Queue queue, Blobs blobs, RecipientResolver resolver) {
+    public Delivery(Intake intake, Queue queue, Blobs blobs, RecipientResolver resolver, Quota quota) {
+        this.quota = quota;
         this.intake = intake;
         this.queue = queue;
         this.blobs = blobs;
@@ -52,8 +57,32 @@ public final class Delivery {
 
     /** Returns once the message is committed for every recipient (or throws, and nobody has it). */
     public void accept(String queueId, Blob blob, List<Long> localAccountIds, Envelope remote) {
-        intake.accept(queueId, blob, Instant.now(), localAccountIds.stream().distinct().toList(), remote);
+        List<Long> local = localAccountIds.stream().distinct().toList();
+        intake.accept(queueId, blob, Instant.now(), local, remote, local.isEmpty() ? null : structure(blob));
         if (remote != null && !remote.recipients().isEmpty()) queueListeners.forEach(Runnable::run);
+    }
+
+    /** The account is at or over limits.quota: no more mail for it (SMTP 552 5.2.2, RFC 3463 "mailbox full"). */
+    public boolean isFull(long accountId) {
+        return quota.enabled() && quota.used(accountId) >= quota.limit();
+    }
+
+    /** A message of {@code bytes} would take the account over limits.quota. */
+    public boolean wouldExceedQuota(long accountId, long bytes) {
+        return !quota.allows(accountId, bytes);
+    }
+
+    /**
+     * The IMAP ENVELOPE/BODYSTRUCTURE, computed once here in one streaming pass and cached with the
+     * local copies; null (computed when first fetched) if the message cannot be read now.
+     */
+    private MessageStructure structure(Blob blob) {
+        try (var in = blobs.open(blob.hash())) {
+            return ImapStructure.of(in);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot parse message {} for IMAP: {}", blob.hash(), e.toString());
+            return null;
+        }
     }
 
     /**

@@ -110,6 +110,22 @@ public final class Connection implements Closeable {
         }
     }
 
+    /**
+     * Copies exactly {@code n} bytes of input to {@code sink} (an IMAP literal, a BDAT chunk), taking the
+     * read-ahead first. Returns false if the client hung up before all of them arrived.
+     */
+    public boolean readExactly(long n, OutputStream sink) throws IOException {
+        long left = n;
+        while (left > 0) {
+            if (pos == limit && !fill()) return false;
+            int take = (int) Math.min(left, limit - pos);
+            sink.write(buf, pos, take);
+            pos += take;
+            left -= take;
+        }
+        return true;
+    }
+
     /** Whether the client has already sent more (pipelining): then a reply need not be flushed yet. */
     public boolean hasPendingInput() throws IOException {
         return pos < limit || in.available() > 0;

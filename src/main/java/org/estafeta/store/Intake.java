@@ -11,5 +11,10 @@ public interface Intake {
      * of {@code remote} (if any), all or nothing; returns once committed. Concurrent calls share one
      * commit (group commit).
      */
-    void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote);
+    default void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote) {
+        accept(queueId, blob, arrival, localAccountIds, remote, null);
+    }
+
+    /** As above, with the message's IMAP structure cached beside the local copies (null: computed when first fetched). */
+    void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote, MessageStructure structure);
 }

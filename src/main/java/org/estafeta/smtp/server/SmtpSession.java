@@ -285,6 +285,9 @@ final class SmtpSession {
         }
         return switch (resolver.resolve(rcpt.address())) {
             case Resolution.Local local -> {
+                if (local.accountIds().stream().anyMatch(delivery::isFull)) {
+                    yield Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full");
+                }
                 transaction.recipients.add(rcpt);
                 transaction.accountIds.addAll(local.accountIds());
                 var recipient = new Envelope.Recipient(rcpt.address(), notify, orcpt);
@@ -335,6 +338,9 @@ final class SmtpSession {
         }
         try {
             Blob blob = sink.finish();
+            if (tx.accountIds.stream().anyMatch(a -> delivery.wouldExceedQuota(a, blob.size()))) {
+                return Reply.of(552, "5.2.2", "Error: mailbox full, the message would exceed the recipient's quota");
+            }
             delivery.accept(id, blob, List.copyOf(tx.accountIds), tx.remoteEnvelope());
             delivery.notifyDelivered(id, blob, tx.remoteEnvelope(), tx.notifyDelivered, settings.hostname());
         } catch (IOException | StoreException e) {
