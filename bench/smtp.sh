@@ -7,6 +7,8 @@
 #   REUSE=1      keep each session open for its next message (smtp-source -d); 0: one connection each
 #   KEEP=1       keep the data dir and server log afterwards
 #   SERVER_OPTS  extra JVM options for the server only (e.g. -XX:StartFlightRecording=filename=/tmp/s.jfr)
+#   ESTAFETA_JAR run this jar with a JDK 25 instead of ./estafeta (which rebuilds when sources change):
+#                for measuring a fixed build while the tree is being edited
 set -euo pipefail
 
 MESSAGES=${MESSAGES:-20000}
@@ -19,7 +21,13 @@ KEEP=${KEEP:-0}
 DOMAIN=bench.test
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-estafeta="$here/estafeta"
+if [ -n "${ESTAFETA_JAR:-}" ]; then
+  java_home=${JAVA_HOME:-}
+  "${java_home:-/nonexistent}/bin/java" -version 2>&1 | grep -q 'version "25' || java_home=$(ls -d /usr/lib/jvm/*25* | head -1)
+  estafeta() { exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
+else
+  estafeta() { exec "$here/estafeta" "$@"; }
+fi
 port=$((25 + PORT_OFFSET))
 
 if (( USERS > SESSIONS )); then USERS=$SESSIONS; fi
@@ -48,15 +56,15 @@ cleanup() {
 trap cleanup EXIT
 
 # Users first (each CLI call is one JVM); this also builds the jar if needed.
-"$estafeta" --data "$data" domain add "$DOMAIN" >/dev/null
+(estafeta --data "$data" domain add "$DOMAIN" >/dev/null)
 for i in $(seq 1 "$USERS"); do
-  echo pw | "$estafeta" --data "$data" user add "user$i@$DOMAIN" --password-stdin >/dev/null
+  echo pw | (estafeta --data "$data" user add "user$i@$DOMAIN" --password-stdin >/dev/null)
 done
 
 # The launcher execs java, so $! is the JVM itself. JDK_JAVA_OPTIONS reaches the server's JVM only.
-JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" "$estafeta" --data "$data" serve --port-offset "$PORT_OFFSET" \
+(JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
   --set limits.connections_per_ip=$((SESSIONS + 10)) --set limits.connections=$((SESSIONS + 100)) \
-  >"$log" 2>&1 &
+  >"$log" 2>&1) &
 server_pid=$!
 
 for _ in $(seq 600); do
@@ -72,6 +80,8 @@ rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status)
 echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $USERS users, port $port (server pid $server_pid)"
 reuse_flag=(); [ "$REUSE" = 1 ] && reuse_flag=(-d)
 pids=()
+cpu_ticks() { awk '{print $14, $15}' "/proc/$server_pid/stat"; }  # user, system
+cpu_start=$(cpu_ticks)
 start=$(date +%s.%N)
 for i in $(seq 1 "$USERS"); do
   n=$(( MESSAGES / USERS + (i <= MESSAGES % USERS ? 1 : 0) ))
@@ -83,10 +93,18 @@ done
 failed=0
 for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
 end=$(date +%s.%N)
+cpu_end=$(cpu_ticks)
 
 rss_peak=$(awk '/^VmHWM/ {print $2}' /proc/$server_pid/status)
 stored=$(sqlite3 "$data/estafeta.db" 'select count(*) from messages')
 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+read -r user_start sys_start <<<"$cpu_start"
+read -r user_end sys_end <<<"$cpu_end"
+hz=$(getconf CLK_TCK)
+cpu_user=$(awk -v t="$(( user_end - user_start ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+cpu_sys=$(awk -v t="$(( sys_end - sys_start ))" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+cpu=$(awk -v a="$cpu_user" -v b="$cpu_sys" 'BEGIN {printf "%.1f", a + b}')
+cores=$(nproc)
 rate=$(awk -v n="$MESSAGES" -v t="$seconds" 'BEGIN {printf "%.0f", n / t}')
 
 if (( failed > 0 )); then
@@ -96,6 +114,8 @@ fi
 printf 'sent:        %d messages in %s s\n' "$MESSAGES" "$seconds"
 printf 'throughput:  %s msg/s\n' "$rate"
 printf 'stored:      %d of %d\n' "$stored" "$MESSAGES"
+printf 'server CPU:  %s s during the run (user %s, system %s; %s%% of %d cores)\n' "$cpu" "$cpu_user" "$cpu_sys" \
+  "$(awk -v c="$cpu" -v t="$seconds" -v n="$cores" 'BEGIN {printf "%.0f", 100 * c / t / n}')" "$cores"
 printf 'server RSS:  peak %d MiB (VmHWM), %d MiB idle before the run\n' $((rss_peak / 1024)) $((rss_idle / 1024))
 
 if (( failed > 0 || stored != MESSAGES )); then

@@ -1,6 +1,7 @@
-"""Sends one message with Python's smtplib: smtp_send.py PORT MODE FROM TO < message
+"""Sends one message with Python's smtplib: smtp_send.py PORT MODE FROM TO [USER PASSWORD] < message
 
-MODE is plain, starttls or ssl. Prints the server's reply to DATA; exits non-zero on any error."""
+MODE is plain, starttls or ssl; with ssl (port 465, submission) it logs in as USER. Prints the server's reply to DATA; exits non-zero on any error."""
+import base64
 import smtplib
 import ssl
 import sys
@@ -18,6 +19,12 @@ client.ehlo("python.example")
 if mode == "starttls":
     client.starttls(context=context)
     client.ehlo("python.example")
+if mode == "ssl":
+    # smtplib's login() insists on ASCII passwords; AUTH PLAIN carries UTF-8 (RFC 4616).
+    token = base64.b64encode(("\0" + sys.argv[5] + "\0" + sys.argv[6]).encode("utf-8")).decode("ascii")
+    code, text = client.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        sys.exit("AUTH failed: %d %s" % (code, text.decode()))
 client.mail(sender)
 client.rcpt(rcpt)
 code, text = client.data(message)

@@ -10,14 +10,19 @@ import org.estafeta.auth.AuthSettings;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
-import org.estafeta.delivery.LocalDelivery;
+import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.RecipientResolver;
+import org.estafeta.imap.ImapServer;
+import org.estafeta.imap.ImapSettings;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
+import org.estafeta.queue.QueueRunner;
 import org.estafeta.pop3.Pop3Server;
 import org.estafeta.pop3.Pop3Settings;
+import org.estafeta.smtp.server.SmtpRole;
 import org.estafeta.smtp.server.SmtpServer;
+import org.estafeta.store.Quota;
 import org.estafeta.smtp.server.SmtpSettings;
 import org.estafeta.tls.TlsContexts;
 import org.slf4j.Logger;
@@ -30,6 +35,7 @@ public final class MailServer implements AutoCloseable {
 
     private final Storage storage;
     private final List<Listener> listeners = new ArrayList<>();
+    private QueueRunner queueRunner;
 
     private MailServer(Storage storage) {
         this.storage = storage;
@@ -53,14 +59,30 @@ public final class MailServer implements AutoCloseable {
                 : TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
-        var delivery = new LocalDelivery(storage.mailboxes());
+        var quota = new Quota(storage.mailboxes(), config.limits().quota());
+        var delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
+        queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
-        listen(config, config.ports().smtp(), new SmtpServer("smtp", smtp, resolver, delivery, storage.blobs()), null, limiter);
-        listen(config, config.ports().smtps(), new SmtpServer("smtps", smtp, resolver, delivery, storage.blobs()), tls, limiter);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
+        listen(config, config.ports().smtp(),
+                new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+        listen(config, config.ports().submission(),
+                new SmtpServer("submission", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+        listen(config, config.ports().odmr(),
+                new SmtpServer("odmr", SmtpRole.ODMR, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+        listen(config, config.ports().smtps(),
+                new SmtpServer("smtps", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), tls, limiter);
         Pop3Settings pop3 = Pop3Settings.from(config, tls);
         listen(config, config.ports().pop3(), new Pop3Server("pop3", pop3, authenticator, storage.mailboxes(), storage.blobs()), null, limiter);
         listen(config, config.ports().pop3s(), new Pop3Server("pop3s", pop3, authenticator, storage.mailboxes(), storage.blobs()), tls, limiter);
+        ImapSettings imap = ImapSettings.from(config, tls);
+        listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
+        listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
+    }
+
+    private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
+        return new ImapServer(name, settings, authenticator, storage.mailboxes(), storage.messages(), storage.blobs(),
+                storage.events(), quota);
     }
 
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)
@@ -87,6 +109,11 @@ public final class MailServer implements AutoCloseable {
         return List.copyOf(listeners);
     }
 
+    /** Looks at the outbound queue now (tests, and after the CLI changed it). */
+    public void runQueue() {
+        if (queueRunner != null) queueRunner.wake();
+    }
+
     @Override
     public void close() {
         for (Listener l : listeners) {
@@ -96,6 +123,7 @@ public final class MailServer implements AutoCloseable {
                 log.warn("closing {}: {}", l.protocolName(), e.toString());
             }
         }
+        if (queueRunner != null) queueRunner.close();
         storage.close();
     }
 }

@@ -1,13 +1,20 @@
 package org.estafeta.app;
 
 import org.estafeta.config.Config;
+import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Accounts;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.FileBlobs;
+import org.estafeta.store.Intake;
 import org.estafeta.store.Mailboxes;
+import org.estafeta.store.Messages;
+import org.estafeta.store.Queue;
 import org.estafeta.store.sql.SqlAccounts;
 import org.estafeta.store.sql.SqlDatabase;
+import org.estafeta.store.sql.SqlIntake;
 import org.estafeta.store.sql.SqlMailboxes;
+import org.estafeta.store.sql.SqlMessages;
+import org.estafeta.store.sql.SqlQueue;
 
 /**
  * The store as the rest of the program sees it: the embedded SQLite database and blob files in the
@@ -18,12 +25,20 @@ public final class Storage implements AutoCloseable {
     private final SqlDatabase database;
     private final Accounts accounts;
     private final Mailboxes mailboxes;
+    private final Messages messages;
     private final Blobs blobs;
+    private final Intake intake;
+    private final Queue queue;
+    /** Change notices; the store publishes after every commit that changes a mailbox. */
+    private final MailboxEvents events = new MailboxEvents();
 
     private Storage(SqlDatabase database, Blobs blobs) {
         this.database = database;
         this.accounts = new SqlAccounts(database);
-        this.mailboxes = new SqlMailboxes(database);
+        this.mailboxes = new SqlMailboxes(database, events);
+        this.messages = new SqlMessages(database, events);
+        this.intake = new SqlIntake(database, events);
+        this.queue = new SqlQueue(database);
         this.blobs = blobs;
     }
 
@@ -46,8 +61,25 @@ public final class Storage implements AutoCloseable {
         return mailboxes;
     }
 
+    public Messages messages() {
+        return messages;
+    }
+
+    /** Change notices, published by the store after each commit. */
+    public MailboxEvents events() {
+        return events;
+    }
+
     public Blobs blobs() {
         return blobs;
+    }
+
+    public Intake intake() {
+        return intake;
+    }
+
+    public Queue queue() {
+        return queue;
     }
 
     @Override

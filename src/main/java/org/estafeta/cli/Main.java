@@ -12,8 +12,9 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code estafeta}: the server and its administration, one program (see DESIGN.md's command-line contract). */
 @Command(name = "estafeta", mixinStandardHelpOptions = true, version = "Estafeta 0.1",
-        description = "A mail server: SMTP and POP3, and the tools to manage its domains, users and aliases.",
-        subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, ConfigCommand.class})
+        description = "A mail server: SMTP and POP3, and the tools to manage its domains, users, aliases and queue.",
+        subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, QueueCommand.class,
+                ConfigCommand.class})
 public final class Main {
 
     @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "data",
@@ -37,7 +38,8 @@ public final class Main {
         return config(ConfigLoader.DEFAULT_PORT_OFFSET);
     }
 
-    public static void main(String[] args) {
+    /** The command line with its error handling: user mistakes are one line on stderr and exit code 1. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict) {
@@ -46,7 +48,11 @@ public final class Main {
             }
             throw e;
         });
-        int code = cli.execute(args);
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
         if (code != 0 || !isServe(args)) System.exit(code);
     }
 

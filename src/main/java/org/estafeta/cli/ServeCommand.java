@@ -47,7 +47,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         for (Listener l : server.listeners()) out.printf("  %-6s port %d%n", l.protocolName(), l.port());
         out.println("Domains: " + String.join(", ", server.storage().accounts().domains()));
         if (server.storage().accounts().accounts().isEmpty()) {
-            out.println("No users yet. Add one with:  ./estafeta --data " + config.server().dataDir() + " user add you@localhost");
+            String data = config.server().dataDir().toString().equals("data") ? "" : "--data " + config.server().dataDir() + " ";
+            out.println("No users yet. Add one with:  ./estafeta " + data + "user add you@localhost");
         }
         out.flush();
         stopped.await();

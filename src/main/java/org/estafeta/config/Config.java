@@ -9,7 +9,7 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits) {
+public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -19,6 +19,7 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
         Objects.requireNonNull(auth);
         Objects.requireNonNull(pop3);
         Objects.requireNonNull(limits);
+        Objects.requireNonNull(queue);
     }
 
     /** Identity of this node and where it keeps its data. */
@@ -30,12 +31,16 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int smtps, int pop3, int pop3s) {
+    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s, int imap, int imaps) {
         public Ports {
             checkPort("ports.smtp", smtp);
+            checkPort("ports.odmr", odmr);
+            checkPort("ports.submission", submission);
             checkPort("ports.smtps", smtps);
             checkPort("ports.pop3", pop3);
             checkPort("ports.pop3s", pop3s);
+            checkPort("ports.imap", imap);
+            checkPort("ports.imaps", imaps);
         }
 
         private static void checkPort(String key, int port) {
@@ -56,9 +61,47 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
      * SMTP policy. {@code relayNetworks} are the trusted clients: they may relay, may send a password
      * before TLS, and may end DATA with a bare LF.LF (people typing in nc).
      */
-    public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner) {
+    public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner, boolean checkSender,
+                       java.util.Map<String, String> atrnDomains) {
         public Smtp {
             relayNetworks = List.copyOf(relayNetworks);
+            atrnDomains = java.util.Map.copyOf(atrnDomains);
+        }
+    }
+
+    /**
+     * Outbound delivery.
+     *
+     * @param dnsServers resolvers as host:port; empty means the system's
+     */
+    public record Queue(List<String> dnsServers, List<Duration> retrySchedule, Duration maxAge, Duration delayWarning,
+                        int concurrency, int connectionsPerDomain, Duration pollInterval, int remotePort, Duration connectTimeout, Duration commandTimeout,
+                        java.util.Map<String, String> transports, String smarthostUser, String smarthostPassword) {
+        public Queue {
+            dnsServers = List.copyOf(dnsServers);
+            transports = java.util.Map.copyOf(transports);
+            for (String target : transports.values()) {
+                int colon = target.lastIndexOf(':');
+                if (colon <= 0 || !target.substring(colon + 1).matches("\\d{1,5}")) {
+                    throw new IllegalArgumentException("queue.transports targets are host:port, was '" + target + "'");
+                }
+            }
+            retrySchedule = List.copyOf(retrySchedule);
+            if (retrySchedule.isEmpty()) throw new IllegalArgumentException("queue.retry_schedule must not be empty");
+            if (concurrency < 1) throw new IllegalArgumentException("queue.concurrency must be at least 1");
+            if (connectionsPerDomain < 1) throw new IllegalArgumentException("queue.connections_per_domain must be at least 1");
+            if (remotePort < 1 || remotePort > 65535) throw new IllegalArgumentException("queue.remote_port must be 1..65535");
+        }
+
+        /** The fixed next hop for a domain ({@code host:port}), the smarthost ({@code *}), or null for MX. */
+        public String transportFor(String domain) {
+            String t = transports.get(domain);
+            return t != null ? t : transports.get("*");
+        }
+
+        /** The wait after the given number of failed attempts (1 = after the first). */
+        public Duration retryAfter(int attempts) {
+            return retrySchedule.get(Math.min(Math.max(attempts, 1), retrySchedule.size()) - 1);
         }
     }
 
@@ -89,7 +132,11 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
             int errors,
             int connectionsPerIp,
             int connections,
-            Duration idleTimeout) {
+            Duration idleTimeout,
+            long quota,
+            int imapLineLength,
+            long imapLiteral,
+            Duration imapIdleTimeout) {
         public Limits {
             if (lineLength < 512) throw new IllegalArgumentException("limits.line_length must be at least 512 (RFC 5321 §4.5.3.1.4)");
             if (messageSize < 1024) throw new IllegalArgumentException("limits.message_size must be at least 1024");
@@ -98,6 +145,10 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
             if (connectionsPerIp < 1) throw new IllegalArgumentException("limits.connections_per_ip must be at least 1");
             if (connections < 1) throw new IllegalArgumentException("limits.connections must be at least 1");
             if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("limits.idle_timeout must be positive");
+            if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
+            if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
+            if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
+            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.imap_idle_timeout must be positive");
         }
     }
 }

@@ -11,14 +11,22 @@ public enum ConfigKey {
     SERVER_DOMAINS("server.domains", Type.LIST, List.of(), "Domains added on the first start (default: localhost and the host name)."),
     SERVER_BIND("server.bind", Type.STRING, "", "Listening address (default: all addresses)."),
     PORTS_SMTP("ports.smtp", Type.INT, 25L, "SMTP MX listener with STARTTLS; the default is 25 + the port offset (3000); -1 disables it."),
-    PORTS_SMTPS("ports.smtps", Type.INT, 465L, "SMTP over implicit TLS; the default is 465 + the port offset; -1 disables it."),
+    PORTS_SUBMISSION("ports.submission", Type.INT, 587L, "Submission (RFC 6409) with STARTTLS and AUTH; the default is 587 + the port offset; -1 disables it."),
+    PORTS_ODMR("ports.odmr", Type.INT, 366L, "On-Demand Mail Relay (RFC 2645, AUTH then ATRN); the default is 366 + the port offset; -1 disables it."),
+    PORTS_SMTPS("ports.smtps", Type.INT, 465L, "Submission over implicit TLS (RFC 8314); the default is 465 + the port offset; -1 disables it."),
     PORTS_POP3("ports.pop3", Type.INT, 110L, "POP3 listener with STLS; the default is 110 + the port offset; -1 disables it."),
     PORTS_POP3S("ports.pop3s", Type.INT, 995L, "POP3 over implicit TLS; the default is 995 + the port offset; -1 disables it."),
+    PORTS_IMAP("ports.imap", Type.INT, 143L, "IMAP listener with STARTTLS; the default is 143 + the port offset; -1 disables it."),
+    PORTS_IMAPS("ports.imaps", Type.INT, 993L, "IMAP over implicit TLS; the default is 993 + the port offset; -1 disables it."),
     TLS_CERTIFICATE("tls.certificate", Type.STRING, "", "PEM certificate chain (default: a self-signed one made in DATA/tls/)."),
     TLS_PRIVATE_KEY("tls.private_key", Type.STRING, "", "PEM private key matching tls.certificate."),
     SMTP_RELAY_NETWORKS("smtp.relay_networks", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
             "Trusted clients (CIDR): may relay, may log in before TLS, may end DATA with LF.LF. Empty = nobody."),
     SMTP_VRFY_LOCAL_USERS("smtp.vrfy_local_users", Type.BOOL, false, "VRFY answers 250/550 for local users (for labs) instead of 252."),
+    SMTP_ATRN_DOMAINS("smtp.atrn_domains", Type.LIST, List.of(),
+            "On-demand relay (RFC 2645): domain=user@ours entries; we take mail for the domain and hold it until that user fetches it with ATRN."),
+    SMTP_CHECK_SENDER("smtp.check_sender", Type.BOOL, true,
+            "Authenticated users may only send as their own address, an alias of it or user+tag (553 5.7.1 otherwise)."),
     SMTP_BANNER("smtp.banner", Type.STRING, "ESMTP Estafeta", "Text after the host name in the 220 greeting."),
     AUTH_MAX_FAILURES("auth.max_failures", Type.INT, 10L,
             "Failed logins from one client address, all protocols together, before it is refused for the rest of auth.failure_window; 0 = no limit."),
@@ -31,10 +39,31 @@ public enum ConfigKey {
     LIMITS_LINE_LENGTH("limits.line_length", Type.INT, 2048L, "Longest command line in octets, CRLF included (RFC 5321 minimum 512)."),
     LIMITS_MESSAGE_SIZE("limits.message_size", Type.INT, 50L * 1024 * 1024, "Largest message in octets (advertised as SIZE)."),
     LIMITS_RECIPIENTS("limits.recipients", Type.INT, 100L, "Recipients per message (RFC 5321 §4.5.3.1.8 asks for at least 100)."),
-    LIMITS_ERRORS("limits.errors", Type.INT, 10L, "Protocol errors before the server says 421 and hangs up."),
+    LIMITS_ERRORS("limits.errors", Type.INT, 20L, "Error replies in one session before the server says 421 and hangs up (Postfix: smtpd_hard_error_limit 20)."),
     LIMITS_CONNECTIONS_PER_IP("limits.connections_per_ip", Type.INT, 20L, "Simultaneous connections from one address."),
     LIMITS_CONNECTIONS("limits.connections", Type.INT, 10000L, "Simultaneous connections in all."),
-    LIMITS_IDLE_TIMEOUT("limits.idle_timeout", Type.INT, 300L, "Seconds a client may stay silent before 421 (RFC 5321 §4.5.3.2.7: 5 minutes).");
+    LIMITS_QUOTA("limits.quota", Type.INT, 0L, "Bytes of mail each account may keep (RFC 9208 STORAGE); SMTP answers 552 5.2.2 and IMAP [OVERQUOTA] beyond it; 0 = no quota."),
+    LIMITS_IMAP_LINE_LENGTH("limits.imap_line_length", Type.INT, 65536L, "Longest IMAP command line in octets, literals not counted (RFC 7162 §4 asks for at least 8192)."),
+    LIMITS_IMAP_LITERAL("limits.imap_literal", Type.INT, 50L * 1024 * 1024, "Largest IMAP literal (APPEND message) in octets; larger ones get NO [TOOBIG] before they are sent."),
+    LIMITS_IMAP_IDLE_TIMEOUT("limits.imap_idle_timeout", Type.INT, 1800L, "Seconds an IMAP client may stay silent (RFC 9051 §5.4: at least 30 minutes)."),
+    LIMITS_IDLE_TIMEOUT("limits.idle_timeout", Type.INT, 300L, "Seconds a client may stay silent before 421 (RFC 5321 §4.5.3.2.7: 5 minutes)."),
+    DNS_SERVERS("dns.servers", Type.LIST, List.of(), "Resolvers for MX lookups as host:port (default: the system's, from /etc/resolv.conf)."),
+    QUEUE_RETRY_SCHEDULE("queue.retry_schedule", Type.LIST, List.of("5m", "10m", "20m", "40m", "80m", "160m", "4h"),
+            "Waits between delivery attempts (s, m, h, d); the last one repeats."),
+    QUEUE_MAX_AGE("queue.max_age", Type.STRING, "5d", "How long a message may stay queued before it bounces."),
+    QUEUE_DELAY_WARNING("queue.delay_warning", Type.STRING, "4h", "After this, senders who asked (NOTIFY=DELAY) get a delay notice."),
+    QUEUE_CONCURRENCY("queue.concurrency", Type.INT, 20L, "Deliveries in progress at once."),
+    QUEUE_CONNECTIONS_PER_DOMAIN("queue.connections_per_domain", Type.INT, 10L,
+            "Connections at once to one destination domain; the messages waiting for it share them."),
+    QUEUE_POLL_INTERVAL("queue.poll_interval", Type.STRING, "10s", "How often the queue is looked at when nothing wakes it."),
+    QUEUE_REMOTE_PORT("queue.remote_port", Type.INT, 25L, "Port of remote MX hosts (tests and unusual networks change it)."),
+    QUEUE_TRANSPORTS("queue.transports", Type.LIST, List.of(),
+            "Routes that skip MX lookup: domain=host:port entries; * is the smarthost for every other domain (for networks where port 25 is closed)."),
+    QUEUE_SMARTHOST_USER("queue.smarthost_user", Type.STRING, "", "User for AUTH PLAIN at the smarthost (sent only over TLS)."),
+    QUEUE_SMARTHOST_PASSWORD("queue.smarthost_password", Type.STRING, "", "Password for AUTH PLAIN at the smarthost."),
+    QUEUE_CONNECT_TIMEOUT("queue.connect_timeout", Type.STRING, "30s", "Time allowed to connect to a remote host."),
+    QUEUE_COMMAND_TIMEOUT("queue.command_timeout", Type.STRING, "5m",
+            "Time allowed for a remote reply (RFC 5321 §4.5.3.2: 5 minutes; 2 for DATA's 354 and 10 for the final dot scale with it).");
 
     public enum Type { STRING, INT, BOOL, LIST }
 
@@ -48,6 +77,25 @@ public enum ConfigKey {
         this.type = type;
         this.defaultValue = defaultValue;
         this.doc = doc;
+    }
+
+    /** The default as written in TOML, for docs/config.md and {@code config show}. */
+    public String defaultText() {
+        return switch (type) {
+            case STRING -> '"' + (String) defaultValue + '"';
+            case LIST -> ((List<?>) defaultValue).stream().map(v -> '"' + String.valueOf(v) + '"').toList().toString();
+            default -> String.valueOf(defaultValue);
+        };
+    }
+
+    /** The table of docs/config.md, generated so that the docs cannot drift from the code. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
+        for (ConfigKey k : values()) {
+            sb.append("| `").append(k.key).append("` | ").append(k.type.name().toLowerCase(java.util.Locale.ROOT))
+                    .append(" | `").append(k.defaultText()).append("` | ").append(k.doc.replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
     }
 
     public static ConfigKey byName(String key) {

@@ -110,6 +110,22 @@ public final class Connection implements Closeable {
         }
     }
 
+    /**
+     * Copies exactly {@code n} bytes of input to {@code sink} (an IMAP literal, a BDAT chunk), taking the
+     * read-ahead first. Returns false if the client hung up before all of them arrived.
+     */
+    public boolean readExactly(long n, OutputStream sink) throws IOException {
+        long left = n;
+        while (left > 0) {
+            if (pos == limit && !fill()) return false;
+            int take = (int) Math.min(left, limit - pos);
+            sink.write(buf, pos, take);
+            pos += take;
+            left -= take;
+        }
+        return true;
+    }
+
     /** Whether the client has already sent more (pipelining): then a reply need not be flushed yet. */
     public boolean hasPendingInput() throws IOException {
         return pos < limit || in.available() > 0;
@@ -135,6 +151,30 @@ public final class Connection implements Closeable {
 
     public void flush() throws IOException {
         out.flush();
+    }
+
+    /**
+     * The input as a stream: first what was read ahead, then the socket. For handing the connection
+     * to another protocol engine (ATRN turns the session around into an SMTP client).
+     */
+    public InputStream input() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                if (pos == limit && !fill()) return -1;
+                return buf[pos++] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0;
+                if (pos == limit && !fill()) return -1;
+                int n = Math.min(len, limit - pos);
+                System.arraycopy(buf, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
     }
 
     /**

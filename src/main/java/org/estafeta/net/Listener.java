@@ -66,6 +66,7 @@ public final class Listener implements AutoCloseable {
     private void handle(Socket socket) {
         InetAddress peer = socket.getInetAddress();
         ConnectionLimiter.Refusal refusal = limiter.tryAcquire(peer);
+        boolean holdsSlot = refusal == null;
         try {
             Socket s = implicitTls != null ? handshake(socket) : socket;
             try (Connection connection = new Connection(s, idleTimeout)) {
@@ -73,7 +74,13 @@ public final class Listener implements AutoCloseable {
                     log.info("{}: refused {}: {}", protocol.name(), peer.getHostAddress(), refusal);
                     protocol.refuse(connection, refusal);
                 } else {
-                    protocol.serve(connection);
+                    try {
+                        protocol.serve(connection);
+                    } finally {
+                        // Before the socket closes: a client that saw the close may connect again at once.
+                        limiter.release(peer);
+                        holdsSlot = false;
+                    }
                 }
             }
         } catch (IOException e) {
@@ -81,7 +88,7 @@ public final class Listener implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{}: session from {} failed", protocol.name(), peer.getHostAddress(), e);
         } finally {
-            if (refusal == null) limiter.release(peer);
+            if (holdsSlot) limiter.release(peer);
             try {
                 socket.close();
             } catch (IOException ignored) {

@@ -52,7 +52,7 @@ public record MailPath(String localPart, String domain) {
         if (at < 0 || at >= p.length() || p.charAt(at) != '@') throw syntax("address must be local-part@domain");
         String local = p.substring(0, at), domain = p.substring(at + 1);
         if (local.isEmpty() || local.length() > MAX_LOCAL) throw syntax("bad local part");
-        if (!isDomain(domain) && !isAddressLiteral(domain)) throw syntax("bad domain");
+        if (!isDomainName(domain) && !isAddressLiteral(domain)) throw syntax("bad domain");
         return new MailPath(local, domain);
     }
 
@@ -89,7 +89,7 @@ public record MailPath(String localPart, String domain) {
     }
 
     /** RFC 5321 Domain: sub-domains of letters, digits and inner hyphens, dot-separated. */
-    static boolean isDomain(String d) {
+    public static boolean isDomainName(String d) {
         if (d.isEmpty() || d.length() > MAX_DOMAIN) return false;
         for (String label : d.split("\\.", -1)) {
             if (label.isEmpty() || label.length() > 63) return false;

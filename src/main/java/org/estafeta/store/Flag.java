@@ -36,6 +36,12 @@ public enum Flag {
         return (bits & bit) != 0;
     }
 
+    /** The flag named {@code name} ({@code \Seen}), ignoring case; null for anything else. */
+    public static Flag byImapName(String name) {
+        for (Flag f : values()) if (f.imapName.equalsIgnoreCase(name)) return f;
+        return null;
+    }
+
     public static int bits(Collection<Flag> flags) {
         int bits = 0;
         for (Flag f : flags) bits |= f.bit;

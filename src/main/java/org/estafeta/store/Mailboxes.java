@@ -20,7 +20,37 @@ public interface Mailboxes {
      * Puts one durable blob into the INBOX of each account, all or nothing, and returns once the rows
      * are committed. Concurrent calls share one commit (group commit).
      */
-    void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate);
+    default void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate) {
+        deliverToInboxes(blob, accountIds, internalDate, null);
+    }
+
+    /** As above, with the message's IMAP structure cached beside it (null: computed on first use). */
+    void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate, MessageStructure structure);
+
+    Optional<Mailbox> mailbox(long mailboxId);
+
+    /** Creates a mailbox (not subscribed); {@link Conflict} if the name exists. */
+    Mailbox create(long accountId, String name, String specialUse);
+
+    /** Removes a mailbox with its messages. */
+    void delete(long mailboxId);
+
+    /**
+     * Renames a mailbox and the mailboxes below it ({@code from/...}); {@link Conflict} if a target
+     * exists. Renaming INBOX moves its messages into a new mailbox and leaves INBOX empty (RFC 9051 §6.3.6).
+     */
+    void rename(long accountId, String from, String to);
+
+    /** Sets the subscription of an existing mailbox; false when there is no such mailbox. */
+    boolean subscribe(long accountId, String name, boolean subscribed);
+
+    /** Names of the subscribed mailboxes. */
+    Set<String> subscriptions(long accountId);
+
+    MailboxStatus status(long mailboxId);
+
+    /** Bytes used by all of an account's messages (QUOTA STORAGE). */
+    long usage(long accountId);
 
     /**
      * Adds {@code flags} to those of the given messages (ids, not UIDs) of the mailbox in one

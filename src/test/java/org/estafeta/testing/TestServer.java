@@ -61,9 +61,13 @@ public final class TestServer implements AutoCloseable {
         settings.put("server.hostname", HOSTNAME);
         settings.put("server.domains", DOMAIN + ",localhost");
         settings.put("ports.smtp", "0");
+        settings.put("ports.submission", "0");
+        settings.put("ports.odmr", "0");
         settings.put("ports.smtps", "0");
         settings.put("ports.pop3", "0");
         settings.put("ports.pop3s", "0");
+        settings.put("ports.imap", "0");
+        settings.put("ports.imaps", "0");
         settings.putAll(overrides);
         Config config = ConfigLoader.load(dataDir, null, settings, 0);
         try {

@@ -28,6 +28,7 @@ import org.estafeta.store.Flag;
  * RAW: text             send text exactly, with \r \n \\ escapes and nothing appended
  * S: text               expect this line; a trailing * makes it a prefix match; "S:" alone is an empty line
  * S~: regex             expect a line matching the regex
+ * S..: text             skip lines until one matches text (as S:), e.g. to the end of an EHLO reply
  * TLS                   upgrade the current session to TLS (after the server's go-ahead)
  * SESSION n             switch to parallel connection n (connecting it if new)
  * CLOSED                expect the server to hang up
@@ -37,13 +38,21 @@ import org.estafeta.store.Flag;
  * DELIVER address text  deliver a message through the SMTP listener (escapes as RAW), e.g. to fill a maildrop
  * SEEN address count    expect that many INBOX messages to have the \Seen flag
  * </pre>
- * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted.
+ * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted, and for AUTH
+ * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}}.
  */
 public final class Transcript {
 
     private static final Map<String, String> VARS = Map.of(
             "USER", TestServer.USER, "PASSWORD", TestServer.PASSWORD, "OTHER_USER", TestServer.OTHER_USER,
-            "HOSTNAME", TestServer.HOSTNAME, "DOMAIN", TestServer.DOMAIN);
+            "HOSTNAME", TestServer.HOSTNAME, "DOMAIN", TestServer.DOMAIN,
+            "USER_B64", b64(TestServer.USER), "PASSWORD_B64", b64(TestServer.PASSWORD),
+            "AUTH_PLAIN", b64("\0" + TestServer.USER + "\0" + TestServer.PASSWORD),
+            "WRONG_PLAIN", b64("\0" + TestServer.USER + "\0wrong"));
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
 
     private final Path file;
     private final List<String> lines;
@@ -123,15 +132,19 @@ public final class Transcript {
                     client.send("\r\n".getBytes(StandardCharsets.UTF_8));
                 } else if (line.startsWith("RAW: ")) {
                     client.send(unescape(line.substring(5)).getBytes(StandardCharsets.UTF_8));
+                } else if (line.startsWith("S..: ")) {
+                    String expected = line.substring(5);
+                    String got;
+                    do {
+                        got = client.readLine();
+                        if (got == null) throw new AssertionError(where + "expected [" + expected + "] but the server hung up");
+                    } while (!matches(expected, got, false));
                 } else if (line.startsWith("S: ") || line.startsWith("S~: ") || line.equals("S:")) {
                     boolean regex = line.startsWith("S~: ");
                     String expected = line.equals("S:") ? "" : line.substring(regex ? 4 : 3);
                     String got = client.readLine();
                     if (got == null) throw new AssertionError(where + "expected [" + expected + "] but the server hung up");
-                    boolean ok = regex ? Pattern.compile(expected).matcher(got).matches()
-                            : expected.endsWith("*") ? got.startsWith(expected.substring(0, expected.length() - 1))
-                            : got.equals(expected);
-                    if (!ok) throw new AssertionError(where + "expected [" + expected + "] but got [" + got + "]");
+                    if (!matches(expected, got, regex)) throw new AssertionError(where + "expected [" + expected + "] but got [" + got + "]");
                 } else if (line.equals("TLS")) {
                     client.startTls();
                 } else if (line.equals("CLOSED")) {
@@ -149,8 +162,14 @@ public final class Transcript {
         }
     }
 
+    private static boolean matches(String expected, String got, boolean regex) {
+        if (regex) return Pattern.compile(expected).matcher(got).matches();
+        if (expected.endsWith("*")) return got.startsWith(expected.substring(0, expected.length() - 1));
+        return got.equals(expected);
+    }
+
     private static String substitute(String line) {
-        Matcher m = Pattern.compile("\\$\\{([A-Z_]+)}").matcher(line);
+        Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(line);
         StringBuilder sb = new StringBuilder();
         while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(VARS.getOrDefault(m.group(1), m.group())));
         m.appendTail(sb);

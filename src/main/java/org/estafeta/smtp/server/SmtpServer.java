@@ -1,7 +1,8 @@
 package org.estafeta.smtp.server;
 
 import java.io.IOException;
-import org.estafeta.delivery.LocalDelivery;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.net.Connection;
 import org.estafeta.net.ConnectionLimiter;
@@ -13,14 +14,19 @@ import org.estafeta.store.Blobs;
 public final class SmtpServer implements Protocol {
 
     private final String name;
+    private final SmtpRole role;
     private final SmtpSettings settings;
+    private final Authenticator authenticator;
     private final RecipientResolver resolver;
-    private final LocalDelivery delivery;
+    private final Delivery delivery;
     private final Blobs blobs;
 
-    public SmtpServer(String name, SmtpSettings settings, RecipientResolver resolver, LocalDelivery delivery, Blobs blobs) {
+    public SmtpServer(String name, SmtpRole role, SmtpSettings settings, Authenticator authenticator, RecipientResolver resolver,
+                      Delivery delivery, Blobs blobs) {
         this.name = name;
+        this.role = role;
         this.settings = settings;
+        this.authenticator = authenticator;
         this.resolver = resolver;
         this.delivery = delivery;
         this.blobs = blobs;
@@ -33,7 +39,7 @@ public final class SmtpServer implements Protocol {
 
     @Override
     public void serve(Connection connection) throws IOException {
-        new SmtpSession(name, connection, settings, resolver, delivery, blobs).run();
+        new SmtpSession(name, role, connection, settings, authenticator, resolver, delivery, blobs).run();
     }
 
     @Override

@@ -11,10 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLSession;
-import org.estafeta.delivery.LocalDelivery;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.auth.SaslConversation;
+import org.estafeta.auth.SaslMechanism;
+import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.QueueId;
 import org.estafeta.delivery.ReceivedHeader;
 import org.estafeta.delivery.RecipientResolver;
+import org.estafeta.delivery.SubmissionHeaders;
 import org.estafeta.delivery.Resolution;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
@@ -24,8 +28,11 @@ import org.estafeta.smtp.DataReader;
 import org.estafeta.smtp.MailPath;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.SmtpException;
+import org.estafeta.smtp.Xtext;
+import org.estafeta.store.Account;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Blobs;
+import org.estafeta.store.Envelope;
 import org.estafeta.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,20 +51,37 @@ final class SmtpSession {
     /** The envelope of the message being built: MAIL starts it; RSET, HELO, EHLO, STARTTLS and DATA's end drop it. */
     private static final class Transaction {
         final MailPath sender;
+        /** RFC 3461 ENVID and RET, passed on with remote recipients; null when not given. */
+        final String envelopeId, ret;
         final List<MailPath> recipients = new ArrayList<>();
         /** Local accounts the recipients resolved to, each once. */
         final Set<Long> accountIds = new LinkedHashSet<>();
+        /** Recipients in other domains, for the outbound queue. */
+        final List<Envelope.Recipient> remote = new ArrayList<>();
+        /** Local recipients that asked for NOTIFY=SUCCESS. */
+        final List<Envelope.Recipient> notifyDelivered = new ArrayList<>();
 
-        Transaction(MailPath sender) {
+        Transaction(MailPath sender, String envelopeId, String ret) {
             this.sender = sender;
+            this.envelopeId = envelopeId;
+            this.ret = ret;
+        }
+
+        Envelope remoteEnvelope() {
+            return new Envelope(sender.address(), envelopeId, ret, remote);
         }
     }
 
+    /** RFC 4954 §4: AUTH lines may be long (SCRAM, Kerberos); at least 12288 octets. */
+    private static final int AUTH_LINE_LENGTH = 12288;
+
     private final String listenerName;
+    private final SmtpRole role;
+    private final Authenticator authenticator;
     private final Connection conn;
     private final SmtpSettings settings;
     private final RecipientResolver resolver;
-    private final LocalDelivery delivery;
+    private final Delivery delivery;
     private final Blobs blobs;
     /** The client is in smtp.relay_networks: may relay and end DATA with LF.LF. */
     private final boolean trusted;
@@ -67,6 +91,8 @@ final class SmtpSession {
     /** EHLO rather than HELO: ESMTP parameters allowed, trace says ESMTP. */
     private boolean extended;
     private Transaction transaction;
+    /** Who logged in with AUTH; null until then and again after STARTTLS. */
+    private Account user;
     /** Error replies so far; at the limit the session ends with 421. */
     private int errors;
     private int messagesAccepted;
@@ -74,9 +100,11 @@ final class SmtpSession {
     private boolean done;
     private String endReason = "disconnected";
 
-    SmtpSession(String listenerName, Connection conn, SmtpSettings settings, RecipientResolver resolver,
-                LocalDelivery delivery, Blobs blobs) {
+    SmtpSession(String listenerName, SmtpRole role, Connection conn, SmtpSettings settings, Authenticator authenticator,
+                RecipientResolver resolver, Delivery delivery, Blobs blobs) {
         this.listenerName = listenerName;
+        this.role = role;
+        this.authenticator = authenticator;
         this.conn = conn;
         this.settings = settings;
         this.resolver = resolver;
@@ -103,8 +131,9 @@ final class SmtpSession {
             reply(Reply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
         } finally {
             conn.flush();
-            log.info("{} {} helo={} tls={} trusted={} messages={} recipients={} errors={} end={}",
+            log.info("{} {} helo={} tls={} trusted={} user={} messages={} recipients={} errors={} end={}",
                     listenerName, conn.remoteAddress().getHostAddress(), helo, tlsDescription(), trusted,
+                    user == null ? null : user.address(),
                     messagesAccepted, recipientsAccepted, errors, endReason);
         }
     }
@@ -125,6 +154,9 @@ final class SmtpSession {
             case RECIPIENT -> transaction == null || transaction.recipients.isEmpty()
                     ? Reply.of(503, "5.5.1", "Error: need RCPT command") : null;
         };
+        if (sequenceError == null && role == SmtpRole.ODMR && !command.allowedOnOdmr()) {
+            sequenceError = Reply.of(502, "5.5.1", "Error: command not available on the ODMR port");
+        }
         if (sequenceError != null) {
             reply(sequenceError);
             return;
@@ -144,6 +176,9 @@ final class SmtpSession {
                 case EXPN -> Reply.of(502, "5.5.1", "Error: EXPN is not available");
                 case TURN -> Reply.of(502, "5.5.1", "Error: TURN is not supported, it cannot be authenticated (RFC 5321 §4.1.1.11)");
                 case STARTTLS -> startTls(args);
+                case ETRN -> etrn(args);
+                case AUTH -> auth(args);
+                case ATRN -> atrn(args);
             });
         } catch (SmtpException e) {
             reply(e.reply());
@@ -166,19 +201,29 @@ final class SmtpSession {
         lines.add("SIZE " + settings.limits().messageSize());
         lines.add("8BITMIME");
         lines.add("ENHANCEDSTATUSCODES");
+        lines.add("DSN");
+        lines.add("ETRN");
         if (!conn.isTls() && settings.tls() != null) lines.add("STARTTLS");
+        if (role == SmtpRole.ODMR) lines.add("ATRN");
+        if (authAllowed()) {
+            StringBuilder auth = new StringBuilder("AUTH");
+            for (SaslMechanism m : SaslMechanism.values()) auth.append(' ').append(m.saslName());
+            lines.add(auth.toString());
+        }
         lines.add("HELP");
         return new Reply(250, null, lines);
     }
 
     private Reply mail(String args) throws SmtpException {
         if (transaction != null) throw new SmtpException(503, "5.5.1", "Error: nested MAIL command");
+        if (role == SmtpRole.SUBMISSION && user == null) throw new SmtpException(530, "5.7.0", "Authentication required");
         ArgParser p = new ArgParser(args);
         p.keyword("FROM");
         String path = p.path();
         Map<String, String> params = p.parameters();
         MailPath sender = MailPath.parse(path, true, false, settings.hostname());
         if (!extended && !params.isEmpty()) throw new SmtpException(555, "5.5.4", "Error: parameters need EHLO");
+        String envelopeId = null, ret = null;
         for (var param : params.entrySet()) {
             String value = param.getValue();
             switch (param.getKey()) {
@@ -200,10 +245,23 @@ final class SmtpSession {
                         throw new SmtpException(501, "5.5.4", "Error: BODY must be 7BIT or 8BITMIME");
                     }
                 }
+                case "RET" -> {
+                    ret = value == null ? "" : value.toUpperCase(Locale.ROOT);
+                    if (!ret.equals("FULL") && !ret.equals("HDRS")) throw new SmtpException(501, "5.5.4", "Error: RET must be FULL or HDRS");
+                }
+                case "ENVID" -> {
+                    if (value == null || value.isEmpty() || value.length() > 100 || !Xtext.isValid(value)) {
+                        throw new SmtpException(501, "5.5.4", "Error: bad ENVID");
+                    }
+                    envelopeId = value;
+                }
                 default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
             }
         }
-        transaction = new Transaction(sender);
+        if (user != null && !sender.isNull() && settings.checkSender() && !owns(user, sender)) {
+            throw new SmtpException(553, "5.7.1", sanitize(sender.toString()) + ": Sender address rejected: not owned by user " + user.address());
+        }
+        transaction = new Transaction(sender, envelopeId, ret);
         return Reply.of(250, "2.1.0", "Ok");
     }
 
@@ -216,20 +274,35 @@ final class SmtpSession {
         String path = p.path();
         Map<String, String> params = p.parameters();
         MailPath rcpt = MailPath.parse(path, false, true, settings.primaryDomain());
-        if (!params.isEmpty()) {
-            throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(params.keySet().iterator().next()));
+        String notify = null, orcpt = null;
+        for (var param : params.entrySet()) {
+            String value = param.getValue() == null ? "" : param.getValue();
+            switch (param.getKey()) {
+                case "NOTIFY" -> notify = Xtext.notify(value);
+                case "ORCPT" -> orcpt = Xtext.orcpt(value);
+                default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
+            }
         }
         return switch (resolver.resolve(rcpt.address())) {
             case Resolution.Local local -> {
+                if (local.accountIds().stream().anyMatch(delivery::isFull)) {
+                    yield Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full");
+                }
                 transaction.recipients.add(rcpt);
                 transaction.accountIds.addAll(local.accountIds());
+                var recipient = new Envelope.Recipient(rcpt.address(), notify, orcpt);
+                if (recipient.wants("SUCCESS")) transaction.notifyDelivered.add(recipient);
                 yield Reply.of(250, "2.1.5", "Ok");
             }
             case Resolution.UnknownUser u -> Reply.of(550, "5.1.1",
                     sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table");
-            case Resolution.Remote r -> trusted
-                    ? Reply.of(550, "5.7.1", sanitize(rcpt.toString()) + ": Relaying is not enabled on this server")
-                    : Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
+            case Resolution.Remote r -> {
+                boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
+                if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
+                transaction.recipients.add(rcpt);
+                transaction.remote.add(new Envelope.Recipient(rcpt.address(), notify, orcpt));
+                yield Reply.of(250, "2.1.5", "Ok");
+            }
         };
     }
 
@@ -242,7 +315,14 @@ final class SmtpSession {
         DataReader reader = new DataReader(conn, trusted, settings.limits().messageSize());
         StorageSink sink = new StorageSink(blobs);
         sink.write(trace(tx, id));
-        DataReader.Outcome outcome = reader.copyTo(sink);
+        DataReader.Outcome outcome;
+        if (role == SmtpRole.SUBMISSION) {
+            SubmissionHeaders completed = new SubmissionHeaders(sink, settings.hostname());
+            outcome = reader.copyTo(completed);
+            completed.finish();
+        } else {
+            outcome = reader.copyTo(sink);
+        }
         switch (outcome) {
             case DISCONNECTED -> {
                 sink.discard();
@@ -258,7 +338,11 @@ final class SmtpSession {
         }
         try {
             Blob blob = sink.finish();
-            delivery.deliver(blob, List.copyOf(tx.accountIds));
+            if (tx.accountIds.stream().anyMatch(a -> delivery.wouldExceedQuota(a, blob.size()))) {
+                return Reply.of(552, "5.2.2", "Error: mailbox full, the message would exceed the recipient's quota");
+            }
+            delivery.accept(id, blob, List.copyOf(tx.accountIds), tx.remoteEnvelope());
+            delivery.notifyDelivered(id, blob, tx.remoteEnvelope(), tx.notifyDelivered, settings.hostname());
         } catch (IOException | StoreException e) {
             log.error("{} {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), id, e);
             return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
@@ -272,12 +356,112 @@ final class SmtpSession {
 
     private byte[] trace(Transaction tx, String id) {
         SSLSession tls = conn.tlsSession();
-        var channel = new ReceivedHeader.Channel(extended, tls != null, false,
+        var channel = new ReceivedHeader.Channel(extended, tls != null, user != null,
                 tls == null ? null : tls.getProtocol(), tls == null ? null : tls.getCipherSuite());
         String header = ReceivedHeader.trace(tx.sender.address(), helo, conn.remoteAddress().getHostAddress(),
                 settings.hostname(), channel, id, tx.recipients.size() == 1 ? tx.recipients.getFirst().address() : null,
                 ZonedDateTime.now());
         return header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** RFC 1985: start delivering what is queued for a domain. */
+    private Reply etrn(String args) throws SmtpException {
+        String node = args.startsWith("@") || args.startsWith("#") ? args.substring(1) : args;
+        if (node.isEmpty() || node.contains(" ") || !MailPath.isDomainName(node)) throw new SmtpException(501, "5.5.4", "Syntax: ETRN domain");
+        int n = delivery.flushDomain(node);
+        return n == 0 ? Reply.of(251, "2.0.0", "OK no messages waiting for node " + sanitize(node))
+                : Reply.of(253, "2.0.0", "OK " + n + " pending messages for node " + sanitize(node) + " started");
+    }
+
+    /**
+     * RFC 2645: the authenticated customer takes the mail held for its domains (all of them, or the
+     * comma-separated ones named) over this connection, with the roles of client and server reversed.
+     */
+    private Reply atrn(String args) throws IOException, SmtpException {
+        if (role != SmtpRole.ODMR) throw new SmtpException(502, "5.5.1", "Error: ATRN is only available on the ODMR port");
+        if (user == null) throw new SmtpException(530, "5.7.0", "Authentication required");
+        List<String> domains = new ArrayList<>();
+        if (args.isEmpty()) {
+            settings.atrnDomains().forEach((domain, owner) -> {
+                if (owner.equals(user.address())) domains.add(domain);
+            });
+        } else {
+            for (String d : args.split(",")) domains.add(d.strip().toLowerCase(Locale.ROOT));
+        }
+        for (String d : domains) {
+            if (!user.address().equals(settings.atrnDomains().get(d))) {
+                throw new SmtpException(450, "4.7.1", "ATRN request refused for " + sanitize(d));
+            }
+        }
+        if (domains.isEmpty()) throw new SmtpException(450, "4.7.1", "ATRN request refused: no domains for you");
+        var pickup = delivery.claimForPickup(domains);
+        if (pickup == null) throw new SmtpException(453, "4.7.0", "You have no mail");
+        reply(Reply.of(250, "2.0.0", "OK now reversing the connection"));
+        conn.flush();
+        try {
+            pickup.deliverOver(conn);
+            endReason = "ATRN, " + pickup.recipients() + " recipient(s) for " + String.join(",", domains);
+        } catch (IOException e) {
+            endReason = "ATRN failed: " + e.getMessage();
+        }
+        done = true;
+        return null;
+    }
+
+    /** Clients in the relay networks and authenticated users may send anywhere. */
+    private boolean mayRelay() {
+        return trusted || user != null;
+    }
+
+    /** An authenticated user sends as an address that leads to their own account (itself, an alias, +tag). */
+    private boolean owns(Account account, MailPath sender) {
+        return resolver.resolve(sender.address()) instanceof Resolution.Local local && local.accountIds().equals(List.of(account.id()));
+    }
+
+    /** DESIGN.md: no password over a clear channel, except from the trusted networks. */
+    private boolean authAllowed() {
+        return user == null && (conn.isTls() || trusted);
+    }
+
+    /** RFC 4954. */
+    private Reply auth(String args) throws IOException, SmtpException {
+        if (user != null) throw new SmtpException(503, "5.5.1", "Error: already authenticated");
+        if (transaction != null) throw new SmtpException(503, "5.5.1", "Error: AUTH not permitted during a mail transaction");
+        if (!authAllowed()) throw new SmtpException(530, "5.7.0", "Must issue a STARTTLS command first");
+        String[] parts = args.split(" +");
+        if (args.isEmpty() || parts.length > 2) throw new SmtpException(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+        SaslMechanism mechanism = SaslMechanism.byName(parts[0])
+                .orElseThrow(() -> new SmtpException(504, "5.5.4", "Unrecognized authentication type"));
+        var outcome = SaslConversation.run(authenticator.start(mechanism, conn.remoteAddress()), parts.length > 1 ? parts[1] : null,
+                challenge -> {
+                    conn.write("334 " + challenge + "\r\n");
+                    Line line = conn.readLine(AUTH_LINE_LENGTH);
+                    if (line == null || line.ending() == Line.Ending.EOF) return null;
+                    if (line.ending() == Line.Ending.TRUNCATED) {
+                        conn.skipLine();
+                        return "*";
+                    }
+                    return line.text();
+                });
+        return switch (outcome) {
+            case SaslConversation.Outcome.Authenticated a -> {
+                user = a.account();
+                yield Reply.of(235, "2.7.0", "Authentication successful");
+            }
+            case SaslConversation.Outcome.Failed f -> switch (f.reason()) {
+                case INVALID_CREDENTIALS -> Reply.of(535, "5.7.8", "Error: authentication failed");
+                case MALFORMED -> Reply.of(501, "5.5.2", "Error: malformed authentication data");
+                case THROTTLED -> Reply.of(454, "4.7.0", "Error: too many failed authentications, try again later");
+                case UNAVAILABLE -> Reply.of(454, "4.7.0", "Temporary authentication failure");
+            };
+            case SaslConversation.Outcome.Cancelled c -> Reply.of(501, "5.0.0", "Authentication cancelled");
+            case SaslConversation.Outcome.BadEncoding b -> Reply.of(501, "5.5.2", "Error: cannot decode the base64 response");
+            case SaslConversation.Outcome.Disconnected d -> {
+                done = true;
+                endReason = "disconnected during AUTH";
+                yield null;
+            }
+        };
     }
 
     private Reply rset(String args) throws SmtpException {
@@ -294,7 +478,7 @@ final class SmtpSession {
 
     private Reply help() {
         return new Reply(214, "2.0.0", List.of(
-                "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT HELP VRFY EXPN STARTTLS",
+                "Commands: HELO EHLO AUTH MAIL RCPT DATA RSET NOOP QUIT HELP VRFY EXPN STARTTLS ETRN",
                 "See RFC 5321 for their syntax",
                 "End of HELP info"));
     }
@@ -329,6 +513,7 @@ final class SmtpSession {
         }
         // RFC 3207 §4.2: forget everything learned before the handshake.
         helo = null;
+        user = null;
         extended = false;
         transaction = null;
         return null;

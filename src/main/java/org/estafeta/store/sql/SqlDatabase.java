@@ -37,6 +37,8 @@ public final class SqlDatabase implements AutoCloseable {
             Flyway.configure()
                     .dataSource(url, null, null)
                     .locations("classpath:db/sqlite")
+                    // Migrations were written on parallel branches (V2 POP3, V3 IMAP, V4 queue) and are independent.
+                    .outOfOrder(true)
                     .load()
                     .migrate();
             return new SqlDatabase(url);
@@ -73,10 +75,6 @@ public final class SqlDatabase implements AutoCloseable {
 
     <T> T write(SqlWork<T> work) {
         return writer.write(work);
-    }
-
-    <T> T write(Path syncDirectory, SqlWork<T> work) {
-        return writer.write(syncDirectory, work);
     }
 
     <T> T read(SqlWork<T> work) {

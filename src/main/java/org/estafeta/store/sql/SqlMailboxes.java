@@ -7,16 +7,21 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Blob;
+import org.estafeta.store.Conflict;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
+import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.Mailboxes;
+import org.estafeta.store.MessageStructure;
 import org.estafeta.store.StoreException;
 import org.estafeta.store.StoredMessage;
 
@@ -27,16 +32,17 @@ public final class SqlMailboxes implements Mailboxes {
     private static final String MESSAGE_COLUMNS = "id, mailbox_id, uid, modseq, blob, size, internaldate, flags";
 
     private final SqlDatabase db;
+    private final MailboxEvents events;
     /** Accounts whose maildrop a POP3 session holds (see {@link #tryLockMaildrop}); this process only. */
     private final Set<Long> lockedMaildrops = ConcurrentHashMap.newKeySet();
 
-    public SqlMailboxes(SqlDatabase db) {
+    public SqlMailboxes(SqlDatabase db, MailboxEvents events) {
         this.db = db;
+        this.events = events;
     }
 
     static void createMailboxes(Connection c, long accountId, Map<String, String> nameToSpecialUse) throws SQLException {
-        // RFC 3501 §2.3.1.1: UIDVALIDITY must change if a name is reused; seconds since the epoch do.
-        long uidValidity = Instant.now().getEpochSecond();
+        long uidValidity = nextUidValidity(c, accountId);
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO mailboxes(account_id, name, special_use, uidvalidity) VALUES (?, ?, ?, ?)")) {
             for (var e : nameToSpecialUse.entrySet()) {
@@ -47,6 +53,20 @@ public final class SqlMailboxes implements Mailboxes {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    /**
+     * RFC 9051 §2.3.1.1: UIDVALIDITY must differ whenever a name is reused. Seconds since the epoch do,
+     * unless a mailbox is deleted and made again within a second, hence the max with the account's highest.
+     */
+    private static long nextUidValidity(Connection c, long accountId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(uidvalidity), 0) FROM mailboxes WHERE account_id = ?")) {
+            ps.setLong(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Math.max(Instant.now().getEpochSecond(), rs.getLong(1) + 1);
+            }
         }
     }
 
@@ -67,16 +87,30 @@ public final class SqlMailboxes implements Mailboxes {
 
     @Override
     public Optional<Mailbox> mailbox(long accountId, String name) {
+        return db.read(c -> findMailbox(c, accountId, name));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long mailboxId) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE account_id = ? AND name = ?")) {
-                ps.setLong(1, accountId);
-                ps.setString(2, name);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(mailbox(rs)) : Optional.empty();
                 }
             }
         });
+    }
+
+    private static Optional<Mailbox> findMailbox(Connection c, long accountId, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE account_id = ? AND name = ?")) {
+            ps.setLong(1, accountId);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(mailbox(rs)) : Optional.empty();
+            }
+        }
     }
 
     @Override
@@ -98,10 +132,149 @@ public final class SqlMailboxes implements Mailboxes {
     }
 
     @Override
-    public void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate) {
-        db.write(blob.directory(), c -> {
-            for (long accountId : accountIds) append(c, accountId, "INBOX", blob, internalDate);
+    public void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate, MessageStructure structure) {
+        List<Long> mailboxIds = db.write(c -> {
+            List<Long> ids = new ArrayList<>();
+            for (long accountId : accountIds) ids.add(append(c, accountId, "INBOX", blob, internalDate, structure));
+            return ids;
+        });
+        for (int i = 0; i < accountIds.size(); i++) events.publish(accountIds.get(i), mailboxIds.get(i));
+    }
+
+    @Override
+    public Mailbox create(long accountId, String name, String specialUse) {
+        Mailbox created = db.write(c -> {
+            if (findMailbox(c, accountId, name).isPresent()) throw new Conflict("mailbox exists");
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO mailboxes(account_id, name, special_use, uidvalidity, subscribed) VALUES (?, ?, ?, ?, 0)")) {
+                ps.setLong(1, accountId);
+                ps.setString(2, name);
+                ps.setString(3, specialUse);
+                ps.setLong(4, nextUidValidity(c, accountId));
+                ps.executeUpdate();
+            }
+            return findMailbox(c, accountId, name).orElseThrow();
+        });
+        events.publish(accountId, -1);
+        return created;
+    }
+
+    @Override
+    public void delete(long mailboxId) {
+        Long accountId = db.write(c -> {
+            Long account = null;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM mailboxes WHERE id = ? RETURNING account_id")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) account = rs.getLong(1);
+                }
+            }
+            return account;
+        });
+        if (accountId != null) events.publish(accountId, mailboxId);
+    }
+
+    @Override
+    public void rename(long accountId, String from, String to) {
+        db.write(c -> {
+            Mailbox source = findMailbox(c, accountId, from).orElseThrow(() -> new Conflict("no such mailbox"));
+            if (findMailbox(c, accountId, to).isPresent()) throw new Conflict("mailbox exists");
+            if (from.equals("INBOX")) {
+                // The messages move to a new mailbox; INBOX stays, empty, with its UIDVALIDITY.
+                createMailboxes(c, accountId, java.util.Collections.singletonMap(to, null));
+                Mailbox target = findMailbox(c, accountId, to).orElseThrow();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE messages SET mailbox_id = ? WHERE mailbox_id = ?")) {
+                    ps.setLong(1, target.id());
+                    ps.setLong(2, source.id());
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE mailboxes SET uidnext = ?, highestmodseq = ? WHERE id = ?")) {
+                    ps.setLong(1, source.uidNext());
+                    ps.setLong(2, source.highestModSeq());
+                    ps.setLong(3, target.id());
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ?")) {
+                    ps.setLong(1, source.id());
+                    ps.executeUpdate();
+                }
+                return null;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE mailboxes SET name = ? || substr(name, ?) WHERE account_id = ? AND (name = ? OR substr(name, 1, ?) = ?)")) {
+                ps.setString(1, to);
+                ps.setInt(2, from.length() + 1);
+                ps.setLong(3, accountId);
+                ps.setString(4, from);
+                ps.setInt(5, from.length() + 1);
+                ps.setString(6, from + "/");
+                ps.executeUpdate();
+            }
             return null;
+        });
+        events.publish(accountId, -1);
+    }
+
+    @Override
+    public boolean subscribe(long accountId, String name, boolean subscribed) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mailboxes SET subscribed = ? WHERE account_id = ? AND name = ?")) {
+                ps.setInt(1, subscribed ? 1 : 0);
+                ps.setLong(2, accountId);
+                ps.setString(3, name);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public Set<String> subscriptions(long accountId) {
+        return db.read(c -> {
+            Set<String> out = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM mailboxes WHERE account_id = ? AND subscribed = 1")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public MailboxStatus status(long mailboxId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT count(m.id), coalesce(sum((m.flags & ?) = 0), 0), coalesce(sum(m.uid > b.recent_uid), 0),
+                           coalesce(sum(m.size), 0), coalesce(sum((m.flags & ?) != 0), 0),
+                           b.uidnext, b.uidvalidity, b.highestmodseq
+                    FROM mailboxes b LEFT JOIN messages m ON m.mailbox_id = b.id WHERE b.id = ?""")) {
+                ps.setInt(1, Flag.SEEN.bit());
+                ps.setInt(2, Flag.DELETED.bit());
+                ps.setLong(3, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new MailboxStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8));
+                }
+            }
+        });
+    }
+
+    @Override
+    public long usage(long accountId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT coalesce(sum(m.size), 0) FROM messages m JOIN mailboxes b ON m.mailbox_id = b.id WHERE b.account_id = ?")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
         });
     }
 
@@ -109,12 +282,12 @@ public final class SqlMailboxes implements Mailboxes {
     public int addFlags(long mailboxId, Collection<Long> messageIds, Set<Flag> flags) {
         int bits = Flag.bits(flags);
         if (messageIds.isEmpty() || bits == 0) return 0;
-        return db.write(c -> {
+        long[] result = db.write(c -> {
             long modseq;
-            try (PreparedStatement ps = c.prepareStatement("SELECT highestmodseq + 1 FROM mailboxes WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT highestmodseq + 1, account_id FROM mailboxes WHERE id = ?")) {
                 ps.setLong(1, mailboxId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return 0;
+                    if (!rs.next()) return new long[] {0, 0};
                     modseq = rs.getLong(1);
                 }
             }
@@ -132,31 +305,57 @@ public final class SqlMailboxes implements Mailboxes {
                 }
             }
             if (changed > 0) bumpModSeq(c, mailboxId);
-            return changed;
+            return new long[] {changed, accountOf(c, mailboxId)};
         });
+        if (result[0] > 0) events.publish(result[1], mailboxId);
+        return (int) result[0];
     }
 
     @Override
     public int expunge(long mailboxId, Collection<Long> messageIds) {
         if (messageIds.isEmpty()) return 0;
-        return db.write(c -> {
+        long[] result = db.write(c -> {
+            long modseq = bumpModSeq(c, mailboxId);
             int removed = 0;
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE id = ? AND mailbox_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE id = ? AND mailbox_id = ? RETURNING uid");
+                 PreparedStatement rec = c.prepareStatement(
+                         "INSERT INTO expunged(mailbox_id, uid, modseq) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET modseq = excluded.modseq")) {
                 for (long id : messageIds) {
                     ps.setLong(1, id);
                     ps.setLong(2, mailboxId);
-                    removed += ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) continue;
+                        // Remembered for QRESYNC clients (RFC 7162 §3.2.10).
+                        rec.setLong(1, mailboxId);
+                        rec.setLong(2, rs.getLong(1));
+                        rec.setLong(3, modseq);
+                        rec.executeUpdate();
+                        removed++;
+                    }
                 }
             }
-            if (removed > 0) bumpModSeq(c, mailboxId);
-            return removed;
+            return new long[] {removed, accountOf(c, mailboxId)};
         });
+        if (result[0] > 0) events.publish(result[1], mailboxId);
+        return (int) result[0];
     }
 
-    private static void bumpModSeq(Connection c, long mailboxId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ?")) {
+    private static long bumpModSeq(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq")) {
             ps.setLong(1, mailboxId);
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static long accountOf(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT account_id FROM mailboxes WHERE id = ?")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
         }
     }
 
@@ -169,32 +368,13 @@ public final class SqlMailboxes implements Mailboxes {
         });
     }
 
-    /** Takes the next UID and modseq of the mailbox and adds the message under them. */
-    private static void append(Connection c, long accountId, String mailboxName, Blob blob, Instant internalDate)
-            throws SQLException {
-        long mailboxId, uid, modseq;
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE mailboxes SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1"
-                        + " WHERE account_id = ? AND name = ? RETURNING id, uidnext - 1, highestmodseq")) {
-            ps.setLong(1, accountId);
-            ps.setString(2, mailboxName);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) throw new StoreException("account " + accountId + " has no " + mailboxName);
-                mailboxId = rs.getLong(1);
-                uid = rs.getLong(2);
-                modseq = rs.getLong(3);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO messages(mailbox_id, uid, modseq, blob, size, internaldate) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, mailboxId);
-            ps.setLong(2, uid);
-            ps.setLong(3, modseq);
-            ps.setString(4, blob.hash());
-            ps.setLong(5, blob.size());
-            ps.setLong(6, internalDate.toEpochMilli());
-            ps.executeUpdate();
-        }
+    /** Adds a message to the named mailbox of an account in the caller's transaction; returns the mailbox id. */
+    static long append(Connection c, long accountId, String mailboxName, Blob blob, Instant internalDate,
+                       MessageStructure structure) throws SQLException {
+        Mailbox mailbox = findMailbox(c, accountId, mailboxName)
+                .orElseThrow(() -> new StoreException("account " + accountId + " has no " + mailboxName));
+        SqlMessages.insert(c, mailbox.id(), blob, 0, List.of(), internalDate, structure);
+        return mailbox.id();
     }
 
     private static Mailbox mailbox(ResultSet rs) throws SQLException {

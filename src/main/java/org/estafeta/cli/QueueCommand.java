@@ -1,0 +1,108 @@
+package org.estafeta.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.estafeta.app.Storage;
+import org.estafeta.store.Queue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "queue", description = "Look at and act on the outbound queue (the server picks changes up at its next run).",
+        subcommands = {QueueCommand.ListQueue.class, QueueCommand.Show.class, QueueCommand.Retry.class,
+                QueueCommand.Delete.class, QueueCommand.Bounce.class})
+final class QueueCommand extends StoreCommand.Group {
+
+    @Command(name = "list", description = "One line per queued message: id, age, size, sender, waiting recipients.")
+    static final class ListQueue extends StoreCommand {
+        @Override
+        int run(Storage storage) {
+            Map<String, List<Queue.Entry>> byMessage = storage.queue().list().stream()
+                    .filter(e -> e.status().equals("queued") || e.status().equals("failed"))
+                    .collect(Collectors.groupingBy(Queue.Entry::queueId, java.util.LinkedHashMap::new, Collectors.toList()));
+            if (byMessage.isEmpty()) System.out.println("The queue is empty.");
+            byMessage.forEach((id, entries) -> {
+                Queue.Entry first = entries.getFirst();
+                System.out.printf("%s  %6s  %8d  <%s>  %s%n", id, age(first.created()), first.size(), first.sender(),
+                        entries.stream().map(e -> e.recipient().address()).collect(Collectors.joining(" ")));
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Every recipient of one message with its state and last error.")
+    static final class Show extends StoreCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Storage storage) {
+            List<Queue.Entry> entries = storage.queue().show(id);
+            if (entries.isEmpty()) throw new IllegalArgumentException("no queued message " + id);
+            Queue.Entry first = entries.getFirst();
+            System.out.println("id:      " + first.queueId());
+            System.out.println("from:    <" + first.sender() + ">");
+            System.out.println("size:    " + first.size());
+            System.out.println("arrived: " + first.created() + " (" + age(first.created()) + " ago)");
+            for (Queue.Entry e : entries) {
+                System.out.printf("  <%s> %s, %d attempts, next %s%s%n", e.recipient().address(), e.status(), e.attempts(),
+                        e.nextAttempt(), e.lastError() == null ? "" : ", last: " + e.lastError());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "retry", description = "Try a message (or --all) again now.")
+    static final class Retry extends StoreCommand {
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "A queue id.")
+        String id;
+
+        @picocli.CommandLine.Option(names = "--all", description = "Every queued message.")
+        boolean all;
+
+        @Override
+        int run(Storage storage) {
+            if (all == (id != null)) throw new IllegalArgumentException("give a queue id or --all");
+            int n = storage.queue().retry(all ? null : id);
+            System.out.println(n + " recipient(s) due now");
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Drop a message from the queue, telling nobody.")
+    static final class Delete extends StoreCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Storage storage) {
+            if (!storage.queue().delete(id)) throw new IllegalArgumentException("no queued message " + id);
+            System.out.println("deleted " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "bounce", description = "Give up on a message: its sender gets a bounce.")
+    static final class Bounce extends StoreCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Storage storage) {
+            int n = storage.queue().bounce(id, "5.0.0 returned to sender by the administrator");
+            if (n == 0) throw new IllegalArgumentException("no queued message " + id);
+            System.out.println(n + " recipient(s) will bounce");
+            return 0;
+        }
+    }
+
+    static String age(Instant since) {
+        Duration d = Duration.between(since, Instant.now());
+        if (d.toDays() > 0) return d.toDays() + "d";
+        if (d.toHours() > 0) return d.toHours() + "h";
+        if (d.toMinutes() > 0) return d.toMinutes() + "m";
+        return d.toSeconds() + "s";
+    }
+}

@@ -1,0 +1,53 @@
+package org.estafeta.imap;
+
+import java.io.IOException;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.events.MailboxEvents;
+import org.estafeta.net.Connection;
+import org.estafeta.net.ConnectionLimiter;
+import org.estafeta.net.Protocol;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.Mailboxes;
+import org.estafeta.store.Messages;
+import org.estafeta.store.Quota;
+
+/** The IMAP listener's protocol: an {@link ImapSession} per connection. */
+public final class ImapServer implements Protocol {
+
+    /** What sessions use, shared by all of them. */
+    record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
+                    Quota quota) {
+    }
+
+    private final String name;
+    private final ImapSettings settings;
+    private final Services services;
+
+    public ImapServer(String name, ImapSettings settings, Authenticator authenticator, Mailboxes mailboxes, Messages messages,
+                      Blobs blobs, MailboxEvents events, Quota quota) {
+        this.name = name;
+        this.settings = settings;
+        this.services = new Services(authenticator, mailboxes, messages, blobs, events, quota);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void serve(Connection connection) throws IOException {
+        connection.setIdleTimeout(settings.idleTimeout());
+        new ImapSession(name, connection, settings, services).run();
+    }
+
+    @Override
+    public void refuse(Connection connection, ConnectionLimiter.Refusal why) throws IOException {
+        String text = switch (why) {
+            case TOO_MANY_FROM_ADDRESS -> "* BYE [UNAVAILABLE] Too many connections from your address\r\n";
+            case SERVER_BUSY -> "* BYE [UNAVAILABLE] Too many connections, try again later\r\n";
+        };
+        connection.write(text);
+        connection.flush();
+    }
+}

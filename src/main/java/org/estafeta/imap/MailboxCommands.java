@@ -1,0 +1,506 @@
+package org.estafeta.imap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.estafeta.imap.ImapCommand.State;
+import org.estafeta.imap.ImapSession.Done;
+import org.estafeta.mime.ImapStructure;
+import org.estafeta.mime.ImapSyntax;
+import org.estafeta.store.Blob;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.Conflict;
+import org.estafeta.store.Flag;
+import org.estafeta.store.Mailbox;
+import org.estafeta.store.MailboxStatus;
+import org.estafeta.store.MessageInfo;
+import org.estafeta.store.MessageStructure;
+
+/**
+ * Commands on mailboxes as a whole (RFC 9051 §6.3): SELECT, EXAMINE, CREATE, DELETE, RENAME,
+ * SUBSCRIBE, UNSUBSCRIBE, LIST (with LIST-EXTENDED, LIST-STATUS, SPECIAL-USE), LSUB, NAMESPACE,
+ * STATUS, APPEND, and QUOTA's GETQUOTA/GETQUOTAROOT.
+ */
+final class MailboxCommands {
+
+    private MailboxCommands() {
+    }
+
+    /** A mailbox name argument in stored form (UTF-8, INBOX upper case). */
+    static String mailboxName(ImapSession s, ImapReader r) throws ImapException, IOException {
+        String raw = r.astring();
+        String name = raw;
+        if (!s.utf8 && !s.rev2) {
+            name = MailboxName.decodeUtf7(raw);
+            if (name == null) throw ImapException.bad("Mailbox name is not valid modified UTF-7");
+        }
+        return MailboxName.normalize(name);
+    }
+
+    /** A mailbox name as the client expects it: UTF-8 after ENABLE, else modified UTF-7. */
+    static String wire(ImapSession s, String name) {
+        // RFC 6855 §3: after ENABLE UTF8=ACCEPT quoted strings carry UTF-8; names hold no control characters.
+        if (s.utf8 || s.rev2) return ImapSyntax.quoted(name);
+        return ImapSyntax.quoted(MailboxName.encodeUtf7(name));
+    }
+
+    static Mailbox existing(ImapSession s, String name) throws ImapException {
+        return s.services.mailboxes().mailbox(s.account.id(), name)
+                .orElseThrow(() -> ImapException.no("NONEXISTENT", "No such mailbox"));
+    }
+
+    // --- SELECT / EXAMINE ---
+
+    static Done select(ImapSession s, ImapReader r, boolean examine) throws ImapException, IOException {
+        r.sp();
+        String name = mailboxName(s, r);
+        long qresyncValidity = -1, qresyncModSeq = -1;
+        SequenceSet qresyncKnown = null;
+        boolean condstoreParam = false;
+        if (r.take(' ')) {
+            r.expect('(');
+            do {
+                if (r.takeKeyword("CONDSTORE")) {
+                    condstoreParam = true;
+                } else if (r.takeKeyword("QRESYNC")) {
+                    if (!s.qresync) throw ImapException.bad("QRESYNC must be enabled first");
+                    r.sp();
+                    r.expect('(');
+                    qresyncValidity = r.nzNumber();
+                    r.sp();
+                    qresyncModSeq = r.number();
+                    if (r.take(' ')) {
+                        if (r.peekSequenceSet()) qresyncKnown = r.sequenceSet();
+                        if (r.take(' ') || r.peekIs('(')) {
+                            // Sequence match data: accepted, not needed since we keep every expunged UID.
+                            r.expect('(');
+                            r.sequenceSet();
+                            r.sp();
+                            r.sequenceSet();
+                            r.expect(')');
+                        }
+                    }
+                    r.expect(')');
+                } else {
+                    throw ImapException.bad("Unknown SELECT parameter");
+                }
+            } while (r.take(' '));
+            r.expect(')');
+        }
+        r.end();
+        if (s.selected != null) {
+            s.selected.close();
+            s.selected = null;
+            s.state = State.AUTHENTICATED;
+            // RFC 7162 §3.2.11, RFC 9051 §6.3.2: the old mailbox is closed before the new one's data.
+            s.out.untagged("OK [CLOSED] Previous mailbox closed");
+        }
+        if (condstoreParam) s.condstore = true;
+        Mailbox mailbox = existing(s, name);
+        List<MessageInfo> messages = s.services.messages().list(mailbox.id());
+        // EXAMINE leaves \Recent to the next SELECT (RFC 3501 §6.3.2); IMAP4rev2 has no \Recent.
+        long recentMark = examine || s.rev2 ? Long.MAX_VALUE : s.services.messages().claimRecent(mailbox.id());
+        // Re-read: the counters may have moved while we listed.
+        mailbox = s.services.mailboxes().mailbox(mailbox.id()).orElse(mailbox);
+        SelectedMailbox view = new SelectedMailbox(mailbox, examine, messages, recentMark, !examine && !s.rev2);
+        s.selected = view;
+        s.state = State.SELECTED;
+
+        Set<String> keywords = new LinkedHashSet<>();
+        for (MessageInfo m : messages) keywords.addAll(m.keywords());
+        String kw = keywords.isEmpty() ? "" : " " + String.join(" ", keywords);
+        s.out.untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + ")");
+        s.out.untagged("OK [PERMANENTFLAGS " + (examine ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + " \\*)")
+                + "] Flags permitted");
+        s.out.untagged(messages.size() + " EXISTS");
+        if (!s.rev2) {
+            s.out.untagged(view.recentCount() + " RECENT");
+            for (int i = 0; i < messages.size(); i++) {
+                if (!messages.get(i).has(Flag.SEEN)) {
+                    s.out.untagged("OK [UNSEEN " + (i + 1) + "] First unseen");
+                    break;
+                }
+            }
+        }
+        s.out.untagged("OK [UIDVALIDITY " + mailbox.uidValidity() + "] UIDs valid");
+        s.out.untagged("OK [UIDNEXT " + mailbox.uidNext() + "] Predicted next UID");
+        s.out.untagged("OK [HIGHESTMODSEQ " + mailbox.highestModSeq() + "] Highest");
+        if (s.rev2) s.out.untagged("LIST () \"/\" " + wire(s, mailbox.name()));
+        if (qresyncValidity == mailbox.uidValidity()) {
+            qresync(s, view, qresyncModSeq, qresyncKnown);
+        }
+        return new Done(examine ? "READ-ONLY" : "READ-WRITE", (examine ? "EXAMINE" : "SELECT") + " completed");
+    }
+
+    /** RFC 7162 §3.2.5: what changed since the client's MODSEQ, as VANISHED (EARLIER) and FETCH. */
+    private static void qresync(ImapSession s, SelectedMailbox view, long modSeq, SequenceSet known) throws IOException {
+        List<Long> vanished = s.services.messages().expungedSince(view.mailbox().id(), modSeq);
+        if (known != null) vanished = vanished.stream().filter(u -> known.contains(u, Long.MAX_VALUE - 1)).toList();
+        if (!vanished.isEmpty()) s.out.untagged("VANISHED (EARLIER) " + SequenceSet.format(vanished));
+        for (int i = 0; i < view.size(); i++) {
+            MessageInfo m = view.get(i);
+            if (m.modSeq() > modSeq) {
+                s.out.untagged((i + 1) + " FETCH (UID " + m.uid() + " " + view.flagsItem(s, m) + " MODSEQ (" + m.modSeq() + "))");
+            }
+        }
+    }
+
+    // --- CREATE / DELETE / RENAME / SUBSCRIBE ---
+
+    static Done create(ImapSession s, ImapReader r) throws ImapException, IOException {
+        r.sp();
+        String name = mailboxName(s, r);
+        String specialUse = null;
+        if (r.take(' ')) {
+            // RFC 6154 §3: CREATE name (USE (\Sent)).
+            r.expect('(');
+            if (!r.takeKeyword("USE")) throw ImapException.bad("Unknown CREATE parameter");
+            r.sp();
+            List<String> uses = r.flagList(false);
+            r.expect(')');
+            if (uses.size() > 1) throw ImapException.no("USEATTR", "One special use per mailbox");
+            if (!uses.isEmpty()) {
+                specialUse = specialUse(uses.getFirst());
+                if (specialUse == null) throw ImapException.no("USEATTR", "Unknown special use");
+            }
+        }
+        r.end();
+        if (name.endsWith("/")) name = name.substring(0, name.length() - 1);
+        if (name.equals("INBOX")) throw ImapException.no("ALREADYEXISTS", "INBOX always exists");
+        if (!MailboxName.valid(name)) throw ImapException.no("CANNOT", "Invalid mailbox name");
+        if (s.services.mailboxes().mailbox(s.account.id(), name).isPresent()) {
+            throw ImapException.no("ALREADYEXISTS", "Mailbox already exists");
+        }
+        // RFC 9051 §6.3.4: superior names are created too, so the hierarchy has no holes.
+        int slash = -1;
+        while ((slash = name.indexOf('/', slash + 1)) > 0) {
+            String parent = name.substring(0, slash);
+            if (s.services.mailboxes().mailbox(s.account.id(), parent).isEmpty()) {
+                try {
+                    s.services.mailboxes().create(s.account.id(), parent, null);
+                } catch (Conflict ignored) {
+                    // made meanwhile by another session
+                }
+            }
+        }
+        try {
+            s.services.mailboxes().create(s.account.id(), name, specialUse);
+        } catch (Conflict e) {
+            throw ImapException.no("ALREADYEXISTS", "Mailbox already exists");
+        }
+        return Done.ok("CREATE completed");
+    }
+
+    private static String specialUse(String flag) {
+        for (String u : List.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash")) {
+            if (u.equalsIgnoreCase(flag)) return u;
+        }
+        return null;
+    }
+
+    static Done delete(ImapSession s, ImapReader r) throws ImapException, IOException {
+        r.sp();
+        String name = mailboxName(s, r);
+        r.end();
+        if (name.equals("INBOX")) throw ImapException.no("CANNOT", "INBOX cannot be deleted");
+        Mailbox mailbox = existing(s, name);
+        // RFC 9051 §6.3.5: a mailbox with inferiors is not removed (we have no \Noselect placeholders).
+        boolean hasChildren = s.services.mailboxes().mailboxes(s.account.id()).stream().anyMatch(m -> m.name().startsWith(name + "/"));
+        if (hasChildren) throw ImapException.no("HASCHILDREN", "Delete the mailboxes below it first");
+        if (s.selected != null && s.selected.mailbox().id() == mailbox.id()) {
+            s.selected = null;
+            s.state = State.AUTHENTICATED;
+            s.out.untagged("OK [CLOSED] Mailbox deleted");
+        }
+        s.services.mailboxes().delete(mailbox.id());
+        return Done.ok("DELETE completed");
+    }
+
+    static Done rename(ImapSession s, ImapReader r) throws ImapException, IOException {
+        r.sp();
+        String from = mailboxName(s, r);
+        r.sp();
+        String to = mailboxName(s, r);
+        r.end();
+        existing(s, from);
+        if (to.equals("INBOX") || !MailboxName.valid(to)) throw ImapException.no("CANNOT", "Invalid target name");
+        if (to.startsWith(from + "/")) throw ImapException.no("CANNOT", "Cannot move a mailbox below itself");
+        if (s.services.mailboxes().mailbox(s.account.id(), to).isPresent()) {
+            throw ImapException.no("ALREADYEXISTS", "Target mailbox already exists");
+        }
+        try {
+            s.services.mailboxes().rename(s.account.id(), from, to);
+        } catch (Conflict e) {
+            throw ImapException.no("ALREADYEXISTS", "Target mailbox already exists");
+        }
+        return Done.ok("RENAME completed");
+    }
+
+    static Done subscribe(ImapSession s, ImapReader r, boolean on) throws ImapException, IOException {
+        r.sp();
+        String name = mailboxName(s, r);
+        r.end();
+        if (!s.services.mailboxes().subscribe(s.account.id(), name, on) && on) {
+            throw ImapException.no("NONEXISTENT", "No such mailbox");
+        }
+        return Done.ok((on ? "SUBSCRIBE" : "UNSUBSCRIBE") + " completed");
+    }
+
+    // --- LIST / LSUB ---
+
+    static Done list(ImapSession s, ImapReader r, boolean lsub) throws ImapException, IOException {
+        r.sp();
+        boolean selectSubscribed = false, selectSpecialUse = false, recursive = false;
+        boolean extended = false;
+        if (!lsub && r.take('(')) {
+            extended = true;
+            while (!r.take(')')) {
+                r.take(' ');
+                String opt = r.atom().toUpperCase(Locale.ROOT);
+                switch (opt) {
+                    case "SUBSCRIBED" -> selectSubscribed = true;
+                    case "SPECIAL-USE" -> selectSpecialUse = true;
+                    case "RECURSIVEMATCH" -> recursive = true;
+                    case "REMOTE" -> { }
+                    default -> throw ImapException.bad("Unknown LIST selection option");
+                }
+            }
+            r.sp();
+            if (recursive && !selectSubscribed) throw ImapException.bad("RECURSIVEMATCH needs another selection option");
+        }
+        String reference = mailboxName(s, r);
+        r.sp();
+        List<String> patterns = new ArrayList<>();
+        if (!lsub && r.take('(')) {
+            extended = true;
+            do {
+                patterns.add(r.listMailbox());
+            } while (r.take(' '));
+            r.expect(')');
+        } else {
+            patterns.add(r.listMailbox());
+        }
+        boolean returnSubscribed = selectSubscribed, returnChildren = true, returnSpecialUse = true;
+        List<String> statusItems = null;
+        if (!lsub && r.take(' ')) {
+            if (!r.takeKeyword("RETURN")) throw ImapException.bad("Expected RETURN");
+            r.sp();
+            r.expect('(');
+            while (!r.take(')')) {
+                r.take(' ');
+                String opt = r.atom().toUpperCase(Locale.ROOT);
+                switch (opt) {
+                    case "SUBSCRIBED" -> returnSubscribed = true;
+                    case "CHILDREN" -> returnChildren = true;
+                    case "SPECIAL-USE" -> returnSpecialUse = true;
+                    case "STATUS" -> {
+                        r.sp();
+                        statusItems = statusItems(r);
+                    }
+                    default -> throw ImapException.bad("Unknown LIST return option");
+                }
+            }
+        }
+        r.end();
+        if (!s.utf8 && !s.rev2) {
+            List<String> decoded = new ArrayList<>();
+            for (String p : patterns) {
+                String d = MailboxName.decodeUtf7(p);
+                if (d == null) throw ImapException.bad("Pattern is not valid modified UTF-7");
+                decoded.add(d);
+            }
+            patterns = decoded;
+        }
+        String verb = lsub ? "LSUB" : "LIST";
+        // RFC 9051 §6.3.9: an empty pattern asks for the delimiter.
+        if (patterns.size() == 1 && patterns.getFirst().isEmpty()) {
+            s.out.untagged(verb + " (\\Noselect) \"/\" \"\"");
+            return Done.ok(verb + " completed");
+        }
+        List<Mailbox> all = s.services.mailboxes().mailboxes(s.account.id());
+        Set<String> names = new HashSet<>();
+        for (Mailbox m : all) names.add(m.name());
+        Set<String> subscribed = s.services.mailboxes().subscriptions(s.account.id());
+        for (Mailbox m : all) {
+            String name = m.name();
+            boolean match = false;
+            for (String p : patterns) {
+                String full = MailboxName.normalize(reference + p);
+                if (MailboxName.matches(full, name) || full.equalsIgnoreCase("INBOX") && name.equals("INBOX")) match = true;
+            }
+            if (!match) continue;
+            boolean isSubscribed = subscribed.contains(name);
+            if ((lsub || selectSubscribed) && !isSubscribed) continue;
+            if (selectSpecialUse && m.specialUse() == null) continue;
+            List<String> attrs = new ArrayList<>();
+            if (returnChildren && !lsub) {
+                boolean children = names.stream().anyMatch(n -> n.startsWith(name + "/"));
+                attrs.add(children ? "\\HasChildren" : "\\HasNoChildren");
+            }
+            if (returnSubscribed && isSubscribed && !lsub) attrs.add("\\Subscribed");
+            if (returnSpecialUse && m.specialUse() != null && !lsub) attrs.add(m.specialUse());
+            s.out.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + wire(s, name));
+            if (statusItems != null) s.out.untagged(statusLine(s, m, statusItems));
+        }
+        return Done.ok(verb + " completed");
+    }
+
+    static Done namespace(ImapSession s, ImapReader r) throws ImapException, IOException {
+        r.end();
+        s.out.untagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
+        return Done.ok("NAMESPACE completed");
+    }
+
+    // --- STATUS ---
+
+    private static final Set<String> STATUS_ITEMS = Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED",
+            "SIZE", "HIGHESTMODSEQ", "APPENDLIMIT");
+
+    private static List<String> statusItems(ImapReader r) throws ImapException {
+        r.expect('(');
+        List<String> items = new ArrayList<>();
+        do {
+            String item = r.atom().toUpperCase(Locale.ROOT);
+            if (!STATUS_ITEMS.contains(item)) throw ImapException.bad("Unknown STATUS item");
+            items.add(item);
+        } while (r.take(' '));
+        r.expect(')');
+        return items;
+    }
+
+    static Done status(ImapSession s, ImapReader r) throws ImapException, IOException {
+        r.sp();
+        String name = mailboxName(s, r);
+        r.sp();
+        List<String> items = statusItems(r);
+        r.end();
+        Mailbox m = existing(s, name);
+        s.out.untagged(statusLine(s, m, items));
+        return Done.ok("STATUS completed");
+    }
+
+    private static String statusLine(ImapSession s, Mailbox m, List<String> items) {
+        MailboxStatus st = s.services.mailboxes().status(m.id());
+        StringBuilder sb = new StringBuilder("STATUS ").append(wire(s, m.name())).append(" (");
+        for (String item : items) {
+            if (sb.charAt(sb.length() - 1) != '(') sb.append(' ');
+            sb.append(item).append(' ').append(switch (item) {
+                case "MESSAGES" -> st.messages();
+                case "RECENT" -> st.recent();
+                case "UIDNEXT" -> st.uidNext();
+                case "UIDVALIDITY" -> st.uidValidity();
+                case "UNSEEN" -> st.unseen();
+                case "DELETED" -> st.deleted();
+                case "SIZE" -> st.size();
+                case "HIGHESTMODSEQ" -> st.highestModSeq();
+                case "APPENDLIMIT" -> s.settings.literalLimit();
+                default -> 0;
+            });
+        }
+        return sb.append(')').toString();
+    }
+
+    // --- APPEND ---
+
+    /**
+     * RFC 9051 §6.3.12. The message streams from the literal into a new blob; the blob is fsynced and
+     * the row committed (durably, like SMTP delivery) before the OK.
+     */
+    static Done append(ImapSession s, ImapReader r) throws ImapException, IOException {
+        r.sp();
+        String name = mailboxName(s, r);
+        r.sp();
+        List<String> flagNames = List.of();
+        if (r.peekIs('(')) {
+            flagNames = r.flagList(false);
+            r.sp();
+        }
+        Instant date = Instant.now();
+        if (r.peekIs('"')) {
+            ZonedDateTime t = r.dateTime();
+            date = t.toInstant();
+            r.sp();
+        }
+        boolean utf8Form = false;
+        if (r.takeKeyword("UTF8")) {
+            // RFC 6855 §4: APPEND ... UTF8 (~{n}).
+            r.sp();
+            r.expect('(');
+            utf8Form = true;
+        }
+        int flags = 0;
+        List<String> keywords = new ArrayList<>();
+        for (String f : flagNames) {
+            Flag flag = Flag.byImapName(f);
+            if (flag != null) flags |= flag.bit();
+            else if (f.startsWith("\\")) throw ImapException.bad("Unknown system flag " + ImapWriter.sanitize(f));
+            else keywords.add(f);
+        }
+        // Checked before the literal is invited, so a refused message is never sent (RFC 9051 §6.3.12).
+        Mailbox mailbox = s.services.mailboxes().mailbox(s.account.id(), name)
+                .orElseThrow(() -> ImapException.no("TRYCREATE", "No such mailbox"));
+        long size = r.literalSize();
+        if (size < 0) throw ImapException.bad("Expected the message as a literal");
+        if (size <= s.settings.literalLimit()) checkQuota(s, size);
+        if (size > s.settings.literalLimit()) {
+            r.literal(java.io.OutputStream.nullOutputStream(), s.settings.literalLimit());
+        }
+        Blobs blobs = s.services.blobs();
+        Blob blob;
+        try (Blobs.BlobWriter writer = blobs.create()) {
+            r.literal(writer, s.settings.literalLimit());
+            if (utf8Form) r.expect(')');
+            r.end();
+            if (size == 0) throw ImapException.no("CANNOT", "Empty message");
+            blob = writer.finish();
+        }
+        MessageStructure structure;
+        try (InputStream in = blobs.open(blob.hash())) {
+            structure = ImapStructure.of(in);
+        }
+        long uid = s.services.messages().append(mailbox.id(), blob, flags, keywords, date, structure);
+        return new Done("APPENDUID " + mailbox.uidValidity() + " " + uid, "APPEND completed");
+    }
+
+    // --- QUOTA (RFC 9208) ---
+
+    /** NO [OVERQUOTA] when {@code bytes} more would not fit in the account (RFC 9208 §4.3). */
+    static void checkQuota(ImapSession s, long bytes) throws ImapException {
+        if (!s.services.quota().allows(s.account.id(), bytes)) throw ImapException.no("OVERQUOTA", "Quota exceeded");
+    }
+
+    /** One quota root, "", for the whole account; none when limits.quota is 0. */
+    static Done getQuotaRoot(ImapSession s, ImapReader r) throws ImapException, IOException {
+        r.sp();
+        String name = mailboxName(s, r);
+        r.end();
+        existing(s, name);
+        boolean on = s.services.quota().enabled();
+        s.out.untagged("QUOTAROOT " + wire(s, name) + (on ? " \"\"" : ""));
+        if (on) s.out.untagged(quota(s));
+        return Done.ok("GETQUOTAROOT completed");
+    }
+
+    static Done getQuota(ImapSession s, ImapReader r) throws ImapException, IOException {
+        r.sp();
+        String root = r.astring();
+        r.end();
+        if (!root.isEmpty() || !s.services.quota().enabled()) throw ImapException.no("NONEXISTENT", "No such quota root");
+        s.out.untagged(quota(s));
+        return Done.ok("GETQUOTA completed");
+    }
+
+    /** STORAGE is in units of 1024 octets (RFC 9208 §5.1). */
+    private static String quota(ImapSession s) {
+        var q = s.services.quota();
+        long used = q.used(s.account.id());
+        return "QUOTA \"\" (STORAGE " + (used + 1023) / 1024 + " " + q.limit() / 1024 + ")";
+    }
+}

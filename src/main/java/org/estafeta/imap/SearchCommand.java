@@ -1,0 +1,509 @@
+package org.estafeta.imap;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.james.mime4j.codec.Base64InputStream;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
+import org.estafeta.imap.ImapSession.Done;
+import org.estafeta.mime.Headers;
+import org.estafeta.mime.MimeParser;
+import org.estafeta.mime.MimePart;
+import org.estafeta.store.Flag;
+import org.estafeta.store.MessageInfo;
+
+/**
+ * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH return options (RFC 4731), SEARCHRES's
+ * SAVE (RFC 5182), CONDSTORE's MODSEQ key, and SORT (RFC 5256). Criteria are parsed into a tree of
+ * {@link Key}s first, then evaluated per message; message content is read only for keys that need it.
+ */
+final class SearchCommand {
+
+    /** Text read per part when searching bodies; beyond it a part is not searched further. */
+    private static final int MAX_TEXT = 8 * 1024 * 1024;
+
+    private SearchCommand() {
+    }
+
+    /** A search key; {@link Ctx} gives lazy access to the message's header and text. */
+    sealed interface Key {
+        boolean matches(Ctx c) throws IOException;
+    }
+
+    record All() implements Key {
+        public boolean matches(Ctx c) {
+            return true;
+        }
+    }
+
+    record HasFlag(Flag flag, boolean set) implements Key {
+        public boolean matches(Ctx c) {
+            return c.m.has(flag) == set;
+        }
+    }
+
+    record Keyword(String keyword, boolean set) implements Key {
+        public boolean matches(Ctx c) {
+            return c.m.keywords().stream().anyMatch(k -> k.equalsIgnoreCase(keyword)) == set;
+        }
+    }
+
+    record Recent(boolean set) implements Key {
+        public boolean matches(Ctx c) {
+            return c.view.isRecent(c.m.uid()) == set;
+        }
+    }
+
+    record Not(Key key) implements Key {
+        public boolean matches(Ctx c) throws IOException {
+            return !key.matches(c);
+        }
+    }
+
+    record Or(Key a, Key b) implements Key {
+        public boolean matches(Ctx c) throws IOException {
+            return a.matches(c) || b.matches(c);
+        }
+    }
+
+    record And(List<Key> keys) implements Key {
+        public boolean matches(Ctx c) throws IOException {
+            for (Key k : keys) if (!k.matches(c)) return false;
+            return true;
+        }
+    }
+
+    record Sequence(SequenceSet set, boolean uid) implements Key {
+        public boolean matches(Ctx c) {
+            if (set.saved()) return c.saved.contains(c.m.uid());
+            return uid ? set.contains(c.m.uid(), c.view.maxUid()) : set.contains(c.seq, c.view.size());
+        }
+    }
+
+    record Size(long size, boolean larger) implements Key {
+        public boolean matches(Ctx c) {
+            return larger ? c.m.size() > size : c.m.size() < size;
+        }
+    }
+
+    record ModSeq(long modSeq) implements Key {
+        public boolean matches(Ctx c) {
+            return c.m.modSeq() >= modSeq;
+        }
+    }
+
+    /** BEFORE/ON/SINCE on the internal date, SENT* on the Date header; times of day and zones ignored. */
+    record DateKey(LocalDate date, int relation, boolean sent) implements Key {
+        public boolean matches(Ctx c) throws IOException {
+            LocalDate d = sent ? c.sentDate() : c.m.internalDate().atOffset(ZoneOffset.UTC).toLocalDate();
+            if (d == null) return false;
+            int cmp = d.compareTo(date);
+            return relation < 0 ? cmp < 0 : relation == 0 ? cmp == 0 : cmp >= 0;
+        }
+    }
+
+    record HeaderKey(String field, String text) implements Key {
+        public boolean matches(Ctx c) throws IOException {
+            for (String v : c.header().all(field)) {
+                if (text.isEmpty() || contains(decode(v), text) || contains(v, text)) return true;
+            }
+            return false;
+        }
+    }
+
+    record BodyKey(String text, boolean withHeader) implements Key {
+        public boolean matches(Ctx c) throws IOException {
+            if (withHeader) {
+                for (Headers.Field f : c.header().fields()) if (contains(decode(f.value()), text)) return true;
+            }
+            return contains(c.bodyText(), text);
+        }
+    }
+
+    /** What a key may look at for one message, read only when asked for. */
+    static final class Ctx {
+        final ImapSession s;
+        final SelectedMailbox view;
+        final List<Long> saved;
+        MessageInfo m;
+        int seq;
+        private MimePart tree;
+        private String bodyText;
+
+        Ctx(ImapSession s, SelectedMailbox view, List<Long> saved) {
+            this.s = s;
+            this.view = view;
+            this.saved = saved;
+        }
+
+        void reset(MessageInfo message, int sequence) {
+            m = message;
+            seq = sequence;
+            tree = null;
+            bodyText = null;
+        }
+
+        Headers header() throws IOException {
+            if (tree == null) {
+                try (InputStream in = s.services.blobs().open(m.blob())) {
+                    tree = MimeParser.parseHeader(in);
+                }
+            }
+            return tree.headers();
+        }
+
+        LocalDate sentDate() throws IOException {
+            String date = header().get("Date");
+            if (date == null) return null;
+            try {
+                String cleaned = date.replaceAll("\\([^)]*\\)", "").strip().replaceAll("\\s+", " ");
+                return ZonedDateTime.parse(cleaned, DateTimeFormatter.RFC_1123_DATE_TIME).toLocalDate();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        String bodyText() throws IOException {
+            if (bodyText != null) return bodyText;
+            MimePart full;
+            try (InputStream in = s.services.blobs().open(m.blob())) {
+                full = MimeParser.parse(in);
+            }
+            tree = full;
+            StringBuilder sb = new StringBuilder();
+            List<MimePart> leaves = new ArrayList<>();
+            collectText(full, leaves, true);
+            for (MimePart p : leaves) {
+                byte[] raw;
+                try (InputStream in = s.services.blobs().open(m.blob())) {
+                    in.skipNBytes(p.bodyStart());
+                    raw = in.readNBytes((int) Math.min(p.bodySize(), MAX_TEXT));
+                }
+                sb.append(text(p, raw)).append('\n');
+            }
+            bodyText = sb.toString();
+            return bodyText;
+        }
+    }
+
+    private static void collectText(MimePart p, List<MimePart> out, boolean top) {
+        if (p.isMultipart()) {
+            for (MimePart c : p.children()) collectText(c, out, false);
+        } else if (p.isMessage()) {
+            collectText(p.message(), out, false);
+        } else if (p.type().equals("text") || top) {
+            out.add(p);
+        }
+    }
+
+    private static String text(MimePart p, byte[] raw) throws IOException {
+        String cte = p.headers().get("Content-Transfer-Encoding");
+        cte = cte == null ? "" : cte.strip().toLowerCase(Locale.ROOT);
+        byte[] bytes = switch (cte) {
+            case "base64" -> new Base64InputStream(new ByteArrayInputStream(raw)).readAllBytes();
+            case "quoted-printable" -> new QuotedPrintableInputStream(new ByteArrayInputStream(raw)).readAllBytes();
+            default -> raw;
+        };
+        Charset cs = StandardCharsets.UTF_8;
+        String ct = p.headers().get("Content-Type");
+        if (ct != null) {
+            var m = java.util.regex.Pattern.compile("charset=\"?([A-Za-z0-9_.:-]+)", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(ct);
+            if (m.find()) {
+                try {
+                    cs = Charset.forName(m.group(1));
+                } catch (RuntimeException ignored) {
+                    // unknown charset: read as UTF-8
+                }
+            }
+        }
+        return new String(bytes, cs);
+    }
+
+    static String decode(String headerValue) {
+        return DecoderUtil.decodeEncodedWords(headerValue, DecodeMonitor.SILENT);
+    }
+
+    /** Case-insensitive substring match (RFC 9051 §6.4.4). */
+    static boolean contains(String haystack, String needle) {
+        if (needle.isEmpty()) return true;
+        return haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
+    }
+
+    // --- SEARCH ---
+
+    static Done search(ImapSession s, ImapReader r, boolean byUid, String tag) throws ImapException, IOException {
+        r.sp();
+        List<String> returns = null;
+        if (r.takeKeyword("RETURN")) {
+            r.sp();
+            r.expect('(');
+            returns = new ArrayList<>();
+            while (!r.take(')')) {
+                r.take(' ');
+                String opt = r.atom().toUpperCase(Locale.ROOT);
+                if (!List.of("MIN", "MAX", "ALL", "COUNT", "SAVE").contains(opt)) throw ImapException.bad("Unknown RETURN option");
+                returns.add(opt);
+            }
+            r.sp();
+        }
+        charset(r);
+        Key key = criteria(r, s);
+        r.end();
+        List<Integer> hits = evaluate(s, key);
+        SelectedMailbox view = s.selected;
+        boolean modseqKey = usesModSeq(key);
+        if (modseqKey) s.condstore = true;
+        long highestModSeq = 0;
+        for (int i : hits) highestModSeq = Math.max(highestModSeq, view.get(i).modSeq());
+        List<Long> numbers = new ArrayList<>();
+        for (int i : hits) numbers.add(byUid ? view.get(i).uid() : i + 1L);
+
+        if (returns == null && !s.rev2) {
+            StringBuilder sb = new StringBuilder("SEARCH");
+            for (long n : numbers) sb.append(' ').append(n);
+            if (modseqKey && !numbers.isEmpty()) sb.append(" (MODSEQ ").append(highestModSeq).append(')');
+            s.out.untagged(sb.toString());
+            return Done.ok("SEARCH completed");
+        }
+        if (returns == null || returns.isEmpty() || returns.equals(List.of("SAVE"))) {
+            List<String> all = new ArrayList<>(returns == null ? List.of() : returns);
+            if (returns == null || returns.isEmpty()) all.add("ALL");
+            returns = all;
+        }
+        if (returns.contains("SAVE")) {
+            List<Long> uids = new ArrayList<>();
+            for (int i : hits) uids.add(view.get(i).uid());
+            s.savedSearch = uids;
+            if (returns.equals(List.of("SAVE"))) return Done.ok("SEARCH completed, result saved");
+        }
+        StringBuilder sb = new StringBuilder("ESEARCH (TAG ").append(org.estafeta.mime.ImapSyntax.quoted(tag)).append(')');
+        if (byUid) sb.append(" UID");
+        if (!numbers.isEmpty()) {
+            if (returns.contains("MIN")) sb.append(" MIN ").append(numbers.getFirst());
+            if (returns.contains("MAX")) sb.append(" MAX ").append(numbers.getLast());
+            if (returns.contains("ALL")) sb.append(" ALL ").append(SequenceSet.format(numbers));
+        }
+        if (returns.contains("COUNT")) sb.append(" COUNT ").append(numbers.size());
+        if (modseqKey && !numbers.isEmpty()) sb.append(" MODSEQ ").append(highestModSeq);
+        s.out.untagged(sb.toString());
+        return Done.ok("SEARCH completed");
+    }
+
+    private static void charset(ImapReader r) throws ImapException, IOException {
+        if (r.takeKeyword("CHARSET")) {
+            r.sp();
+            String cs = r.astring();
+            if (!cs.equalsIgnoreCase("UTF-8") && !cs.equalsIgnoreCase("US-ASCII")) {
+                throw ImapException.no("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
+            }
+            r.sp();
+        }
+    }
+
+    private static boolean usesModSeq(Key k) {
+        return switch (k) {
+            case ModSeq m -> true;
+            case Not n -> usesModSeq(n.key());
+            case Or o -> usesModSeq(o.a()) || usesModSeq(o.b());
+            case And a -> a.keys().stream().anyMatch(SearchCommand::usesModSeq);
+            default -> false;
+        };
+    }
+
+    /** Indexes of matching messages, ascending. */
+    static List<Integer> evaluate(ImapSession s, Key key) throws IOException {
+        SelectedMailbox view = s.selected;
+        Ctx ctx = new Ctx(s, view, s.savedSearch);
+        List<Integer> hits = new ArrayList<>();
+        for (int i = 0; i < view.size(); i++) {
+            ctx.reset(view.get(i), i + 1);
+            if (key.matches(ctx)) hits.add(i);
+        }
+        return hits;
+    }
+
+    /** search-key *(SP search-key), ANDed. */
+    static Key criteria(ImapReader r, ImapSession s) throws ImapException, IOException {
+        List<Key> keys = new ArrayList<>();
+        do {
+            keys.add(key(r, s, 0));
+        } while (r.take(' '));
+        return keys.size() == 1 ? keys.getFirst() : new And(keys);
+    }
+
+    private static Key key(ImapReader r, ImapSession s, int depth) throws ImapException, IOException {
+        if (depth > 50) throw ImapException.bad("Search criteria nested too deeply");
+        if (r.take('(')) {
+            List<Key> keys = new ArrayList<>();
+            do {
+                keys.add(key(r, s, depth + 1));
+            } while (r.take(' '));
+            r.expect(')');
+            return new And(keys);
+        }
+        if (r.peekSequenceSet()) return new Sequence(r.sequenceSet(), false);
+        String word = r.atom().toUpperCase(Locale.ROOT);
+        return switch (word) {
+            case "ALL" -> new All();
+            case "ANSWERED" -> new HasFlag(Flag.ANSWERED, true);
+            case "DELETED" -> new HasFlag(Flag.DELETED, true);
+            case "DRAFT" -> new HasFlag(Flag.DRAFT, true);
+            case "FLAGGED" -> new HasFlag(Flag.FLAGGED, true);
+            case "SEEN" -> new HasFlag(Flag.SEEN, true);
+            case "UNANSWERED" -> new HasFlag(Flag.ANSWERED, false);
+            case "UNDELETED" -> new HasFlag(Flag.DELETED, false);
+            case "UNDRAFT" -> new HasFlag(Flag.DRAFT, false);
+            case "UNFLAGGED" -> new HasFlag(Flag.FLAGGED, false);
+            case "UNSEEN" -> new HasFlag(Flag.SEEN, false);
+            case "RECENT" -> new Recent(true);
+            case "OLD" -> new Recent(false);
+            case "NEW" -> new And(List.of(new Recent(true), new HasFlag(Flag.SEEN, false)));
+            case "KEYWORD" -> new Keyword(arg(r).atom(), true);
+            case "UNKEYWORD" -> new Keyword(arg(r).atom(), false);
+            case "BCC", "CC", "FROM", "SUBJECT", "TO" -> new HeaderKey(word, arg(r).astring());
+            case "HEADER" -> {
+                String field = arg(r).astring();
+                yield new HeaderKey(field, arg(r).astring());
+            }
+            case "BODY" -> new BodyKey(arg(r).astring(), false);
+            case "TEXT" -> new BodyKey(arg(r).astring(), true);
+            case "BEFORE" -> new DateKey(arg(r).date(), -1, false);
+            case "ON" -> new DateKey(arg(r).date(), 0, false);
+            case "SINCE" -> new DateKey(arg(r).date(), 1, false);
+            case "SENTBEFORE" -> new DateKey(arg(r).date(), -1, true);
+            case "SENTON" -> new DateKey(arg(r).date(), 0, true);
+            case "SENTSINCE" -> new DateKey(arg(r).date(), 1, true);
+            case "LARGER" -> new Size(arg(r).number(), true);
+            case "SMALLER" -> new Size(arg(r).number(), false);
+            case "UID" -> new Sequence(arg(r).sequenceSet(), true);
+            case "NOT" -> new Not(key(arg(r), s, depth + 1));
+            case "OR" -> {
+                Key a = key(arg(r), s, depth + 1);
+                yield new Or(a, key(arg(r), s, depth + 1));
+            }
+            case "MODSEQ" -> {
+                r.sp();
+                if (r.peekIs('"')) {
+                    // entry name and type (RFC 7162 §3.1.5): accepted, we have one modseq per message.
+                    r.astring();
+                    r.sp();
+                    r.atom();
+                    r.sp();
+                }
+                yield new ModSeq(r.number());
+            }
+            default -> throw ImapException.bad("Unknown search key " + ImapWriter.sanitize(word));
+        };
+    }
+
+    private static ImapReader arg(ImapReader r) throws ImapException {
+        r.sp();
+        return r;
+    }
+
+    // --- SORT (RFC 5256) ---
+
+    static Done sort(ImapSession s, ImapReader r, boolean byUid, String tag) throws ImapException, IOException {
+        r.sp();
+        r.expect('(');
+        List<String> criteria = new ArrayList<>();
+        do {
+            String c = r.atom().toUpperCase(Locale.ROOT);
+            if (!List.of("ARRIVAL", "CC", "DATE", "FROM", "REVERSE", "SIZE", "SUBJECT", "TO").contains(c)) {
+                throw ImapException.bad("Unknown sort criterion");
+            }
+            criteria.add(c);
+        } while (r.take(' '));
+        r.expect(')');
+        if (criteria.getLast().equals("REVERSE")) throw ImapException.bad("REVERSE must precede a criterion");
+        r.sp();
+        String cs = r.astring();
+        if (!cs.equalsIgnoreCase("UTF-8") && !cs.equalsIgnoreCase("US-ASCII")) {
+            throw ImapException.no("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
+        }
+        r.sp();
+        Key key = criteria(r, s);
+        r.end();
+        List<Integer> hits = evaluate(s, key);
+        SelectedMailbox view = s.selected;
+        Ctx ctx = new Ctx(s, view, s.savedSearch);
+        record Row(int index, List<Comparable<?>> keys) {
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i : hits) {
+            ctx.reset(view.get(i), i + 1);
+            List<Comparable<?>> keys = new ArrayList<>();
+            for (String c : criteria) {
+                switch (c) {
+                    case "ARRIVAL" -> keys.add(ctx.m.internalDate());
+                    case "SIZE" -> keys.add(ctx.m.size());
+                    case "DATE" -> {
+                        LocalDate d = ctx.sentDate();
+                        keys.add(d == null ? ctx.m.internalDate().atOffset(ZoneOffset.UTC).toLocalDate() : d);
+                    }
+                    case "SUBJECT" -> keys.add(baseSubject(ctx.header().get("Subject")));
+                    case "FROM", "TO", "CC" -> keys.add(firstMailbox(ctx.header().get(c)));
+                    default -> { }
+                }
+            }
+            rows.add(new Row(i, keys));
+        }
+        Comparator<Row> order = null;
+        boolean reverse = false;
+        int k = 0;
+        for (String c : criteria) {
+            if (c.equals("REVERSE")) {
+                reverse = true;
+                continue;
+            }
+            int at = k++;
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Comparator<Row> one = (a, b) -> ((Comparable) a.keys().get(at)).compareTo(b.keys().get(at));
+            if (reverse) one = one.reversed();
+            reverse = false;
+            order = order == null ? one : order.thenComparing(one);
+        }
+        Comparator<Row> tieBreak = Comparator.comparingInt(Row::index);
+        rows.sort(order == null ? tieBreak : order.thenComparing(tieBreak));
+        StringBuilder sb = new StringBuilder("SORT");
+        for (Row row : rows) sb.append(' ').append(byUid ? view.get(row.index()).uid() : row.index() + 1);
+        s.out.untagged(sb.toString());
+        return Done.ok("SORT completed");
+    }
+
+    /** RFC 5256 §2.1 base subject, simplified: decoded, "Re:"/"Fwd:" and "[...]" prefixes and "(fwd)" removed. */
+    static String baseSubject(String raw) {
+        if (raw == null) return "";
+        String s = decode(raw).replaceAll("\\s+", " ").strip().toLowerCase(Locale.ROOT);
+        String prev;
+        do {
+            prev = s;
+            s = s.replaceFirst("^(re|fwd?)\\s*(\\[[^]]*])?\\s*:\\s*", "").replaceFirst("^\\[[^]]*]\\s*", "")
+                    .replaceFirst("\\s*\\(fwd\\)$", "").strip();
+        } while (!s.equals(prev));
+        return s;
+    }
+
+    private static String firstMailbox(String raw) {
+        if (raw == null) return "";
+        var list = org.apache.james.mime4j.field.address.LenientAddressParser.DEFAULT.parseAddressList(raw);
+        if (list == null || list.flatten().isEmpty()) return "";
+        return list.flatten().getFirst().getLocalPart().toLowerCase(Locale.ROOT);
+    }
+
+    static Done thread(ImapSession s, ImapReader r, boolean byUid) throws ImapException, IOException {
+        return ThreadCommand.thread(s, r, byUid);
+    }
+}

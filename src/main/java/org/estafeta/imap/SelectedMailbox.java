@@ -1,0 +1,215 @@
+package org.estafeta.imap;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.estafeta.store.Flag;
+import org.estafeta.store.Mailbox;
+import org.estafeta.store.MessageInfo;
+
+/**
+ * A session's view of its selected mailbox: the messages it has been told about, in sequence-number
+ * order. The view changes only when the client is told (EXISTS, EXPUNGE, FETCH FLAGS), so sequence
+ * numbers stay what the client thinks they are; expunges by others wait here until an EXPUNGE
+ * response is allowed (RFC 9051 §7.5.1).
+ */
+final class SelectedMailbox {
+
+    private final Mailbox mailbox;
+    final boolean readOnly;
+    /** Messages in UID order; sequence number = index + 1. */
+    private final List<MessageInfo> messages = new ArrayList<>();
+    /** UIDs that are \Recent in this session (IMAP4rev1 only). */
+    private final Set<Long> recent = new HashSet<>();
+    /** Mailbox HIGHESTMODSEQ and UIDNEXT at the last look: unchanged means nothing to do. */
+    private long knownModSeq = -1, knownUidNext = -1;
+
+    SelectedMailbox(Mailbox mailbox, boolean readOnly, List<MessageInfo> current, long recentMark, boolean claimRecent) {
+        this.mailbox = mailbox;
+        this.readOnly = readOnly;
+        messages.addAll(current);
+        if (claimRecent) for (MessageInfo m : current) if (m.uid() > recentMark) recent.add(m.uid());
+        knownModSeq = mailbox.highestModSeq();
+        knownUidNext = mailbox.uidNext();
+    }
+
+    Mailbox mailbox() {
+        return mailbox;
+    }
+
+    int size() {
+        return messages.size();
+    }
+
+    MessageInfo get(int index) {
+        return messages.get(index);
+    }
+
+    List<MessageInfo> all() {
+        return Collections.unmodifiableList(messages);
+    }
+
+    boolean isRecent(long uid) {
+        return recent.contains(uid);
+    }
+
+    int recentCount() {
+        return recent.size();
+    }
+
+    /** The index of a UID, or -1. */
+    int indexOf(long uid) {
+        int lo = 0, hi = messages.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long u = messages.get(mid).uid();
+            if (u < uid) lo = mid + 1;
+            else if (u > uid) hi = mid - 1;
+            else return mid;
+        }
+        return -1;
+    }
+
+    long maxUid() {
+        return messages.isEmpty() ? 0 : messages.getLast().uid();
+    }
+
+    /**
+     * The indexes a set names, ascending. By sequence number, a number beyond the mailbox is a BAD
+     * (RFC 9051 §6.4.4 wants valid numbers); by UID, UIDs not present are simply left out.
+     */
+    List<Integer> resolve(SequenceSet set, boolean byUid, List<Long> savedUids) throws ImapException {
+        List<Integer> out = new ArrayList<>();
+        if (set.saved()) {
+            for (long uid : savedUids) {
+                int i = indexOf(uid);
+                if (i >= 0) out.add(i);
+            }
+            Collections.sort(out);
+            return out;
+        }
+        if (byUid) {
+            long star = maxUid();
+            for (int i = 0; i < messages.size(); i++) if (set.contains(messages.get(i).uid(), star)) out.add(i);
+            return out;
+        }
+        long n = messages.size();
+        for (SequenceSet.Range r : set.ranges()) {
+            if (n == 0 || r.high(n) > n) throw ImapException.bad("Invalid message sequence number");
+        }
+        for (int i = 0; i < n; i++) if (set.contains(i + 1, n)) out.add(i);
+        return out;
+    }
+
+    /** Records a change this session made and has reported (or chose not to report: .SILENT). */
+    void update(MessageInfo changed) {
+        int i = indexOf(changed.uid());
+        if (i >= 0) messages.set(i, changed);
+    }
+
+    /**
+     * Brings the view up to date and tells the client: expunges (when allowed), flag changes by
+     * others, new messages. Cheap when nothing changed: one row read.
+     */
+    void sync(ImapSession s, boolean expungeAllowed) throws IOException {
+        Mailbox now = s.services.mailboxes().mailbox(mailbox.id()).orElse(null);
+        if (now == null) return;
+        if (now.highestModSeq() == knownModSeq && now.uidNext() == knownUidNext) return;
+        List<MessageInfo> current = s.services.messages().list(mailbox.id());
+        Map<Long, MessageInfo> byUid = new HashMap<>();
+        for (MessageInfo m : current) byUid.put(m.uid(), m);
+        boolean complete = true;
+
+        // Expunged by someone (or something) else.
+        List<Long> vanished = new ArrayList<>();
+        for (MessageInfo m : messages) if (!byUid.containsKey(m.uid())) vanished.add(m.uid());
+        if (!vanished.isEmpty()) {
+            if (expungeAllowed) {
+                expunged(s, vanished);
+            } else {
+                complete = false;
+            }
+        }
+
+        // Flags changed by others.
+        for (int i = 0; i < messages.size(); i++) {
+            MessageInfo known = messages.get(i);
+            MessageInfo cur = byUid.get(known.uid());
+            if (cur == null || cur.modSeq() == known.modSeq()) continue;
+            messages.set(i, cur);
+            if (cur.flags() != known.flags() || !cur.keywords().equals(known.keywords())) {
+                s.out.untagged((i + 1) + " FETCH (" + flagsItem(s, cur) + " UID " + cur.uid()
+                        + (s.condstore ? " MODSEQ (" + cur.modSeq() + ")" : "") + ")");
+            }
+        }
+
+        // New messages.
+        long max = maxUid();
+        List<MessageInfo> added = new ArrayList<>();
+        for (MessageInfo m : current) if (m.uid() > max) added.add(m);
+        if (!added.isEmpty()) {
+            messages.addAll(added);
+            if (!readOnly && !s.rev2) {
+                long mark = s.services.messages().claimRecent(mailbox.id());
+                for (MessageInfo m : added) if (m.uid() > mark) recent.add(m.uid());
+            }
+            s.out.untagged(messages.size() + " EXISTS");
+            if (!s.rev2) s.out.untagged(recent.size() + " RECENT");
+        }
+        if (complete) {
+            knownModSeq = now.highestModSeq();
+            knownUidNext = now.uidNext();
+        }
+    }
+
+    /** Removes UIDs from the view and tells the client: VANISHED with QRESYNC, else EXPUNGE by number, highest first. */
+    void expunged(ImapSession s, List<Long> uids) throws IOException {
+        if (uids.isEmpty()) return;
+        Set<Long> gone = new HashSet<>(uids);
+        if (s.qresync) {
+            s.out.untagged("VANISHED " + SequenceSet.format(uids.stream().sorted().toList()));
+            messages.removeIf(m -> gone.contains(m.uid()));
+        } else {
+            for (int i = messages.size() - 1; i >= 0; i--) {
+                if (gone.contains(messages.get(i).uid())) {
+                    messages.remove(i);
+                    s.out.untagged((i + 1) + " EXPUNGE");
+                }
+            }
+        }
+        recent.removeAll(gone);
+    }
+
+    /** {@code FLAGS (...)} of a message as this session sees it. */
+    String flagsItem(ImapSession s, MessageInfo m) {
+        return "FLAGS (" + flags(m, !s.rev2 && recent.contains(m.uid())) + ")";
+    }
+
+    static String flags(MessageInfo m, boolean recent) {
+        StringBuilder sb = new StringBuilder();
+        for (Flag f : Flag.values()) {
+            if (m.has(f)) {
+                if (!sb.isEmpty()) sb.append(' ');
+                sb.append(f.imapName());
+            }
+        }
+        if (recent) {
+            if (!sb.isEmpty()) sb.append(' ');
+            sb.append("\\Recent");
+        }
+        for (String k : m.keywords()) {
+            if (!sb.isEmpty()) sb.append(' ');
+            sb.append(k);
+        }
+        return sb.toString();
+    }
+
+    void close() {
+        // Nothing held: the view is memory only. Kept for symmetry with select.
+    }
+}

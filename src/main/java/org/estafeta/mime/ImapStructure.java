@@ -1,0 +1,153 @@
+package org.estafeta.mime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
+import org.apache.james.mime4j.codec.EncoderUtil;
+import org.apache.james.mime4j.dom.address.Address;
+import org.apache.james.mime4j.dom.address.AddressList;
+import org.apache.james.mime4j.dom.address.Group;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.field.address.LenientAddressParser;
+import org.apache.james.mime4j.stream.NameValuePair;
+import org.apache.james.mime4j.stream.RawBody;
+import org.apache.james.mime4j.stream.RawField;
+import org.apache.james.mime4j.stream.RawFieldParser;
+import org.estafeta.store.MessageStructure;
+
+import static org.estafeta.mime.ImapSyntax.nstring;
+import static org.estafeta.mime.ImapSyntax.string;
+
+/** The IMAP ENVELOPE, BODY and BODYSTRUCTURE of a message (RFC 9051 §7.5.2), computed once on arrival. */
+public final class ImapStructure {
+
+    private ImapStructure() {
+    }
+
+    /** Parses the message in one streaming pass. */
+    public static MessageStructure of(InputStream message) throws IOException {
+        return of(MimeParser.parse(message));
+    }
+
+    public static MessageStructure of(MimePart root) {
+        return new MessageStructure(envelope(root.headers()), body(root, false), body(root, true));
+    }
+
+    /** ENVELOPE: date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id, raw as sent. */
+    public static String envelope(Headers h) {
+        String from = addresses(h.get("From"));
+        String sender = h.get("Sender") != null ? addresses(h.get("Sender")) : from;
+        String replyTo = h.get("Reply-To") != null ? addresses(h.get("Reply-To")) : from;
+        return "(" + nstring(h.get("Date")) + " " + nstring(h.get("Subject")) + " " + from + " " + sender + " " + replyTo
+                + " " + addresses(h.get("To")) + " " + addresses(h.get("Cc")) + " " + addresses(h.get("Bcc"))
+                + " " + nstring(h.get("In-Reply-To")) + " " + nstring(h.get("Message-ID")) + ")";
+    }
+
+    private static String addresses(String raw) {
+        if (raw == null || raw.isBlank()) return "NIL";
+        AddressList list = LenientAddressParser.DEFAULT.parseAddressList(raw);
+        if (list == null || list.isEmpty()) return "NIL";
+        StringBuilder sb = new StringBuilder("(");
+        for (Address a : list) {
+            switch (a) {
+                case Mailbox m -> address(sb, m);
+                case Group g -> {
+                    // RFC 9051 §7.5.2: a group is a start marker with the name as mailbox, then the members, then an end marker.
+                    sb.append("(NIL NIL ").append(string(g.getName())).append(" NIL)");
+                    for (Mailbox m : g.getMailboxes()) address(sb, m);
+                    sb.append("(NIL NIL NIL NIL)");
+                }
+                default -> { }
+            }
+        }
+        return sb.length() == 1 ? "NIL" : sb.append(')').toString();
+    }
+
+    private static void address(StringBuilder sb, Mailbox m) {
+        String name = m.getName();
+        if (name != null && !name.chars().allMatch(c -> c < 0x7f)) {
+            name = EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.WORD_ENTITY);
+        }
+        String route = m.getRoute() == null || m.getRoute().isEmpty() ? null : m.getRoute().toRouteString();
+        sb.append('(').append(nstring(name)).append(' ').append(nstring(route)).append(' ')
+                .append(nstring(m.getLocalPart())).append(' ').append(nstring(m.getDomain())).append(')');
+    }
+
+    /** BODY (no extension data) or BODYSTRUCTURE (with it). */
+    public static String body(MimePart p, boolean extended) {
+        StringBuilder sb = new StringBuilder();
+        body(sb, p, extended);
+        return sb.toString();
+    }
+
+    private static void body(StringBuilder sb, MimePart p, boolean extended) {
+        Headers h = p.headers();
+        sb.append('(');
+        if (p.isMultipart()) {
+            if (p.children().isEmpty()) {
+                sb.append("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)");
+            }
+            for (MimePart child : p.children()) body(sb, child, extended);
+            sb.append(' ').append(string(p.subtype()));
+            if (extended) {
+                sb.append(' ').append(params(p.params)).append(' ').append(disposition(h)).append(' ')
+                        .append(language(h)).append(' ').append(nstring(h.get("Content-Location")));
+            }
+            sb.append(')');
+            return;
+        }
+        List<NameValuePair> params = p.params;
+        String paramText = h.get("Content-Type") == null && p.type().equals("text")
+                ? "(\"charset\" \"us-ascii\")" : params(params);
+        String encoding = h.get("Content-Transfer-Encoding");
+        sb.append(string(p.type())).append(' ').append(string(p.subtype())).append(' ').append(paramText).append(' ')
+                .append(nstring(h.get("Content-ID"))).append(' ').append(nstring(h.get("Content-Description"))).append(' ')
+                .append(string(encoding == null ? "7bit" : encoding.strip().toLowerCase(Locale.ROOT))).append(' ')
+                .append(p.bodySize());
+        if (p.isMessage()) {
+            sb.append(' ').append(envelope(p.message().headers())).append(' ');
+            body(sb, p.message(), extended);
+            sb.append(' ').append(p.lines);
+        } else if (p.type().equals("text")) {
+            sb.append(' ').append(p.lines);
+        }
+        if (extended) {
+            sb.append(' ').append(nstring(h.get("Content-MD5"))).append(' ').append(disposition(h)).append(' ')
+                    .append(language(h)).append(' ').append(nstring(h.get("Content-Location")));
+        }
+        sb.append(')');
+    }
+
+    private static String params(List<NameValuePair> params) {
+        if (params == null || params.isEmpty()) return "NIL";
+        StringBuilder sb = new StringBuilder("(");
+        for (NameValuePair p : params) {
+            if (sb.length() > 1) sb.append(' ');
+            sb.append(string(p.getName().toLowerCase(Locale.ROOT))).append(' ').append(string(p.getValue() == null ? "" : p.getValue()));
+        }
+        return sb.append(')').toString();
+    }
+
+    private static String disposition(Headers h) {
+        String raw = h.get("Content-Disposition");
+        if (raw == null || raw.isBlank()) return "NIL";
+        RawBody body = RawFieldParser.DEFAULT.parseRawBody(new RawField("Content-Disposition", raw));
+        String value = body.getValue() == null ? "" : body.getValue().strip().toLowerCase(Locale.ROOT);
+        if (value.isEmpty()) return "NIL";
+        return "(" + string(value) + " " + params(body.getParams()) + ")";
+    }
+
+    private static String language(Headers h) {
+        String raw = h.get("Content-Language");
+        if (raw == null || raw.isBlank()) return "NIL";
+        String[] tags = raw.split(",");
+        if (tags.length == 1) return string(tags[0].strip());
+        StringBuilder sb = new StringBuilder("(");
+        for (String t : tags) {
+            if (sb.length() > 1) sb.append(' ');
+            sb.append(string(t.strip()));
+        }
+        return sb.append(')').toString();
+    }
+}

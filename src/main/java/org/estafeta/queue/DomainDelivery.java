@@ -1,0 +1,176 @@
+package org.estafeta.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.estafeta.config.Config;
+import org.estafeta.smtp.Reply;
+import org.estafeta.smtp.client.SmtpClient;
+import org.estafeta.smtp.client.SmtpClientException;
+import org.estafeta.store.Queue;
+
+/**
+ * One delivery attempt of one message to the recipients it has in one domain: the MX hosts in order,
+ * each of their addresses, until one answers; then each recipient's fate from the replies. Replies
+ * decide (2xx delivered, 4xx retry, 5xx bounce); a host that cannot be reached or talks nonsense
+ * just sends us on to the next one, and when none is left everything is retried later.
+ */
+final class DomainDelivery {
+
+    /** What an attempt produced, and whether the host that took it offered DSN (then it reports success itself). */
+    record Attempt(List<Queue.Outcome> outcomes, boolean remoteHasDsn) {
+    }
+
+    /** Opens the content of the queued message a recipient belongs to. */
+    interface ContentOpener {
+        InputStream open(Queue.Entry entry) throws IOException;
+    }
+
+    private final MxResolver mx;
+    private final Config.Queue settings;
+    private final String heloName;
+    private final SSLContext clientTls;
+
+    DomainDelivery(MxResolver mx, Config.Queue settings, String heloName, SSLContext clientTls) {
+        this.mx = mx;
+        this.settings = settings;
+        this.heloName = heloName;
+        this.clientTls = clientTls;
+    }
+
+    /** A route's hosts in order, and the port and credentials to use with them. */
+    private record Route(List<String> hosts, int port, boolean smarthost) {
+    }
+
+    /** A connected client and the name it goes by in logs and DSNs. */
+    private record Link(SmtpClient client, String mta) {
+    }
+
+    /**
+     * Delivers several messages (each a group of recipients) for one domain, reusing one connection
+     * for all of them; if it breaks, the rest goes over a new one. Each group's attempt is handed to
+     * {@code results} as soon as it is known, so that a crash later in the share repeats nothing.
+     */
+    void attempt(String domain, List<List<Queue.Entry>> groups, ContentOpener content,
+                 java.util.function.BiConsumer<List<Queue.Entry>, Attempt> results) {
+        Route route;
+        try {
+            route = route(domain);
+        } catch (MxResolver.DnsFailure f) {
+            for (var g : groups) results.accept(g, all(g, f.permanent, null, f.status + " " + f.getMessage()));
+            return;
+        }
+        Link link = null;
+        String[] lastError = {"4.4.1 no MX host of " + domain + " could be reached"};
+        try {
+            for (List<Queue.Entry> group : groups) {
+                if (link == null) link = connect(route, lastError);
+                if (link == null) {
+                    results.accept(group, all(group, false, null, lastError[0]));
+                    continue;
+                }
+                Attempt attempt;
+                try (InputStream in = content.open(group.getFirst())) {
+                    attempt = transaction(link.client(), group, in, link.mta());
+                } catch (SmtpClientException e) {
+                    if (e.reply() != null) {
+                        // The server refused this message (e.g. MAIL FROM); the session itself is still fine.
+                        attempt = all(group, e.isPermanent(), link.mta(), e.reply().toString());
+                    } else {
+                        link.client().close();
+                        link = null;
+                        attempt = all(group, false, null, "4.4.2 " + e.getMessage());
+                    }
+                } catch (IOException e) {
+                    attempt = all(group, false, link.mta(), "4.3.0 cannot read the queued message: " + e.getMessage());
+                }
+                results.accept(group, attempt);
+            }
+        } finally {
+            if (link != null) link.client().quit();
+        }
+    }
+
+    private Route route(String domain) throws MxResolver.DnsFailure {
+        String transport = settings.transportFor(domain);
+        if (transport == null) return new Route(mx.mailHosts(domain), settings.remotePort(), false);
+        int colon = transport.lastIndexOf(':');
+        return new Route(List.of(transport.substring(0, colon)), Integer.parseInt(transport.substring(colon + 1)),
+                settings.transports().get(domain) == null);
+    }
+
+    /** The first host of the route that answers and greets properly, or null (with the reason in lastError[0]). */
+    private Link connect(Route route, String[] lastError) {
+        for (String host : route.hosts()) {
+            List<InetAddress> addresses;
+            try {
+                addresses = isAddressLiteral(host) ? List.of(InetAddress.getByName(host)) : mx.addresses(host);
+            } catch (MxResolver.DnsFailure | java.net.UnknownHostException f) {
+                lastError[0] = "4.4.3 " + f.getMessage();
+                continue;
+            }
+            if (addresses.isEmpty()) lastError[0] = "4.4.3 MX host " + host + " has no address";
+            for (InetAddress address : addresses) {
+                try {
+                    SmtpClient client = SmtpClient.connect(new InetSocketAddress(address, route.port()), host,
+                            settings.connectTimeout(), settings.commandTimeout(), heloName);
+                    try {
+                        // RFC 7435 opportunistic TLS: encrypt when offered, without authenticating the peer.
+                        client.startTlsIfOffered(clientTls);
+                        if (route.smarthost() && !settings.smarthostUser().isEmpty()) {
+                            client.authPlain(settings.smarthostUser(), settings.smarthostPassword());
+                        }
+                    } catch (SmtpClientException e) {
+                        client.close();
+                        throw e;
+                    }
+                    return new Link(client, host + " [" + address.getHostAddress() + "]");
+                } catch (SmtpClientException e) {
+                    lastError[0] = "4.4.1 " + e.getMessage();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isAddressLiteral(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
+    }
+
+    Attempt transaction(SmtpClient client, List<Queue.Entry> group, InputStream content, String mta) throws SmtpClientException {
+        Queue.Entry first = group.getFirst();
+        List<SmtpClient.Recipient> rcpts = group.stream()
+                .map(e -> new SmtpClient.Recipient(e.recipient().address(), e.recipient().notifyOn(), e.recipient().orcpt())).toList();
+        SmtpClient.Result result = client.send(first.sender(), first.envelopeId(), first.ret(), true, first.size(), rcpts, content);
+        List<Queue.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            Reply r = result.recipientReplies().get(i);
+            if (r.code() / 100 == 2) r = result.dataReply();
+            outcomes.add(outcome(group.get(i).recipientId(), mta, r));
+        }
+        return new Attempt(outcomes, client.supports("DSN"));
+    }
+
+    private Queue.Outcome outcome(long id, String mta, Reply r) {
+        return switch (r.code() / 100) {
+            case 2 -> new Queue.Outcome.Delivered(id, mta, r.toString());
+            case 5 -> new Queue.Outcome.Failed(id, mta, r.toString());
+            default -> new Queue.Outcome.Deferred(id, mta, r.toString(), Instant.now());
+        };
+    }
+
+    /** The same fate for the whole group; deferred ones get their next attempt from the retry schedule. */
+    private Attempt all(List<Queue.Entry> group, boolean permanent, String mta, String error) {
+        List<Queue.Outcome> out = new ArrayList<>();
+        for (Queue.Entry e : group) {
+            out.add(permanent ? new Queue.Outcome.Failed(e.recipientId(), mta, error)
+                    : new Queue.Outcome.Deferred(e.recipientId(), mta, error, Instant.now()));
+        }
+        return new Attempt(out, false);
+    }
+}

@@ -1,0 +1,304 @@
+package org.estafeta.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
+import org.estafeta.config.Config;
+import org.estafeta.delivery.Delivery;
+import org.estafeta.delivery.DsnMessage;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbound queue's worker: takes due recipients, delivers them grouped by message and domain on
+ * virtual threads (at most {@code queue.concurrency} at once), records each outcome, and sends
+ * bounces and delay notices. Everything lives in the store, so a restart loses nothing: leases of a
+ * crashed run simply expire.
+ */
+public final class QueueRunner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
+
+    /** Longer than any attempt can take (connect + all the RFC 5321 timeouts), so a lease is never stolen. */
+    private static final Duration LEASE = Duration.ofMinutes(30);
+    private static final int CLAIM_BATCH = 200;
+
+    private final Queue queue;
+    private final Blobs blobs;
+    private final Delivery delivery;
+    private final Config.Queue settings;
+    private final String hostname;
+    private final DomainDelivery domainDelivery;
+    private final Semaphore slots;
+    /** Domains whose mail waits for ATRN (smtp.atrn_domains): never delivered by MX. */
+    private final java.util.Set<String> heldDomains;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean woken;
+    private volatile boolean closed;
+    private final Thread thread;
+
+    public QueueRunner(Queue queue, Blobs blobs, Delivery delivery, Config config, SSLContext clientTls) {
+        this.queue = queue;
+        this.blobs = blobs;
+        this.delivery = delivery;
+        this.settings = config.queue();
+        this.hostname = config.server().hostname();
+        this.domainDelivery = new DomainDelivery(new MxResolver(settings.dnsServers()), settings, hostname, clientTls);
+        this.slots = new Semaphore(settings.concurrency());
+        this.heldDomains = config.smtp().atrnDomains().keySet();
+        delivery.onQueued(this::wake);
+        delivery.pickupsFrom(this::claimForPickup);
+        int released = queue.releaseLeases();
+        if (released > 0) log.info("queue: {} recipient(s) left in progress by the previous run are due again", released);
+        this.thread = Thread.ofPlatform().name("queue-runner").daemon().start(this::loop);
+    }
+
+    /** Look at the queue now rather than at the next poll. */
+    public void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (!closed) {
+            try {
+                runOnce();
+            } catch (RuntimeException e) {
+                log.error("queue run failed", e);
+            }
+            sleepUntilDue();
+        }
+    }
+
+    private void sleepUntilDue() {
+        lock.lock();
+        try {
+            if (woken) {
+                woken = false;
+                return;
+            }
+            Duration wait = settings.pollInterval();
+            var next = queue.nextDue();
+            if (next.isPresent()) {
+                Duration untilDue = Duration.between(Instant.now(), next.get());
+                if (untilDue.compareTo(wait) < 0) wait = untilDue.isNegative() ? Duration.ofMillis(50) : untilDue.plusMillis(10);
+            }
+            wake.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+            woken = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Claims what is due and starts its deliveries; returns without waiting for them. Messages for one
+     * domain share connections: up to {@code queue.connections_per_domain} per domain, each carrying
+     * its share of the messages one after the other.
+     */
+    void runOnce() {
+        List<Queue.Entry> due = queue.claimDue(Instant.now(), LEASE, CLAIM_BATCH, null);
+        Map<String, List<Queue.Entry>> toBounce = new LinkedHashMap<>();
+        Map<String, Map<String, List<Queue.Entry>>> byDomain = new LinkedHashMap<>();
+        for (Queue.Entry e : due) {
+            if (e.status().equals("failed")) toBounce.computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
+            else byDomain.computeIfAbsent(e.recipient().domain(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
+        }
+        toBounce.values().forEach(this::bounce);
+        byDomain.forEach((domain, messages) -> {
+            List<List<Queue.Entry>> groups = new ArrayList<>(messages.values());
+            if (heldDomains.contains(domain)) {
+                groups.forEach(this::hold);
+                return;
+            }
+            int connections = Math.min(settings.connectionsPerDomain(), groups.size());
+            for (int c = 0; c < connections; c++) {
+                List<List<Queue.Entry>> share = new ArrayList<>();
+                for (int i = c; i < groups.size(); i += connections) share.add(groups.get(i));
+                slots.acquireUninterruptibly();
+                Thread.ofVirtual().name("deliver-" + domain).start(() -> {
+                    try {
+                        deliver(domain, share);
+                    } catch (RuntimeException e) {
+                        log.error("delivery to {} failed", domain, e);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        });
+    }
+
+    private void deliver(String domain, List<List<Queue.Entry>> groups) {
+        domainDelivery.attempt(domain, groups, entry -> WithoutReturnPath.of(blobs.open(entry.blob())), this::record);
+    }
+
+    /** Stores what happened to one message's recipients, logs it, and sends the notices it calls for. */
+    private void record(List<Queue.Entry> group, DomainDelivery.Attempt attempt) {
+        List<Queue.Outcome> outcomes = expireOrWarn(group, withNextAttempt(group, attempt.outcomes()));
+        queue.record(outcomes);
+        List<Queue.Entry> relayed = new ArrayList<>();
+        for (Queue.Outcome o : outcomes) {
+            Queue.Entry e = entry(group, o.recipientId());
+            switch (o) {
+                case Queue.Outcome.Delivered d -> {
+                    log.info("{} to=<{}> relay={} status=sent ({})", e.queueId(), e.recipient().address(), d.remoteMta(), d.reply());
+                    if (e.recipient().wants("SUCCESS") && !attempt.remoteHasDsn()) relayed.add(withResult(e, d.remoteMta(), d.reply()));
+                }
+                case Queue.Outcome.Deferred d -> log.info("{} to=<{}> relay={} status=deferred ({}), next try {}", e.queueId(),
+                        e.recipient().address(), d.remoteMta(), d.error(), d.nextAttempt());
+                case Queue.Outcome.Failed f -> log.info("{} to=<{}> relay={} status=bounced ({})", e.queueId(),
+                        e.recipient().address(), f.remoteMta(), f.error());
+                default -> { }
+            }
+        }
+        if (!relayed.isEmpty()) notifySender(DsnMessage.Action.RELAYED, relayed);
+        if (outcomes.stream().anyMatch(o -> o instanceof Queue.Outcome.Failed)) wake();
+    }
+
+    /** Mail for an ATRN domain waits (and expires, and bounces) like deferred mail, without a delivery attempt. */
+    private void hold(List<Queue.Entry> group) {
+        List<Queue.Outcome> held = group.stream().<Queue.Outcome>map(e -> new Queue.Outcome.Deferred(e.recipientId(), null,
+                "4.4.0 held for pickup with ATRN", Instant.now())).toList();
+        queue.record(expireOrWarn(group, withNextAttempt(group, held)));
+    }
+
+    /** RFC 2645: leases the mail of these domains for an ATRN session. */
+    private org.estafeta.delivery.Pickup claimForPickup(List<String> domains) {
+        List<Queue.Entry> entries = new ArrayList<>();
+        for (String domain : domains) {
+            queue.retryDomain(domain);
+            entries.addAll(queue.claimDue(Instant.now(), LEASE, 10_000, domain).stream().filter(e -> e.status().equals("queued")).toList());
+        }
+        if (entries.isEmpty()) return null;
+        return new org.estafeta.delivery.Pickup() {
+            @Override
+            public int recipients() {
+                return entries.size();
+            }
+
+            @Override
+            public void deliverOver(org.estafeta.net.Connection connection) throws IOException {
+                Map<String, List<Queue.Entry>> byMessage = new LinkedHashMap<>();
+                for (Queue.Entry e : entries) byMessage.computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
+                List<Queue.Outcome> outcomes = new ArrayList<>();
+                try {
+                    var client = org.estafeta.smtp.client.SmtpClient.reversed(connection, "ATRN client", settings.commandTimeout(), hostname);
+                    for (List<Queue.Entry> group : byMessage.values()) {
+                        try (InputStream content = WithoutReturnPath.of(blobs.open(group.getFirst().blob()))) {
+                            outcomes.addAll(domainDelivery.transaction(client, group, content, "ATRN client").outcomes());
+                        }
+                    }
+                    client.quit();
+                } finally {
+                    // Whatever was not answered stays queued for the next pickup.
+                    for (Queue.Entry e : entries) {
+                        if (outcomes.stream().noneMatch(o -> o.recipientId() == e.recipientId())) {
+                            outcomes.add(new Queue.Outcome.Deferred(e.recipientId(), null, "4.4.2 ATRN session ended early", Instant.now()));
+                        }
+                    }
+                    queue.record(withNextAttempt(entries, outcomes));
+                    if (outcomes.stream().anyMatch(o -> o instanceof Queue.Outcome.Failed)) wake();
+                }
+            }
+        };
+    }
+
+    /** Deferred recipients wait as the retry schedule says after this many attempts. */
+    private List<Queue.Outcome> withNextAttempt(List<Queue.Entry> group, List<Queue.Outcome> outcomes) {
+        return outcomes.stream().map(o -> o instanceof Queue.Outcome.Deferred d
+                ? new Queue.Outcome.Deferred(d.recipientId(), d.remoteMta(), d.error(),
+                        Instant.now().plus(settings.retryAfter(entry(group, d.recipientId()).attempts() + 1)))
+                : o).toList();
+    }
+
+    /** Deferred too long becomes failed (RFC 5321 §4.5.4.1); deferred past the warning time tells senders who asked. */
+    private List<Queue.Outcome> expireOrWarn(List<Queue.Entry> group, List<Queue.Outcome> outcomes) {
+        List<Queue.Outcome> out = new ArrayList<>();
+        List<Queue.Entry> delayed = new ArrayList<>();
+        Instant now = Instant.now();
+        for (Queue.Outcome o : outcomes) {
+            Queue.Entry e = entry(group, o.recipientId());
+            if (o instanceof Queue.Outcome.Deferred d) {
+                Duration age = Duration.between(e.created(), now);
+                if (age.compareTo(settings.maxAge()) >= 0) {
+                    out.add(new Queue.Outcome.Failed(d.recipientId(), d.remoteMta(), "4.4.7 delivery time expired; last error: " + d.error()));
+                    continue;
+                }
+                if (age.compareTo(settings.delayWarning()) >= 0 && !e.delayNotified() && e.recipient().wants("DELAY")) {
+                    delayed.add(new Queue.Entry(e.recipientId(), e.queueId(), e.sender(), e.blob(), e.size(), e.envelopeId(), e.ret(),
+                            e.created(), e.recipient(), e.status(), e.attempts(), d.nextAttempt(), d.error(), d.remoteMta(), false));
+                    out.add(new Queue.Outcome.DelayNotified(d.recipientId()));
+                }
+            }
+            out.add(o);
+        }
+        if (!delayed.isEmpty()) notifySender(DsnMessage.Action.DELAYED, delayed);
+        return out;
+    }
+
+    /** Sends the bounce for failed recipients of one message (unless its sender is null or said NOTIFY=NEVER). */
+    private void bounce(List<Queue.Entry> failed) {
+        List<Queue.Entry> wanted = failed.stream()
+                .filter(e -> e.recipient().notifyOn() == null || e.recipient().wants("FAILURE")).toList();
+        if (!wanted.isEmpty()) notifySender(DsnMessage.Action.FAILED, wanted);
+        queue.record(failed.stream().<Queue.Outcome>map(e -> new Queue.Outcome.Done(e.recipientId())).toList());
+    }
+
+    private void notifySender(DsnMessage.Action action, List<Queue.Entry> entries) {
+        Queue.Entry first = entries.getFirst();
+        // RFC 5321 §4.5.5 / RFC 3461 §6.2: never notify the null reverse-path (no bounce of a bounce).
+        if (first.sender().isEmpty()) return;
+        var subject = new DsnMessage.Subject(first.queueId(), first.sender(), first.envelopeId(), first.ret(), first.created());
+        List<DsnMessage.Recipient> recipients = entries.stream().map(e -> new DsnMessage.Recipient(e.recipient().address(),
+                e.recipient().orcpt(), e.lastError(), e.remoteMta(), e.nextAttempt())).toList();
+        try (InputStream original = blobs.open(first.blob())) {
+            delivery.submitGenerated(DsnMessage.build(hostname, action, subject, recipients, original), first.sender());
+            log.info("{} sender notice: {} to=<{}>", first.queueId(), action.word(), first.sender());
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: cannot send the {} notice to <{}>", first.queueId(), action.word(), first.sender(), e);
+        }
+    }
+
+    private static Queue.Entry entry(List<Queue.Entry> group, long recipientId) {
+        return group.stream().filter(e -> e.recipientId() == recipientId).findFirst().orElseThrow();
+    }
+
+    private static Queue.Entry withResult(Queue.Entry e, String remoteMta, String reply) {
+        return new Queue.Entry(e.recipientId(), e.queueId(), e.sender(), e.blob(), e.size(), e.envelopeId(), e.ret(), e.created(),
+                e.recipient(), e.status(), e.attempts(), e.nextAttempt(), reply, remoteMta, e.delayNotified());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        wake();
+        try {
+            thread.join(2000);
+            // Let deliveries in progress finish (or time out) before the store closes under them.
+            if (slots.tryAcquire(settings.concurrency(), 10, TimeUnit.SECONDS)) slots.release(settings.concurrency());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.estafeta.store;
+
+import java.util.List;
+
+/**
+ * The SMTP envelope of a message for remote recipients, with its RFC 3461 DSN parameters.
+ *
+ * @param sender the reverse-path, empty for the null path of bounces
+ * @param envelopeId ENVID, or null
+ * @param ret RET (FULL or HDRS), or null
+ */
+public record Envelope(String sender, String envelopeId, String ret, List<Recipient> recipients) {
+
+    public Envelope {
+        recipients = List.copyOf(recipients);
+    }
+
+    /** @param notifyOn NOTIFY as given (e.g. {@code SUCCESS,FAILURE}), or null; @param orcpt ORCPT as given, or null */
+    public record Recipient(String address, String notifyOn, String orcpt) {
+        public String domain() {
+            return address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public boolean wants(String event) {
+            return notifyOn != null && java.util.Arrays.asList(notifyOn.toUpperCase(java.util.Locale.ROOT).split(",")).contains(event);
+        }
+    }
+}

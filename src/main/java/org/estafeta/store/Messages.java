@@ -1,0 +1,55 @@
+package org.estafeta.store;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The messages of a mailbox as IMAP (and POP3) change them. Every change takes a new MODSEQ from the
+ * mailbox (RFC 7162), commits, and then tells {@code events} subscribers of the account.
+ */
+public interface Messages {
+
+    /** The messages in UID order. */
+    List<MessageInfo> list(long mailboxId);
+
+    /** Cached ENVELOPE/BODY/BODYSTRUCTURE by UID for UIDs in [fromUid, toUid]; absent when never computed. */
+    Map<Long, MessageStructure> structures(long mailboxId, long fromUid, long toUid);
+
+    /** Caches a structure computed late (messages stored before the cache existed). */
+    void saveStructure(long messageId, MessageStructure structure);
+
+    /** Adds a durable blob to a mailbox; returns its UID. */
+    long append(long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate, MessageStructure structure);
+
+    enum Mode { ADD, REMOVE, REPLACE }
+
+    /**
+     * Changes flags of the given UIDs; those whose MODSEQ is above {@code unchangedSince} (if not
+     * negative) are left alone and listed in {@link FlagResult#modified()} (RFC 7162 §3.1.3).
+     */
+    FlagResult setFlags(long mailboxId, Collection<Long> uids, Mode mode, int flags, Collection<String> keywords,
+                        long unchangedSince);
+
+    record FlagResult(List<MessageInfo> changed, List<Long> modified) {
+    }
+
+    /** Copies (or moves) messages in UID order; returns the source and new UIDs pairwise (RFC 4315 COPYUID). */
+    Copied copy(long fromMailboxId, List<Long> uids, long toMailboxId, boolean move);
+
+    record Copied(long uidValidity, List<Long> sourceUids, List<Long> newUids) {
+    }
+
+    /** Removes messages flagged \Deleted (all, or only those in {@code uids} when not null); returns their UIDs. */
+    List<Long> expunge(long mailboxId, Collection<Long> uids);
+
+    /** UIDs expunged with a MODSEQ above {@code modSeq} (QRESYNC VANISHED). */
+    List<Long> expungedSince(long mailboxId, long modSeq);
+
+    /**
+     * Marks every message up to the current UIDNEXT as seen by a session and returns the previous mark:
+     * messages above it are \Recent for the caller alone (RFC 3501 §2.3.2).
+     */
+    long claimRecent(long mailboxId);
+}

@@ -1,0 +1,374 @@
+package org.estafeta.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.estafeta.events.MailboxEvents;
+import org.estafeta.store.Blob;
+import org.estafeta.store.Flag;
+import org.estafeta.store.MessageInfo;
+import org.estafeta.store.MessageStructure;
+import org.estafeta.store.Messages;
+import org.estafeta.store.StoreException;
+
+/** {@link Messages} in SQL. Every change runs in one transaction on the writer and is published after commit. */
+public final class SqlMessages implements Messages {
+
+    private final SqlDatabase db;
+    private final MailboxEvents events;
+
+    public SqlMessages(SqlDatabase db, MailboxEvents events) {
+        this.db = db;
+        this.events = events;
+    }
+
+    @Override
+    public List<MessageInfo> list(long mailboxId) {
+        return db.read(c -> {
+            Map<Long, List<String>> keywords = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT k.message_id, k.keyword FROM keywords k JOIN messages m ON m.id = k.message_id WHERE m.mailbox_id = ?")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) keywords.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+            List<MessageInfo> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, uid, modseq, flags, blob, size, internaldate FROM messages WHERE mailbox_id = ? ORDER BY uid")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        out.add(new MessageInfo(id, rs.getLong(2), rs.getLong(3), rs.getInt(4), keywords.getOrDefault(id, List.of()),
+                                rs.getString(5), rs.getLong(6), Instant.ofEpochMilli(rs.getLong(7))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Map<Long, MessageStructure> structures(long mailboxId, long fromUid, long toUid) {
+        return db.read(c -> {
+            Map<Long, MessageStructure> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT uid, envelope, body, bodystructure FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND envelope IS NOT NULL")) {
+                ps.setLong(1, mailboxId);
+                ps.setLong(2, fromUid);
+                ps.setLong(3, toUid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getLong(1), new MessageStructure(rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void saveStructure(long messageId, MessageStructure s) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET envelope = ?, body = ?, bodystructure = ? WHERE id = ?")) {
+                ps.setString(1, s.envelope());
+                ps.setString(2, s.body());
+                ps.setString(3, s.bodyStructure());
+                ps.setLong(4, messageId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long append(long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate, MessageStructure structure) {
+        long[] accountAndUid = db.write(c -> {
+            long uid = insert(c, mailboxId, blob, flags, keywords, internalDate, structure);
+            return new long[] {accountOf(c, mailboxId), uid};
+        });
+        events.publish(accountAndUid[0], mailboxId);
+        return accountAndUid[1];
+    }
+
+    /** Takes the next UID and MODSEQ of the mailbox and adds the message under them; returns the UID. */
+    static long insert(Connection c, long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate,
+                       MessageStructure structure) throws SQLException {
+        long uid, modseq;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE mailboxes SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1"
+                        + " WHERE id = ? RETURNING uidnext - 1, highestmodseq")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new StoreException("no mailbox " + mailboxId);
+                uid = rs.getLong(1);
+                modseq = rs.getLong(2);
+            }
+        }
+        long id;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO messages(mailbox_id, uid, modseq, blob, size, internaldate, flags, envelope, body, bodystructure)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+            ps.setLong(1, mailboxId);
+            ps.setLong(2, uid);
+            ps.setLong(3, modseq);
+            ps.setString(4, blob.hash());
+            ps.setLong(5, blob.size());
+            ps.setLong(6, internalDate.toEpochMilli());
+            ps.setInt(7, flags);
+            ps.setString(8, structure == null ? null : structure.envelope());
+            ps.setString(9, structure == null ? null : structure.body());
+            ps.setString(10, structure == null ? null : structure.bodyStructure());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        addKeywords(c, id, keywords);
+        return uid;
+    }
+
+    private static void addKeywords(Connection c, long messageId, Collection<String> keywords) throws SQLException {
+        if (keywords.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO keywords(message_id, keyword) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            for (String k : keywords) {
+                ps.setLong(1, messageId);
+                ps.setString(2, k);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public FlagResult setFlags(long mailboxId, Collection<Long> uids, Mode mode, int flags, Collection<String> keywords,
+                               long unchangedSince) {
+        FlagResult result = db.write(c -> {
+            List<MessageInfo> changed = new ArrayList<>();
+            List<Long> modified = new ArrayList<>();
+            long modseq = -1;
+            for (long uid : uids) {
+                MessageInfo m = row(c, mailboxId, uid);
+                if (m == null) continue;
+                if (unchangedSince >= 0 && m.modSeq() > unchangedSince) {
+                    modified.add(uid);
+                    continue;
+                }
+                int newFlags = switch (mode) {
+                    case ADD -> m.flags() | flags;
+                    case REMOVE -> m.flags() & ~flags;
+                    case REPLACE -> flags;
+                };
+                Set<String> newKeywords = new LinkedHashSet<>(m.keywords());
+                switch (mode) {
+                    case ADD -> newKeywords.addAll(keywords);
+                    case REMOVE -> newKeywords.removeAll(keywords);
+                    case REPLACE -> {
+                        newKeywords.clear();
+                        newKeywords.addAll(keywords);
+                    }
+                }
+                if (newFlags == m.flags() && newKeywords.equals(new LinkedHashSet<>(m.keywords()))) continue;
+                if (modseq < 0) modseq = nextModSeq(c, mailboxId);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET flags = ?, modseq = ? WHERE id = ?")) {
+                    ps.setInt(1, newFlags);
+                    ps.setLong(2, modseq);
+                    ps.setLong(3, m.id());
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM keywords WHERE message_id = ?")) {
+                    ps.setLong(1, m.id());
+                    ps.executeUpdate();
+                }
+                addKeywords(c, m.id(), newKeywords);
+                changed.add(new MessageInfo(m.id(), uid, modseq, newFlags, List.copyOf(newKeywords), m.blob(), m.size(), m.internalDate()));
+            }
+            return new FlagResult(changed, modified);
+        });
+        if (!result.changed().isEmpty()) publish(mailboxId);
+        return result;
+    }
+
+    @Override
+    public Copied copy(long fromMailboxId, List<Long> uids, long toMailboxId, boolean move) {
+        Copied copied = db.write(c -> {
+            List<Long> source = new ArrayList<>(), target = new ArrayList<>();
+            long uidValidity;
+            try (PreparedStatement ps = c.prepareStatement("SELECT uidvalidity FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, toMailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new StoreException("no mailbox " + toMailboxId);
+                    uidValidity = rs.getLong(1);
+                }
+            }
+            for (long uid : uids.stream().sorted().toList()) {
+                MessageInfo m = row(c, fromMailboxId, uid);
+                if (m == null) continue;
+                MessageStructure structure = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT envelope, body, bodystructure FROM messages WHERE id = ?")) {
+                    ps.setLong(1, m.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getString(1) != null) structure = new MessageStructure(rs.getString(1), rs.getString(2), rs.getString(3));
+                    }
+                }
+                long newUid = insert(c, toMailboxId, new Blob(m.blob(), m.size()), m.flags(), m.keywords(), m.internalDate(), structure);
+                source.add(uid);
+                target.add(newUid);
+            }
+            if (move) expungeRows(c, fromMailboxId, source);
+            return new Copied(uidValidity, source, target);
+        });
+        publish(toMailboxId);
+        if (move) publish(fromMailboxId);
+        return copied;
+    }
+
+    @Override
+    public List<Long> expunge(long mailboxId, Collection<Long> uids) {
+        List<Long> gone = db.write(c -> {
+            List<Long> candidates = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT uid FROM messages WHERE mailbox_id = ? AND (flags & ?) != 0 ORDER BY uid")) {
+                ps.setLong(1, mailboxId);
+                ps.setInt(2, Flag.DELETED.bit());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) candidates.add(rs.getLong(1));
+                }
+            }
+            if (uids != null) candidates.retainAll(new java.util.HashSet<>(uids));
+            expungeRows(c, mailboxId, candidates);
+            return candidates;
+        });
+        if (!gone.isEmpty()) publish(mailboxId);
+        return gone;
+    }
+
+    private static void expungeRows(Connection c, long mailboxId, List<Long> uids) throws SQLException {
+        if (uids.isEmpty()) return;
+        long modseq = nextModSeq(c, mailboxId);
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM messages WHERE mailbox_id = ? AND uid = ?");
+             PreparedStatement rec = c.prepareStatement(
+                     "INSERT INTO expunged(mailbox_id, uid, modseq) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET modseq = excluded.modseq")) {
+            for (long uid : uids) {
+                del.setLong(1, mailboxId);
+                del.setLong(2, uid);
+                del.addBatch();
+                rec.setLong(1, mailboxId);
+                rec.setLong(2, uid);
+                rec.setLong(3, modseq);
+                rec.addBatch();
+            }
+            del.executeBatch();
+            rec.executeBatch();
+        }
+    }
+
+    @Override
+    public List<Long> expungedSince(long mailboxId, long modSeq) {
+        return db.read(c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid")) {
+                ps.setLong(1, mailboxId);
+                ps.setLong(2, modSeq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long claimRecent(long mailboxId) {
+        long[] marks = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT recent_uid, uidnext - 1 FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
+                }
+            }
+        });
+        // Only a write when there is something new: SELECT stays a read in the common case.
+        if (marks[0] >= marks[1]) return marks[1];
+        return db.write(c -> {
+            long previous;
+            try (PreparedStatement ps = c.prepareStatement("SELECT recent_uid FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return 0L;
+                    previous = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mailboxes SET recent_uid = uidnext - 1 WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
+                ps.executeUpdate();
+            }
+            return previous;
+        });
+    }
+
+    private static long nextModSeq(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new StoreException("no mailbox " + mailboxId);
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static MessageInfo row(Connection c, long mailboxId, long uid) throws SQLException {
+        long id;
+        MessageInfo m;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, modseq, flags, blob, size, internaldate FROM messages WHERE mailbox_id = ? AND uid = ?")) {
+            ps.setLong(1, mailboxId);
+            ps.setLong(2, uid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                id = rs.getLong(1);
+                m = new MessageInfo(id, uid, rs.getLong(2), rs.getInt(3), List.of(), rs.getString(4), rs.getLong(5),
+                        Instant.ofEpochMilli(rs.getLong(6)));
+            }
+        }
+        List<String> keywords = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT keyword FROM keywords WHERE message_id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) keywords.add(rs.getString(1));
+            }
+        }
+        return new MessageInfo(id, uid, m.modSeq(), m.flags(), keywords, m.blob(), m.size(), m.internalDate());
+    }
+
+    private long accountOf(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT account_id FROM mailboxes WHERE id = ?")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new StoreException("no mailbox " + mailboxId);
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void publish(long mailboxId) {
+        Long account = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT account_id FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : null;
+                }
+            }
+        });
+        if (account != null) events.publish(account, mailboxId);
+    }
+}

@@ -1,0 +1,73 @@
+package org.estafeta.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The server in a process of its own, so that a test can kill it with SIGKILL. Only the SMTP listener is on. */
+public final class ServerProcess {
+
+    private final Process process;
+    private final int smtpPort;
+
+    private ServerProcess(Process process, int smtpPort) {
+        this.process = process;
+        this.smtpPort = smtpPort;
+    }
+
+    public static ServerProcess start(Path dataDir, Map<String, String> settings) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "org.estafeta.cli.Main", "--data", dataDir.toString(), "serve", "--set", "server.hostname=" + TestServer.HOSTNAME));
+        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("ports.smtp", "0", "ports.smtps", "-1", "ports.submission", "-1", "ports.odmr", "-1",
+                "ports.pop3", "-1", "ports.pop3s", "-1", "ports.imap", "-1", "ports.imaps", "-1"));
+        all.putAll(settings);
+        all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new ServerProcess(p, smtpPort(p));
+    }
+
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError("server did not die");
+    }
+
+    private static int smtpPort(Process server) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        Pattern p = Pattern.compile("^\\s+smtp\\s+port (\\d+)$");
+        String line;
+        StringBuilder seen = new StringBuilder();
+        while ((line = out.readLine()) != null) {
+            seen.append(line).append('\n');
+            Matcher m = p.matcher(line);
+            if (m.matches()) {
+                Thread.ofVirtual().start(() -> drain(out));
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("server did not start:\n" + seen);
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // keep the pipe from filling up
+            }
+        } catch (IOException ignored) {
+            // the process was killed
+        }
+    }
+}
