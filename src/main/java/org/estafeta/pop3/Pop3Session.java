@@ -3,7 +3,6 @@ package org.estafeta.pop3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +10,8 @@ import javax.net.ssl.SSLSession;
 import org.estafeta.auth.AuthFailure;
 import org.estafeta.auth.AuthResult;
 import org.estafeta.auth.Authenticator;
-import org.estafeta.auth.SaslExchange;
+import org.estafeta.auth.SaslConversation;
 import org.estafeta.auth.SaslMechanism;
-import org.estafeta.auth.SaslStep;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
 import org.estafeta.net.DotStuffingOutputStream;
@@ -37,8 +35,6 @@ import org.slf4j.LoggerFactory;
 final class Pop3Session {
 
     private static final Logger log = LoggerFactory.getLogger(Pop3Session.class);
-    private static final Base64.Encoder B64 = Base64.getEncoder();
-    private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final int COPY_BUFFER = 16 * 1024;
 
     private final String listenerName;
@@ -160,7 +156,11 @@ final class Pop3Session {
         }
     }
 
-    /** RFC 5034 §4; with no mechanism, the RFC 1734 listing that older clients still ask for. */
+    /**
+     * RFC 5034 §4, framed by the shared {@link SaslConversation} ("+ " challenges, "*" cancels, "="
+     * is an empty initial response, SCRAM's final data as a last challenge). With no mechanism, the
+     * RFC 1734 listing that older clients still ask for.
+     */
     private void auth(Pop3Args args) throws IOException, Pop3Exception {
         pendingUser = null;
         String name = args.optionalWord();
@@ -175,53 +175,29 @@ final class Pop3Session {
         SaslMechanism mechanism = SaslMechanism.byName(name)
                 .orElseThrow(() -> new Pop3Exception("Unsupported authentication mechanism"));
         if (mechanism.sendsPassword()) requirePlaintextAllowed();
-        SaslExchange exchange = authenticator.start(mechanism, conn.remoteAddress());
-        // RFC 5034 §4: "=" is an empty initial response.
-        byte[] response = initial == null ? null : initial.equals("=") ? new byte[0] : decode(initial);
-        while (true) {
-            switch (exchange.next(response)) {
-                case SaslStep.Challenge c -> {
-                    response = readSaslResponse(c.data());
-                    if (response == null) return;
-                }
-                case SaslStep.Success s -> {
-                    // POP3 has no additional data with success: it goes out as a last challenge,
-                    // answered by an empty line (RFC 4422 §4 item 6).
-                    if (s.additionalData().length > 0) {
-                        byte[] last = readSaslResponse(s.additionalData());
-                        if (last == null) return;
-                        if (last.length > 0) throw failure(AuthFailure.MALFORMED);
-                    }
-                    loggedIn(s.account(), mechanism.saslName());
-                    return;
-                }
-                case SaslStep.Failure f -> throw failure(f.reason());
+        boolean[] tooLong = {false};
+        var outcome = SaslConversation.run(authenticator.start(mechanism, conn.remoteAddress()), initial, challenge -> {
+            conn.write("+ " + challenge + "\r\n");
+            Line line = conn.readLine(settings.lineLength());
+            if (line == null || line.ending() == Line.Ending.EOF) return null;
+            if (line.ending() == Line.Ending.TRUNCATED) {
+                conn.skipLine();
+                tooLong[0] = true;
+                return "*";
             }
-        }
-    }
-
-    /** Sends a "+ " continuation and reads the answer; null when the session ended meanwhile. */
-    private byte[] readSaslResponse(byte[] challenge) throws IOException, Pop3Exception {
-        conn.write("+ " + B64.encodeToString(challenge) + "\r\n");
-        Line line = conn.readLine(settings.lineLength());
-        if (line == null || line.ending() == Line.Ending.EOF) {
-            done = true;
-            return null;
-        }
-        if (line.ending() == Line.Ending.TRUNCATED) {
-            conn.skipLine();
-            throw new Pop3Exception("Line too long, the limit is " + settings.lineLength() + " octets; authentication aborted");
-        }
-        String text = ClientText.decode(line.bytes()).strip();
-        if (text.equals("*")) throw new Pop3Exception("Authentication cancelled");
-        return decode(text);
-    }
-
-    private static byte[] decode(String base64) throws Pop3Exception {
-        try {
-            return B64D.decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw new Pop3Exception("Invalid base64 data; authentication aborted");
+            return ClientText.decode(line.bytes());
+        });
+        switch (outcome) {
+            case SaslConversation.Outcome.Authenticated a -> loggedIn(a.account(), mechanism.saslName());
+            case SaslConversation.Outcome.Failed f -> throw failure(f.reason());
+            case SaslConversation.Outcome.Cancelled c -> throw new Pop3Exception(tooLong[0]
+                    ? "Line too long, the limit is " + settings.lineLength() + " octets; authentication aborted"
+                    : "Authentication cancelled");
+            case SaslConversation.Outcome.BadEncoding b -> throw new Pop3Exception("Invalid base64 data; authentication aborted");
+            case SaslConversation.Outcome.Disconnected d -> {
+                done = true;
+                endReason = "disconnected during AUTH";
+            }
         }
     }
 

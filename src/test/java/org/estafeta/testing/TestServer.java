@@ -3,7 +3,6 @@ package org.estafeta.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,36 +123,12 @@ public final class TestServer implements AutoCloseable {
      */
     public void deliver(String recipient, String content) {
         String data = content.endsWith("\r\n") ? content : content + "\r\n";
-        try (Socket socket = new Socket("127.0.0.1", port("smtp"))) {
-            socket.setSoTimeout(10_000);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            var out = socket.getOutputStream();
-            expect(in, "220");
-            for (String[] step : new String[][] {{"EHLO test.example", "250"}, {"MAIL FROM:<pepe@pepito.es>", "250"},
-                    {"RCPT TO:<" + recipient + ">", "250"}, {"DATA", "354"}}) {
-                out.write((step[0] + "\r\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                expect(in, step[1]);
-            }
-            // Dot-stuffing (RFC 5321 §4.5.2): a line starting with '.' gets another.
-            String stuffed = (data.startsWith(".") ? "." : "") + data.replace("\r\n.", "\r\n..");
-            out.write((stuffed + ".\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            expect(in, "250");
-            out.write("QUIT\r\n".getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            expect(in, "221");
+        try (SmtpDialog smtp = SmtpDialog.connect(port("smtp"))) {
+            String reply = smtp.send("pepe@pepito.es", recipient, data);
+            if (!reply.startsWith("250")) throw new IllegalStateException("SMTP delivery to " + recipient + " failed: " + reply);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void expect(java.io.BufferedReader in, String code) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null || !line.startsWith(code)) throw new IllegalStateException("SMTP delivery: expected " + code + ", got " + line);
-        } while (line.charAt(3) == '-');
     }
 
     public List<String> inboxText(String address) {
