@@ -12,6 +12,7 @@
 #   PIPELINE=1   clients send their RETR/DELE/QUIT commands at once (RFC 2449 PIPELINING); 0: one by one
 #   KEEP=1       keep the data dir and server log afterwards
 #   SERVER_OPTS  extra JVM options for the server only (e.g. -XX:StartFlightRecording=filename=/tmp/p.jfr)
+#   ESTAFETA_JAR run this jar with a JDK 25 instead of ./estafeta (which rebuilds when sources change)
 set -euo pipefail
 
 USERS=${USERS:-100}
@@ -27,7 +28,15 @@ DOMAIN=bench.test
 PASSWORD=bench-password
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-estafeta="$here/estafeta"
+java_home=${JAVA_HOME:-}
+"${java_home:-/nonexistent}/bin/java" -version 2>&1 | grep -q 'version "25' || java_home=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
+[ -x "$java_home/bin/java" ] || { echo "bench: no JDK 25 found; set JAVA_HOME" >&2; exit 1; }
+jar=${ESTAFETA_JAR:-$here/target/estafeta.jar}
+if [ -n "${ESTAFETA_JAR:-}" ]; then
+  estafeta() { exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
+else
+  estafeta() { exec "$here/estafeta" "$@"; }
+fi
 smtp_port=$((25 + PORT_OFFSET))
 pop3_port=$((110 + PORT_OFFSET))
 
@@ -53,19 +62,14 @@ cleanup() {
 trap cleanup EXIT
 
 # The first CLI call builds the jar if needed; then the users in one JVM (see BenchUsers.java).
-"$estafeta" --data "$data" domain add "$DOMAIN" >/dev/null
-java_home=""
-for d in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
-  if [ -n "$d" ] && "$d/bin/java" -version 2>&1 | grep -q 'version "25'; then java_home=$d; break; fi
-done
-[ -n "$java_home" ] || { echo "bench: no JDK 25 found; set JAVA_HOME" >&2; exit 1; }
-"$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$here/target/estafeta.jar" "$here/bench/BenchUsers.java" \
+(estafeta --data "$data" domain add "$DOMAIN" >/dev/null)
+"$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$here/bench/BenchUsers.java" \
   "$data" "$DOMAIN" "$USERS" "$PASSWORD"
 accounts=$(sqlite3 "$data/estafeta.db" 'select count(*) from accounts')
 (( accounts == USERS )) || { echo "bench: made $accounts users, expected $USERS" >&2; exit 1; }
 
 # The launcher execs java, so $! is the JVM itself. JDK_JAVA_OPTIONS reaches the server's JVM only.
-JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" "$estafeta" --data "$data" serve --port-offset "$PORT_OFFSET" \
+JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
   --set limits.connections_per_ip=$((CLIENTS + SEED_CLIENTS + 10)) --set limits.connections=$((CLIENTS + SEED_CLIENTS + 100)) \
   >"$log" 2>&1 &
 server_pid=$!
@@ -84,7 +88,7 @@ echo "bench: $USERS users, $MESSAGES messages of ~$SIZE bytes per round, $CLIENT
 pipeline_flag=(); [ "$PIPELINE" = 1 ] && pipeline_flag=(--pipeline)
 result=$(python3 "$here/bench/pop3_load.py" --pop3-port "$pop3_port" --smtp-port "$smtp_port" --domain "$DOMAIN" \
   --password "$PASSWORD" --users "$USERS" --messages "$MESSAGES" --size "$SIZE" --clients "$CLIENTS" \
-  --seed-clients "$SEED_CLIENTS" --seconds "$DURATION" "${pipeline_flag[@]}")
+  --seed-clients "$SEED_CLIENTS" --seconds "$DURATION" --server-pid "$server_pid" "${pipeline_flag[@]}")
 get() { sed -n "s/^$1=//p" <<<"$result"; }
 
 rss_peak=$(awk '/^VmHWM/ {print $2}' /proc/$server_pid/status)
@@ -95,9 +99,13 @@ printf 'warm-up:     %d messages in %s s = %s msg/s (cold JIT, an Argon2id check
 printf 'retrieved:   %d messages (and deleted), %d sessions, in %s s of POP3 time over %d rounds\n' \
   "$(get messages)" "$(get sessions)" "$(get pop3_seconds)" "$(get rounds)"
 printf 'throughput:  %s msg/s retrieved and deleted, %s sessions/s\n' "$(get rate)" "$(get sessions_rate)"
+pct() { awk -v c="$1" -v t="$(get pop3_seconds)" -v n="$(nproc)" 'BEGIN {printf "%.0f", 100 * c / t / n}'; }
+printf 'CPU:         server %s s, load client %s s during the POP3 rounds (%s%% and %s%% of %d cores)\n' \
+  "$(get server_cpu)" "$(get client_cpu)" "$(pct "$(get server_cpu)")" "$(pct "$(get client_cpu)")" "$(nproc)"
 printf 'refilling:   %s s through SMTP, not counted\n' "$(get seed_seconds)"
 printf 'left:        %d messages in the store (expected 0)\n' "$left"
-printf 'server RSS:  peak %d MiB (VmHWM), %d MiB idle before the run\n' $((rss_peak / 1024)) $((rss_idle / 1024))
+printf 'server RSS:  peak %d MiB (VmHWM, refilling included), %d MiB idle before the run\n' $((rss_peak / 1024)) $((rss_idle / 1024))
+printf 'load:        %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 if (( left != 0 )); then
   echo "bench: FAILED ($left messages were not deleted)" >&2

@@ -14,6 +14,7 @@ verification (later ones hit the server's verified-password cache, auth.cache_tt
 Prints one summary line per round to stderr and, at the end, key=value lines on stdout.
 """
 import argparse
+import os
 import queue
 import random
 import smtplib
@@ -207,13 +208,28 @@ def main():
     p.add_argument("--seed-clients", type=int, default=40, help="SMTP connections that refill the maildrops")
     p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--pipeline", action="store_true", help="send RETR/DELE/QUIT at once (RFC 2449 PIPELINING)")
+    p.add_argument("--server-pid", type=int, help="report this process's CPU time during the timed rounds")
     args = p.parse_args()
+
+    def cpu_seconds():
+        """User + system CPU time of the server so far (0 when no pid was given)."""
+        if not args.server_pid:
+            return 0.0
+        with open(f"/proc/{args.server_pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    server_cpu = [0.0]
+    client_cpu = [0.0]
 
     def one_round(label):
         t = time.perf_counter()
         seed(args)
         seeding = time.perf_counter() - t
+        cpu, own = cpu_seconds(), time.process_time()
         n, s, elapsed = pop_round(args)
+        server_cpu[0] = cpu_seconds() - cpu
+        client_cpu[0] = time.process_time() - own
         if n != args.messages:
             sys.exit(f"{label}: retrieved {n} messages, expected {args.messages}")
         print(f"{label}: {n} messages in {elapsed:.2f} s ({n / elapsed:.0f} msg/s); refilling took {seeding:.2f} s",
@@ -225,9 +241,11 @@ def main():
     print(f"warmup_seconds={elapsed:.2f}")
     print(f"warmup_rate={n / elapsed:.0f}")
     messages = sessions = rounds = 0
-    pop_time = seed_time = 0.0
+    pop_time = seed_time = cpu_time = own_time = 0.0
     while pop_time < args.seconds:
         n, s, elapsed, seeding = one_round(f"round {rounds + 1}")
+        cpu_time += server_cpu[0]
+        own_time += client_cpu[0]
         messages += n
         sessions += s
         pop_time += elapsed
@@ -240,6 +258,8 @@ def main():
     print(f"seed_seconds={seed_time:.2f}")
     print(f"rate={messages / pop_time:.0f}")
     print(f"sessions_rate={sessions / pop_time:.0f}")
+    print(f"server_cpu={cpu_time:.1f}")
+    print(f"client_cpu={own_time:.1f}")
 
 if __name__ == "__main__":
     main()
