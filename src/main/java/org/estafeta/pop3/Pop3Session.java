@@ -37,6 +37,7 @@ final class Pop3Session {
     private static final Logger log = LoggerFactory.getLogger(Pop3Session.class);
     private static final int COPY_BUFFER = 16 * 1024;
 
+    /** "pop3" or "pop3s", for the log. */
     private final String listenerName;
     private final Connection conn;
     private final Pop3Settings settings;
@@ -55,9 +56,12 @@ final class Pop3Session {
     private Mailboxes.MaildropLock lock;
     private Maildrop maildrop;
 
+    /** -ERR replies so far; at limits.errors the session ends. */
     private int errors;
+    /** For the session's log line: RETRs sent, and messages expunged at QUIT. */
     private int retrieved;
     private int expunged;
+    /** Set by QUIT, a failed TLS handshake, a hang-up during AUTH or too many errors: the loop ends. */
     private boolean done;
     private String endReason = "disconnected";
 
