@@ -11,6 +11,7 @@ import java.util.Set;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MessageInfo;
+import org.estafeta.store.Messages;
 
 /**
  * A session's view of its selected mailbox: the messages it has been told about, in sequence-number
@@ -29,13 +30,14 @@ final class SelectedMailbox {
     /** Mailbox HIGHESTMODSEQ and UIDNEXT at the last look: unchanged means nothing to do. */
     private long knownModSeq = -1, knownUidNext = -1;
 
-    SelectedMailbox(Mailbox mailbox, boolean readOnly, List<MessageInfo> current, long recentMark, boolean claimRecent) {
+    SelectedMailbox(Mailbox mailbox, boolean readOnly, List<MessageInfo> current, long recentMark, boolean claimRecent,
+                    long modSeq, long uidNext) {
         this.mailbox = mailbox;
         this.readOnly = readOnly;
         messages.addAll(current);
         if (claimRecent) for (MessageInfo m : current) if (m.uid() > recentMark) recent.add(m.uid());
-        knownModSeq = mailbox.highestModSeq();
-        knownUidNext = mailbox.uidNext();
+        knownModSeq = modSeq;
+        knownUidNext = uidNext;
     }
 
     Mailbox mailbox() {
@@ -117,10 +119,11 @@ final class SelectedMailbox {
      * others, new messages. Cheap when nothing changed: one row read.
      */
     void sync(ImapSession s, boolean expungeAllowed) throws IOException {
-        Mailbox now = s.services.mailboxes().mailbox(mailbox.id()).orElse(null);
+        Messages.MailboxState now = s.services.messages().state(mailbox.id());
         if (now == null) return;
         if (now.highestModSeq() == knownModSeq && now.uidNext() == knownUidNext) return;
-        List<MessageInfo> current = s.services.messages().list(mailbox.id());
+        List<MessageInfo> current = s.services.snapshots().get(mailbox.id(), now.highestModSeq(), now.uidNext(),
+                s.services.messages()::list);
         Map<Long, MessageInfo> byUid = new HashMap<>();
         for (MessageInfo m : current) byUid.put(m.uid(), m);
         boolean complete = true;
@@ -154,7 +157,8 @@ final class SelectedMailbox {
         for (MessageInfo m : current) if (m.uid() > max) added.add(m);
         if (!added.isEmpty()) {
             messages.addAll(added);
-            if (!readOnly && !s.rev2) {
+            // Only one session may see a message as \Recent; the claim is a write, so only when it can win.
+            if (!readOnly && !s.rev2 && now.recentUid() < added.getLast().uid()) {
                 long mark = s.services.messages().claimRecent(mailbox.id());
                 for (MessageInfo m : added) if (m.uid() > mark) recent.add(m.uid());
             }

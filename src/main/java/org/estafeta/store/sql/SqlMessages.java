@@ -32,6 +32,18 @@ public final class SqlMessages implements Messages {
     }
 
     @Override
+    public MailboxState state(long mailboxId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT highestmodseq, uidnext, recent_uid FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new MailboxState(rs.getLong(1), rs.getLong(2), rs.getLong(3)) : null;
+                }
+            }
+        });
+    }
+
+    @Override
     public List<MessageInfo> list(long mailboxId) {
         return db.read(c -> {
             Map<Long, List<String>> keywords = new HashMap<>();
