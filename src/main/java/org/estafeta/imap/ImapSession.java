@@ -401,15 +401,26 @@ final class ImapSession implements ImapReader.Source {
     private Done enable(ImapReader r) throws ImapException, IOException {
         List<String> enabled = new ArrayList<>();
         while (r.take(' ')) {
-            String cap = r.atom().toUpperCase(Locale.ROOT);
-            switch (cap) {
-                case "CONDSTORE" -> condstore = true;
-                case "QRESYNC" -> qresync = condstore = true;
-                case "UTF8=ACCEPT" -> utf8 = true;
-                case "IMAP4REV2" -> rev2 = true;
-                default -> { continue; }
-            }
-            enabled.add(cap);
+            String cap = switch (r.atom().toUpperCase(Locale.ROOT)) {
+                case "CONDSTORE" -> {
+                    condstore = true;
+                    yield "CONDSTORE";
+                }
+                case "QRESYNC" -> {
+                    qresync = condstore = true;
+                    yield "QRESYNC";
+                }
+                case "UTF8=ACCEPT" -> {
+                    utf8 = true;
+                    yield "UTF8=ACCEPT";
+                }
+                case "IMAP4REV2" -> {
+                    rev2 = true;
+                    yield "IMAP4rev2";
+                }
+                default -> null;
+            };
+            if (cap != null) enabled.add(cap);
         }
         r.end();
         out.untagged("ENABLED" + (enabled.isEmpty() ? "" : " " + String.join(" ", enabled)));
