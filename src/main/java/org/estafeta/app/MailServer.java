@@ -68,6 +68,8 @@ public final class MailServer implements AutoCloseable {
                 new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
         listen(config, config.ports().submission(),
                 new SmtpServer("submission", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+        listen(config, config.ports().odmr(),
+                new SmtpServer("odmr", SmtpRole.ODMR, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
         listen(config, config.ports().smtps(),
                 new SmtpServer("smtps", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), tls, limiter);
         Pop3Settings pop3 = Pop3Settings.from(config, tls);

@@ -38,7 +38,8 @@ public final class Main {
         return config(ConfigLoader.DEFAULT_PORT_OFFSET);
     }
 
-    public static void main(String[] args) {
+    /** The command line with its error handling: user mistakes are one line on stderr and exit code 1. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict) {
@@ -47,7 +48,11 @@ public final class Main {
             }
             throw e;
         });
-        int code = cli.execute(args);
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
         if (code != 0 || !isServe(args)) System.exit(code);
     }
 

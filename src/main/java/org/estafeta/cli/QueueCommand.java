@@ -56,12 +56,16 @@ final class QueueCommand extends StoreCommand.Group {
 
     @Command(name = "retry", description = "Try a message (or --all) again now.")
     static final class Retry extends StoreCommand {
-        @Parameters(paramLabel = "ID|--all", description = "A queue id, or --all.")
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "A queue id.")
         String id;
+
+        @picocli.CommandLine.Option(names = "--all", description = "Every queued message.")
+        boolean all;
 
         @Override
         int run(Storage storage) {
-            int n = storage.queue().retry(id.equals("--all") ? null : id);
+            if (all == (id != null)) throw new IllegalArgumentException("give a queue id or --all");
+            int n = storage.queue().retry(all ? null : id);
             System.out.println(n + " recipient(s) due now");
             return 0;
         }

@@ -31,9 +31,10 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int submission, int smtps, int pop3, int pop3s, int imap, int imaps) {
+    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s, int imap, int imaps) {
         public Ports {
             checkPort("ports.smtp", smtp);
+            checkPort("ports.odmr", odmr);
             checkPort("ports.submission", submission);
             checkPort("ports.smtps", smtps);
             checkPort("ports.pop3", pop3);
@@ -60,9 +61,11 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
      * SMTP policy. {@code relayNetworks} are the trusted clients: they may relay, may send a password
      * before TLS, and may end DATA with a bare LF.LF (people typing in nc).
      */
-    public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner, boolean checkSender) {
+    public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner, boolean checkSender,
+                       java.util.Map<String, String> atrnDomains) {
         public Smtp {
             relayNetworks = List.copyOf(relayNetworks);
+            atrnDomains = java.util.Map.copyOf(atrnDomains);
         }
     }
 
@@ -72,13 +75,28 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
      * @param dnsServers resolvers as host:port; empty means the system's
      */
     public record Queue(List<String> dnsServers, List<Duration> retrySchedule, Duration maxAge, Duration delayWarning,
-                        int concurrency, Duration pollInterval, int remotePort, Duration connectTimeout, Duration commandTimeout) {
+                        int concurrency, int connectionsPerDomain, Duration pollInterval, int remotePort, Duration connectTimeout, Duration commandTimeout,
+                        java.util.Map<String, String> transports, String smarthostUser, String smarthostPassword) {
         public Queue {
             dnsServers = List.copyOf(dnsServers);
+            transports = java.util.Map.copyOf(transports);
+            for (String target : transports.values()) {
+                int colon = target.lastIndexOf(':');
+                if (colon <= 0 || !target.substring(colon + 1).matches("\\d{1,5}")) {
+                    throw new IllegalArgumentException("queue.transports targets are host:port, was '" + target + "'");
+                }
+            }
             retrySchedule = List.copyOf(retrySchedule);
             if (retrySchedule.isEmpty()) throw new IllegalArgumentException("queue.retry_schedule must not be empty");
             if (concurrency < 1) throw new IllegalArgumentException("queue.concurrency must be at least 1");
+            if (connectionsPerDomain < 1) throw new IllegalArgumentException("queue.connections_per_domain must be at least 1");
             if (remotePort < 1 || remotePort > 65535) throw new IllegalArgumentException("queue.remote_port must be 1..65535");
+        }
+
+        /** The fixed next hop for a domain ({@code host:port}), the smarthost ({@code *}), or null for MX. */
+        public String transportFor(String domain) {
+            String t = transports.get(domain);
+            return t != null ? t : transports.get("*");
         }
 
         /** The wait after the given number of failed attempts (1 = after the first). */

@@ -33,8 +33,8 @@ public final class ConfigLoader {
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach(loader::set);
-        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_POP3,
-                ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
+        for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_ODMR,
+                ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader.build(dataDir);
@@ -126,11 +126,12 @@ public final class ConfigLoader {
                 new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
                 new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
+                        integer(ConfigKey.PORTS_ODMR),
                         integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
-                        (Boolean) get(ConfigKey.SMTP_CHECK_SENDER)),
+                        (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
                 new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
                         seconds(ConfigKey.AUTH_CACHE_TTL)),
                 new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
@@ -149,9 +150,33 @@ public final class ConfigLoader {
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
-                        integer(ConfigKey.QUEUE_CONCURRENCY), duration(ConfigKey.QUEUE_POLL_INTERVAL),
+                        integer(ConfigKey.QUEUE_CONCURRENCY), integer(ConfigKey.QUEUE_CONNECTIONS_PER_DOMAIN),
+                        duration(ConfigKey.QUEUE_POLL_INTERVAL),
                         integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
-                        duration(ConfigKey.QUEUE_COMMAND_TIMEOUT)));
+                        duration(ConfigKey.QUEUE_COMMAND_TIMEOUT), pairs(ConfigKey.QUEUE_TRANSPORTS),
+                        string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)));
+    }
+
+    /** smtp.atrn_domains: {@code domain=user@ours} entries. */
+    private java.util.Map<String, String> atrnDomains() {
+        java.util.Map<String, String> out = pairs(ConfigKey.SMTP_ATRN_DOMAINS);
+        for (var e : out.entrySet()) {
+            if (e.getValue().indexOf('@') < 0) {
+                throw new IllegalArgumentException("smtp.atrn_domains entries are domain=user@domain, was '" + e.getKey() + "=" + e.getValue() + "'");
+            }
+        }
+        return out;
+    }
+
+    /** A list of {@code key=value} entries as a map, lower-cased. */
+    private java.util.Map<String, String> pairs(ConfigKey key) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String entry : list(key)) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) throw new IllegalArgumentException(key.key + " entries are name=value, was '" + entry + "'");
+            out.put(entry.substring(0, eq).strip().toLowerCase(Locale.ROOT), entry.substring(eq + 1).strip().toLowerCase(Locale.ROOT));
+        }
+        return out;
     }
 
     private Duration duration(ConfigKey key) {
@@ -198,6 +223,7 @@ public final class ConfigLoader {
         line(out, "smtp", c.ports().smtp());
         line(out, "submission", c.ports().submission());
         line(out, "smtps", c.ports().smtps());
+        line(out, "odmr", c.ports().odmr());
         line(out, "pop3", c.ports().pop3());
         line(out, "pop3s", c.ports().pop3s());
         line(out, "imap", c.ports().imap());
@@ -210,6 +236,7 @@ public final class ConfigLoader {
         line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());
         line(out, "banner", quote(c.smtp().banner()));
         line(out, "check_sender", c.smtp().checkSender());
+        line(out, "atrn_domains", list(c.smtp().atrnDomains().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
         section(out, "auth");
         line(out, "max_failures", c.auth().maxFailures());
         line(out, "failure_window", c.auth().failureWindow().toSeconds());
@@ -238,10 +265,14 @@ public final class ConfigLoader {
         line(out, "max_age", quote(human(q.maxAge())));
         line(out, "delay_warning", quote(human(q.delayWarning())));
         line(out, "concurrency", q.concurrency());
+        line(out, "connections_per_domain", q.connectionsPerDomain());
         line(out, "poll_interval", quote(human(q.pollInterval())));
         line(out, "remote_port", q.remotePort());
         line(out, "connect_timeout", quote(human(q.connectTimeout())));
         line(out, "command_timeout", quote(human(q.commandTimeout())));
+        line(out, "transports", list(q.transports().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        line(out, "smarthost_user", quote(q.smarthostUser()));
+        line(out, "smarthost_password", quote(q.smarthostPassword().isEmpty() ? "" : "(set)"));
         return out.toString();
     }
 

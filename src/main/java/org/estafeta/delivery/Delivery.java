@@ -30,6 +30,7 @@ public final class Delivery {
     private final Quota quota;
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
     private final List<Runnable> queueListeners = new CopyOnWriteArrayList<>();
+    private volatile Pickup.Source pickups;
 
     public Delivery(Intake intake, Queue queue, Blobs blobs, RecipientResolver resolver, Quota quota) {
         this.quota = quota;
@@ -41,6 +42,17 @@ public final class Delivery {
 
     public void onQueued(Runnable listener) {
         queueListeners.add(listener);
+    }
+
+    /** Set by the queue runner: where ATRN sessions get their mail. */
+    public void pickupsFrom(Pickup.Source source) {
+        this.pickups = source;
+    }
+
+    /** ATRN: leases the mail queued for these domains; null when there is none (or no queue runs). */
+    public Pickup claimForPickup(List<String> domains) {
+        Pickup.Source source = pickups;
+        return source == null ? null : source.claim(domains);
     }
 
     /** Returns once the message is committed for every recipient (or throws, and nobody has it). */

@@ -154,6 +154,30 @@ public final class Connection implements Closeable {
     }
 
     /**
+     * The input as a stream: first what was read ahead, then the socket. For handing the connection
+     * to another protocol engine (ATRN turns the session around into an SMTP client).
+     */
+    public InputStream input() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                if (pos == limit && !fill()) return -1;
+                return buf[pos++] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0;
+                if (pos == limit && !fill()) return -1;
+                int n = Math.min(len, limit - pos);
+                System.arraycopy(buf, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
+
+    /**
      * The buffered output as a stream, for copying message bodies; it follows a TLS upgrade and
      * closing it does nothing (the connection is closed by its listener).
      */

@@ -26,8 +26,9 @@ final class DomainDelivery {
     record Attempt(List<Queue.Outcome> outcomes, boolean remoteHasDsn) {
     }
 
-    interface ContentSource {
-        InputStream open() throws IOException;
+    /** Opens the content of the queued message a recipient belongs to. */
+    interface ContentOpener {
+        InputStream open(Queue.Entry entry) throws IOException;
     }
 
     private final MxResolver mx;
@@ -42,55 +43,104 @@ final class DomainDelivery {
         this.clientTls = clientTls;
     }
 
-    Attempt attempt(List<Queue.Entry> group, ContentSource content) {
-        Queue.Entry first = group.getFirst();
-        String domain = first.recipient().domain();
-        List<String> hosts;
-        try {
-            hosts = mx.mailHosts(domain);
-        } catch (MxResolver.DnsFailure f) {
-            return all(group, f.permanent, null, f.status + " " + f.getMessage());
-        }
-        String lastError = "4.4.1 no MX host of " + domain + " could be reached";
-        for (String host : hosts) {
-            List<InetAddress> addresses;
-            try {
-                addresses = mx.addresses(host);
-            } catch (MxResolver.DnsFailure f) {
-                lastError = "4.4.3 " + f.getMessage();
-                continue;
-            }
-            if (addresses.isEmpty()) lastError = "4.4.3 MX host " + host + " has no address";
-            for (InetAddress address : addresses) {
-                SmtpClient client;
-                try {
-                    client = SmtpClient.connect(new InetSocketAddress(address, settings.remotePort()), host,
-                            settings.connectTimeout(), settings.commandTimeout(), heloName);
-                    // RFC 7435 opportunistic TLS: encrypt when offered, without authenticating the peer.
-                    client.startTlsIfOffered(clientTls);
-                } catch (SmtpClientException e) {
-                    lastError = "4.4.1 " + e.getMessage();
-                    continue;
-                }
-                String mta = host + " [" + address.getHostAddress() + "]";
-                try (InputStream in = content.open()) {
-                    Attempt a = transaction(client, group, in, mta);
-                    client.quit();
-                    return a;
-                } catch (SmtpClientException e) {
-                    client.close();
-                    if (e.reply() != null) return all(group, e.isPermanent(), mta, e.reply().toString());
-                    lastError = "4.4.2 " + e.getMessage();
-                } catch (IOException e) {
-                    client.close();
-                    return all(group, false, mta, "4.3.0 cannot read the queued message: " + e.getMessage());
-                }
-            }
-        }
-        return all(group, false, null, lastError);
+    /** A route's hosts in order, and the port and credentials to use with them. */
+    private record Route(List<String> hosts, int port, boolean smarthost) {
     }
 
-    private Attempt transaction(SmtpClient client, List<Queue.Entry> group, InputStream content, String mta) throws SmtpClientException {
+    /** A connected client and the name it goes by in logs and DSNs. */
+    private record Link(SmtpClient client, String mta) {
+    }
+
+    /**
+     * Delivers several messages (each a group of recipients) for one domain, reusing one connection
+     * for all of them; if it breaks, the rest goes over a new one. Returns one attempt per group.
+     */
+    List<Attempt> attempt(String domain, List<List<Queue.Entry>> groups, ContentOpener content) {
+        List<Attempt> results = new ArrayList<>();
+        Route route;
+        try {
+            route = route(domain);
+        } catch (MxResolver.DnsFailure f) {
+            for (var g : groups) results.add(all(g, f.permanent, null, f.status + " " + f.getMessage()));
+            return results;
+        }
+        Link link = null;
+        String[] lastError = {"4.4.1 no MX host of " + domain + " could be reached"};
+        try {
+            for (List<Queue.Entry> group : groups) {
+                if (link == null) link = connect(route, lastError);
+                if (link == null) {
+                    results.add(all(group, false, null, lastError[0]));
+                    continue;
+                }
+                try (InputStream in = content.open(group.getFirst())) {
+                    results.add(transaction(link.client(), group, in, link.mta()));
+                } catch (SmtpClientException e) {
+                    if (e.reply() != null) {
+                        // The server refused this message (e.g. MAIL FROM); the session itself is still fine.
+                        results.add(all(group, e.isPermanent(), link.mta(), e.reply().toString()));
+                    } else {
+                        link.client().close();
+                        link = null;
+                        results.add(all(group, false, null, "4.4.2 " + e.getMessage()));
+                    }
+                } catch (IOException e) {
+                    results.add(all(group, false, link.mta(), "4.3.0 cannot read the queued message: " + e.getMessage()));
+                }
+            }
+        } finally {
+            if (link != null) link.client().quit();
+        }
+        return results;
+    }
+
+    private Route route(String domain) throws MxResolver.DnsFailure {
+        String transport = settings.transportFor(domain);
+        if (transport == null) return new Route(mx.mailHosts(domain), settings.remotePort(), false);
+        int colon = transport.lastIndexOf(':');
+        return new Route(List.of(transport.substring(0, colon)), Integer.parseInt(transport.substring(colon + 1)),
+                settings.transports().get(domain) == null);
+    }
+
+    /** The first host of the route that answers and greets properly, or null (with the reason in lastError[0]). */
+    private Link connect(Route route, String[] lastError) {
+        for (String host : route.hosts()) {
+            List<InetAddress> addresses;
+            try {
+                addresses = isAddressLiteral(host) ? List.of(InetAddress.getByName(host)) : mx.addresses(host);
+            } catch (MxResolver.DnsFailure | java.net.UnknownHostException f) {
+                lastError[0] = "4.4.3 " + f.getMessage();
+                continue;
+            }
+            if (addresses.isEmpty()) lastError[0] = "4.4.3 MX host " + host + " has no address";
+            for (InetAddress address : addresses) {
+                try {
+                    SmtpClient client = SmtpClient.connect(new InetSocketAddress(address, route.port()), host,
+                            settings.connectTimeout(), settings.commandTimeout(), heloName);
+                    try {
+                        // RFC 7435 opportunistic TLS: encrypt when offered, without authenticating the peer.
+                        client.startTlsIfOffered(clientTls);
+                        if (route.smarthost() && !settings.smarthostUser().isEmpty()) {
+                            client.authPlain(settings.smarthostUser(), settings.smarthostPassword());
+                        }
+                    } catch (SmtpClientException e) {
+                        client.close();
+                        throw e;
+                    }
+                    return new Link(client, host + " [" + address.getHostAddress() + "]");
+                } catch (SmtpClientException e) {
+                    lastError[0] = "4.4.1 " + e.getMessage();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isAddressLiteral(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
+    }
+
+    Attempt transaction(SmtpClient client, List<Queue.Entry> group, InputStream content, String mta) throws SmtpClientException {
         Queue.Entry first = group.getFirst();
         List<SmtpClient.Recipient> rcpts = group.stream()
                 .map(e -> new SmtpClient.Recipient(e.recipient().address(), e.recipient().notifyOn(), e.recipient().orcpt())).toList();

@@ -42,6 +42,8 @@ public final class QueueRunner implements AutoCloseable {
     private final String hostname;
     private final DomainDelivery domainDelivery;
     private final Semaphore slots;
+    /** Domains whose mail waits for ATRN (smtp.atrn_domains): never delivered by MX. */
+    private final java.util.Set<String> heldDomains;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean woken;
@@ -56,7 +58,9 @@ public final class QueueRunner implements AutoCloseable {
         this.hostname = config.server().hostname();
         this.domainDelivery = new DomainDelivery(new MxResolver(settings.dnsServers()), settings, hostname, clientTls);
         this.slots = new Semaphore(settings.concurrency());
+        this.heldDomains = config.smtp().atrnDomains().keySet();
         delivery.onQueued(this::wake);
+        delivery.pickupsFrom(this::claimForPickup);
         int released = queue.releaseLeases();
         if (released > 0) log.info("queue: {} recipient(s) left in progress by the previous run are due again", released);
         this.thread = Thread.ofPlatform().name("queue-runner").daemon().start(this::loop);
@@ -106,33 +110,53 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
-    /** Claims what is due and starts its deliveries; returns without waiting for them. */
+    /**
+     * Claims what is due and starts its deliveries; returns without waiting for them. Messages for one
+     * domain share connections: up to {@code queue.connections_per_domain} per domain, each carrying
+     * its share of the messages one after the other.
+     */
     void runOnce() {
         List<Queue.Entry> due = queue.claimDue(Instant.now(), LEASE, CLAIM_BATCH, null);
         Map<String, List<Queue.Entry>> toBounce = new LinkedHashMap<>();
-        Map<String, List<Queue.Entry>> toDeliver = new LinkedHashMap<>();
+        Map<String, Map<String, List<Queue.Entry>>> byDomain = new LinkedHashMap<>();
         for (Queue.Entry e : due) {
             if (e.status().equals("failed")) toBounce.computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
-            else toDeliver.computeIfAbsent(e.queueId() + " " + e.recipient().domain(), k -> new ArrayList<>()).add(e);
+            else byDomain.computeIfAbsent(e.recipient().domain(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
         }
         toBounce.values().forEach(this::bounce);
-        for (List<Queue.Entry> group : toDeliver.values()) {
-            slots.acquireUninterruptibly();
-            Thread.ofVirtual().name("deliver-" + group.getFirst().queueId()).start(() -> {
-                try {
-                    deliver(group);
-                } catch (RuntimeException e) {
-                    log.error("delivery of {} failed", group.getFirst().queueId(), e);
-                } finally {
-                    slots.release();
-                }
-            });
-        }
+        byDomain.forEach((domain, messages) -> {
+            List<List<Queue.Entry>> groups = new ArrayList<>(messages.values());
+            if (heldDomains.contains(domain)) {
+                groups.forEach(this::hold);
+                return;
+            }
+            int connections = Math.min(settings.connectionsPerDomain(), groups.size());
+            for (int c = 0; c < connections; c++) {
+                List<List<Queue.Entry>> share = new ArrayList<>();
+                for (int i = c; i < groups.size(); i += connections) share.add(groups.get(i));
+                slots.acquireUninterruptibly();
+                Thread.ofVirtual().name("deliver-" + domain).start(() -> {
+                    try {
+                        deliver(domain, share);
+                    } catch (RuntimeException e) {
+                        log.error("delivery to {} failed", domain, e);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        });
     }
 
-    private void deliver(List<Queue.Entry> group) {
-        Queue.Entry first = group.getFirst();
-        DomainDelivery.Attempt attempt = domainDelivery.attempt(group, () -> WithoutReturnPath.of(blobs.open(first.blob())));
+    private void deliver(String domain, List<List<Queue.Entry>> groups) {
+        List<DomainDelivery.Attempt> attempts = domainDelivery.attempt(domain, groups,
+                entry -> WithoutReturnPath.of(blobs.open(entry.blob())));
+        for (int i = 0; i < groups.size(); i++) record(groups.get(i), attempts.get(i));
+    }
+
+    /** Stores what happened to one message's recipients, logs it, and sends the notices it calls for. */
+    private void record(List<Queue.Entry> group, DomainDelivery.Attempt attempt) {
         List<Queue.Outcome> outcomes = expireOrWarn(group, withNextAttempt(group, attempt.outcomes()));
         queue.record(outcomes);
         List<Queue.Entry> relayed = new ArrayList<>();
@@ -152,6 +176,54 @@ public final class QueueRunner implements AutoCloseable {
         }
         if (!relayed.isEmpty()) notifySender(DsnMessage.Action.RELAYED, relayed);
         if (outcomes.stream().anyMatch(o -> o instanceof Queue.Outcome.Failed)) wake();
+    }
+
+    /** Mail for an ATRN domain waits (and expires, and bounces) like deferred mail, without a delivery attempt. */
+    private void hold(List<Queue.Entry> group) {
+        List<Queue.Outcome> held = group.stream().<Queue.Outcome>map(e -> new Queue.Outcome.Deferred(e.recipientId(), null,
+                "4.4.0 held for pickup with ATRN", Instant.now())).toList();
+        queue.record(expireOrWarn(group, withNextAttempt(group, held)));
+    }
+
+    /** RFC 2645: leases the mail of these domains for an ATRN session. */
+    private org.estafeta.delivery.Pickup claimForPickup(List<String> domains) {
+        List<Queue.Entry> entries = new ArrayList<>();
+        for (String domain : domains) {
+            queue.retryDomain(domain);
+            entries.addAll(queue.claimDue(Instant.now(), LEASE, 10_000, domain).stream().filter(e -> e.status().equals("queued")).toList());
+        }
+        if (entries.isEmpty()) return null;
+        return new org.estafeta.delivery.Pickup() {
+            @Override
+            public int recipients() {
+                return entries.size();
+            }
+
+            @Override
+            public void deliverOver(org.estafeta.net.Connection connection) throws IOException {
+                Map<String, List<Queue.Entry>> byMessage = new LinkedHashMap<>();
+                for (Queue.Entry e : entries) byMessage.computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
+                List<Queue.Outcome> outcomes = new ArrayList<>();
+                try {
+                    var client = org.estafeta.smtp.client.SmtpClient.reversed(connection, "ATRN client", settings.commandTimeout(), hostname);
+                    for (List<Queue.Entry> group : byMessage.values()) {
+                        try (InputStream content = WithoutReturnPath.of(blobs.open(group.getFirst().blob()))) {
+                            outcomes.addAll(domainDelivery.transaction(client, group, content, "ATRN client").outcomes());
+                        }
+                    }
+                    client.quit();
+                } finally {
+                    // Whatever was not answered stays queued for the next pickup.
+                    for (Queue.Entry e : entries) {
+                        if (outcomes.stream().noneMatch(o -> o.recipientId() == e.recipientId())) {
+                            outcomes.add(new Queue.Outcome.Deferred(e.recipientId(), null, "4.4.2 ATRN session ended early", Instant.now()));
+                        }
+                    }
+                    queue.record(withNextAttempt(entries, outcomes));
+                    if (outcomes.stream().anyMatch(o -> o instanceof Queue.Outcome.Failed)) wake();
+                }
+            }
+        };
     }
 
     /** Deferred recipients wait as the retry schedule says after this many attempts. */

@@ -79,6 +79,27 @@ class NotificationsTest {
         assertThat(a.server().storage().queue().list()).singleElement().satisfies(e -> assertThat(e.delayNotified()).isTrue());
     }
 
+    /** Messages waiting for the same domain go over one connection, one transaction after another. */
+    @Test
+    void oneConnectionCarriesManyMessages() throws Exception {
+        int port;
+        try (ServerSocket reserve = new ServerSocket(0)) {
+            port = reserve.getLocalPort();
+        }
+        a = start(port, Map.of("queue.connections_per_domain", "1", "queue.retry_schedule", "1h"));
+        for (int i = 0; i < 5; i++) assertThat(sendWithDsn("ana" + i + "@destino.es", "FAILURE")).startsWith("250");
+        Queue queue = a.server().storage().queue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.list().size() == 5 && queue.list().stream().allMatch(e -> e.attempts() == 1));
+        try (FakeSmtpServer fake = new FakeSmtpServer(FakeSmtpServer.Behaviour.ACCEPT_ALL, port)) {
+            // What `estafeta queue retry --all` does: all five are due at once.
+            assertThat(queue.retry(null)).isEqualTo(5);
+            a.server().runQueue();
+            await().atMost(Duration.ofSeconds(15)).until(() -> queue.list().isEmpty());
+            assertThat(fake.accepted.get()).isEqualTo(5);
+            assertThat(fake.connections.get()).isEqualTo(1);
+        }
+    }
+
     @Test
     void receiverHangingUpDuringDataMeansRetry() throws Exception {
         try (FakeSmtpServer fake = new FakeSmtpServer(FakeSmtpServer.Behaviour.DROP_DURING_DATA)) {

@@ -173,6 +173,27 @@ class RelayTest {
     }
 
     @Test
+    void transportOverrideSkipsTheMxLookup() throws Exception {
+        b = startB(0);
+        a = startA(1, Map.of("dns.servers", "127.0.0.1:9", "queue.transports", "destino.es=127.0.0.1:" + b.port("smtp")));
+        assertThat(send(a, TestServer.USER, REMOTE_USER, "transport")).startsWith("250");
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.inbox(REMOTE_USER).size() == 1);
+    }
+
+    /** A smarthost for everything, reached on its submission port with STARTTLS and AUTH PLAIN. */
+    @Test
+    void smarthostWithAuthentication() throws Exception {
+        b = TestServer.start(Map.of("server.hostname", "smarthost.example", "server.domains", "destino.es,servidor.es",
+                "smtp.check_sender", "false", "smtp.relay_networks", ""));
+        b.server().storage().accounts().addAccount(REMOTE_USER, new PasswordHasher().hash("clave"), false);
+        a = startA(1, Map.of("dns.servers", "127.0.0.1:9", "queue.transports", "*=127.0.0.1:" + b.port("submission"),
+                "queue.smarthost_user", REMOTE_USER, "queue.smarthost_password", "clave"));
+        assertThat(send(a, TestServer.USER, REMOTE_USER, "smarthost")).startsWith("250");
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.inbox(REMOTE_USER).size() == 1);
+        assertThat(b.inboxText(REMOTE_USER).getFirst()).contains("by smarthost.example (Estafeta) with ESMTPSA id");
+    }
+
+    @Test
     void relayIsRefusedToStrangersButOpenToTheRelayNetworks() throws Exception {
         a = startA(1, Map.of("smtp.relay_networks", "10.0.0.0/8"));
         assertThat(send(a, "spammer@example.com", REMOTE_USER, "open relay?")).isEqualTo("554 5.7.1 <ana@destino.es>: Relay access denied");

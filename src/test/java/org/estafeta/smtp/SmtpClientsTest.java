@@ -50,7 +50,7 @@ class SmtpClientsTest {
 
     /** Port 465 is submission: the client logs in and sends as itself. */
     private static String sender(String mode) {
-        return mode.equals("smtps") || mode.equals("ssl") ? TestServer.USER : "pepe@pepito.es";
+        return mode.equals("smtps") || mode.equals("ssl") || mode.equals("submission") ? TestServer.USER : "pepe@pepito.es";
     }
 
     /** The newest INBOX message must be our trace fields followed by exactly {@code sent}. */
@@ -66,19 +66,21 @@ class SmtpClientsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "starttls", "smtps"})
+    @ValueSource(strings = {"plain", "starttls", "smtps", "submission"})
     void swaks(String mode) throws Exception {
         assumeTrue(Processes.available("swaks"), "swaks is not installed");
         byte[] sent = message("swaks " + mode);
         Path file = Files.createTempFile("swaks", ".eml");
         // swaks always sends CRLF "." CRLF after the data, so the file leaves out the last CRLF.
         Files.write(file, java.util.Arrays.copyOf(sent, sent.length - 2));
-        int port = server.port(mode.equals("smtps") ? "smtps" : "smtp");
+        int port = server.port(mode.equals("plain") || mode.equals("starttls") ? "smtp" : mode);
         List<String> cmd = new java.util.ArrayList<>(List.of("swaks", "--server", "127.0.0.1", "--port", String.valueOf(port),
                 "--from", sender(mode), "--to", TestServer.USER, "--helo", "swaks.example", "--data", file.toString()));
         if (mode.equals("starttls")) cmd.add("--tls");
-        if (mode.equals("smtps")) {
-            cmd.addAll(List.of("--tls-on-connect", "--auth", "LOGIN", "--auth-user", TestServer.USER, "--auth-password", TestServer.PASSWORD));
+        if (mode.equals("smtps")) cmd.add("--tls-on-connect");
+        if (mode.equals("submission")) cmd.add("--tls");
+        if (mode.equals("smtps") || mode.equals("submission")) {
+            cmd.addAll(List.of("--auth", "LOGIN", "--auth-user", TestServer.USER, "--auth-password", TestServer.PASSWORD));
         }
         Processes.Result r = Processes.run(cmd, new byte[0]);
         assertThat(r.exitCode()).as(r.output()).isZero();

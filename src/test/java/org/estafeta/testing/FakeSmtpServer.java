@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeSmtpServer implements AutoCloseable {
 
-    public enum Behaviour { DROP_DURING_DATA, DROP_AFTER_250 }
+    public enum Behaviour { ACCEPT_ALL, DROP_DURING_DATA, DROP_AFTER_250 }
 
     private final ServerSocket server;
     private final Behaviour behaviour;
@@ -25,8 +25,12 @@ public final class FakeSmtpServer implements AutoCloseable {
     public final AtomicInteger connections = new AtomicInteger();
 
     public FakeSmtpServer(Behaviour behaviour) throws IOException {
+        this(behaviour, 0);
+    }
+
+    public FakeSmtpServer(Behaviour behaviour, int port) throws IOException {
         this.behaviour = behaviour;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::accept);
     }
 
@@ -36,11 +40,18 @@ public final class FakeSmtpServer implements AutoCloseable {
 
     private void accept() {
         while (!server.isClosed()) {
-            try (Socket s = server.accept()) {
+            try {
+                Socket s = server.accept();
                 connections.incrementAndGet();
-                converse(s);
+                Thread.ofVirtual().start(() -> {
+                    try (s) {
+                        converse(s);
+                    } catch (IOException e) {
+                        // the client went away
+                    }
+                });
             } catch (IOException e) {
-                // next connection
+                return;
             }
         }
     }
@@ -65,7 +76,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     say(out, "250 2.0.0 accepted");
                     accepted.incrementAndGet();
-                    return;
+                    if (behaviour == Behaviour.DROP_AFTER_250) return;
                 }
                 case "QUIT" -> {
                     say(out, "221 bye");

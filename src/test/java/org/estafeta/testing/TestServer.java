@@ -62,6 +62,7 @@ public final class TestServer implements AutoCloseable {
         settings.put("server.domains", DOMAIN + ",localhost");
         settings.put("ports.smtp", "0");
         settings.put("ports.submission", "0");
+        settings.put("ports.odmr", "0");
         settings.put("ports.smtps", "0");
         settings.put("ports.pop3", "0");
         settings.put("ports.pop3s", "0");

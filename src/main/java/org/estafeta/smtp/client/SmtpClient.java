@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.estafeta.net.Connection;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.Xtext;
 
@@ -39,7 +40,9 @@ public final class SmtpClient implements Closeable {
 
     private final String remote;
     private final Duration commandTimeout;
+    /** The socket we opened, or null when we run over a connection someone else owns (ATRN). */
     private Socket socket;
+    private Connection borrowed;
     private InputStream in;
     private OutputStream out;
     /** EHLO keywords, upper-case, with their parameters. */
@@ -52,6 +55,33 @@ public final class SmtpClient implements Closeable {
         this.commandTimeout = commandTimeout;
         this.heloName = heloName;
         attach();
+    }
+
+    /**
+     * Over a connection that was a server session until now (RFC 2645 ATRN): reads the greeting the
+     * other side now sends, and says EHLO. No STARTTLS: the connection is as secure as it already is.
+     */
+    public static SmtpClient reversed(Connection connection, String remoteName, Duration commandTimeout, String heloName)
+            throws SmtpClientException {
+        try {
+            SmtpClient c = new SmtpClient(connection, remoteName, commandTimeout, heloName);
+            c.expect(c.read(commandTimeout), 2, "greeting");
+            c.ehlo();
+            return c;
+        } catch (SmtpClientException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SmtpClientException("turned connection to " + remoteName + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private SmtpClient(Connection connection, String remote, Duration commandTimeout, String heloName) {
+        this.borrowed = connection;
+        this.remote = remote;
+        this.commandTimeout = commandTimeout;
+        this.heloName = heloName;
+        this.in = new BufferedInputStream(connection.input());
+        this.out = connection.output();
     }
 
     /** Connects, reads the greeting and says EHLO. */
@@ -83,12 +113,12 @@ public final class SmtpClient implements Closeable {
     }
 
     public boolean isTls() {
-        return socket instanceof SSLSocket;
+        return borrowed != null ? borrowed.isTls() : socket instanceof SSLSocket;
     }
 
     /** Upgrades with STARTTLS when offered (RFC 3207), then says EHLO again; returns whether TLS is now on. */
     public boolean startTlsIfOffered(SSLContext context) throws SmtpClientException {
-        if (isTls() || !supports("STARTTLS")) return isTls();
+        if (isTls() || borrowed != null || !supports("STARTTLS")) return isTls();
         try {
             send("STARTTLS");
             expect(read(commandTimeout), 2, "STARTTLS");
@@ -103,6 +133,20 @@ public final class SmtpClient implements Closeable {
             throw e;
         } catch (IOException e) {
             throw new SmtpClientException("TLS with " + remote + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** AUTH PLAIN (RFC 4616) at a smarthost; refused without TLS so the password never travels in clear. */
+    public void authPlain(String user, String password) throws SmtpClientException {
+        if (!isTls()) throw new SmtpClientException("will not send the smarthost password to " + remote + " without TLS", null);
+        String token = java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        try {
+            send("AUTH PLAIN " + token);
+            expect(read(commandTimeout), 2, "AUTH");
+        } catch (SmtpClientException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SmtpClientException("AUTH at " + remote + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -174,9 +218,10 @@ public final class SmtpClient implements Closeable {
         close();
     }
 
+    /** Closes the socket we opened; a borrowed connection is left to its owner. */
     @Override
     public void close() {
-        closeQuietly(socket);
+        if (socket != null) closeQuietly(socket);
     }
 
     private void ehlo() throws IOException {
@@ -222,7 +267,8 @@ public final class SmtpClient implements Closeable {
     }
 
     private Reply read(Duration timeout) throws IOException {
-        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+        if (socket != null) socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+        else borrowed.setIdleTimeout(timeout);
         List<String> lines = new ArrayList<>();
         int code = -1;
         String enhanced = null;

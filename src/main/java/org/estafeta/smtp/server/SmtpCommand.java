@@ -21,7 +21,17 @@ enum SmtpCommand {
     /** RFC 1985. */
     ETRN(Needs.GREETING),
     /** RFC 4954. */
-    AUTH(Needs.GREETING);
+    AUTH(Needs.GREETING),
+    /** RFC 2645, on the ODMR port only. */
+    ATRN(Needs.GREETING);
+
+    /** RFC 2645 §5.1: what an ODMR session may say before the turn; anything else is 502. */
+    boolean allowedOnOdmr() {
+        return switch (this) {
+            case EHLO, AUTH, ATRN, STARTTLS, QUIT, RSET, NOOP, HELP -> true;
+            default -> false;
+        };
+    }
 
     /** Session progress a verb requires; the dispatcher checks it once, handlers never do. */
     enum Needs { NOTHING, GREETING, SENDER, RECIPIENT }

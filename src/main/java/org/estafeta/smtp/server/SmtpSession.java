@@ -154,6 +154,9 @@ final class SmtpSession {
             case RECIPIENT -> transaction == null || transaction.recipients.isEmpty()
                     ? Reply.of(503, "5.5.1", "Error: need RCPT command") : null;
         };
+        if (sequenceError == null && role == SmtpRole.ODMR && !command.allowedOnOdmr()) {
+            sequenceError = Reply.of(502, "5.5.1", "Error: command not available on the ODMR port");
+        }
         if (sequenceError != null) {
             reply(sequenceError);
             return;
@@ -175,6 +178,7 @@ final class SmtpSession {
                 case STARTTLS -> startTls(args);
                 case ETRN -> etrn(args);
                 case AUTH -> auth(args);
+                case ATRN -> atrn(args);
             });
         } catch (SmtpException e) {
             reply(e.reply());
@@ -200,6 +204,7 @@ final class SmtpSession {
         lines.add("DSN");
         lines.add("ETRN");
         if (!conn.isTls() && settings.tls() != null) lines.add("STARTTLS");
+        if (role == SmtpRole.ODMR) lines.add("ATRN");
         if (authAllowed()) {
             StringBuilder auth = new StringBuilder("AUTH");
             for (SaslMechanism m : SaslMechanism.values()) auth.append(' ').append(m.saslName());
@@ -292,7 +297,8 @@ final class SmtpSession {
             case Resolution.UnknownUser u -> Reply.of(550, "5.1.1",
                     sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table");
             case Resolution.Remote r -> {
-                if (!mayRelay()) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
+                boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
+                if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
                 transaction.recipients.add(rcpt);
                 transaction.remote.add(new Envelope.Recipient(rcpt.address(), notify, orcpt));
                 yield Reply.of(250, "2.1.5", "Ok");
@@ -365,6 +371,41 @@ final class SmtpSession {
         int n = delivery.flushDomain(node);
         return n == 0 ? Reply.of(251, "2.0.0", "OK no messages waiting for node " + sanitize(node))
                 : Reply.of(253, "2.0.0", "OK " + n + " pending messages for node " + sanitize(node) + " started");
+    }
+
+    /**
+     * RFC 2645: the authenticated customer takes the mail held for its domains (all of them, or the
+     * comma-separated ones named) over this connection, with the roles of client and server reversed.
+     */
+    private Reply atrn(String args) throws IOException, SmtpException {
+        if (role != SmtpRole.ODMR) throw new SmtpException(502, "5.5.1", "Error: ATRN is only available on the ODMR port");
+        if (user == null) throw new SmtpException(530, "5.7.0", "Authentication required");
+        List<String> domains = new ArrayList<>();
+        if (args.isEmpty()) {
+            settings.atrnDomains().forEach((domain, owner) -> {
+                if (owner.equals(user.address())) domains.add(domain);
+            });
+        } else {
+            for (String d : args.split(",")) domains.add(d.strip().toLowerCase(Locale.ROOT));
+        }
+        for (String d : domains) {
+            if (!user.address().equals(settings.atrnDomains().get(d))) {
+                throw new SmtpException(450, "4.7.1", "ATRN request refused for " + sanitize(d));
+            }
+        }
+        if (domains.isEmpty()) throw new SmtpException(450, "4.7.1", "ATRN request refused: no domains for you");
+        var pickup = delivery.claimForPickup(domains);
+        if (pickup == null) throw new SmtpException(453, "4.7.0", "You have no mail");
+        reply(Reply.of(250, "2.0.0", "OK now reversing the connection"));
+        conn.flush();
+        try {
+            pickup.deliverOver(conn);
+            endReason = "ATRN, " + pickup.recipients() + " recipient(s) for " + String.join(",", domains);
+        } catch (IOException e) {
+            endReason = "ATRN failed: " + e.getMessage();
+        }
+        done = true;
+        return null;
     }
 
     /** Clients in the relay networks and authenticated users may send anywhere. */

@@ -77,10 +77,6 @@ public final class SqlDatabase implements AutoCloseable {
         return writer.write(work);
     }
 
-    <T> T write(Path syncDirectory, SqlWork<T> work) {
-        return writer.write(syncDirectory, work);
-    }
-
     <T> T read(SqlWork<T> work) {
         Connection c;
         try {

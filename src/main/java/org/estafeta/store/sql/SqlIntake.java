@@ -23,7 +23,7 @@ public final class SqlIntake implements Intake {
     @Override
     public void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote,
                        MessageStructure structure) {
-        List<Long> inboxes = db.write(blob.directory(), c -> {
+        List<Long> inboxes = db.write(c -> {
             List<Long> ids = new ArrayList<>();
             for (long accountId : localAccountIds) ids.add(SqlMailboxes.append(c, accountId, "INBOX", blob, arrival, structure));
             if (remote != null && !remote.recipients().isEmpty()) SqlQueue.insert(c, queueId, blob, arrival, remote);

@@ -133,7 +133,7 @@ public final class SqlMailboxes implements Mailboxes {
 
     @Override
     public void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate, MessageStructure structure) {
-        List<Long> mailboxIds = db.write(blob.directory(), c -> {
+        List<Long> mailboxIds = db.write(c -> {
             List<Long> ids = new ArrayList<>();
             for (long accountId : accountIds) ids.add(append(c, accountId, "INBOX", blob, internalDate, structure));
             return ids;

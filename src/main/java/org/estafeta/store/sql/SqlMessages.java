@@ -103,7 +103,7 @@ public final class SqlMessages implements Messages {
 
     @Override
     public long append(long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate, MessageStructure structure) {
-        long[] accountAndUid = db.write(blob.directory(), c -> {
+        long[] accountAndUid = db.write(c -> {
             long uid = insert(c, mailboxId, blob, flags, keywords, internalDate, structure);
             return new long[] {accountOf(c, mailboxId), uid};
         });
@@ -231,7 +231,7 @@ public final class SqlMessages implements Messages {
                         if (rs.next() && rs.getString(1) != null) structure = new MessageStructure(rs.getString(1), rs.getString(2), rs.getString(3));
                     }
                 }
-                long newUid = insert(c, toMailboxId, new Blob(m.blob(), m.size(), null), m.flags(), m.keywords(), m.internalDate(), structure);
+                long newUid = insert(c, toMailboxId, new Blob(m.blob(), m.size()), m.flags(), m.keywords(), m.internalDate(), structure);
                 source.add(uid);
                 target.add(newUid);
             }

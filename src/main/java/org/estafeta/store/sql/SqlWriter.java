@@ -1,16 +1,10 @@
 package org.estafeta.store.sql;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,16 +16,15 @@ import org.estafeta.store.StoreException;
  *
  * <p>SQLite's JNI calls pin a virtual thread to its carrier, and SQLite allows one writer anyway, so
  * every write is queued here and run on a platform thread. The thread takes everything that is
- * waiting, fsyncs the blob folders those writes refer to once each, runs each write in its own
- * savepoint (one failing write does not spoil the others), and commits once: N concurrent deliveries
- * cost one WAL fsync instead of N.
+ * waiting, runs each write in its own savepoint (one failing write does not spoil the others), and
+ * commits once: N concurrent deliveries cost one WAL fsync instead of N.
  */
 final class SqlWriter implements AutoCloseable {
 
     /** Enough to amortise the fsync, small enough to keep the commit latency of the first short. */
     private static final int MAX_BATCH = 512;
 
-    private record Task<T>(SqlWork<T> work, Path syncDirectory, CompletableFuture<T> result) {
+    private record Task<T>(SqlWork<T> work, CompletableFuture<T> result) {
         void fail(Throwable t) {
             result.completeExceptionally(t);
         }
@@ -50,14 +43,9 @@ final class SqlWriter implements AutoCloseable {
 
     /** Runs {@code work} in a committed transaction and returns its result. */
     <T> T write(SqlWork<T> work) {
-        return write(null, work);
-    }
-
-    /** As {@link #write(SqlWork)}, after fsyncing {@code syncDirectory} (a blob folder) if not null. */
-    <T> T write(Path syncDirectory, SqlWork<T> work) {
         if (closed) throw new StoreException("store is closed");
         CompletableFuture<T> result = new CompletableFuture<>();
-        queue.add(new Task<>(work, syncDirectory, result));
+        queue.add(new Task<>(work, result));
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -87,12 +75,6 @@ final class SqlWriter implements AutoCloseable {
     }
 
     private void runBatch(List<Task<?>> batch) {
-        try {
-            syncDirectories(batch);
-        } catch (IOException e) {
-            batch.forEach(t -> t.fail(new StoreException("cannot sync blob directory", e)));
-            return;
-        }
         List<Runnable> completions = new ArrayList<>(batch.size());
         try {
             for (Task<?> task : batch) completions.add(runInSavepoint(task));
@@ -120,16 +102,6 @@ final class SqlWriter implements AutoCloseable {
             connection.releaseSavepoint(savepoint);
             Throwable error = e instanceof StoreException ? e : new StoreException("database write failed", e);
             return () -> task.fail(error);
-        }
-    }
-
-    private static void syncDirectories(List<Task<?>> batch) throws IOException {
-        Set<Path> dirs = new LinkedHashSet<>();
-        for (Task<?> t : batch) if (t.syncDirectory() != null) dirs.add(t.syncDirectory());
-        for (Path dir : dirs) {
-            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-                ch.force(true);
-            }
         }
     }
 

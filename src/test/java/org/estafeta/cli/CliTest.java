@@ -1,0 +1,109 @@
+package org.estafeta.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.estafeta.app.Storage;
+import org.estafeta.config.ConfigLoader;
+import org.estafeta.store.Blob;
+import org.estafeta.store.Envelope;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The administration commands as a person types them, against a real store in a temporary data dir. */
+class CliTest {
+
+    @TempDir
+    Path data;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run run(String stdin, String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        InputStream oldIn = System.in;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            CommandLine cli = Main.commandLine();
+            cli.setOut(new java.io.PrintWriter(System.out, true));
+            cli.setErr(new java.io.PrintWriter(System.err, true));
+            String[] all = new String[args.length + 2];
+            all[0] = "--data";
+            all[1] = data.toString();
+            System.arraycopy(args, 0, all, 2, args.length);
+            int code = cli.execute(all);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        }
+    }
+
+    @Test
+    void domainsUsersAndAliases() {
+        assertThat(run("", "domain", "add", "Servidor.ES").out()).contains("added domain servidor.es");
+        assertThat(run("", "domain", "add", "servidor.es")).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).contains("domain servidor.es already exists");
+        });
+        assertThat(run("", "domain", "list").out()).contains("servidor.es", "localhost");
+
+        assertThat(run("secreto\n", "user", "add", "usuario@servidor.es", "--password-stdin").out()).contains("added user usuario@servidor.es");
+        assertThat(run("x\n", "user", "add", "nadie@otro.es", "--password-stdin").err())
+                .contains("domain otro.es is not served here; add it first with: estafeta domain add otro.es");
+        assertThat(run("\n", "user", "add", "vacio@servidor.es", "--password-stdin").err()).contains("the password must not be empty");
+        assertThat(run("x\n", "user", "add", "not-an-address", "--password-stdin").err()).contains("not an address");
+        assertThat(run("", "user", "list").out()).isEqualTo("usuario@servidor.es\n");
+        assertThat(run("nueva\n", "user", "passwd", "usuario@servidor.es", "--password-stdin").out()).contains("password changed");
+
+        assertThat(run("", "alias", "add", "info@servidor.es", "usuario@servidor.es").code()).isZero();
+        assertThat(run("", "alias", "add", "@servidor.es", "usuario@servidor.es").code()).isZero();
+        assertThat(run("", "alias", "list").out()).contains("@servidor.es -> usuario@servidor.es", "info@servidor.es -> usuario@servidor.es");
+        assertThat(run("", "domain", "remove", "servidor.es").err()).contains("still has accounts");
+        assertThat(run("", "alias", "remove", "info@servidor.es").code()).isZero();
+        assertThat(run("", "user", "remove", "usuario@servidor.es").out()).contains("removed user usuario@servidor.es");
+        assertThat(run("", "user", "remove", "usuario@servidor.es").err()).contains("no such account");
+    }
+
+    @Test
+    void queueCommands() throws Exception {
+        run("", "domain", "list");
+        String id = "2382TESTQUEUE1";
+        try (Storage storage = Storage.open(ConfigLoader.load(data, null, java.util.Map.of(), 0))) {
+            Blob blob;
+            try (var w = storage.blobs().create()) {
+                w.write("Subject: queued\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+                blob = w.finish();
+            }
+            storage.intake().accept(id, blob, Instant.now(), List.of(),
+                    new Envelope("pepe@pepito.es", null, null, List.of(new Envelope.Recipient("ana@destino.es", null, null))));
+        }
+        assertThat(run("", "queue", "list").out()).contains(id, "<pepe@pepito.es>", "ana@destino.es");
+        assertThat(run("", "queue", "show", id).out()).contains("<ana@destino.es> queued, 0 attempts");
+        assertThat(run("", "queue", "retry", "--all").out()).contains("1 recipient(s) due now");
+        assertThat(run("", "queue", "bounce", id).out()).contains("1 recipient(s) will bounce");
+        assertThat(run("", "queue", "show", id).out()).contains("failed", "returned to sender by the administrator");
+        assertThat(run("", "queue", "delete", id).out()).contains("deleted " + id);
+        assertThat(run("", "queue", "list").out()).contains("The queue is empty.");
+        assertThat(run("", "queue", "delete", id).err()).contains("no queued message " + id);
+    }
+
+    @Test
+    void configShowAppliesOverrides() {
+        Run r = run("", "--set", "limits.recipients=7", "config", "show");
+        assertThat(r.out()).contains("[limits]", "recipients = 7", "[queue]");
+        assertThat(run("", "--set", "limits.nope=1", "config", "show").err()).contains("unknown configuration key: limits.nope");
+    }
+}
