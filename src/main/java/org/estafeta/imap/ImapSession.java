@@ -263,7 +263,7 @@ final class ImapSession implements ImapReader.Source {
         caps.addAll(List.of("LITERAL+", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
                 "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "CONDSTORE", "QRESYNC",
                 "STATUS=SIZE", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "BINARY", "SORT",
-                "THREAD=ORDEREDSUBJECT", "APPENDLIMIT=" + settings.literalLimit()));
+                "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "APPENDLIMIT=" + settings.literalLimit()));
         return String.join(" ", caps);
     }
 
