@@ -128,18 +128,7 @@ final class SelectedMailbox {
         for (MessageInfo m : current) byUid.put(m.uid(), m);
         boolean complete = true;
 
-        // Expunged by someone (or something) else.
-        List<Long> vanished = new ArrayList<>();
-        for (MessageInfo m : messages) if (!byUid.containsKey(m.uid())) vanished.add(m.uid());
-        if (!vanished.isEmpty()) {
-            if (expungeAllowed) {
-                expunged(s, vanished);
-            } else {
-                complete = false;
-            }
-        }
-
-        // Flags changed by others.
+        // Flags changed by others, numbered as the client still numbers them.
         for (int i = 0; i < messages.size(); i++) {
             MessageInfo known = messages.get(i);
             MessageInfo cur = byUid.get(known.uid());
@@ -148,6 +137,17 @@ final class SelectedMailbox {
             if (cur.flags() != known.flags() || !cur.keywords().equals(known.keywords())) {
                 s.out.untagged((i + 1) + " FETCH (" + flagsItem(s, cur) + " UID " + cur.uid()
                         + (s.condstore ? " MODSEQ (" + cur.modSeq() + ")" : "") + ")");
+            }
+        }
+
+        // Expunged by someone (or something) else.
+        List<Long> vanished = new ArrayList<>();
+        for (MessageInfo m : messages) if (!byUid.containsKey(m.uid())) vanished.add(m.uid());
+        if (!vanished.isEmpty()) {
+            if (expungeAllowed) {
+                expunged(s, vanished);
+            } else {
+                complete = false;
             }
         }
 
