@@ -180,7 +180,7 @@ final class ImapSession implements ImapReader.Source {
             case APPEND -> MailboxCommands.append(this, r);
             case GETQUOTA -> MailboxCommands.getQuota(this, r);
             case GETQUOTAROOT -> MailboxCommands.getQuotaRoot(this, r);
-            case CHECK -> noop(r);
+            case CHECK -> check(r);
             case CLOSE -> MessageCommands.close(this, r, true);
             case UNSELECT -> MessageCommands.close(this, r, false);
             case EXPUNGE -> MessageCommands.expunge(this, r, uid);
@@ -278,6 +278,12 @@ final class ImapSession implements ImapReader.Source {
     private Done noop(ImapReader r) throws ImapException {
         r.end();
         return Done.ok("NOOP completed");
+    }
+
+    /** RFC 3501 §6.4.1: every change is already committed, so there is nothing to checkpoint. */
+    private Done check(ImapReader r) throws ImapException {
+        r.end();
+        return Done.ok("CHECK completed");
     }
 
     private Done logout(ImapReader r) throws ImapException, IOException {

@@ -342,7 +342,10 @@ final class MailboxCommands {
             }
             if (!match) continue;
             boolean isSubscribed = subscribed.contains(name);
-            if ((lsub || selectSubscribed) && !isSubscribed) continue;
+            // RFC 5258 §3.5: with RECURSIVEMATCH an unsubscribed parent of a subscribed mailbox is listed
+            // too, marked with CHILDINFO, so that a client can show the path to it.
+            boolean childInfo = recursive && !isSubscribed && subscribed.stream().anyMatch(n -> n.startsWith(name + "/"));
+            if ((lsub || selectSubscribed) && !isSubscribed && !childInfo) continue;
             if (selectSpecialUse && m.specialUse() == null) continue;
             List<String> attrs = new ArrayList<>();
             if (returnChildren && !lsub) {
@@ -351,7 +354,8 @@ final class MailboxCommands {
             }
             if (returnSubscribed && isSubscribed && !lsub) attrs.add("\\Subscribed");
             if (returnSpecialUse && m.specialUse() != null && !lsub) attrs.add(m.specialUse());
-            s.out.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + wire(s, name));
+            s.out.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + wire(s, name)
+                    + (childInfo ? " (\"CHILDINFO\" (\"SUBSCRIBED\"))" : ""));
             if (statusItems != null) s.out.untagged(statusLine(s, m, statusItems));
         }
         return Done.ok(verb + " completed");
