@@ -2,6 +2,7 @@ package org.estafeta.imap;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,6 +78,17 @@ final class SelectedMailbox {
         return -1;
     }
 
+    /** The index of the first message with a UID of at least {@code uid} (size() if none). */
+    private int firstAtLeast(long uid) {
+        int lo = 0, hi = messages.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (messages.get(mid).uid() < uid) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
     long maxUid() {
         return messages.isEmpty() ? 0 : messages.getLast().uid();
     }
@@ -95,16 +107,23 @@ final class SelectedMailbox {
             Collections.sort(out);
             return out;
         }
+        // Range by range with binary search: a client's long UID set costs its length, not that times the mailbox.
+        BitSet hits = new BitSet(messages.size());
         if (byUid) {
             long star = maxUid();
-            for (int i = 0; i < messages.size(); i++) if (set.contains(messages.get(i).uid(), star)) out.add(i);
-            return out;
+            for (SequenceSet.Range r : set.ranges()) {
+                int from = firstAtLeast(r.low(star));
+                int to = firstAtLeast(r.high(star) + 1);
+                if (from < to) hits.set(from, to);
+            }
+        } else {
+            long n = messages.size();
+            for (SequenceSet.Range r : set.ranges()) {
+                if (n == 0 || r.high(n) > n) throw ImapException.bad("Invalid message sequence number");
+                hits.set((int) r.low(n) - 1, (int) r.high(n));
+            }
         }
-        long n = messages.size();
-        for (SequenceSet.Range r : set.ranges()) {
-            if (n == 0 || r.high(n) > n) throw ImapException.bad("Invalid message sequence number");
-        }
-        for (int i = 0; i < n; i++) if (set.contains(i + 1, n)) out.add(i);
+        for (int i = hits.nextSetBit(0); i >= 0; i = hits.nextSetBit(i + 1)) out.add(i);
         return out;
     }
 
