@@ -110,9 +110,9 @@ final class MailboxCommands {
         if (state == null) throw ImapException.no("NONEXISTENT", "No such mailbox");
         List<MessageInfo> messages = s.services.snapshots().get(mailbox.id(), state.highestModSeq(), state.uidNext(),
                 s.services.messages()::list);
-        // EXAMINE leaves \Recent to the next SELECT (RFC 3501 §6.3.2); IMAP4rev2 has no \Recent.
-        long recentMark = examine || s.rev2 ? Long.MAX_VALUE : s.services.messages().claimRecent(mailbox.id());
-        SelectedMailbox view = new SelectedMailbox(mailbox, examine, messages, recentMark, !examine && !s.rev2,
+        // EXAMINE shows \Recent but leaves it for the next SELECT (RFC 3501 §6.3.2); IMAP4rev2 has none.
+        long recentMark = examine ? state.recentUid() : s.rev2 ? Long.MAX_VALUE : s.services.messages().claimRecent(mailbox.id());
+        SelectedMailbox view = new SelectedMailbox(mailbox, examine, messages, recentMark, !s.rev2,
                 state.highestModSeq(), state.uidNext());
         long uidNext = Math.max(state.uidNext(), messages.isEmpty() ? 0 : messages.getLast().uid() + 1);
         s.selected = view;

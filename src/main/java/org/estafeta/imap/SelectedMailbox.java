@@ -177,8 +177,9 @@ final class SelectedMailbox {
         if (!added.isEmpty()) {
             messages.addAll(added);
             // Only one session may see a message as \Recent; the claim is a write, so only when it can win.
-            if (!readOnly && !s.rev2 && now.recentUid() < added.getLast().uid()) {
-                long mark = s.services.messages().claimRecent(mailbox.id());
+            if (!s.rev2 && now.recentUid() < added.getLast().uid()) {
+                // Read-only sessions see \Recent without taking it (RFC 3501 §6.3.2).
+                long mark = readOnly ? now.recentUid() : s.services.messages().claimRecent(mailbox.id());
                 for (MessageInfo m : added) if (m.uid() > mark) recent.add(m.uid());
             }
             s.out.untagged(messages.size() + " EXISTS");
