@@ -96,7 +96,7 @@ class ImapClientsTest {
         Matcher archived = Pattern.compile("\"archived\": \"([A-Za-z0-9+/=]+)\"").matcher(json);
         assertThat(archived.find()).isTrue();
         assertThat(Base64.getDecoder().decode(archived.group(1))).isEqualTo(appended);
-        assertThat(json).contains("FLAGS (\\\\Seen)");
+        assertThat(json).contains("FLAGS (\\\\Seen \\\\Recent)");
     }
 
     @ParameterizedTest
