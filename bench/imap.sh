@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # IMAP benchmark: starts Estafeta on a temporary data dir with USERS users, then
-#  1. mix:  CLIENTS concurrent clients run IMAP sessions for SECONDS s (LOGIN, LIST, STATUS, SELECT,
+#  1. mix:  CLIENTS concurrent clients run IMAP sessions for DURATION s (LOGIN, LIST, STATUS, SELECT,
 #           FETCH flags/envelopes and full bodies, STORE, APPEND, EXPUNGE, LOGOUT), each checking every
 #           answer against the INBOX model it keeps; prints commands/s and errors;
 #  2. idle: IDLE_CONNECTIONS sessions IDLE on one INBOX, one message arrives by SMTP; prints how long
 #           until the last session saw it, and the server's RSS holding them.
 # Prints the server's peak RSS (VmHWM). Exits non-zero on any error.
 #
-# Settings (environment): USERS=100 CLIENTS=50 SECONDS=30 IDLE_CONNECTIONS=10000 PORT_OFFSET=15000
+# Settings (environment): USERS=100 CLIENTS=50 DURATION=30 IDLE_CONNECTIONS=10000 PORT_OFFSET=15000
 #   SKIP_IDLE=1 / SKIP_MIX=1  run only one part;  KEEP=1 keep the data dir and server log
 #   SERVER_OPTS  extra JVM options for the server;  ESTAFETA_JAR  run this jar instead of ./estafeta
 set -euo pipefail
 
 USERS=${USERS:-100}
 CLIENTS=${CLIENTS:-50}
-SECONDS_=${SECONDS:-30}
+DURATION=${DURATION:-30}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 PORT_OFFSET=${PORT_OFFSET:-15000}
 KEEP=${KEEP:-0}
@@ -74,8 +74,8 @@ rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status)
 load() { "$java_home/bin/java" -Xss512k "$here/bench/ImapLoad.java" "$@"; }
 failed=0
 if [ "${SKIP_MIX:-0}" != 1 ]; then
-  echo "bench: mix of $CLIENTS clients over $USERS users for $SECONDS_ s, IMAP port $imap_port (server pid $server_pid)"
-  out=$(load mix "$imap_port" "$USERS" "$CLIENTS" "$SECONDS_" "$DOMAIN" "$PASSWORD") || failed=1
+  echo "bench: mix of $CLIENTS clients over $USERS users for $DURATION s, IMAP port $imap_port (server pid $server_pid)"
+  out=$(load mix "$imap_port" "$USERS" "$CLIENTS" "$DURATION" "$DOMAIN" "$PASSWORD") || failed=1
   echo "$out"
   grep -q '^errors: *0$' <<<"$out" || failed=1
   printf 'server RSS:  %d MiB after the mix, peak %d MiB\n' $(( $(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status) / 1024 )) \
