@@ -148,6 +148,8 @@ final class FetchCommand {
             first = false;
         }
         MimePart tree = null;
+        // Top-level HEADER and TEXT need only the header's end: reading it is cheap even for a huge message.
+        boolean fullTree = false;
         for (Item item : items) {
             if (!first) out.raw(" ");
             first = false;
@@ -164,11 +166,19 @@ final class FetchCommand {
                     default -> throw new IllegalStateException(name);
                 });
                 case Section sec -> {
-                    if (tree == null && needsTree(sec)) tree = parse(s, m);
+                    if (!fullTree && (!sec.path().isEmpty() || sec.binary())) {
+                        tree = parse(s, m);
+                        fullTree = true;
+                    } else if (tree == null && (sec.text().equals("TEXT") || sec.text().startsWith("HEADER"))) {
+                        tree = parseHeader(s, m);
+                    }
                     section(s, m, sec, tree);
                 }
                 case BinarySize bs -> {
-                    if (tree == null) tree = parse(s, m);
+                    if (!fullTree) {
+                        tree = parse(s, m);
+                        fullTree = true;
+                    }
                     byte[] decoded = decoded(s, m, bs.path(), tree);
                     out.raw(bs.label() + " " + decoded.length);
                 }
@@ -177,8 +187,10 @@ final class FetchCommand {
         out.raw(")\r\n");
     }
 
-    private static boolean needsTree(Section sec) {
-        return !sec.path().isEmpty() || sec.binary() || sec.text().equals("TEXT") || sec.text().startsWith("HEADER");
+    private static MimePart parseHeader(ImapSession s, MessageInfo m) throws IOException {
+        try (InputStream in = s.services.blobs().open(m.blob())) {
+            return MimeParser.parseHeader(in);
+        }
     }
 
     private static MimePart parse(ImapSession s, MessageInfo m) throws IOException {
@@ -228,7 +240,7 @@ final class FetchCommand {
                     }
                     if (sec.text().equals("TEXT")) {
                         from = message.bodyStart();
-                        to = message.end();
+                        to = sec.path().isEmpty() ? m.size() : message.end();
                     } else if (sec.text().equals("HEADER")) {
                         from = message.headerStart();
                         to = message.bodyStart();

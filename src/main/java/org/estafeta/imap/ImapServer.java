@@ -16,18 +16,21 @@ public final class ImapServer implements Protocol {
 
     /** What sessions use, shared by all of them. */
     record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
-                    Quota quota) {
+                    Quota quota, MailboxSnapshots snapshots) {
     }
 
     private final String name;
     private final ImapSettings settings;
     private final Services services;
+    /** Shared by this listener's sessions. */
+    private final MailboxSnapshots snapshots;
 
     public ImapServer(String name, ImapSettings settings, Authenticator authenticator, Mailboxes mailboxes, Messages messages,
                       Blobs blobs, MailboxEvents events, Quota quota) {
         this.name = name;
         this.settings = settings;
-        this.services = new Services(authenticator, mailboxes, messages, blobs, events, quota);
+        this.snapshots = new MailboxSnapshots();
+        this.services = new Services(authenticator, mailboxes, messages, blobs, events, quota, snapshots);
     }
 
     @Override

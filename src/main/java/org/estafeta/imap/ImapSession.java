@@ -180,7 +180,7 @@ final class ImapSession implements ImapReader.Source {
             case APPEND -> MailboxCommands.append(this, r);
             case GETQUOTA -> MailboxCommands.getQuota(this, r);
             case GETQUOTAROOT -> MailboxCommands.getQuotaRoot(this, r);
-            case CHECK -> noop(r);
+            case CHECK -> check(r);
             case CLOSE -> MessageCommands.close(this, r, true);
             case UNSELECT -> MessageCommands.close(this, r, false);
             case EXPUNGE -> MessageCommands.expunge(this, r, uid);
@@ -263,7 +263,7 @@ final class ImapSession implements ImapReader.Source {
         caps.addAll(List.of("LITERAL+", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
                 "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "CONDSTORE", "QRESYNC",
                 "STATUS=SIZE", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "BINARY", "SORT",
-                "THREAD=ORDEREDSUBJECT", "APPENDLIMIT=" + settings.literalLimit()));
+                "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "APPENDLIMIT=" + settings.literalLimit()));
         return String.join(" ", caps);
     }
 
@@ -278,6 +278,12 @@ final class ImapSession implements ImapReader.Source {
     private Done noop(ImapReader r) throws ImapException {
         r.end();
         return Done.ok("NOOP completed");
+    }
+
+    /** RFC 3501 §6.4.1: every change is already committed, so there is nothing to checkpoint. */
+    private Done check(ImapReader r) throws ImapException {
+        r.end();
+        return Done.ok("CHECK completed");
     }
 
     private Done logout(ImapReader r) throws ImapException, IOException {
@@ -401,15 +407,26 @@ final class ImapSession implements ImapReader.Source {
     private Done enable(ImapReader r) throws ImapException, IOException {
         List<String> enabled = new ArrayList<>();
         while (r.take(' ')) {
-            String cap = r.atom().toUpperCase(Locale.ROOT);
-            switch (cap) {
-                case "CONDSTORE" -> condstore = true;
-                case "QRESYNC" -> qresync = condstore = true;
-                case "UTF8=ACCEPT" -> utf8 = true;
-                case "IMAP4REV2" -> rev2 = true;
-                default -> { continue; }
-            }
-            enabled.add(cap);
+            String cap = switch (r.atom().toUpperCase(Locale.ROOT)) {
+                case "CONDSTORE" -> {
+                    condstore = true;
+                    yield "CONDSTORE";
+                }
+                case "QRESYNC" -> {
+                    qresync = condstore = true;
+                    yield "QRESYNC";
+                }
+                case "UTF8=ACCEPT" -> {
+                    utf8 = true;
+                    yield "UTF8=ACCEPT";
+                }
+                case "IMAP4REV2" -> {
+                    rev2 = true;
+                    yield "IMAP4rev2";
+                }
+                default -> null;
+            };
+            if (cap != null) enabled.add(cap);
         }
         r.end();
         out.untagged("ENABLED" + (enabled.isEmpty() ? "" : " " + String.join(" ", enabled)));

@@ -21,6 +21,7 @@ import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.MessageInfo;
+import org.estafeta.store.Messages;
 import org.estafeta.store.MessageStructure;
 
 /**
@@ -104,12 +105,16 @@ final class MailboxCommands {
         }
         if (condstoreParam) s.condstore = true;
         Mailbox mailbox = existing(s, name);
-        List<MessageInfo> messages = s.services.messages().list(mailbox.id());
-        // EXAMINE leaves \Recent to the next SELECT (RFC 3501 §6.3.2); IMAP4rev2 has no \Recent.
-        long recentMark = examine || s.rev2 ? Long.MAX_VALUE : s.services.messages().claimRecent(mailbox.id());
-        // Re-read: the counters may have moved while we listed.
-        mailbox = s.services.mailboxes().mailbox(mailbox.id()).orElse(mailbox);
-        SelectedMailbox view = new SelectedMailbox(mailbox, examine, messages, recentMark, !examine && !s.rev2);
+        // Counters first, then the list: the list is at least as new, so no change can fall between.
+        Messages.MailboxState state = s.services.messages().state(mailbox.id());
+        if (state == null) throw ImapException.no("NONEXISTENT", "No such mailbox");
+        List<MessageInfo> messages = s.services.snapshots().get(mailbox.id(), state.highestModSeq(), state.uidNext(),
+                s.services.messages()::list);
+        // EXAMINE shows \Recent but leaves it for the next SELECT (RFC 3501 §6.3.2); IMAP4rev2 has none.
+        long recentMark = examine ? state.recentUid() : s.rev2 ? Long.MAX_VALUE : s.services.messages().claimRecent(mailbox.id());
+        SelectedMailbox view = new SelectedMailbox(mailbox, examine, messages, recentMark, !s.rev2,
+                state.highestModSeq(), state.uidNext());
+        long uidNext = Math.max(state.uidNext(), messages.isEmpty() ? 0 : messages.getLast().uid() + 1);
         s.selected = view;
         s.state = State.SELECTED;
 
@@ -130,8 +135,8 @@ final class MailboxCommands {
             }
         }
         s.out.untagged("OK [UIDVALIDITY " + mailbox.uidValidity() + "] UIDs valid");
-        s.out.untagged("OK [UIDNEXT " + mailbox.uidNext() + "] Predicted next UID");
-        s.out.untagged("OK [HIGHESTMODSEQ " + mailbox.highestModSeq() + "] Highest");
+        s.out.untagged("OK [UIDNEXT " + uidNext + "] Predicted next UID");
+        s.out.untagged("OK [HIGHESTMODSEQ " + state.highestModSeq() + "] Highest");
         if (s.rev2) s.out.untagged("LIST () \"/\" " + wire(s, mailbox.name()));
         if (qresyncValidity == mailbox.uidValidity()) {
             qresync(s, view, qresyncModSeq, qresyncKnown);
@@ -337,7 +342,10 @@ final class MailboxCommands {
             }
             if (!match) continue;
             boolean isSubscribed = subscribed.contains(name);
-            if ((lsub || selectSubscribed) && !isSubscribed) continue;
+            // RFC 5258 §3.5: with RECURSIVEMATCH an unsubscribed parent of a subscribed mailbox is listed
+            // too, marked with CHILDINFO, so that a client can show the path to it.
+            boolean childInfo = recursive && !isSubscribed && subscribed.stream().anyMatch(n -> n.startsWith(name + "/"));
+            if ((lsub || selectSubscribed) && !isSubscribed && !childInfo) continue;
             if (selectSpecialUse && m.specialUse() == null) continue;
             List<String> attrs = new ArrayList<>();
             if (returnChildren && !lsub) {
@@ -346,7 +354,8 @@ final class MailboxCommands {
             }
             if (returnSubscribed && isSubscribed && !lsub) attrs.add("\\Subscribed");
             if (returnSpecialUse && m.specialUse() != null && !lsub) attrs.add(m.specialUse());
-            s.out.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + wire(s, name));
+            s.out.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + wire(s, name)
+                    + (childInfo ? " (\"CHILDINFO\" (\"SUBSCRIBED\"))" : ""));
             if (statusItems != null) s.out.untagged(statusLine(s, m, statusItems));
         }
         return Done.ok(verb + " completed");

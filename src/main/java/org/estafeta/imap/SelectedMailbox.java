@@ -2,6 +2,7 @@ package org.estafeta.imap;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.Set;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MessageInfo;
+import org.estafeta.store.Messages;
 
 /**
  * A session's view of its selected mailbox: the messages it has been told about, in sequence-number
@@ -29,13 +31,14 @@ final class SelectedMailbox {
     /** Mailbox HIGHESTMODSEQ and UIDNEXT at the last look: unchanged means nothing to do. */
     private long knownModSeq = -1, knownUidNext = -1;
 
-    SelectedMailbox(Mailbox mailbox, boolean readOnly, List<MessageInfo> current, long recentMark, boolean claimRecent) {
+    SelectedMailbox(Mailbox mailbox, boolean readOnly, List<MessageInfo> current, long recentMark, boolean claimRecent,
+                    long modSeq, long uidNext) {
         this.mailbox = mailbox;
         this.readOnly = readOnly;
         messages.addAll(current);
         if (claimRecent) for (MessageInfo m : current) if (m.uid() > recentMark) recent.add(m.uid());
-        knownModSeq = mailbox.highestModSeq();
-        knownUidNext = mailbox.uidNext();
+        knownModSeq = modSeq;
+        knownUidNext = uidNext;
     }
 
     Mailbox mailbox() {
@@ -75,6 +78,17 @@ final class SelectedMailbox {
         return -1;
     }
 
+    /** The index of the first message with a UID of at least {@code uid} (size() if none). */
+    private int firstAtLeast(long uid) {
+        int lo = 0, hi = messages.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (messages.get(mid).uid() < uid) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
     long maxUid() {
         return messages.isEmpty() ? 0 : messages.getLast().uid();
     }
@@ -93,16 +107,23 @@ final class SelectedMailbox {
             Collections.sort(out);
             return out;
         }
+        // Range by range with binary search: a client's long UID set costs its length, not that times the mailbox.
+        BitSet hits = new BitSet(messages.size());
         if (byUid) {
             long star = maxUid();
-            for (int i = 0; i < messages.size(); i++) if (set.contains(messages.get(i).uid(), star)) out.add(i);
-            return out;
+            for (SequenceSet.Range r : set.ranges()) {
+                int from = firstAtLeast(r.low(star));
+                int to = firstAtLeast(r.high(star) + 1);
+                if (from < to) hits.set(from, to);
+            }
+        } else {
+            long n = messages.size();
+            for (SequenceSet.Range r : set.ranges()) {
+                if (n == 0 || r.high(n) > n) throw ImapException.bad("Invalid message sequence number");
+                hits.set((int) r.low(n) - 1, (int) r.high(n));
+            }
         }
-        long n = messages.size();
-        for (SequenceSet.Range r : set.ranges()) {
-            if (n == 0 || r.high(n) > n) throw ImapException.bad("Invalid message sequence number");
-        }
-        for (int i = 0; i < n; i++) if (set.contains(i + 1, n)) out.add(i);
+        for (int i = hits.nextSetBit(0); i >= 0; i = hits.nextSetBit(i + 1)) out.add(i);
         return out;
     }
 
@@ -117,13 +138,26 @@ final class SelectedMailbox {
      * others, new messages. Cheap when nothing changed: one row read.
      */
     void sync(ImapSession s, boolean expungeAllowed) throws IOException {
-        Mailbox now = s.services.mailboxes().mailbox(mailbox.id()).orElse(null);
+        Messages.MailboxState now = s.services.messages().state(mailbox.id());
         if (now == null) return;
         if (now.highestModSeq() == knownModSeq && now.uidNext() == knownUidNext) return;
-        List<MessageInfo> current = s.services.messages().list(mailbox.id());
+        List<MessageInfo> current = s.services.snapshots().get(mailbox.id(), now.highestModSeq(), now.uidNext(),
+                s.services.messages()::list);
         Map<Long, MessageInfo> byUid = new HashMap<>();
         for (MessageInfo m : current) byUid.put(m.uid(), m);
         boolean complete = true;
+
+        // Flags changed by others, numbered as the client still numbers them.
+        for (int i = 0; i < messages.size(); i++) {
+            MessageInfo known = messages.get(i);
+            MessageInfo cur = byUid.get(known.uid());
+            if (cur == null || cur.modSeq() == known.modSeq()) continue;
+            messages.set(i, cur);
+            if (cur.flags() != known.flags() || !cur.keywords().equals(known.keywords())) {
+                s.out.untagged((i + 1) + " FETCH (" + flagsItem(s, cur) + " UID " + cur.uid()
+                        + (s.condstore ? " MODSEQ (" + cur.modSeq() + ")" : "") + ")");
+            }
+        }
 
         // Expunged by someone (or something) else.
         List<Long> vanished = new ArrayList<>();
@@ -136,26 +170,16 @@ final class SelectedMailbox {
             }
         }
 
-        // Flags changed by others.
-        for (int i = 0; i < messages.size(); i++) {
-            MessageInfo known = messages.get(i);
-            MessageInfo cur = byUid.get(known.uid());
-            if (cur == null || cur.modSeq() == known.modSeq()) continue;
-            messages.set(i, cur);
-            if (cur.flags() != known.flags() || !cur.keywords().equals(known.keywords())) {
-                s.out.untagged((i + 1) + " FETCH (" + flagsItem(s, cur) + " UID " + cur.uid()
-                        + (s.condstore ? " MODSEQ (" + cur.modSeq() + ")" : "") + ")");
-            }
-        }
-
         // New messages.
         long max = maxUid();
         List<MessageInfo> added = new ArrayList<>();
         for (MessageInfo m : current) if (m.uid() > max) added.add(m);
         if (!added.isEmpty()) {
             messages.addAll(added);
-            if (!readOnly && !s.rev2) {
-                long mark = s.services.messages().claimRecent(mailbox.id());
+            // Only one session may see a message as \Recent; the claim is a write, so only when it can win.
+            if (!s.rev2 && now.recentUid() < added.getLast().uid()) {
+                // Read-only sessions see \Recent without taking it (RFC 3501 §6.3.2).
+                long mark = readOnly ? now.recentUid() : s.services.messages().claimRecent(mailbox.id());
                 for (MessageInfo m : added) if (m.uid() > mark) recent.add(m.uid());
             }
             s.out.untagged(messages.size() + " EXISTS");

@@ -1,6 +1,5 @@
 package org.estafeta.mime;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +33,12 @@ public final class MimeParser {
     private long consumedLines;
     private final List<byte[]> boundaries = new ArrayList<>();
 
+    /** Read-ahead: buf[pos..limit) is read but not yet split into lines. */
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos, limit;
+
     private MimeParser(InputStream in) {
-        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
+        this.in = in;
     }
 
     public static MimePart parse(InputStream in) throws IOException {
@@ -168,12 +171,30 @@ public final class MimeParser {
      * 8 KiB, which cannot be mistaken for a boundary (boundaries are at most 70 characters).
      */
     private byte[] readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        while ((b = in.read()) >= 0) {
-            line.write(b);
-            if (b == '\n' || line.size() >= 8192) break;
+        ByteArrayOutputStream line = null;
+        while (true) {
+            if (pos == limit) {
+                int n = in.read(buf, 0, buf.length);
+                if (n <= 0) return line == null || line.size() == 0 ? null : line.toByteArray();
+                pos = 0;
+                limit = n;
+            }
+            int start = pos;
+            int room = 8192 - (line == null ? 0 : line.size());
+            int end = Math.min(limit, start + room);
+            int lf = -1;
+            for (int i = start; i < end; i++) {
+                if (buf[i] == '\n') {
+                    lf = i;
+                    break;
+                }
+            }
+            int stop = lf >= 0 ? lf + 1 : end;
+            pos = stop;
+            if (line == null && (lf >= 0 || stop - start == room)) return java.util.Arrays.copyOfRange(buf, start, stop);
+            if (line == null) line = new ByteArrayOutputStream(256);
+            line.write(buf, start, stop - start);
+            if (lf >= 0 || line.size() >= 8192) return line.toByteArray();
         }
-        return line.size() == 0 ? null : line.toByteArray();
     }
 }

@@ -11,6 +11,13 @@ import java.util.Map;
  */
 public interface Messages {
 
+    /** The counters a session polls to learn whether anything changed; null if the mailbox is gone. */
+    MailboxState state(long mailboxId);
+
+    /** HIGHESTMODSEQ and UIDNEXT move with every change; {@code recentUid} is the \Recent mark (see {@link #claimRecent}). */
+    record MailboxState(long highestModSeq, long uidNext, long recentUid) {
+    }
+
     /** The messages in UID order. */
     List<MessageInfo> list(long mailboxId);
 

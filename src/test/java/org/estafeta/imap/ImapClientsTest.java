@@ -96,7 +96,7 @@ class ImapClientsTest {
         Matcher archived = Pattern.compile("\"archived\": \"([A-Za-z0-9+/=]+)\"").matcher(json);
         assertThat(archived.find()).isTrue();
         assertThat(Base64.getDecoder().decode(archived.group(1))).isEqualTo(appended);
-        assertThat(json).contains("FLAGS (\\\\Seen)");
+        assertThat(json).contains("FLAGS (\\\\Seen \\\\Recent)");
     }
 
     @ParameterizedTest
@@ -123,6 +123,23 @@ class ImapClientsTest {
         List<String> search = new ArrayList<>(common);
         search.addAll(List.of(base + "/INBOX?SUBJECT%20Adjunto"));
         assertThat(Processes.run(search, new byte[0]).output()).contains("* SEARCH 2");
+    }
+
+    /** The labs' dialogue through openssl s_client, as the handout does it: STARTTLS on 143, or 993. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void opensslLabDialogue(boolean implicitTls) throws Exception {
+        assumeTrue(Processes.available("openssl"), "openssl is not installed");
+        String dialogue = "1 login \"usuario\" \"" + TestServer.PASSWORD + "\"\n1 list \"\" \"*\"\n1 select INBOX\n"
+                + "1 search subject prueba\n1 fetch 1 body[]\n1 store 1 +flags.silent (\\Deleted)\n1 expunge\n1 logout\n";
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-crlf", "-quiet",
+                "-connect", "127.0.0.1:" + server.port(implicitTls ? "imaps" : "imap")));
+        if (!implicitTls) cmd.addAll(List.of("-starttls", "imap"));
+        Processes.Result r = Processes.run(cmd, dialogue.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.output()).contains("1 OK [CAPABILITY", "* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* 3 EXISTS",
+                "1 OK [READ-WRITE] SELECT completed", "* SEARCH 1", "BODY[] {" + stored.getFirst().length + "}",
+                "Hola, canción.", "* 1 EXPUNGE", "1 OK EXPUNGE completed", "1 OK LOGOUT completed");
+        assertThat(server.inbox(TestServer.USER)).hasSize(2);
     }
 
     @Test

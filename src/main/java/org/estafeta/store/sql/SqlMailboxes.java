@@ -22,6 +22,7 @@ import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.MessageStructure;
+import org.estafeta.store.Messages;
 import org.estafeta.store.StoreException;
 import org.estafeta.store.StoredMessage;
 
@@ -283,29 +284,9 @@ public final class SqlMailboxes implements Mailboxes {
         int bits = Flag.bits(flags);
         if (messageIds.isEmpty() || bits == 0) return 0;
         long[] result = db.write(c -> {
-            long modseq;
-            try (PreparedStatement ps = c.prepareStatement("SELECT highestmodseq + 1, account_id FROM mailboxes WHERE id = ?")) {
-                ps.setLong(1, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return new long[] {0, 0};
-                    modseq = rs.getLong(1);
-                }
-            }
-            int changed = 0;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE messages SET flags = flags | ?, modseq = ? WHERE id = ? AND mailbox_id = ? AND (flags & ?) != ?")) {
-                for (long id : messageIds) {
-                    ps.setInt(1, bits);
-                    ps.setLong(2, modseq);
-                    ps.setLong(3, id);
-                    ps.setLong(4, mailboxId);
-                    ps.setInt(5, bits);
-                    ps.setInt(6, bits);
-                    changed += ps.executeUpdate();
-                }
-            }
-            if (changed > 0) bumpModSeq(c, mailboxId);
-            return new long[] {changed, accountOf(c, mailboxId)};
+            var changed = SqlMessages.changeFlags(c, mailboxId, uidsOf(c, mailboxId, messageIds), Messages.Mode.ADD, bits,
+                    List.of(), -1).changed();
+            return new long[] {changed.size(), accountOf(c, mailboxId)};
         });
         if (result[0] > 0) events.publish(result[1], mailboxId);
         return (int) result[0];
@@ -315,39 +296,27 @@ public final class SqlMailboxes implements Mailboxes {
     public int expunge(long mailboxId, Collection<Long> messageIds) {
         if (messageIds.isEmpty()) return 0;
         long[] result = db.write(c -> {
-            long modseq = bumpModSeq(c, mailboxId);
-            int removed = 0;
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE id = ? AND mailbox_id = ? RETURNING uid");
-                 PreparedStatement rec = c.prepareStatement(
-                         "INSERT INTO expunged(mailbox_id, uid, modseq) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET modseq = excluded.modseq")) {
-                for (long id : messageIds) {
-                    ps.setLong(1, id);
-                    ps.setLong(2, mailboxId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) continue;
-                        // Remembered for QRESYNC clients (RFC 7162 §3.2.10).
-                        rec.setLong(1, mailboxId);
-                        rec.setLong(2, rs.getLong(1));
-                        rec.setLong(3, modseq);
-                        rec.executeUpdate();
-                        removed++;
-                    }
-                }
-            }
-            return new long[] {removed, accountOf(c, mailboxId)};
+            List<Long> uids = uidsOf(c, mailboxId, messageIds);
+            SqlMessages.expungeRows(c, mailboxId, uids);
+            return new long[] {uids.size(), accountOf(c, mailboxId)};
         });
         if (result[0] > 0) events.publish(result[1], mailboxId);
         return (int) result[0];
     }
 
-    private static long bumpModSeq(Connection c, long mailboxId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq")) {
-            ps.setLong(1, mailboxId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
+    /** UIDs of those message ids that are in the mailbox. */
+    private static List<Long> uidsOf(Connection c, long mailboxId, Collection<Long> messageIds) throws SQLException {
+        List<Long> uids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM messages WHERE id = ? AND mailbox_id = ?")) {
+            for (long id : messageIds) {
+                ps.setLong(1, id);
+                ps.setLong(2, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) uids.add(rs.getLong(1));
+                }
             }
         }
+        return uids;
     }
 
     private static long accountOf(Connection c, long mailboxId) throws SQLException {

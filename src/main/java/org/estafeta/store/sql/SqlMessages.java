@@ -32,6 +32,18 @@ public final class SqlMessages implements Messages {
     }
 
     @Override
+    public MailboxState state(long mailboxId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT highestmodseq, uidnext, recent_uid FROM mailboxes WHERE id = ?")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new MailboxState(rs.getLong(1), rs.getLong(2), rs.getLong(3)) : null;
+                }
+            }
+        });
+    }
+
+    @Override
     public List<MessageInfo> list(long mailboxId) {
         return db.read(c -> {
             Map<Long, List<String>> keywords = new HashMap<>();
@@ -151,50 +163,57 @@ public final class SqlMessages implements Messages {
     @Override
     public FlagResult setFlags(long mailboxId, Collection<Long> uids, Mode mode, int flags, Collection<String> keywords,
                                long unchangedSince) {
-        FlagResult result = db.write(c -> {
-            List<MessageInfo> changed = new ArrayList<>();
-            List<Long> modified = new ArrayList<>();
-            long modseq = -1;
-            for (long uid : uids) {
-                MessageInfo m = row(c, mailboxId, uid);
-                if (m == null) continue;
-                if (unchangedSince >= 0 && m.modSeq() > unchangedSince) {
-                    modified.add(uid);
-                    continue;
-                }
-                int newFlags = switch (mode) {
-                    case ADD -> m.flags() | flags;
-                    case REMOVE -> m.flags() & ~flags;
-                    case REPLACE -> flags;
-                };
-                Set<String> newKeywords = new LinkedHashSet<>(m.keywords());
-                switch (mode) {
-                    case ADD -> newKeywords.addAll(keywords);
-                    case REMOVE -> newKeywords.removeAll(keywords);
-                    case REPLACE -> {
-                        newKeywords.clear();
-                        newKeywords.addAll(keywords);
-                    }
-                }
-                if (newFlags == m.flags() && newKeywords.equals(new LinkedHashSet<>(m.keywords()))) continue;
-                if (modseq < 0) modseq = nextModSeq(c, mailboxId);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET flags = ?, modseq = ? WHERE id = ?")) {
-                    ps.setInt(1, newFlags);
-                    ps.setLong(2, modseq);
-                    ps.setLong(3, m.id());
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM keywords WHERE message_id = ?")) {
-                    ps.setLong(1, m.id());
-                    ps.executeUpdate();
-                }
-                addKeywords(c, m.id(), newKeywords);
-                changed.add(new MessageInfo(m.id(), uid, modseq, newFlags, List.copyOf(newKeywords), m.blob(), m.size(), m.internalDate()));
-            }
-            return new FlagResult(changed, modified);
-        });
+        FlagResult result = db.write(c -> changeFlags(c, mailboxId, uids, mode, flags, keywords, unchangedSince));
         if (!result.changed().isEmpty()) publish(mailboxId);
         return result;
+    }
+
+    /**
+     * The one place flags change, for IMAP STORE and POP3 alike: each message that changes gets the
+     * mailbox's next MODSEQ (one per call), skipped ones are reported as modified (UNCHANGEDSINCE).
+     */
+    static FlagResult changeFlags(Connection c, long mailboxId, Collection<Long> uids, Mode mode, int flags,
+                                  Collection<String> keywords, long unchangedSince) throws SQLException {
+        List<MessageInfo> changed = new ArrayList<>();
+        List<Long> modified = new ArrayList<>();
+        long modseq = -1;
+        for (long uid : uids) {
+            MessageInfo m = row(c, mailboxId, uid);
+            if (m == null) continue;
+            if (unchangedSince >= 0 && m.modSeq() > unchangedSince) {
+                modified.add(uid);
+                continue;
+            }
+            int newFlags = switch (mode) {
+                case ADD -> m.flags() | flags;
+                case REMOVE -> m.flags() & ~flags;
+                case REPLACE -> flags;
+            };
+            Set<String> newKeywords = new LinkedHashSet<>(m.keywords());
+            switch (mode) {
+                case ADD -> newKeywords.addAll(keywords);
+                case REMOVE -> newKeywords.removeAll(keywords);
+                case REPLACE -> {
+                    newKeywords.clear();
+                    newKeywords.addAll(keywords);
+                }
+            }
+            if (newFlags == m.flags() && newKeywords.equals(new LinkedHashSet<>(m.keywords()))) continue;
+            if (modseq < 0) modseq = nextModSeq(c, mailboxId);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET flags = ?, modseq = ? WHERE id = ?")) {
+                ps.setInt(1, newFlags);
+                ps.setLong(2, modseq);
+                ps.setLong(3, m.id());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM keywords WHERE message_id = ?")) {
+                ps.setLong(1, m.id());
+                ps.executeUpdate();
+            }
+            addKeywords(c, m.id(), newKeywords);
+            changed.add(new MessageInfo(m.id(), uid, modseq, newFlags, List.copyOf(newKeywords), m.blob(), m.size(), m.internalDate()));
+        }
+        return new FlagResult(changed, modified);
     }
 
     @Override
@@ -251,7 +270,8 @@ public final class SqlMessages implements Messages {
         return gone;
     }
 
-    private static void expungeRows(Connection c, long mailboxId, List<Long> uids) throws SQLException {
+    /** The one place messages are removed (IMAP and POP3): rows go, their UIDs are kept for QRESYNC. */
+    static void expungeRows(Connection c, long mailboxId, List<Long> uids) throws SQLException {
         if (uids.isEmpty()) return;
         long modseq = nextModSeq(c, mailboxId);
         try (PreparedStatement del = c.prepareStatement("DELETE FROM messages WHERE mailbox_id = ? AND uid = ?");
