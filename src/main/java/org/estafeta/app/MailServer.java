@@ -10,7 +10,10 @@ import org.estafeta.auth.AuthSettings;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
+import org.estafeta.admin.Admin;
 import org.estafeta.delivery.Delivery;
+import org.estafeta.delivery.Submission;
+import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
 import org.estafeta.imap.ImapSettings;
@@ -36,6 +39,8 @@ public final class MailServer implements AutoCloseable {
     private final Storage storage;
     private final List<Listener> listeners = new ArrayList<>();
     private QueueRunner queueRunner;
+    private WebServer web;
+    private Admin admin;
 
     private MailServer(Storage storage) {
         this.storage = storage;
@@ -78,6 +83,15 @@ public final class MailServer implements AutoCloseable {
         ImapSettings imap = ImapSettings.from(config, tls);
         listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
         listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
+        admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake);
+        if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
+            var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
+            web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
+                    storage.messages(), storage.blobs(), storage.events(), submission, admin, this::describeListeners,
+                    config.server().hostname(), config.limits().messageSize()));
+            for (String line : web.describe()) log.info("{}", line);
+        }
+        if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
     }
 
     private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
@@ -93,6 +107,22 @@ public final class MailServer implements AutoCloseable {
         Listener listener = new Listener(address, protocol, implicitTls, limiter, config.limits().idleTimeout());
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
+    }
+
+    /** The web listeners, or null when both are disabled. */
+    public WebServer web() {
+        return web;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    private List<String> describeListeners() {
+        List<String> out = new ArrayList<>();
+        for (Listener l : listeners) out.add(l.protocolName() + " port " + l.port());
+        if (web != null) out.addAll(web.describe());
+        return out;
     }
 
     public Storage storage() {
@@ -116,6 +146,7 @@ public final class MailServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (web != null) web.close();
         for (Listener l : listeners) {
             try {
                 l.close();
