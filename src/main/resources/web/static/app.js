@@ -14,4 +14,7 @@
       if (frame.contentDocument && frame.contentDocument.readyState === "complete") fit(frame);
     });
   });
+  window.addEventListener("load", function () {
+    document.querySelectorAll("iframe.mailhtml").forEach(fit);
+  });
 })();
