@@ -5,7 +5,7 @@
 # taken every message and the queue is empty, and prints submitted and relayed messages/second and the
 # server's peak RSS (VmHWM).
 #
-# Settings (environment): MESSAGES=5000 SESSIONS=10 SIZE=2048 PORT_OFFSET=16000 SINK_PORT=15025
+# Settings (environment): MESSAGES=5000 SESSIONS=10 SIZE=2048 PORT_OFFSET=16000 SINK_PORT=18525
 #   TLS=starttls  submission on 587+offset with STARTTLS; implicit: SMTPS on 465+offset
 #   CONCURRENCY=20  queue.concurrency (deliveries in progress at once)
 #   HOLD=1        pause the sink (SIGSTOP) while submitting, so that the queue fills up, then resume it
@@ -20,7 +20,7 @@ MESSAGES=${MESSAGES:-5000}
 SESSIONS=${SESSIONS:-10}
 SIZE=${SIZE:-2048}
 PORT_OFFSET=${PORT_OFFSET:-16000}
-SINK_PORT=${SINK_PORT:-15025}
+SINK_PORT=${SINK_PORT:-$((PORT_OFFSET + 2525))}  # 2525 + offset is none of Estafeta's ports, so no other bench collides
 TLS=${TLS:-starttls}
 CONCURRENCY=${CONCURRENCY:-20}
 TIMEOUT=${TIMEOUT:-600}

@@ -44,7 +44,7 @@ public enum ConfigKey {
     LIMITS_LINE_LENGTH("limits.line_length", Type.INT, 2048L, "Longest command line in octets, CRLF included (RFC 5321 minimum 512)."),
     LIMITS_MESSAGE_SIZE("limits.message_size", Type.INT, 50L * 1024 * 1024, "Largest message in octets (advertised as SIZE)."),
     LIMITS_RECIPIENTS("limits.recipients", Type.INT, 100L, "Recipients per message (RFC 5321 §4.5.3.1.8 asks for at least 100)."),
-    LIMITS_ERRORS("limits.errors", Type.INT, 10L, "Protocol errors before the server says 421 and hangs up."),
+    LIMITS_ERRORS("limits.errors", Type.INT, 20L, "Error replies in one session before the server says 421 and hangs up (Postfix: smtpd_hard_error_limit 20)."),
     LIMITS_CONNECTIONS_PER_IP("limits.connections_per_ip", Type.INT, 20L, "Simultaneous connections from one address."),
     LIMITS_CONNECTIONS("limits.connections", Type.INT, 10000L, "Simultaneous connections in all."),
     LIMITS_QUOTA("limits.quota", Type.INT, 0L, "Bytes of mail each account may keep (RFC 9208 STORAGE); SMTP answers 552 5.2.2 and IMAP [OVERQUOTA] beyond it; 0 = no quota."),

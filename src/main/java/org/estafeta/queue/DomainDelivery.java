@@ -53,16 +53,17 @@ final class DomainDelivery {
 
     /**
      * Delivers several messages (each a group of recipients) for one domain, reusing one connection
-     * for all of them; if it breaks, the rest goes over a new one. Returns one attempt per group.
+     * for all of them; if it breaks, the rest goes over a new one. Each group's attempt is handed to
+     * {@code results} as soon as it is known, so that a crash later in the share repeats nothing.
      */
-    List<Attempt> attempt(String domain, List<List<Queue.Entry>> groups, ContentOpener content) {
-        List<Attempt> results = new ArrayList<>();
+    void attempt(String domain, List<List<Queue.Entry>> groups, ContentOpener content,
+                 java.util.function.BiConsumer<List<Queue.Entry>, Attempt> results) {
         Route route;
         try {
             route = route(domain);
         } catch (MxResolver.DnsFailure f) {
-            for (var g : groups) results.add(all(g, f.permanent, null, f.status + " " + f.getMessage()));
-            return results;
+            for (var g : groups) results.accept(g, all(g, f.permanent, null, f.status + " " + f.getMessage()));
+            return;
         }
         Link link = null;
         String[] lastError = {"4.4.1 no MX host of " + domain + " could be reached"};
@@ -70,28 +71,29 @@ final class DomainDelivery {
             for (List<Queue.Entry> group : groups) {
                 if (link == null) link = connect(route, lastError);
                 if (link == null) {
-                    results.add(all(group, false, null, lastError[0]));
+                    results.accept(group, all(group, false, null, lastError[0]));
                     continue;
                 }
+                Attempt attempt;
                 try (InputStream in = content.open(group.getFirst())) {
-                    results.add(transaction(link.client(), group, in, link.mta()));
+                    attempt = transaction(link.client(), group, in, link.mta());
                 } catch (SmtpClientException e) {
                     if (e.reply() != null) {
                         // The server refused this message (e.g. MAIL FROM); the session itself is still fine.
-                        results.add(all(group, e.isPermanent(), link.mta(), e.reply().toString()));
+                        attempt = all(group, e.isPermanent(), link.mta(), e.reply().toString());
                     } else {
                         link.client().close();
                         link = null;
-                        results.add(all(group, false, null, "4.4.2 " + e.getMessage()));
+                        attempt = all(group, false, null, "4.4.2 " + e.getMessage());
                     }
                 } catch (IOException e) {
-                    results.add(all(group, false, link.mta(), "4.3.0 cannot read the queued message: " + e.getMessage()));
+                    attempt = all(group, false, link.mta(), "4.3.0 cannot read the queued message: " + e.getMessage());
                 }
+                results.accept(group, attempt);
             }
         } finally {
             if (link != null) link.client().quit();
         }
-        return results;
     }
 
     private Route route(String domain) throws MxResolver.DnsFailure {

@@ -150,9 +150,7 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     private void deliver(String domain, List<List<Queue.Entry>> groups) {
-        List<DomainDelivery.Attempt> attempts = domainDelivery.attempt(domain, groups,
-                entry -> WithoutReturnPath.of(blobs.open(entry.blob())));
-        for (int i = 0; i < groups.size(); i++) record(groups.get(i), attempts.get(i));
+        domainDelivery.attempt(domain, groups, entry -> WithoutReturnPath.of(blobs.open(entry.blob())), this::record);
     }
 
     /** Stores what happened to one message's recipients, logs it, and sends the notices it calls for. */

@@ -104,9 +104,17 @@ public final class SqlQueue implements Queue {
                     case Outcome.DelayNotified d -> update(c, "UPDATE queue_recipients SET delay_notified = 1 WHERE id = ?", d.recipientId());
                 }
             }
-            // A message is finished when no recipient is waiting for delivery or for its bounce.
-            update(c, "DELETE FROM queue_messages WHERE NOT EXISTS (SELECT 1 FROM queue_recipients r"
-                    + " WHERE r.message_id = queue_messages.id AND r.status IN ('queued', 'failed'))");
+            // A message is finished when no recipient is waiting for delivery or for its bounce; only
+            // the messages just touched are looked at, so the cost does not grow with the queue.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM queue_messages WHERE id = (SELECT message_id FROM"
+                    + " queue_recipients WHERE id = ?) AND NOT EXISTS (SELECT 1 FROM queue_recipients r"
+                    + " WHERE r.message_id = queue_messages.id AND r.status IN ('queued', 'failed'))")) {
+                for (Outcome o : outcomes) {
+                    ps.setLong(1, o.recipientId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
             return null;
         });
     }
