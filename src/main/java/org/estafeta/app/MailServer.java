@@ -40,6 +40,8 @@ public final class MailServer implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private QueueRunner queueRunner;
     private WebServer web;
+    private Delivery delivery;
+    private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
 
     private MailServer(Storage storage) {
@@ -65,7 +67,8 @@ public final class MailServer implements AutoCloseable {
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
         var quota = new Quota(storage.mailboxes(), config.limits().quota());
-        var delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
+        delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
+        recentLog.attach();
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
@@ -87,7 +90,22 @@ public final class MailServer implements AutoCloseable {
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
             var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
             web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
-                    storage.messages(), storage.blobs(), storage.events(), submission, admin, this::describeListeners,
+                    storage.messages(), storage.blobs(), storage.events(), submission, admin, new WebServer.StatusSource() {
+                        @Override
+                        public List<String> listeners() {
+                            return describeListeners();
+                        }
+
+                        @Override
+                        public long acceptedToday() {
+                            return delivery.acceptedToday();
+                        }
+
+                        @Override
+                        public List<String> recentLog() {
+                            return recentLog.lines();
+                        }
+                    },
                     config.server().hostname(), config.limits().messageSize()));
             for (String line : web.describe()) log.info("{}", line);
         }
@@ -120,7 +138,7 @@ public final class MailServer implements AutoCloseable {
 
     private List<String> describeListeners() {
         List<String> out = new ArrayList<>();
-        for (Listener l : listeners) out.add(l.protocolName() + " port " + l.port());
+        for (Listener l : listeners) out.add(l.protocolName() + " port " + l.port() + ", " + l.openConnections() + " open");
         if (web != null) out.addAll(web.describe());
         return out;
     }
@@ -155,6 +173,7 @@ public final class MailServer implements AutoCloseable {
             }
         }
         if (queueRunner != null) queueRunner.close();
+        recentLog.detach();
         storage.close();
     }
 }

@@ -39,6 +39,8 @@ final class AdminApi {
 
     void routes(RoutesConfig r) {
         r.get("/api/status", authed(ctx -> ctx.json(AdminPages.status(s, -1))));
+        r.get("/api/listeners", authed(ctx -> ctx.json(s.status().listeners())));
+        r.get("/api/log", authed(ctx -> ctx.json(s.status().recentLog())));
         r.get("/api/domains", authed(ctx -> ctx.json(s.admin().domains())));
         r.post("/api/domains", authed(ctx -> created(ctx, Map.of("name", s.admin().addDomain(body(ctx, DomainRequest.class).name())))));
         r.delete("/api/domains/{name}", authed(ctx -> ok(ctx, Map.of("removed", s.admin().removeDomain(ctx.pathParam("name"))))));

@@ -37,6 +37,7 @@ final class AdminPages {
         out.put("Host name", s.hostname());
         out.put("Domains", String.valueOf(admin.domains().size()));
         out.put("Users", String.valueOf(admin.users().size()));
+        out.put("Messages accepted today", String.valueOf(s.status().acceptedToday()));
         out.put("Queued messages", String.valueOf(queue.size()));
         out.put("Queued recipients", String.valueOf(queue.stream().mapToInt(m -> m.recipients().size()).sum()));
         out.put("Web sessions", String.valueOf(webSessions));
@@ -50,7 +51,8 @@ final class AdminPages {
     private void page(Context ctx, String newToken) {
         var admin = s.admin();
         ctx.html(web.render("admin.jte", new Views.AdminPage(web.chrome(ctx, "Administration"), status(s, web.sessionCount()),
-                s.listeners().get(), admin.domains(), admin.users(), admin.aliases(), admin.queue(), newToken)));
+                s.status().listeners(), admin.domains(), admin.users(), admin.aliases(), admin.queue(), newToken,
+                s.status().recentLog().stream().limit(100).toList())));
     }
 
     private void operate(Context ctx) {

@@ -57,7 +57,7 @@ public final class Views {
 
     public record AdminPage(Chrome chrome, Map<String, String> status, List<String> listeners, List<String> domains,
                             List<org.estafeta.admin.Admin.User> users, Map<String, List<String>> aliases,
-                            List<org.estafeta.admin.Admin.QueuedMessage> queue, String newToken) {
+                            List<org.estafeta.admin.Admin.QueuedMessage> queue, String newToken, List<String> recentLog) {
     }
 
     public record ErrorPage(Chrome chrome, int status, String message) {

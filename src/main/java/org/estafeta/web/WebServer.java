@@ -17,7 +17,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -61,8 +60,19 @@ public final class WebServer implements AutoCloseable {
 
     /** What the web needs of the rest of the server. */
     public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
-                           Submission submission, Admin admin, Supplier<List<String>> listeners, String hostname,
+                           Submission submission, Admin admin, StatusSource status, String hostname,
                            long messageSizeLimit) {
+    }
+
+    /** Live figures for the admin's status page, from the wiring that owns the listeners. */
+    public interface StatusSource {
+        /** One line per listener: name, port, open connections. */
+        List<String> listeners();
+
+        long acceptedToday();
+
+        /** Recent session log lines, newest first. */
+        List<String> recentLog();
     }
 
     private final Javalin app;

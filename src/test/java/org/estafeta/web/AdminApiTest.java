@@ -53,7 +53,8 @@ class AdminApiTest {
         admin.login(ADMIN, TestServer.PASSWORD);
         HttpResponse<String> page = admin.get("/admin");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Server status", "servidor.es", TestServer.USER, "The queue is empty");
+        assertThat(page.body()).contains("Server status", "servidor.es", TestServer.USER, "The queue is empty", "Messages accepted today",
+                "smtp port ", " open", "Recent sessions", "web login " + ADMIN);
         String csrf = WebClient.csrf(page.body());
         HttpResponse<String> r = admin.post("/admin/users/add", WebClient.form("_csrf", csrf, "address", "nueva@servidor.es", "password", "clave-nueva"));
         assertThat(r.statusCode()).isEqualTo(302);

@@ -171,6 +171,34 @@ class WebSecurityTest {
     }
 
     @Test
+    void inlineImagesShowFromTheirOwnPart() {
+        WebClient web = new WebClient(base);
+        web.login(TestServer.USER, TestServer.PASSWORD);
+        String png = java.util.Base64.getMimeEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        server.deliver(TestServer.USER, "From: a@b.example\r\nSubject: logo\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=r\r\n\r\n"
+                + "--r\r\nContent-Type: text/html\r\n\r\n<p>Logo: <img src=\"cid:logo@x\" alt=\"logo\"></p>\r\n"
+                + "--r\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\nContent-ID: <logo@x>\r\n\r\n" + png + "\r\n--r--\r\n");
+        long box = inboxId(TestServer.USER), uid = lastUid(TestServer.USER);
+        String body = web.get("/box/" + box + "/msg/" + uid + "/body").body();
+        assertThat(body).contains("src=\"/box/" + box + "/msg/" + uid + "/part/2?inline&#61;1\"");
+        HttpResponse<byte[]> image = web.getBytes("/box/" + box + "/msg/" + uid + "/part/2?inline=1");
+        assertThat(image.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/png");
+        assertThat(image.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("inline;");
+        assertThat(image.body()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    }
+
+    @Test
+    void httpCanRedirectToHttps() {
+        try (TestServer own = TestServer.start(Map.of("web.redirect_https", "true"))) {
+            WebClient web = new WebClient("http://127.0.0.1:" + own.server().web().port());
+            HttpResponse<String> r = web.get("/login?x=1");
+            assertThat(r.statusCode()).isEqualTo(301);
+            assertThat(r.headers().firstValue("Location").orElseThrow())
+                    .isEqualTo("https://127.0.0.1:" + own.server().web().tlsPort() + "/login?x=1");
+        }
+    }
+
+    @Test
     void loginIsThrottledThroughTheSharedAuthenticator() {
         // Last in spirit: it blocks 127.0.0.1 for the failure window, so it uses its own server.
         try (TestServer own = TestServer.start(Map.of("auth.max_failures", "2"))) {
