@@ -482,7 +482,8 @@ final class Webmail {
                     cc = String.join(", ", others);
                 }
                 subject = subj.regionMatches(true, 0, "Re:", 0, 3) ? subj : "Re: " + subj;
-                body = "\n\nOn " + msg.header("Date") + ", " + msg.header("From") + " wrote:\n"
+                String when = msg.header("Date").isEmpty() ? FULL_DATE.format(m.internalDate().atZone(ZoneId.systemDefault())) : msg.header("Date");
+                body = "\n\nOn " + when + ", " + msg.header("From") + " wrote:\n"
                         + original.lines().map(l -> "> " + l).reduce("", (a, b) -> a + b + "\n");
                 inReplyTo = msg.rawHeader("Message-ID");
                 references = (msg.rawHeader("References") + " " + inReplyTo).strip();
