@@ -107,7 +107,7 @@ final class AdminPages {
             default -> throw new io.javalin.http.NotFoundResponse("There is no such admin operation.");
         }
         log.info("web admin {}: {} done", session.address, op);
-        ctx.redirect("/admin?notice=" + Webmail.url(notice));
+        WebServer.done(ctx, "/admin", notice);
     }
 
     private static String form(Context ctx, String name) {

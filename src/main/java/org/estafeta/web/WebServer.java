@@ -270,6 +270,17 @@ public final class WebServer implements AutoCloseable {
                 + (ctx.req().isSecure() ? "; Secure" : ""));
     }
 
+    /** Redirects after a change, with a notice for the next page. */
+    static void done(Context ctx, String location, String notice) {
+        session(ctx).notice = notice;
+        ctx.redirect(location);
+    }
+
+    static void refused(Context ctx, String location, String error) {
+        session(ctx).error = error;
+        ctx.redirect(location);
+    }
+
     // --- rendering ---
 
     String render(String template, Object model) {
@@ -282,7 +293,10 @@ public final class WebServer implements AutoCloseable {
         WebSessions.Session s = ctx.attribute(SESSION);
         if (s == null) return new Views.Chrome(title, null, false, null, null, null);
         boolean admin = services.admin().account(s.address).map(Account::admin).orElse(false);
-        return new Views.Chrome(title, s.address, admin, s.csrf, ctx.queryParam("notice"), ctx.queryParam("error"));
+        String notice = s.notice, error = s.error;
+        s.notice = null;
+        s.error = null;
+        return new Views.Chrome(title, s.address, admin, s.csrf, notice, error);
     }
 
     private void error(Context ctx, int status, String message) {

@@ -20,6 +20,8 @@ final class WebSessions {
         final String address;
         final String csrf;
         volatile Instant lastSeen;
+        /** A message for the next page this session sees ("Message sent."), then gone: never from the URL. */
+        volatile String notice, error;
 
         Session(String id, long accountId, String address, String csrf) {
             this.id = id;

@@ -365,7 +365,7 @@ final class Webmail {
         String what = oneOf(ctx.formParam("do"), List.of("read", "unread", "flag", "unflag", "delete", "move"), "");
         String back = safeBack(ctx.formParam("back"), "/box/" + box.id());
         if (uids.isEmpty() || what.isEmpty()) {
-            ctx.redirect(withParam(back, "error", "Select one or more messages first."));
+            WebServer.refused(ctx, back, "Select one or more messages first.");
             return;
         }
         String notice;
@@ -404,7 +404,7 @@ final class Webmail {
                 back = "/box/" + box.id();
             }
         }
-        ctx.redirect(withParam(back, "notice", notice));
+        WebServer.done(ctx, back, notice);
     }
 
     private void emptyTrash(Context ctx) {
@@ -415,7 +415,7 @@ final class Webmail {
             s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
             s.messages().expunge(box.id(), uids);
         }
-        ctx.redirect("/box/" + box.id() + "?notice=" + url("Trash emptied."));
+        WebServer.done(ctx, "/box/" + box.id(), "Trash emptied.");
     }
 
     private void folders(Context ctx) {
@@ -450,7 +450,7 @@ final class Webmail {
             }
             default -> s.mailboxes().delete(of.id());
         }
-        ctx.redirect("/?notice=" + url("Folder " + (what.equals("create") ? "created" : what.equals("rename") ? "renamed" : "deleted") + "."));
+        WebServer.done(ctx, "/", "Folder " + (what.equals("create") ? "created" : what.equals("rename") ? "renamed" : "deleted") + ".");
     }
 
     // --- compose ---
@@ -537,10 +537,10 @@ final class Webmail {
                 store(special(session, "\\Sent", "Sent"), built.withBcc(), Flag.SEEN.bit());
                 log.info("web {}: {} sent by {} to {} recipient(s)", ctx.req().getRemoteAddr(), id, session.address, built.recipients().size());
                 if (!value(ctx, "in_reply_to").isEmpty()) markAnswered(session, value(ctx, "in_reply_to"));
-                ctx.redirect("/box/" + inbox(session).id() + "?notice=" + url("Message sent."));
+                WebServer.done(ctx, "/box/" + inbox(session).id(), "Message sent.");
             } else {
                 store(special(session, "\\Drafts", "Drafts"), built.withBcc(), Flag.SEEN.bit() | Flag.DRAFT.bit());
-                ctx.redirect("/box/" + special(session, "\\Drafts", "Drafts").id() + "?notice=" + url("Draft saved."));
+                WebServer.done(ctx, "/box/" + special(session, "\\Drafts", "Drafts").id(), "Draft saved.");
             }
         } catch (Composer.Invalid | Submission.Refused e) {
             ctx.status(400);
@@ -648,8 +648,4 @@ final class Webmail {
                 && back.chars().noneMatch(c -> c < 32) ? back : otherwise;
     }
 
-    private static String withParam(String path, String name, String value) {
-        String cleaned = path.replaceAll("([?&])(notice|error)=[^&]*&?", "$1").replaceAll("[?&]$", "");
-        return cleaned + (cleaned.contains("?") ? "&" : "?") + name + "=" + url(value);
-    }
 }
