@@ -10,7 +10,10 @@ import org.estafeta.auth.AuthSettings;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
+import org.estafeta.admin.Admin;
 import org.estafeta.delivery.Delivery;
+import org.estafeta.delivery.Submission;
+import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
 import org.estafeta.imap.ImapSettings;
@@ -36,6 +39,10 @@ public final class MailServer implements AutoCloseable {
     private final Storage storage;
     private final List<Listener> listeners = new ArrayList<>();
     private QueueRunner queueRunner;
+    private WebServer web;
+    private Delivery delivery;
+    private final RecentLog recentLog = new RecentLog(500);
+    private Admin admin;
 
     private MailServer(Storage storage) {
         this.storage = storage;
@@ -60,7 +67,8 @@ public final class MailServer implements AutoCloseable {
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
         var quota = new Quota(storage.mailboxes(), config.limits().quota());
-        var delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
+        delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
+        recentLog.attach();
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
@@ -78,6 +86,30 @@ public final class MailServer implements AutoCloseable {
         ImapSettings imap = ImapSettings.from(config, tls);
         listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
         listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
+        admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake);
+        if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
+            var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
+            web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
+                    storage.messages(), storage.blobs(), storage.events(), submission, admin, new WebServer.StatusSource() {
+                        @Override
+                        public List<String> listeners() {
+                            return describeListeners();
+                        }
+
+                        @Override
+                        public long acceptedToday() {
+                            return delivery.acceptedToday();
+                        }
+
+                        @Override
+                        public List<String> recentLog() {
+                            return recentLog.lines();
+                        }
+                    },
+                    config.server().hostname(), config.limits().messageSize()));
+            for (String line : web.describe()) log.info("{}", line);
+        }
+        if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
     }
 
     private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
@@ -93,6 +125,22 @@ public final class MailServer implements AutoCloseable {
         Listener listener = new Listener(address, protocol, implicitTls, limiter, config.limits().idleTimeout());
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
+    }
+
+    /** The web listeners, or null when both are disabled. */
+    public WebServer web() {
+        return web;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    private List<String> describeListeners() {
+        List<String> out = new ArrayList<>();
+        for (Listener l : listeners) out.add(l.protocolName() + " port " + l.port() + ", " + l.openConnections() + " open");
+        if (web != null) out.addAll(web.describe());
+        return out;
     }
 
     public Storage storage() {
@@ -116,6 +164,7 @@ public final class MailServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (web != null) web.close();
         for (Listener l : listeners) {
             try {
                 l.close();
@@ -124,6 +173,7 @@ public final class MailServer implements AutoCloseable {
             }
         }
         if (queueRunner != null) queueRunner.close();
+        recentLog.detach();
         storage.close();
     }
 }

@@ -18,9 +18,7 @@ final class AliasCommand extends StoreCommand.Group {
 
         @Override
         int run(Storage storage) {
-            if (!alias.startsWith("@")) UserCommand.requireAddress(alias);
-            targets.forEach(UserCommand::requireAddress);
-            storage.accounts().addAlias(alias, targets);
+            admin(storage).addAlias(alias, targets);
             System.out.println("alias " + alias.toLowerCase(java.util.Locale.ROOT) + " -> " + String.join(", ", targets));
             return 0;
         }
@@ -30,7 +28,7 @@ final class AliasCommand extends StoreCommand.Group {
     static final class List extends StoreCommand {
         @Override
         int run(Storage storage) {
-            storage.accounts().aliases().forEach((a, t) -> System.out.println(a + " -> " + String.join(", ", t)));
+            admin(storage).aliases().forEach((a, t) -> System.out.println(a + " -> " + String.join(", ", t)));
             return 0;
         }
     }
@@ -42,7 +40,7 @@ final class AliasCommand extends StoreCommand.Group {
 
         @Override
         int run(Storage storage) {
-            storage.accounts().removeAlias(alias);
+            admin(storage).removeAlias(alias);
             System.out.println("removed alias " + alias.toLowerCase(java.util.Locale.ROOT));
             return 0;
         }

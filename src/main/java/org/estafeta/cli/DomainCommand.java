@@ -15,7 +15,7 @@ final class DomainCommand extends StoreCommand.Group {
 
         @Override
         int run(Storage storage) {
-            storage.accounts().addDomain(name);
+            admin(storage).addDomain(name);
             System.out.println("added domain " + name.toLowerCase(java.util.Locale.ROOT));
             return 0;
         }
@@ -25,7 +25,7 @@ final class DomainCommand extends StoreCommand.Group {
     static final class List extends StoreCommand {
         @Override
         int run(Storage storage) {
-            storage.accounts().domains().forEach(System.out::println);
+            admin(storage).domains().forEach(System.out::println);
             return 0;
         }
     }
@@ -37,7 +37,7 @@ final class DomainCommand extends StoreCommand.Group {
 
         @Override
         int run(Storage storage) {
-            storage.accounts().removeDomain(name);
+            admin(storage).removeDomain(name);
             System.out.println("removed domain " + name.toLowerCase(java.util.Locale.ROOT));
             return 0;
         }

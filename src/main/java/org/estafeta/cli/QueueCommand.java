@@ -3,7 +3,7 @@ package org.estafeta.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import org.estafeta.admin.Admin;
 import java.util.stream.Collectors;
 import org.estafeta.app.Storage;
 import org.estafeta.store.Queue;
@@ -19,15 +19,12 @@ final class QueueCommand extends StoreCommand.Group {
     static final class ListQueue extends StoreCommand {
         @Override
         int run(Storage storage) {
-            Map<String, List<Queue.Entry>> byMessage = storage.queue().list().stream()
-                    .filter(e -> e.status().equals("queued") || e.status().equals("failed"))
-                    .collect(Collectors.groupingBy(Queue.Entry::queueId, java.util.LinkedHashMap::new, Collectors.toList()));
-            if (byMessage.isEmpty()) System.out.println("The queue is empty.");
-            byMessage.forEach((id, entries) -> {
-                Queue.Entry first = entries.getFirst();
-                System.out.printf("%s  %6s  %8d  <%s>  %s%n", id, age(first.created()), first.size(), first.sender(),
-                        entries.stream().map(e -> e.recipient().address()).collect(Collectors.joining(" ")));
-            });
+            List<Admin.QueuedMessage> messages = admin(storage).queue();
+            if (messages.isEmpty()) System.out.println("The queue is empty.");
+            for (Admin.QueuedMessage m : messages) {
+                System.out.printf("%s  %6s  %8d  <%s>  %s%n", m.id(), age(m.created()), m.size(), m.sender(),
+                        m.recipients().stream().map(Admin.QueuedRecipient::address).collect(Collectors.joining(" ")));
+            }
             return 0;
         }
     }
@@ -65,7 +62,7 @@ final class QueueCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) {
             if (all == (id != null)) throw new IllegalArgumentException("give a queue id or --all");
-            int n = storage.queue().retry(all ? null : id);
+            int n = admin(storage).retry(all ? null : id);
             System.out.println(n + " recipient(s) due now");
             return 0;
         }
@@ -78,7 +75,7 @@ final class QueueCommand extends StoreCommand.Group {
 
         @Override
         int run(Storage storage) {
-            if (!storage.queue().delete(id)) throw new IllegalArgumentException("no queued message " + id);
+            if (!admin(storage).deleteQueued(id)) throw new IllegalArgumentException("no queued message " + id);
             System.out.println("deleted " + id);
             return 0;
         }
@@ -91,7 +88,7 @@ final class QueueCommand extends StoreCommand.Group {
 
         @Override
         int run(Storage storage) {
-            int n = storage.queue().bounce(id, "5.0.0 returned to sender by the administrator");
+            int n = admin(storage).bounce(id);
             if (n == 0) throw new IllegalArgumentException("no queued message " + id);
             System.out.println(n + " recipient(s) will bounce");
             return 0;

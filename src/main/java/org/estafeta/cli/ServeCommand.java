@@ -45,10 +45,19 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         PrintStream out = System.out;
         out.println("Estafeta is running as " + config.server().hostname() + ", data in " + config.server().dataDir().toAbsolutePath());
         for (Listener l : server.listeners()) out.printf("  %-6s port %d%n", l.protocolName(), l.port());
+        if (server.web() != null) {
+            if (server.web().port() > 0) out.printf("  webmail http://localhost:%d/  (admin at /admin)%n", server.web().port());
+            if (server.web().tlsPort() > 0) out.printf("  webmail https://localhost:%d/%n", server.web().tlsPort());
+        }
         out.println("Domains: " + String.join(", ", server.storage().accounts().domains()));
         if (server.storage().accounts().accounts().isEmpty()) {
             String data = config.server().dataDir().toString().equals("data") ? "" : "--data " + config.server().dataDir() + " ";
             out.println("No users yet. Add one with:  ./estafeta " + data + "user add you@localhost");
+        }
+        if (!server.admin().hasAdmin()) {
+            String data = config.server().dataDir().toString().equals("data") ? "" : "--data " + config.server().dataDir() + " ";
+            out.println("No administrator yet. Make one for the web admin with:  ./estafeta " + data + "user add admin@"
+                    + server.storage().accounts().domains().stream().findFirst().orElse("localhost") + " --admin");
         }
         out.flush();
         stopped.await();

@@ -20,6 +20,12 @@ abstract class StoreCommand implements Callable<Integer> {
 
     abstract int run(Storage storage) throws Exception;
 
+    /** The administration service over this store (shared with the web admin and the REST API). */
+    static org.estafeta.admin.Admin admin(Storage storage) {
+        return new org.estafeta.admin.Admin(storage.accounts(), storage.mailboxes(), storage.queue(),
+                new org.estafeta.auth.PasswordHasher(), () -> { });
+    }
+
     abstract static class Group {
         @ParentCommand
         Main main;

@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.estafeta.app.Storage;
-import org.estafeta.auth.PasswordHasher;
 import org.estafeta.store.Account;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,8 +50,7 @@ final class UserCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) throws IOException {
             requireAddress(address);
-            var credentials = new PasswordHasher().credentials(readPassword(passwordStdin));
-            Account account = storage.accounts().addAccount(address, credentials, admin);
+            Account account = admin(storage).addUser(address, readPassword(passwordStdin), admin);
             System.out.println("added user " + account.address() + (admin ? " (admin)" : ""));
             return 0;
         }
@@ -62,7 +60,7 @@ final class UserCommand extends StoreCommand.Group {
     static final class List extends StoreCommand {
         @Override
         int run(Storage storage) {
-            for (Account a : storage.accounts().accounts()) {
+            for (var a : admin(storage).users()) {
                 System.out.println(a.address() + (a.admin() ? "  admin" : "") + (a.disabled() ? "  disabled" : ""));
             }
             return 0;
@@ -80,7 +78,7 @@ final class UserCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) throws IOException {
             if (storage.accounts().account(address).isEmpty()) throw new IllegalArgumentException("no such account: " + address);
-            storage.accounts().setCredentials(address, new PasswordHasher().credentials(readPassword(passwordStdin)));
+            admin(storage).setPassword(address, readPassword(passwordStdin));
             System.out.println("password changed for " + address.toLowerCase(java.util.Locale.ROOT));
             return 0;
         }
@@ -93,16 +91,13 @@ final class UserCommand extends StoreCommand.Group {
 
         @Override
         int run(Storage storage) {
-            storage.accounts().removeAccount(address);
+            admin(storage).removeUser(address);
             System.out.println("removed user " + address.toLowerCase(java.util.Locale.ROOT));
             return 0;
         }
     }
 
     static void requireAddress(String address) {
-        int at = address.lastIndexOf('@');
-        if (at <= 0 || at == address.length() - 1 || address.contains(" ")) {
-            throw new IllegalArgumentException("not an address: " + address + " (expected user@domain)");
-        }
+        org.estafeta.admin.Admin.requireAddress(address);
     }
 }

@@ -9,11 +9,12 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue) {
+public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue) {
 
     public Config {
         Objects.requireNonNull(server);
         Objects.requireNonNull(ports);
+        Objects.requireNonNull(web);
         Objects.requireNonNull(tls);
         Objects.requireNonNull(smtp);
         Objects.requireNonNull(auth);
@@ -45,6 +46,18 @@ public record Config(Server server, Ports ports, Tls tls, Smtp smtp, Auth auth, 
 
         private static void checkPort(String key, int port) {
             if (port < -1 || port > 65535) throw new IllegalArgumentException(key + " must be -1..65535, was " + port);
+        }
+    }
+
+    /**
+     * The web listeners (webmail, admin, REST API); ports are not offset (DESIGN.md), 0 is ephemeral,
+     * -1 disables. With {@code redirectHttps} the HTTP port answers every request with a redirect.
+     */
+    public record Web(int port, int tlsPort, boolean redirectHttps, Duration sessionTimeout) {
+        public Web {
+            Ports.checkPort("web.port", port);
+            Ports.checkPort("web.tls_port", tlsPort);
+            if (sessionTimeout.toSeconds() < 60) throw new IllegalArgumentException("web.session_timeout must be at least 60 seconds");
         }
     }
 

@@ -128,6 +128,8 @@ public final class ConfigLoader {
                 new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
                         integer(ConfigKey.PORTS_ODMR),
                         integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS)),
+                new Config.Web(integer(ConfigKey.WEB_PORT), integer(ConfigKey.WEB_TLS_PORT), (Boolean) get(ConfigKey.WEB_REDIRECT_HTTPS),
+                        seconds(ConfigKey.WEB_SESSION_TIMEOUT)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
@@ -228,6 +230,11 @@ public final class ConfigLoader {
         line(out, "pop3s", c.ports().pop3s());
         line(out, "imap", c.ports().imap());
         line(out, "imaps", c.ports().imaps());
+        section(out, "web");
+        line(out, "port", c.web().port());
+        line(out, "tls_port", c.web().tlsPort());
+        line(out, "redirect_https", c.web().redirectHttps());
+        line(out, "session_timeout", c.web().sessionTimeout().toSeconds());
         section(out, "tls");
         line(out, "certificate", quote(c.tls().certificate() == null ? "" : c.tls().certificate().toString()));
         line(out, "private_key", quote(c.tls().privateKey() == null ? "" : c.tls().privateKey().toString()));

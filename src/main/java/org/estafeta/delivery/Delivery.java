@@ -31,6 +31,8 @@ public final class Delivery {
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
     private final List<Runnable> queueListeners = new CopyOnWriteArrayList<>();
     private volatile Pickup.Source pickups;
+    /** Messages accepted since local midnight (status page): the day they count for, and how many. */
+    private final java.util.concurrent.atomic.AtomicReference<long[]> today = new java.util.concurrent.atomic.AtomicReference<>(new long[] {0, 0});
 
     public Delivery(Intake intake, Queue queue, Blobs blobs, RecipientResolver resolver, Quota quota) {
         this.quota = quota;
@@ -59,7 +61,15 @@ public final class Delivery {
     public void accept(String queueId, Blob blob, List<Long> localAccountIds, Envelope remote) {
         List<Long> local = localAccountIds.stream().distinct().toList();
         intake.accept(queueId, blob, Instant.now(), local, remote, local.isEmpty() ? null : structure(blob));
+        long day = java.time.LocalDate.now().toEpochDay();
+        today.getAndUpdate(c -> c[0] == day ? new long[] {day, c[1] + 1} : new long[] {day, 1});
         if (remote != null && !remote.recipients().isEmpty()) queueListeners.forEach(Runnable::run);
+    }
+
+    /** Messages accepted today (local time), bounces and notices included. */
+    public long acceptedToday() {
+        long[] c = today.get();
+        return c[0] == java.time.LocalDate.now().toEpochDay() ? c[1] : 0;
     }
 
     /** The account is at or over limits.quota: no more mail for it (SMTP 552 5.2.2, RFC 3463 "mailbox full"). */

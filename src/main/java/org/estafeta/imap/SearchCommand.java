@@ -1,10 +1,7 @@
 package org.estafeta.imap;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -13,14 +10,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.james.mime4j.codec.Base64InputStream;
-import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
-import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 import org.estafeta.imap.ImapSession.Done;
 import org.estafeta.mime.Headers;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.MimePart;
+import org.estafeta.mime.PartContent;
 import org.estafeta.store.Flag;
 import org.estafeta.store.MessageInfo;
 
@@ -183,56 +177,21 @@ final class SearchCommand {
             }
             tree = full;
             StringBuilder sb = new StringBuilder();
-            List<MimePart> leaves = new ArrayList<>();
-            collectText(full, leaves, true);
-            for (MimePart p : leaves) {
+            for (MimePart p : PartContent.textLeaves(full)) {
                 byte[] raw;
                 try (InputStream in = s.services.blobs().open(m.blob())) {
                     in.skipNBytes(p.bodyStart());
                     raw = in.readNBytes((int) Math.min(p.bodySize(), MAX_TEXT));
                 }
-                sb.append(text(p, raw)).append('\n');
+                sb.append(PartContent.text(p, raw)).append('\n');
             }
             bodyText = sb.toString();
             return bodyText;
         }
     }
 
-    private static void collectText(MimePart p, List<MimePart> out, boolean top) {
-        if (p.isMultipart()) {
-            for (MimePart c : p.children()) collectText(c, out, false);
-        } else if (p.isMessage()) {
-            collectText(p.message(), out, false);
-        } else if (p.type().equals("text") || top) {
-            out.add(p);
-        }
-    }
-
-    private static String text(MimePart p, byte[] raw) throws IOException {
-        String cte = p.headers().get("Content-Transfer-Encoding");
-        cte = cte == null ? "" : cte.strip().toLowerCase(Locale.ROOT);
-        byte[] bytes = switch (cte) {
-            case "base64" -> new Base64InputStream(new ByteArrayInputStream(raw)).readAllBytes();
-            case "quoted-printable" -> new QuotedPrintableInputStream(new ByteArrayInputStream(raw)).readAllBytes();
-            default -> raw;
-        };
-        Charset cs = StandardCharsets.UTF_8;
-        String ct = p.headers().get("Content-Type");
-        if (ct != null) {
-            var m = java.util.regex.Pattern.compile("charset=\"?([A-Za-z0-9_.:-]+)", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(ct);
-            if (m.find()) {
-                try {
-                    cs = Charset.forName(m.group(1));
-                } catch (RuntimeException ignored) {
-                    // unknown charset: read as UTF-8
-                }
-            }
-        }
-        return new String(bytes, cs);
-    }
-
     static String decode(String headerValue) {
-        return DecoderUtil.decodeEncodedWords(headerValue, DecodeMonitor.SILENT);
+        return PartContent.decodeHeader(headerValue);
     }
 
     /** Case-insensitive substring match (RFC 9051 §6.4.4). */

@@ -112,6 +112,7 @@ public final class MimePart {
         params = body.getParams();
     }
 
+    /** A Content-Type parameter, or null. */
     String param(String name) {
         for (NameValuePair p : params) if (p.getName().equalsIgnoreCase(name)) return p.getValue();
         return null;

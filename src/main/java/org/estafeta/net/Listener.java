@@ -27,6 +27,8 @@ public final class Listener implements AutoCloseable {
     private final ConnectionLimiter limiter;
     private final Duration idleTimeout;
     private final Thread acceptor;
+    /** Sessions being served now (for the admin's status page). */
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     public Listener(InetSocketAddress bind, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter,
                     Duration idleTimeout) throws IOException {
@@ -46,6 +48,11 @@ public final class Listener implements AutoCloseable {
 
     public String protocolName() {
         return protocol.name();
+    }
+
+    /** Connections being served at this moment. */
+    public int openConnections() {
+        return open.get();
     }
 
     private void acceptLoop() {
@@ -74,9 +81,11 @@ public final class Listener implements AutoCloseable {
                     log.info("{}: refused {}: {}", protocol.name(), peer.getHostAddress(), refusal);
                     protocol.refuse(connection, refusal);
                 } else {
+                    open.incrementAndGet();
                     try {
                         protocol.serve(connection);
                     } finally {
+                        open.decrementAndGet();
                         // Before the socket closes: a client that saw the close may connect again at once.
                         limiter.release(peer);
                         holdsSlot = false;

@@ -39,6 +39,15 @@ public interface Accounts {
 
     List<Account> accounts();
 
+    /** A disabled account cannot log in and receives no mail; its mail is kept. */
+    void setDisabled(String address, boolean disabled);
+
+    /** Stores the SHA-256 (hex) of a new admin API token for the account. */
+    void addApiToken(long accountId, String name, String tokenHash);
+
+    /** The account an API token (by its SHA-256 hex) belongs to. */
+    Optional<Account> accountByApiToken(String tokenHash);
+
     Optional<Account> account(String address);
 
     /** Adds targets to an alias; {@code @domain} as the alias is that domain's catch-all. */

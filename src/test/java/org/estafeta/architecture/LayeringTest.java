@@ -51,7 +51,7 @@ class LayeringTest {
 
     @Test
     void nothingBelowTheProtocolsImportsThem() throws IOException {
-        Set<String> foundations = Set.of("net", "tls", "config", "store", "auth", "mime", "delivery", "events");
+        Set<String> foundations = Set.of("net", "tls", "config", "store", "auth", "mime", "delivery", "events", "admin");
         List<String> violations = new ArrayList<>();
         forEachImport((pkg, imported, file) -> {
             if (foundations.contains(top(pkg)) && (PROTOCOLS.contains(top(imported)) || Set.of("app", "cli").contains(top(imported)))) {

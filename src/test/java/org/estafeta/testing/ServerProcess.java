@@ -28,7 +28,7 @@ public final class ServerProcess {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "org.estafeta.cli.Main", "--data", dataDir.toString(), "serve", "--set", "server.hostname=" + TestServer.HOSTNAME));
         Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("ports.smtp", "0", "ports.smtps", "-1", "ports.submission", "-1", "ports.odmr", "-1",
-                "ports.pop3", "-1", "ports.pop3s", "-1", "ports.imap", "-1", "ports.imaps", "-1"));
+                "ports.pop3", "-1", "ports.pop3s", "-1", "ports.imap", "-1", "ports.imaps", "-1", "web.port", "-1", "web.tls_port", "-1"));
         all.putAll(settings);
         all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -18,6 +18,7 @@ import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.QueueId;
 import org.estafeta.delivery.ReceivedHeader;
 import org.estafeta.delivery.RecipientResolver;
+import org.estafeta.delivery.Submission;
 import org.estafeta.delivery.SubmissionHeaders;
 import org.estafeta.delivery.Resolution;
 import org.estafeta.net.ClientText;
@@ -82,6 +83,8 @@ final class SmtpSession {
     private final SmtpSettings settings;
     private final RecipientResolver resolver;
     private final Delivery delivery;
+    /** Routing, quota and commit shared with the webmail. */
+    private final Submission submission;
     private final Blobs blobs;
     /** The client is in smtp.relay_networks: may relay and end DATA with LF.LF. */
     private final boolean trusted;
@@ -109,6 +112,7 @@ final class SmtpSession {
         this.settings = settings;
         this.resolver = resolver;
         this.delivery = delivery;
+        this.submission = new Submission(delivery, resolver, blobs, settings.hostname());
         this.blobs = blobs;
         this.trusted = new TrustedNetworks(settings.trustedNetworks()).contains(conn.remoteAddress());
     }
@@ -283,20 +287,18 @@ final class SmtpSession {
                 default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
             }
         }
-        return switch (resolver.resolve(rcpt.address())) {
-            case Resolution.Local local -> {
-                if (local.accountIds().stream().anyMatch(delivery::isFull)) {
-                    yield Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full");
-                }
+        return switch (submission.route(rcpt.address())) {
+            case Submission.Route.Full full -> Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full");
+            case Submission.Route.Local local -> {
                 transaction.recipients.add(rcpt);
                 transaction.accountIds.addAll(local.accountIds());
                 var recipient = new Envelope.Recipient(rcpt.address(), notify, orcpt);
                 if (recipient.wants("SUCCESS")) transaction.notifyDelivered.add(recipient);
                 yield Reply.of(250, "2.1.5", "Ok");
             }
-            case Resolution.UnknownUser u -> Reply.of(550, "5.1.1",
+            case Submission.Route.Unknown u -> Reply.of(550, "5.1.1",
                     sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table");
-            case Resolution.Remote r -> {
+            case Submission.Route.Remote r -> {
                 boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
                 if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
                 transaction.recipients.add(rcpt);
@@ -338,11 +340,9 @@ final class SmtpSession {
         }
         try {
             Blob blob = sink.finish();
-            if (tx.accountIds.stream().anyMatch(a -> delivery.wouldExceedQuota(a, blob.size()))) {
-                return Reply.of(552, "5.2.2", "Error: mailbox full, the message would exceed the recipient's quota");
-            }
-            delivery.accept(id, blob, List.copyOf(tx.accountIds), tx.remoteEnvelope());
-            delivery.notifyDelivered(id, blob, tx.remoteEnvelope(), tx.notifyDelivered, settings.hostname());
+            submission.commit(id, blob, tx.accountIds, tx.remoteEnvelope(), tx.notifyDelivered);
+        } catch (Submission.Refused e) {
+            return Reply.of(552, "5.2.2", "Error: " + e.getMessage());
         } catch (IOException | StoreException e) {
             log.error("{} {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), id, e);
             return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
@@ -415,7 +415,7 @@ final class SmtpSession {
 
     /** An authenticated user sends as an address that leads to their own account (itself, an alias, +tag). */
     private boolean owns(Account account, MailPath sender) {
-        return resolver.resolve(sender.address()) instanceof Resolution.Local local && local.accountIds().equals(List.of(account.id()));
+        return submission.owns(account, sender.address());
     }
 
     /** DESIGN.md: no password over a clear channel, except from the trusted networks. */

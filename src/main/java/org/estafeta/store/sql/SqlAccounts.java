@@ -169,6 +169,48 @@ public final class SqlAccounts implements Accounts {
     }
 
     @Override
+    public void setDisabled(String address, boolean disabled) {
+        String addr = lower(address);
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET disabled = ? WHERE address = ?")) {
+                ps.setInt(1, disabled ? 1 : 0);
+                ps.setString(2, addr);
+                if (ps.executeUpdate() == 0) throw new Conflict("no such account: " + addr);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void addApiToken(long accountId, String name, String tokenHash) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO api_tokens(token_hash, account_id, name, created) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, tokenHash);
+                ps.setLong(2, accountId);
+                ps.setString(3, name);
+                ps.setLong(4, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Account> accountByApiToken(String tokenHash) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT a.id, a.address, a.password_hash, a.is_admin, a.disabled FROM api_tokens t"
+                            + " JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?")) {
+                ps.setString(1, tokenHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(account(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public Optional<Account> account(String address) {
         String addr = lower(address);
         return db.read(c -> findAccount(c, addr));

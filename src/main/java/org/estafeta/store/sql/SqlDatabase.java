@@ -37,8 +37,6 @@ public final class SqlDatabase implements AutoCloseable {
             Flyway.configure()
                     .dataSource(url, null, null)
                     .locations("classpath:db/sqlite")
-                    // Migrations were written on parallel branches (V2 POP3, V3 IMAP, V4 queue) and are independent.
-                    .outOfOrder(true)
                     .load()
                     .migrate();
             return new SqlDatabase(url);

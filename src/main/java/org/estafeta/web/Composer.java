@@ -1,0 +1,149 @@
+package org.estafeta.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.dom.Message;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.field.address.DefaultAddressParser;
+import org.apache.james.mime4j.field.address.ParseException;
+import org.apache.james.mime4j.message.BasicBodyFactory;
+import org.apache.james.mime4j.message.BodyPartBuilder;
+import org.apache.james.mime4j.message.DefaultMessageWriter;
+import org.apache.james.mime4j.message.MultipartBuilder;
+import org.apache.james.mime4j.stream.NameValuePair;
+import org.apache.james.mime4j.stream.RawField;
+
+/**
+ * Builds the message a user composed (Mime4j DOM): text/plain UTF-8 in quoted-printable, and
+ * multipart/mixed when there are attachments or a forwarded message. Every header value typed by the
+ * user is checked here first: a CR or LF anywhere is refused, so no field can be smuggled in.
+ */
+final class Composer {
+
+    /** Input that cannot become a message; the text is safe to show the user. */
+    static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    record Upload(String filename, String contentType, byte[] content) {
+    }
+
+    record Draft(String from, String to, String cc, String bcc, String subject, String body, String inReplyTo,
+                 String references, List<Upload> uploads, byte[] forwarded) {
+    }
+
+    /** The built message, with and without Bcc (the copy kept in Sent shows it; the one sent does not). */
+    record Built(byte[] withBcc, byte[] withoutBcc, List<String> recipients) {
+    }
+
+    private final String hostname;
+
+    Composer(String hostname) {
+        this.hostname = hostname;
+    }
+
+    static void rejectLineBreaks(String field, String value) throws Invalid {
+        if (value != null && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
+            throw new Invalid(field + " must not contain line breaks");
+        }
+    }
+
+    /** Comma-separated addresses, each checked; empty input gives an empty list. */
+    static List<Mailbox> addresses(String field, String value) throws Invalid {
+        rejectLineBreaks(field, value);
+        List<Mailbox> out = new ArrayList<>();
+        if (value == null || value.isBlank()) return out;
+        try {
+            for (var address : DefaultAddressParser.DEFAULT.parseAddressList(value, DecodeMonitor.STRICT).flatten()) {
+                String a = address.getAddress();
+                if (a == null || address.getDomain() == null || address.getDomain().isBlank() || address.getLocalPart().isBlank()
+                        || a.chars().anyMatch(c -> c < 33 || c == 127)) {
+                    throw new Invalid(field + ": not an address: " + a);
+                }
+                out.add(address);
+            }
+        } catch (ParseException | IllegalArgumentException e) {
+            throw new Invalid(field + ": cannot read the addresses (separate them with commas)");
+        }
+        return out;
+    }
+
+    /** Message-ID lists (In-Reply-To, References): angle-bracketed tokens only. */
+    private static String messageIds(String field, String value) throws Invalid {
+        rejectLineBreaks(field, value);
+        if (value == null || value.isBlank()) return null;
+        String v = value.strip().replaceAll("\\s+", " ");
+        if (!v.matches("(<[^<>\\s]+>)( <[^<>\\s]+>)*")) throw new Invalid(field + " is not a list of message ids");
+        return v;
+    }
+
+    Built build(Draft d, boolean requireRecipients) throws Invalid, IOException {
+        rejectLineBreaks("Subject", d.subject());
+        List<Mailbox> to = addresses("To", d.to()), cc = addresses("Cc", d.cc()), bcc = addresses("Bcc", d.bcc());
+        String inReplyTo = messageIds("In-Reply-To", d.inReplyTo()), references = messageIds("References", d.references());
+        if (requireRecipients && to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw new Invalid("Give at least one recipient");
+        for (Upload u : d.uploads()) rejectLineBreaks("A file name", u.filename());
+
+        Message.Builder message = Message.Builder.of();
+        try {
+            message.setFrom(d.from());
+        } catch (org.apache.james.mime4j.dom.field.ParseException e) {
+            throw new Invalid("From: not an address");
+        }
+        message.setDate(new Date())
+                .setMessageId("<" + UUID.randomUUID() + "@" + hostname + ">")
+                .setSubject(d.subject() == null ? "" : d.subject());
+        if (!to.isEmpty()) message.setTo(to);
+        if (!cc.isEmpty()) message.setCc(cc);
+        if (!bcc.isEmpty()) message.setBcc(bcc);
+        if (inReplyTo != null) message.addField(new RawField("In-Reply-To", inReplyTo));
+        if (references != null) message.addField(new RawField("References", references));
+        message.addField(new RawField("MIME-Version", "1.0"));
+        message.addField(new RawField("User-Agent", "Estafeta webmail"));
+        String body = (d.body() == null ? "" : d.body()).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n");
+        BasicBodyFactory bodies = BasicBodyFactory.INSTANCE;
+        if (d.uploads().isEmpty() && d.forwarded() == null) {
+            message.setBody(bodies.textBody(body, StandardCharsets.UTF_8))
+                    .setContentType("text/plain", new NameValuePair("charset", "UTF-8"))
+                    .setContentTransferEncoding("quoted-printable");
+        } else {
+            MultipartBuilder mixed = MultipartBuilder.create("mixed");
+            mixed.addBodyPart(BodyPartBuilder.create().setBody(bodies.textBody(body, StandardCharsets.UTF_8))
+                    .setContentType("text/plain", new NameValuePair("charset", "UTF-8"))
+                    .setContentTransferEncoding("quoted-printable"));
+            if (d.forwarded() != null) {
+                mixed.addBodyPart(BodyPartBuilder.create().setBody(bodies.binaryBody(d.forwarded()))
+                        .setContentType("message/rfc822").setContentDisposition("attachment", "forwarded.eml")
+                        .setContentTransferEncoding("8bit"));
+            }
+            for (Upload u : d.uploads()) {
+                String type = u.contentType() == null || !u.contentType().matches("[\\w.+-]+/[\\w.+-]+") ? "application/octet-stream" : u.contentType();
+                mixed.addBodyPart(BodyPartBuilder.create().setBody(bodies.binaryBody(u.content()))
+                        .setContentType(type).setContentDisposition("attachment", Downloads.safeFilename(u.filename()))
+                        .setContentTransferEncoding("base64"));
+            }
+            message.setBody(mixed.build());
+        }
+        Message built = message.build();
+        byte[] withBcc = write(built);
+        built.getHeader().removeFields("Bcc");
+        byte[] withoutBcc = write(built);
+        List<String> recipients = new ArrayList<>();
+        for (List<Mailbox> list : List.of(to, cc, bcc)) for (Mailbox m : list) if (!recipients.contains(m.getAddress())) recipients.add(m.getAddress());
+        return new Built(withBcc, withoutBcc, recipients);
+    }
+
+    private static byte[] write(Message m) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new DefaultMessageWriter().writeMessage(m, out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,65 @@
+package org.estafeta.web;
+
+import java.util.List;
+import java.util.Map;
+
+/** The data each jte template gets: plain records, built by the handlers, with everything already decided. */
+public final class Views {
+
+    private Views() {
+    }
+
+    /** What every page needs: who is logged in, the CSRF token for its forms, the page title. */
+    public record Chrome(String title, String address, boolean admin, String csrf, String notice, String error) {
+        public boolean loggedIn() {
+            return address != null;
+        }
+    }
+
+    public record LoginPage(Chrome chrome, String user, String csrf, String error) {
+    }
+
+    public record Folder(long id, String name, String label, String specialUse, long unseen, long total, boolean current) {
+    }
+
+    public record Row(long uid, String from, String subject, String date, String size, boolean seen, boolean flagged,
+                      boolean answered, boolean draft) {
+    }
+
+    public record MailPage(Chrome chrome, List<Folder> folders, Folder folder, List<Row> rows, int page, int pages, long total,
+                           String sort, String dir, String query, String field, boolean trash, String listUrl) {
+        public String pageUrl(int p) {
+            return "/box/" + folder.id() + "?page=" + p + "&sort=" + sort + "&dir=" + dir
+                    + (query.isEmpty() ? "" : "&field=" + field + "&q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        public String sortUrl(String by) {
+            String d = by.equals(sort) && dir.equals("desc") ? "asc" : "desc";
+            return "/box/" + folder.id() + "?sort=" + by + "&dir=" + d
+                    + (query.isEmpty() ? "" : "&field=" + field + "&q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    public record Attachment(String path, String filename, String type, String size, boolean inline) {
+    }
+
+    public record MessagePage(Chrome chrome, List<Folder> folders, Folder folder, long uid, String from, String to, String cc,
+                              String date, String subject, String text, boolean html, boolean imagesAllowed, int blockedImages,
+                              List<Attachment> attachments, boolean seen, boolean flagged, Long prevUid, Long nextUid) {
+        public String base() {
+            return "/box/" + folder.id() + "/msg/" + uid;
+        }
+    }
+
+    public record ComposePage(Chrome chrome, List<Folder> folders, String to, String cc, String bcc, String subject, String body,
+                              String inReplyTo, String references, String forwardFrom, String error) {
+    }
+
+    public record AdminPage(Chrome chrome, Map<String, String> status, List<String> listeners, List<String> domains,
+                            List<org.estafeta.admin.Admin.User> users, Map<String, List<String>> aliases,
+                            List<org.estafeta.admin.Admin.QueuedMessage> queue, String newToken, List<String> recentLog) {
+    }
+
+    public record ErrorPage(Chrome chrome, int status, String message) {
+    }
+}

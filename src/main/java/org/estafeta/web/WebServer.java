@@ -1,0 +1,317 @@
+package org.estafeta.web;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.estafeta.admin.Admin;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.config.Config;
+import org.estafeta.delivery.Submission;
+import org.estafeta.events.MailboxEvents;
+import org.estafeta.store.Account;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.Conflict;
+import org.estafeta.store.Mailboxes;
+import org.estafeta.store.Messages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web listeners: HTTP and HTTPS connectors on one Javalin (Jetty) server, requests on virtual
+ * threads. Owns the cross-cutting rules: security headers, the session cookie, CSRF, who may see
+ * what ({@code /admin} for admins, {@code /api/} by token), and turning errors into pages.
+ */
+public final class WebServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
+    static final String SESSION_COOKIE = "estafeta_session";
+    static final String LOGIN_COOKIE = "estafeta_login";
+    private static final String SESSION = "session";
+
+    /** Every page: scripts and styles only from here, no inline script, frames only of our own message bodies. */
+    private static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /** Paths served without a session. */
+    private static final Set<String> PUBLIC = Set.of("/login", "/favicon.ico");
+
+    /** What the web needs of the rest of the server. */
+    public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
+                           Submission submission, Admin admin, StatusSource status, String hostname,
+                           long messageSizeLimit) {
+    }
+
+    /** Live figures for the admin's status page, from the wiring that owns the listeners. */
+    public interface StatusSource {
+        /** One line per listener: name, port, open connections. */
+        List<String> listeners();
+
+        long acceptedToday();
+
+        /** Recent session log lines, newest first. */
+        List<String> recentLog();
+    }
+
+    private final Javalin app;
+    private final Services services;
+    private final WebSessions sessions;
+    private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+    private final Config.Web settings;
+    private final List<ServerConnector> connectors = new ArrayList<>();
+    private ServerConnector plain, secure;
+
+    private WebServer(Config.Web settings, String bind, SSLContext tls, Services services) {
+        this.settings = settings;
+        this.services = services;
+        this.sessions = new WebSessions(settings.sessionTimeout());
+        Webmail webmail = new Webmail(this, services);
+        AdminPages adminPages = new AdminPages(this, services);
+        AdminApi api = new AdminApi(services);
+        long maxBody = services.messageSizeLimit() + 1024 * 1024;
+        this.app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = maxBody;
+            config.jsonMapper(new JavalinJackson(null, false));
+            config.jetty.multipartConfig.maxFileSize(maxBody, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(maxBody, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize(1024 * 1024, SizeUnit.BYTES);
+            config.staticFiles.enableWebjars();
+            config.staticFiles.add(sf -> {
+                sf.hostedPath = "/static";
+                sf.directory = "/web/static";
+                sf.location = Location.CLASSPATH;
+            });
+            config.jetty.addConnector((server, http) -> {
+                if (settings.port() < 0) return null;
+                plain = connector(server, http, bind, settings.port(), null);
+                return plain;
+            });
+            config.jetty.addConnector((server, http) -> {
+                if (settings.tlsPort() < 0) return null;
+                secure = connector(server, http, bind, settings.tlsPort(), tls);
+                return secure;
+            });
+            var routes = config.routes;
+            routes.before(this::guard);
+            webmail.routes(routes);
+            adminPages.routes(routes);
+            api.routes(routes);
+            routes.exception(Composer.Invalid.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            routes.exception(Conflict.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
+            routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+            routes.exception(Exception.class, (e, ctx) -> {
+                log.error("web {} {}: {}", ctx.method(), ctx.path(), e.toString(), e);
+                error(ctx, 500, "The server could not do that; the error is in its log.");
+            });
+            routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) error(ctx, 404, "There is no such page.");
+            });
+        });
+    }
+
+    public static WebServer start(Config.Web settings, String bind, SSLContext tls, Services services) {
+        WebServer server = new WebServer(settings, bind, tls, services);
+        server.app.start();
+        return server;
+    }
+
+    private ServerConnector connector(Server server, HttpConfiguration http, String bind, int port, SSLContext tls) {
+        ServerConnector c;
+        if (tls == null) {
+            c = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer src = new SecureRequestCustomizer();
+            src.setSniHostCheck(false);
+            https.addCustomizer(src);
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(tls);
+            c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        }
+        c.setPort(port);
+        if (!bind.isBlank()) c.setHost(bind);
+        connectors.add(c);
+        return c;
+    }
+
+    /** The HTTP port (useful with port 0), or -1 when disabled. */
+    public int port() {
+        return plain == null ? -1 : plain.getLocalPort();
+    }
+
+    public int tlsPort() {
+        return secure == null ? -1 : secure.getLocalPort();
+    }
+
+    public List<String> describe() {
+        List<String> out = new ArrayList<>();
+        if (plain != null) out.add("web (http) port " + port());
+        if (secure != null) out.add("web (https) port " + tlsPort());
+        return out;
+    }
+
+    int sessionCount() {
+        return sessions.count();
+    }
+
+    WebSessions sessions() {
+        return sessions;
+    }
+
+    // --- the rules for every request ---
+
+    private void guard(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", PAGE_CSP);
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Cache-Control", "no-store");
+        String path = ctx.path();
+        if (settings.redirectHttps() && !ctx.req().isSecure() && secure != null) {
+            String host = ctx.host() == null ? services.hostname() : ctx.host().replaceAll(":\\d+$", "");
+            String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+            ctx.header("Location", "https://" + host + ":" + tlsPort() + path + query);
+            throw new HttpResponseException(HttpStatus.MOVED_PERMANENTLY.getCode(), "Use HTTPS");
+        }
+        if (ctx.req().isSecure()) ctx.header("Strict-Transport-Security", "max-age=31536000");
+        if (path.startsWith("/static/") || path.startsWith("/webjars/")) {
+            ctx.header("Cache-Control", "max-age=3600");
+            return;
+        }
+        if (path.startsWith("/api/")) return;
+        boolean unsafe = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
+        if (PUBLIC.contains(path)) {
+            if (unsafe && path.equals("/login")) {
+                String cookie = ctx.cookie(LOGIN_COOKIE);
+                if (cookie == null || !constantEquals(cookie, ctx.formParam("_csrf"))) {
+                    throw new ForbiddenResponse("The form has expired; reload the page and try again.");
+                }
+            }
+            return;
+        }
+        WebSessions.Session session = sessions.get(ctx.cookie(SESSION_COOKIE)).orElse(null);
+        if (session == null) {
+            if (ctx.header("HX-Request") != null || path.equals("/events")) {
+                ctx.header("HX-Redirect", "/login");
+                throw new HttpResponseException(401, "Log in first");
+            }
+            if (unsafe) throw new ForbiddenResponse("Log in first");
+            ctx.redirect("/login");
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        if (unsafe) {
+            String token = ctx.header("X-CSRF-Token");
+            if (token == null) token = ctx.formParam("_csrf");
+            if (!constantEquals(session.csrf, token)) {
+                log.info("web {} {}: refused, no valid CSRF token ({})", ctx.method(), path, session.address);
+                throw new ForbiddenResponse("The form has expired or did not come from this site; reload the page and try again.");
+            }
+        }
+        ctx.attribute(SESSION, session);
+        if (path.equals("/admin") || path.startsWith("/admin/")) {
+            Account account = services.admin().account(session.address).orElse(null);
+            if (account == null || !account.admin() || account.disabled()) throw new ForbiddenResponse("Administrators only.");
+        }
+    }
+
+    static boolean constantEquals(String a, String b) {
+        if (a == null || b == null) return false;
+        return java.security.MessageDigest.isEqual(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static WebSessions.Session session(Context ctx) {
+        WebSessions.Session s = ctx.attribute(SESSION);
+        if (s == null) throw new ForbiddenResponse("Log in first");
+        return s;
+    }
+
+    static InetAddress clientAddress(Context ctx) {
+        try {
+            return InetAddress.getByName(ctx.req().getRemoteAddr());
+        } catch (UnknownHostException e) {
+            return InetAddress.getLoopbackAddress();
+        }
+    }
+
+    void setSessionCookie(Context ctx, String value, int maxAge) {
+        ctx.res().addHeader("Set-Cookie", SESSION_COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict"
+                + (ctx.req().isSecure() ? "; Secure" : "") + (maxAge >= 0 ? "; Max-Age=" + maxAge : ""));
+    }
+
+    void setLoginCookie(Context ctx, String value) {
+        ctx.res().addHeader("Set-Cookie", LOGIN_COOKIE + "=" + value + "; Path=/login; HttpOnly; SameSite=Strict"
+                + (ctx.req().isSecure() ? "; Secure" : ""));
+    }
+
+    /** Redirects after a change, with a notice for the next page. */
+    static void done(Context ctx, String location, String notice) {
+        session(ctx).notice = notice;
+        ctx.redirect(location);
+    }
+
+    static void refused(Context ctx, String location, String error) {
+        session(ctx).error = error;
+        ctx.redirect(location);
+    }
+
+    // --- rendering ---
+
+    String render(String template, Object model) {
+        StringOutput out = new StringOutput();
+        templates.render(template, model, out);
+        return out.toString();
+    }
+
+    Views.Chrome chrome(Context ctx, String title) {
+        WebSessions.Session s = ctx.attribute(SESSION);
+        if (s == null) return new Views.Chrome(title, null, false, null, null, null);
+        boolean admin = services.admin().account(s.address).map(Account::admin).orElse(false);
+        String notice = s.notice, error = s.error;
+        s.notice = null;
+        s.error = null;
+        return new Views.Chrome(title, s.address, admin, s.csrf, notice, error);
+    }
+
+    private void error(Context ctx, int status, String message) {
+        ctx.status(status);
+        if (ctx.path().startsWith("/api/")) {
+            ctx.json(java.util.Map.of("error", message == null ? "error" : message));
+            return;
+        }
+        ctx.html(render("error.jte", new Views.ErrorPage(chrome(ctx, "Error"), status, message)));
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+
+}

@@ -1,0 +1,651 @@
+package org.estafeta.web;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UploadedFile;
+import io.javalin.http.sse.SseClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.estafeta.auth.AuthFailure;
+import org.estafeta.auth.AuthResult;
+import org.estafeta.delivery.Submission;
+import org.estafeta.mime.Headers;
+import org.estafeta.mime.ImapStructure;
+import org.estafeta.mime.MimeParser;
+import org.estafeta.mime.MimePart;
+import org.estafeta.mime.PartContent;
+import org.estafeta.store.Account;
+import org.estafeta.store.Blob;
+import org.estafeta.store.Blobs;
+import org.estafeta.store.Flag;
+import org.estafeta.store.Mailbox;
+import org.estafeta.store.MailboxStatus;
+import org.estafeta.store.MessageInfo;
+import org.estafeta.store.Messages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The webmail pages: login, folders, message list, reading, actions, compose, and the change stream. */
+final class Webmail {
+
+    private static final Logger log = LoggerFactory.getLogger(Webmail.class);
+    private static final int PAGE_SIZE = 50;
+    private static final DateTimeFormatter LIST_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter FULL_DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+    /** Special-use folders first, in this order (RFC 6154), then the rest by name. */
+    private static final List<String> SPECIAL_ORDER = List.of("\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash");
+
+    /** What the list shows of a message, read once from its header and kept by blob hash. */
+    record Summary(String from, String to, String cc, String subject, ZonedDateTime date) {
+    }
+
+    private final WebServer web;
+    private final WebServer.Services s;
+    private final Composer composer;
+    private final Map<String, Summary> summaries = new ConcurrentHashMap<>();
+
+    Webmail(WebServer web, WebServer.Services services) {
+        this.web = web;
+        this.s = services;
+        this.composer = new Composer(services.hostname());
+    }
+
+    void routes(RoutesConfig r) {
+        r.get("/", ctx -> ctx.redirect("/box/" + inbox(WebServer.session(ctx)).id()));
+        r.get("/login", this::loginForm);
+        r.post("/login", this::login);
+        r.post("/logout", this::logout);
+        r.get("/box/{box}", this::mailbox);
+        r.get("/box/{box}/msg/{uid}", this::message);
+        r.get("/box/{box}/msg/{uid}/body", this::htmlBody);
+        r.get("/box/{box}/msg/{uid}/part/{path}", this::download);
+        r.get("/box/{box}/msg/{uid}/raw", this::original);
+        r.post("/box/{box}/action", this::action);
+        r.post("/box/{box}/empty", this::emptyTrash);
+        r.post("/folders", this::folders);
+        r.get("/compose", this::composeForm);
+        r.post("/compose", this::compose);
+        r.sse("/events", this::events);
+    }
+
+    // --- login ---
+
+    private void loginForm(Context ctx) {
+        String token = web.sessions().token();
+        web.setLoginCookie(ctx, token);
+        ctx.html(web.render("login.jte", new Views.LoginPage(web.chrome(ctx, "Log in"), "", token, null)));
+    }
+
+    private void login(Context ctx) {
+        String user = ctx.formParam("user") == null ? "" : ctx.formParam("user").strip();
+        String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
+        AuthResult result = s.authenticator().login(WebServer.clientAddress(ctx), user, password, "web");
+        if (result instanceof AuthResult.Success(Account account)) {
+            WebSessions.Session session = web.sessions().create(account.id(), account.address());
+            web.setSessionCookie(ctx, session.id, -1);
+            log.info("web login {} from {}", account.address(), ctx.req().getRemoteAddr());
+            ctx.redirect("/");
+            return;
+        }
+        AuthFailure why = ((AuthResult.Failure) result).reason();
+        String message = switch (why) {
+            case THROTTLED -> "Too many failed logins from your address; wait a few minutes and try again.";
+            case UNAVAILABLE -> "The server cannot check passwords right now; try again later.";
+            default -> "Wrong address or password.";
+        };
+        ctx.status(why == AuthFailure.THROTTLED ? 429 : why == AuthFailure.UNAVAILABLE ? 503 : 401);
+        String token = web.sessions().token();
+        web.setLoginCookie(ctx, token);
+        ctx.html(web.render("login.jte", new Views.LoginPage(web.chrome(ctx, "Log in"), user, token, message)));
+    }
+
+    private void logout(Context ctx) {
+        web.sessions().remove(WebServer.session(ctx).id);
+        web.setSessionCookie(ctx, "", 0);
+        ctx.redirect("/login");
+    }
+
+    // --- folders and lists ---
+
+    private Mailbox inbox(WebSessions.Session session) {
+        return s.mailboxes().mailbox(session.accountId, "INBOX").orElseThrow(() -> new NotFoundResponse("no INBOX"));
+    }
+
+    /** The mailbox named in the path, if it is the user's. */
+    private Mailbox box(Context ctx) {
+        WebSessions.Session session = WebServer.session(ctx);
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("box"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("There is no such folder.");
+        }
+        return s.mailboxes().mailbox(id).filter(m -> m.accountId() == session.accountId)
+                .orElseThrow(() -> new NotFoundResponse("There is no such folder."));
+    }
+
+    private Mailbox special(WebSessions.Session session, String use, String fallbackName) {
+        return s.mailboxes().mailboxes(session.accountId).stream().filter(m -> use.equals(m.specialUse())).findFirst()
+                .or(() -> s.mailboxes().mailbox(session.accountId, fallbackName))
+                .orElseGet(() -> s.mailboxes().create(session.accountId, fallbackName, use));
+    }
+
+    List<Views.Folder> folders(WebSessions.Session session, long current) {
+        List<Mailbox> all = new ArrayList<>(s.mailboxes().mailboxes(session.accountId));
+        all.sort(Comparator.comparingInt((Mailbox m) -> m.name().equals("INBOX") ? -1
+                : m.specialUse() != null && SPECIAL_ORDER.contains(m.specialUse()) ? SPECIAL_ORDER.indexOf(m.specialUse()) : 100)
+                .thenComparing(Mailbox::name, String.CASE_INSENSITIVE_ORDER));
+        List<Views.Folder> out = new ArrayList<>();
+        for (Mailbox m : all) {
+            MailboxStatus st = s.mailboxes().status(m.id());
+            String label = m.name().equals("INBOX") ? "Inbox" : m.name();
+            out.add(new Views.Folder(m.id(), m.name(), label, m.specialUse(), st.unseen(), st.messages(), m.id() == current));
+        }
+        return out;
+    }
+
+    private static Views.Folder current(List<Views.Folder> folders) {
+        return folders.stream().filter(Views.Folder::current).findFirst().orElseThrow();
+    }
+
+    private void mailbox(Context ctx) throws IOException {
+        WebSessions.Session session = WebServer.session(ctx);
+        Mailbox box = box(ctx);
+        String sort = oneOf(ctx.queryParam("sort"), List.of("date", "from", "subject", "size"), "date");
+        String dir = oneOf(ctx.queryParam("dir"), List.of("asc", "desc"), "desc");
+        String query = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").strip();
+        String field = oneOf(ctx.queryParam("field"), List.of("all", "from", "to", "subject", "body"), "all");
+        List<MessageInfo> messages = new ArrayList<>(s.messages().list(box.id()));
+        messages.removeIf(m -> m.has(Flag.DELETED));
+        if (!query.isEmpty()) {
+            List<MessageInfo> found = new ArrayList<>();
+            for (MessageInfo m : messages) if (matches(m, field, query)) found.add(m);
+            messages = found;
+        }
+        Comparator<MessageInfo> order = switch (sort) {
+            case "from" -> Comparator.comparing((MessageInfo m) -> summary(m).from().toLowerCase(Locale.ROOT));
+            case "subject" -> Comparator.comparing((MessageInfo m) -> baseSubject(summary(m).subject()));
+            case "size" -> Comparator.comparingLong(MessageInfo::size);
+            default -> Comparator.comparing(MessageInfo::internalDate);
+        };
+        order = order.thenComparingLong(MessageInfo::uid);
+        messages.sort(dir.equals("desc") ? order.reversed() : order);
+        int pages = Math.max(1, (messages.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        int page = Math.min(Math.max(1, intParam(ctx.queryParam("page"), 1)), pages);
+        List<Views.Row> rows = new ArrayList<>();
+        for (MessageInfo m : messages.subList((page - 1) * PAGE_SIZE, Math.min(messages.size(), page * PAGE_SIZE))) {
+            Summary sum = summary(m);
+            rows.add(new Views.Row(m.uid(), sum.from().isEmpty() ? "(nobody)" : sum.from(), sum.subject().isEmpty() ? "(no subject)" : sum.subject(),
+                    LIST_DATE.format(m.internalDate().atZone(ZoneId.systemDefault())), humanSize(m.size()),
+                    m.has(Flag.SEEN), m.has(Flag.FLAGGED), m.has(Flag.ANSWERED), m.has(Flag.DRAFT)));
+        }
+        List<Views.Folder> folders = folders(session, box.id());
+        String listUrl = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        ctx.html(web.render("mail.jte", new Views.MailPage(web.chrome(ctx, current(folders).label()), folders, current(folders), rows,
+                page, pages, messages.size(), sort, dir, query, field, "\\Trash".equals(box.specialUse()), listUrl)));
+    }
+
+    /** Search as IMAP SEARCH does: case-insensitive substring of decoded header fields, or of the text parts. */
+    private boolean matches(MessageInfo m, String field, String query) throws IOException {
+        String q = query.toLowerCase(Locale.ROOT);
+        Summary sum = summary(m);
+        boolean from = sum.from().toLowerCase(Locale.ROOT).contains(q);
+        boolean to = (sum.to() + " " + sum.cc()).toLowerCase(Locale.ROOT).contains(q);
+        boolean subject = sum.subject().toLowerCase(Locale.ROOT).contains(q);
+        return switch (field) {
+            case "from" -> from;
+            case "to" -> to;
+            case "subject" -> subject;
+            case "body" -> bodyContains(m, q);
+            default -> from || to || subject || bodyContains(m, q);
+        };
+    }
+
+    private boolean bodyContains(MessageInfo m, String lowerQuery) throws IOException {
+        byte[] bytes = read(m.blob());
+        MimePart root = MimeParser.parse(new ByteArrayInputStream(bytes));
+        for (MimePart p : PartContent.textLeaves(root)) {
+            int end = (int) Math.min(p.end(), p.bodyStart() + 1024 * 1024);
+            String text = PartContent.text(p, java.util.Arrays.copyOfRange(bytes, (int) p.bodyStart(), end));
+            if (p.subtype().equals("html")) text = text.replaceAll("<[^>]*>", " ");
+            if (text.toLowerCase(Locale.ROOT).contains(lowerQuery)) return true;
+        }
+        return false;
+    }
+
+    private Summary summary(MessageInfo m) {
+        Summary cached = summaries.get(m.blob());
+        if (cached != null) return cached;
+        Summary sum;
+        try (InputStream in = s.blobs().open(m.blob())) {
+            Headers h = MimeParser.parseHeader(in).headers();
+            sum = new Summary(decoded(h, "From"), decoded(h, "To"), decoded(h, "Cc"), decoded(h, "Subject"),
+                    RenderedMessage.parseDate(h.get("Date")));
+        } catch (IOException e) {
+            sum = new Summary("", "", "", "(cannot read this message)", null);
+        }
+        if (summaries.size() > 50_000) summaries.clear();
+        summaries.put(m.blob(), sum);
+        return sum;
+    }
+
+    private static String decoded(Headers h, String name) {
+        String v = h.get(name);
+        return v == null ? "" : PartContent.decodeHeader(v).strip();
+    }
+
+    private static String baseSubject(String subject) {
+        return subject.toLowerCase(Locale.ROOT).replaceAll("^((re|fwd?|aw|rv)\\s*:\\s*)+", "");
+    }
+
+    // --- reading ---
+
+    private MessageInfo find(Mailbox box, Context ctx) {
+        long uid;
+        try {
+            uid = Long.parseLong(ctx.pathParam("uid"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("There is no such message.");
+        }
+        return s.messages().list(box.id()).stream().filter(m -> m.uid() == uid).findFirst()
+                .orElseThrow(() -> new NotFoundResponse("There is no such message."));
+    }
+
+    private byte[] read(String blob) throws IOException {
+        try (InputStream in = s.blobs().open(blob)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private void message(Context ctx) throws IOException {
+        WebSessions.Session session = WebServer.session(ctx);
+        Mailbox box = box(ctx);
+        MessageInfo m = find(box, ctx);
+        RenderedMessage msg = RenderedMessage.of(read(m.blob()));
+        if (!m.has(Flag.SEEN)) {
+            s.messages().setFlags(box.id(), List.of(m.uid()), Messages.Mode.ADD, Flag.SEEN.bit(), List.of(), -1);
+        }
+        boolean images = "1".equals(ctx.queryParam("images"));
+        int blocked = 0;
+        if (msg.html != null) {
+            blocked = HtmlPolicy.sanitize(msg.text(msg.html), false, cid -> null).blockedImages();
+        }
+        List<Views.Attachment> attachments = new ArrayList<>();
+        for (RenderedMessage.Part p : msg.attachments) {
+            String name = p.filename() != null ? Downloads.safeFilename(p.filename())
+                    : "part-" + p.path() + (p.part().isMessage() ? ".eml" : "");
+            attachments.add(new Views.Attachment(p.path(), name, p.type(), humanSize(msg.partSize(p)), p.contentId() != null));
+        }
+        List<MessageInfo> all = s.messages().list(box.id());
+        Long newer = all.stream().filter(x -> x.uid() > m.uid() && !x.has(Flag.DELETED)).map(MessageInfo::uid).min(Long::compare).orElse(null);
+        Long older = all.stream().filter(x -> x.uid() < m.uid() && !x.has(Flag.DELETED)).map(MessageInfo::uid).max(Long::compare).orElse(null);
+        String text = msg.plain != null ? msg.text(msg.plain) : msg.html == null ? "" : null;
+        ZonedDateTime date = RenderedMessage.parseDate(msg.rawHeader("Date"));
+        List<Views.Folder> folders = folders(session, box.id());
+        String subject = msg.header("Subject").isEmpty() ? "(no subject)" : msg.header("Subject");
+        ctx.html(web.render("message.jte", new Views.MessagePage(web.chrome(ctx, subject), folders, current(folders), m.uid(),
+                msg.header("From"), msg.header("To"), msg.header("Cc"),
+                date == null ? FULL_DATE.format(m.internalDate().atZone(ZoneId.systemDefault())) : FULL_DATE.format(date),
+                subject, text, msg.html != null, images, blocked, attachments, true, m.has(Flag.FLAGGED), newer, older)));
+    }
+
+    /** The sanitised HTML body as its own document, for the sandboxed iframe. */
+    private void htmlBody(Context ctx) throws IOException {
+        Mailbox box = box(ctx);
+        MessageInfo m = find(box, ctx);
+        RenderedMessage msg = RenderedMessage.of(read(m.blob()));
+        if (msg.html == null) throw new NotFoundResponse("This message has no HTML part.");
+        boolean images = "1".equals(ctx.queryParam("images"));
+        String base = "/box/" + box.id() + "/msg/" + m.uid() + "/part/";
+        var sanitized = HtmlPolicy.sanitize(msg.text(msg.html), images, cid -> {
+            RenderedMessage.Part p = msg.byContentId(cid);
+            return p == null ? null : base + p.path() + "?inline=1";
+        });
+        ctx.header("Content-Security-Policy", HtmlPolicy.documentCsp(images));
+        ctx.header("X-Frame-Options", "SAMEORIGIN");
+        ctx.html(HtmlPolicy.document(sanitized.html()));
+    }
+
+    private void download(Context ctx) throws IOException {
+        Mailbox box = box(ctx);
+        MessageInfo m = find(box, ctx);
+        RenderedMessage msg = RenderedMessage.of(read(m.blob()));
+        RenderedMessage.Part p = msg.part(ctx.pathParam("path"));
+        if (p == null) throw new NotFoundResponse("There is no such attachment.");
+        String type = p.type().toLowerCase(Locale.ROOT);
+        boolean inline = "1".equals(ctx.queryParam("inline")) && Downloads.INLINE_IMAGES.contains(type);
+        String name = p.filename() != null ? p.filename() : "part-" + p.path() + (p.part().isMessage() ? ".eml" : "");
+        ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
+        ctx.header("Cache-Control", "private, max-age=600");
+        ctx.header("Content-Disposition", Downloads.contentDisposition(inline ? "inline" : "attachment", name));
+        ctx.contentType(inline ? type : type.matches("[a-z0-9.+-]+/[a-z0-9.+-]+") ? type : "application/octet-stream");
+        ctx.result(msg.decoded(p));
+    }
+
+    private void original(Context ctx) throws IOException {
+        Mailbox box = box(ctx);
+        MessageInfo m = find(box, ctx);
+        ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
+        if ("1".equals(ctx.queryParam("download"))) {
+            ctx.header("Content-Disposition", Downloads.contentDisposition("attachment", "message-" + m.uid() + ".eml"));
+            ctx.contentType("message/rfc822");
+        } else {
+            ctx.contentType("text/plain; charset=utf-8");
+        }
+        ctx.result(read(m.blob()));
+    }
+
+    // --- actions ---
+
+    private void action(Context ctx) {
+        WebSessions.Session session = WebServer.session(ctx);
+        Mailbox box = box(ctx);
+        List<Long> uids = new ArrayList<>();
+        for (String u : ctx.formParams("uid")) {
+            try {
+                uids.add(Long.parseLong(u));
+            } catch (NumberFormatException ignored) {
+                // not a UID: skipped
+            }
+        }
+        String what = oneOf(ctx.formParam("do"), List.of("read", "unread", "flag", "unflag", "delete", "move"), "");
+        String back = safeBack(ctx.formParam("back"), "/box/" + box.id());
+        if (uids.isEmpty() || what.isEmpty()) {
+            WebServer.refused(ctx, back, "Select one or more messages first.");
+            return;
+        }
+        String notice;
+        switch (what) {
+            case "read", "unread" -> {
+                s.messages().setFlags(box.id(), uids, what.equals("read") ? Messages.Mode.ADD : Messages.Mode.REMOVE, Flag.SEEN.bit(), List.of(), -1);
+                notice = "Marked " + what + ".";
+            }
+            case "flag", "unflag" -> {
+                s.messages().setFlags(box.id(), uids, what.equals("flag") ? Messages.Mode.ADD : Messages.Mode.REMOVE, Flag.FLAGGED.bit(), List.of(), -1);
+                notice = what.equals("flag") ? "Flagged." : "Unflagged.";
+            }
+            case "move" -> {
+                long target;
+                try {
+                    target = Long.parseLong(ctx.formParam("target"));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("Choose a folder to move to.");
+                }
+                Mailbox to = s.mailboxes().mailbox(target).filter(x -> x.accountId() == session.accountId)
+                        .orElseThrow(() -> new NotFoundResponse("There is no such folder."));
+                if (to.id() != box.id()) s.messages().copy(box.id(), uids, to.id(), true);
+                notice = "Moved to " + (to.name().equals("INBOX") ? "Inbox" : to.name()) + ".";
+                back = "/box/" + box.id();
+            }
+            default -> {
+                Mailbox trash = special(session, "\\Trash", "Trash");
+                if (trash.id() == box.id()) {
+                    s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
+                    s.messages().expunge(box.id(), uids);
+                    notice = "Deleted.";
+                } else {
+                    s.messages().copy(box.id(), uids, trash.id(), true);
+                    notice = "Moved to Trash.";
+                }
+                back = "/box/" + box.id();
+            }
+        }
+        WebServer.done(ctx, back, notice);
+    }
+
+    private void emptyTrash(Context ctx) {
+        Mailbox box = box(ctx);
+        if (!"\\Trash".equals(box.specialUse())) throw new IllegalArgumentException("Only the Trash can be emptied.");
+        List<Long> uids = s.messages().list(box.id()).stream().map(MessageInfo::uid).toList();
+        if (!uids.isEmpty()) {
+            s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
+            s.messages().expunge(box.id(), uids);
+        }
+        WebServer.done(ctx, "/box/" + box.id(), "Trash emptied.");
+    }
+
+    private void folders(Context ctx) {
+        WebSessions.Session session = WebServer.session(ctx);
+        String what = oneOf(ctx.formParam("do"), List.of("create", "rename", "delete"), "create");
+        String name = ctx.formParam("name") == null ? "" : ctx.formParam("name").strip();
+        Mailbox of = null;
+        if (!what.equals("create")) {
+            try {
+                of = s.mailboxes().mailbox(Long.parseLong(ctx.formParam("folder"))).filter(m -> m.accountId() == session.accountId).orElse(null);
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            if (of == null || of.specialUse() != null || of.name().equals("INBOX")) {
+                throw new IllegalArgumentException("Choose one of your own folders (not Inbox or a special folder).");
+            }
+        }
+        if (!what.equals("delete")) {
+            if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(c -> c < 32 || c == 127 || c == '*' || c == '%')
+                    || name.equalsIgnoreCase("INBOX")) {
+                throw new IllegalArgumentException("A folder name needs printable characters, without * or %, and not INBOX.");
+            }
+        }
+        switch (what) {
+            case "create" -> {
+                s.mailboxes().create(session.accountId, name, null);
+                s.mailboxes().subscribe(session.accountId, name, true);
+            }
+            case "rename" -> {
+                s.mailboxes().rename(session.accountId, of.name(), name);
+                s.mailboxes().subscribe(session.accountId, name, true);
+            }
+            default -> s.mailboxes().delete(of.id());
+        }
+        WebServer.done(ctx, "/", "Folder " + (what.equals("create") ? "created" : what.equals("rename") ? "renamed" : "deleted") + ".");
+    }
+
+    // --- compose ---
+
+    private void composeForm(Context ctx) throws IOException {
+        WebSessions.Session session = WebServer.session(ctx);
+        String to = "", cc = "", subject = "", body = "", inReplyTo = "", references = "", forward = "";
+        String mode = oneOf(ctx.queryParam("mode"), List.of("reply", "all", "forward", "attach"), "");
+        if (!mode.isEmpty() && ctx.queryParam("box") != null) {
+            Mailbox box = s.mailboxes().mailbox(intParam(ctx.queryParam("box"), -1)).filter(m -> m.accountId() == session.accountId)
+                    .orElseThrow(() -> new NotFoundResponse("There is no such folder."));
+            long uid = intParam(ctx.queryParam("uid"), -1);
+            MessageInfo m = s.messages().list(box.id()).stream().filter(x -> x.uid() == uid).findFirst()
+                    .orElseThrow(() -> new NotFoundResponse("There is no such message."));
+            RenderedMessage msg = RenderedMessage.of(read(m.blob()));
+            String original = msg.plain != null ? msg.text(msg.plain)
+                    : msg.html != null ? msg.text(msg.html).replaceAll("(?s)<style.*?</style>", "").replaceAll("<[^>]*>", " ") : "";
+            String subj = msg.header("Subject");
+            if (mode.equals("reply") || mode.equals("all")) {
+                String replyTo = msg.header("Reply-To");
+                to = replyTo.isEmpty() ? msg.header("From") : replyTo;
+                if (mode.equals("all")) {
+                    List<String> others = new ArrayList<>();
+                    for (String f : List.of("To", "Cc")) {
+                        for (String a : msg.header(f).split(",")) {
+                            if (!a.isBlank() && !a.toLowerCase(Locale.ROOT).contains(session.address)) others.add(a.strip());
+                        }
+                    }
+                    cc = String.join(", ", others);
+                }
+                subject = subj.regionMatches(true, 0, "Re:", 0, 3) ? subj : "Re: " + subj;
+                String when = msg.header("Date").isEmpty() ? FULL_DATE.format(m.internalDate().atZone(ZoneId.systemDefault())) : msg.header("Date");
+                body = "\n\nOn " + when + ", " + msg.header("From") + " wrote:\n"
+                        + original.lines().map(l -> "> " + l).reduce("", (a, b) -> a + b + "\n");
+                inReplyTo = msg.rawHeader("Message-ID");
+                references = (msg.rawHeader("References") + " " + inReplyTo).strip();
+                forward = "";
+            } else {
+                subject = "Fwd: " + subj;
+                if (mode.equals("attach")) {
+                    forward = box.id() + ":" + uid;
+                } else {
+                    body = "\n\n---------- Forwarded message ----------\nFrom: " + msg.header("From") + "\nDate: " + msg.header("Date")
+                            + "\nSubject: " + subj + "\nTo: " + msg.header("To") + "\n\n" + original;
+                }
+            }
+            // Header fields of a received message may be folded oddly: keep them on one line.
+            inReplyTo = oneLine(inReplyTo);
+            references = oneLine(references);
+            to = oneLine(to);
+            cc = oneLine(cc);
+            subject = oneLine(subject);
+        }
+        ctx.html(web.render("compose.jte", new Views.ComposePage(web.chrome(ctx, "Compose"), folders(session, -1), to, cc, "", subject, body,
+                inReplyTo, references, forward, null)));
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("[\\r\\n]+\\s*", " ").strip();
+    }
+
+    private void compose(Context ctx) throws IOException {
+        WebSessions.Session session = WebServer.session(ctx);
+        Account account = s.admin().account(session.address).orElseThrow(() -> new NotFoundResponse("no such account"));
+        boolean send = !"draft".equals(ctx.formParam("do"));
+        List<Composer.Upload> uploads = new ArrayList<>();
+        for (UploadedFile f : ctx.uploadedFiles("attachments")) {
+            if (f.filename() == null || f.filename().isBlank()) continue;
+            try (InputStream in = f.content()) {
+                uploads.add(new Composer.Upload(f.filename(), f.contentType(), in.readAllBytes()));
+            }
+        }
+        byte[] forwarded = null;
+        String forward = value(ctx, "forward");
+        if (!forward.isEmpty()) forwarded = referenced(session, forward).map(this::readQuietly).orElse(null);
+        var draft = new Composer.Draft(session.address, value(ctx, "to"), value(ctx, "cc"), value(ctx, "bcc"), value(ctx, "subject"),
+                value(ctx, "body"), value(ctx, "in_reply_to"), value(ctx, "references"), uploads, forwarded);
+        try {
+            Composer.Built built = composer.build(draft, send);
+            if (send) {
+                String via = ctx.req().isSecure() ? "HTTPS" : "HTTP";
+                String id = s.submission().submit(account, session.address, built.recipients(), built.withoutBcc(),
+                        ctx.req().getRemoteAddr(), via);
+                store(special(session, "\\Sent", "Sent"), built.withBcc(), Flag.SEEN.bit());
+                log.info("web {}: {} sent by {} to {} recipient(s)", ctx.req().getRemoteAddr(), id, session.address, built.recipients().size());
+                if (!value(ctx, "in_reply_to").isEmpty()) markAnswered(session, value(ctx, "in_reply_to"));
+                WebServer.done(ctx, "/box/" + inbox(session).id(), "Message sent.");
+            } else {
+                store(special(session, "\\Drafts", "Drafts"), built.withBcc(), Flag.SEEN.bit() | Flag.DRAFT.bit());
+                WebServer.done(ctx, "/box/" + special(session, "\\Drafts", "Drafts").id(), "Draft saved.");
+            }
+        } catch (Composer.Invalid | Submission.Refused e) {
+            ctx.status(400);
+            ctx.html(web.render("compose.jte", new Views.ComposePage(web.chrome(ctx, "Compose"), folders(session, -1),
+                    oneLine(draft.to()), oneLine(draft.cc()), oneLine(draft.bcc()), oneLine(draft.subject()), draft.body(),
+                    oneLine(draft.inReplyTo()), oneLine(draft.references()), forward, e.getMessage())));
+        }
+    }
+
+    private static String value(Context ctx, String name) {
+        String v = ctx.formParam(name);
+        return v == null ? "" : v;
+    }
+
+    /** {@code box:uid} of one of the user's messages. */
+    private java.util.Optional<MessageInfo> referenced(WebSessions.Session session, String ref) {
+        String[] parts = ref.split(":");
+        if (parts.length != 2) return java.util.Optional.empty();
+        long boxId = intParam(parts[0], -1), uid = intParam(parts[1], -1);
+        return s.mailboxes().mailbox(boxId).filter(m -> m.accountId() == session.accountId)
+                .flatMap(b -> s.messages().list(b.id()).stream().filter(m -> m.uid() == uid).findFirst());
+    }
+
+    private byte[] readQuietly(MessageInfo m) {
+        try {
+            return read(m.blob());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The message the reply answers (by Message-ID, in the INBOX) gets \Answered. */
+    private void markAnswered(WebSessions.Session session, String messageId) {
+        Mailbox inbox = inbox(session);
+        for (MessageInfo m : s.messages().list(inbox.id())) {
+            try (InputStream in = s.blobs().open(m.blob())) {
+                String id = MimeParser.parseHeader(in).headers().get("Message-ID");
+                if (id != null && id.strip().equals(messageId.strip())) {
+                    s.messages().setFlags(inbox.id(), List.of(m.uid()), Messages.Mode.ADD, Flag.ANSWERED.bit(), List.of(), -1);
+                    return;
+                }
+            } catch (IOException ignored) {
+                // not this one
+            }
+        }
+    }
+
+    private void store(Mailbox box, byte[] message, int flags) throws IOException {
+        Blob blob;
+        try (Blobs.BlobWriter w = s.blobs().create()) {
+            w.write(message);
+            blob = w.finish();
+        }
+        s.messages().append(box.id(), blob, flags, List.of(), Instant.now(), ImapStructure.of(new ByteArrayInputStream(message)));
+    }
+
+    // --- new mail without reloading ---
+
+    /** Server-sent events: {@code changed} whenever the account's mailboxes change, a comment every 20 s otherwise. */
+    private void events(SseClient client) {
+        WebSessions.Session session = WebServer.session(client.ctx());
+        Semaphore changed = new Semaphore(0);
+        try (var subscription = s.events().subscribe(session.accountId, mailbox -> changed.release())) {
+            while (!client.terminated()) {
+                if (changed.tryAcquire(20, TimeUnit.SECONDS)) {
+                    changed.drainPermits();
+                    client.sendEvent("changed", "1");
+                    Thread.sleep(500);
+                } else {
+                    client.sendComment("ping");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // --- small helpers ---
+
+    static String humanSize(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        if (bytes < 1024 * 1024) return (bytes + 512) / 1024 + " KB";
+        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+    }
+
+    private static String oneOf(String value, List<String> allowed, String otherwise) {
+        return value != null && allowed.contains(value) ? value : otherwise;
+    }
+
+    private static int intParam(String v, int otherwise) {
+        try {
+            return v == null ? otherwise : Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    static String url(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Only our own paths: never an absolute or protocol-relative URL (no open redirect). */
+    private static String safeBack(String back, String otherwise) {
+        return back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\")
+                && back.chars().noneMatch(c -> c < 32) ? back : otherwise;
+    }
+
+}

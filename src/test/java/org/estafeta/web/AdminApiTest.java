@@ -1,0 +1,105 @@
+package org.estafeta.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.estafeta.store.Account;
+import org.estafeta.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The web admin and its JSON API: same operations as the CLI, admins only, tokens for scripts. */
+class AdminApiTest {
+
+    static TestServer server;
+    static String base;
+    static final String ADMIN = "jefa@servidor.es";
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        base = "http://127.0.0.1:" + server.server().web().port();
+        server.server().admin().addUser(ADMIN, TestServer.PASSWORD, true);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.closeAndDelete();
+    }
+
+    private static HttpResponse<String> api(WebClient c, String method, String path, String token, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return c.send(b);
+    }
+
+    @Test
+    void adminPagesAreForAdminsOnly() {
+        WebClient user = new WebClient(base);
+        user.login(TestServer.USER, TestServer.PASSWORD);
+        assertThat(user.get("/admin").statusCode()).isEqualTo(403);
+        String token = WebClient.csrf(user.follow(user.get("/")).body());
+        assertThat(user.post("/admin/users/add", WebClient.form("_csrf", token, "address", "x@servidor.es", "password", "p")).statusCode()).isEqualTo(403);
+        assertThat(server.server().storage().accounts().account("x@servidor.es")).isEmpty();
+    }
+
+    @Test
+    void adminCreatesAUserWhoThenLogsIn() {
+        WebClient admin = new WebClient(base);
+        admin.login(ADMIN, TestServer.PASSWORD);
+        HttpResponse<String> page = admin.get("/admin");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Server status", "servidor.es", TestServer.USER, "The queue is empty", "Messages accepted today",
+                "smtp port ", " open", "Recent sessions", "web login " + ADMIN);
+        String csrf = WebClient.csrf(page.body());
+        HttpResponse<String> r = admin.post("/admin/users/add", WebClient.form("_csrf", csrf, "address", "nueva@servidor.es", "password", "clave-nueva"));
+        assertThat(r.statusCode()).isEqualTo(302);
+        new WebClient(base).login("nueva@servidor.es", "clave-nueva");
+        admin.post("/admin/users/disable", WebClient.form("_csrf", csrf, "address", "nueva@servidor.es"));
+        WebClient disabled = new WebClient(base);
+        String token = WebClient.csrf(disabled.get("/login").body());
+        assertThat(disabled.post("/login", WebClient.form("_csrf", token, "user", "nueva@servidor.es", "password", "clave-nueva")).statusCode()).isEqualTo(401);
+        admin.post("/admin/aliases/add", WebClient.form("_csrf", csrf, "alias", "ventas@servidor.es", "targets", TestServer.USER));
+        assertThat(server.server().storage().accounts().aliasTargets("ventas@servidor.es")).containsExactly(TestServer.USER);
+    }
+
+    @Test
+    void jsonApiWithTokens() {
+        WebClient c = new WebClient(base);
+        assertThat(api(c, "GET", "/api/users", null, null).statusCode()).isEqualTo(401);
+        assertThat(api(c, "GET", "/api/users", "est_wrong", null).statusCode()).isEqualTo(401);
+        Account user = server.server().storage().accounts().account(TestServer.USER).orElseThrow();
+        // A token made for someone who is not an admin is refused when made.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.server().admin().createApiToken(user, "no"))
+                .isInstanceOf(org.estafeta.store.Conflict.class);
+
+        // An admin makes a token in the web admin; it is shown once.
+        WebClient admin = new WebClient(base);
+        admin.login(ADMIN, TestServer.PASSWORD);
+        String csrf = WebClient.csrf(admin.get("/admin").body());
+        String shown = admin.post("/admin/tokens/add", WebClient.form("_csrf", csrf, "name", "script")).body();
+        String token = java.util.regex.Pattern.compile("id=\"new-token\">([^<]+)<").matcher(shown).results().findFirst().orElseThrow().group(1);
+
+        HttpResponse<String> created = api(c, "POST", "/api/users", token, "{\"address\":\"api@servidor.es\",\"password\":\"secreto\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(api(c, "GET", "/api/users", token, null).body()).contains("\"address\":\"api@servidor.es\"");
+        assertThat(api(c, "POST", "/api/users", token, "{\"address\":\"not-an-address\",\"password\":\"x\"}").statusCode()).isEqualTo(400);
+        assertThat(api(c, "PUT", "/api/users/api@servidor.es/password", token, "{\"password\":\"otra\"}").statusCode()).isEqualTo(200);
+        new WebClient(base).login("api@servidor.es", "otra");
+        assertThat(api(c, "POST", "/api/domains", token, "{\"name\":\"nuevo.example\"}").statusCode()).isEqualTo(201);
+        assertThat(api(c, "GET", "/api/domains", token, null).body()).contains("nuevo.example");
+        assertThat(api(c, "POST", "/api/aliases", token, "{\"alias\":\"@nuevo.example\",\"targets\":[\"api@servidor.es\"]}").statusCode()).isEqualTo(201);
+        assertThat(api(c, "DELETE", "/api/domains/nuevo.example", token, null).statusCode()).isEqualTo(409);
+        assertThat(api(c, "DELETE", "/api/aliases/@nuevo.example", token, null).statusCode()).isEqualTo(200);
+        assertThat(api(c, "DELETE", "/api/domains/nuevo.example", token, null).statusCode()).isEqualTo(200);
+        assertThat(api(c, "GET", "/api/queue", token, null).body()).isEqualTo("[]");
+        assertThat(api(c, "DELETE", "/api/queue/NOSUCHID", token, null).statusCode()).isEqualTo(404);
+        assertThat(api(c, "GET", "/api/status", token, null).body()).contains("Queued messages");
+        assertThat(api(c, "DELETE", "/api/users/api@servidor.es", token, null).statusCode()).isEqualTo(200);
+        assertThat(server.server().storage().accounts().account("api@servidor.es")).isEmpty();
+    }
+}
