@@ -57,6 +57,22 @@ final class MemoryAccounts implements Accounts {
     }
 
     @Override
+    public void setDisabled(String address, boolean disabled) {
+        Account a = accounts.get(address);
+        accounts.put(address, new Account(a.id(), address, a.passwordHash(), a.admin(), disabled));
+    }
+
+    @Override
+    public void addApiToken(long accountId, String name, String tokenHash) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<Account> accountByApiToken(String tokenHash) {
+        return Optional.empty();
+    }
+
+    @Override
     public void addDomain(String domain) {
         throw new UnsupportedOperationException();
     }
