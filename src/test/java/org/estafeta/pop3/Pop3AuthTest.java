@@ -116,6 +116,21 @@ class Pop3AuthTest {
     }
 
     @Test
+    void aDisabledAccountCannotLogIn() throws Exception {
+        server.server().storage().accounts().setDisabled("scram@servidor.es", true);
+        try (Pop3Client c = Pop3Client.connect(server.port("pop3"), false)) {
+            assertThat(scram(c, "scram", PASSWORD, true)).isEqualTo("-ERR [AUTH] Authentication failed");
+            c.startTls();
+            assertThat(c.command("USER scram")).startsWith("+OK");
+            assertThat(c.command("PASS " + PASSWORD)).isEqualTo("-ERR [AUTH] Authentication failed");
+        }
+        server.server().storage().accounts().setDisabled("scram@servidor.es", false);
+        try (Pop3Client c = Pop3Client.connect(server.port("pop3s"), true)) {
+            c.login("scram", PASSWORD);
+        }
+    }
+
+    @Test
     void plainOverStlsWithAnInitialResponse() throws Exception {
         try (Pop3Client c = Pop3Client.connect(server.port("pop3"), false)) {
             String ir = B64.encodeToString(("\0scram@servidor.es\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
