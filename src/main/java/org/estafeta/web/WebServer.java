@@ -293,6 +293,9 @@ public final class WebServer implements AutoCloseable {
         WebSessions.Session s = ctx.attribute(SESSION);
         if (s == null) return new Views.Chrome(title, null, false, null, null, null);
         boolean admin = services.admin().account(s.address).map(Account::admin).orElse(false);
+        // An htmx refresh (new mail arriving over SSE) renders only the message list: it must not
+        // take the notice meant for the page the browser is about to load.
+        if (ctx.header("HX-Request") != null) return new Views.Chrome(title, s.address, admin, s.csrf, null, null);
         String notice = s.notice, error = s.error;
         s.notice = null;
         s.error = null;

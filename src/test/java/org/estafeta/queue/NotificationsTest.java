@@ -71,7 +71,7 @@ class NotificationsTest {
         }
         a = start(port, Map.of("queue.delay_warning", "1s"));
         assertThat(sendWithDsn("ana@destino.es", "DELAY,FAILURE")).startsWith("250");
-        await().atMost(Duration.ofSeconds(15)).until(() -> a.inbox(TestServer.USER).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.inbox(TestServer.USER).size() == 1);
         assertThat(a.inboxText(TestServer.USER).getFirst()).contains("Subject: Delayed Mail (still being retried)",
                 "Action: delayed", "Status: 4.4.1", "Will-Retry-Until: ");
         Thread.sleep(3000);
@@ -89,12 +89,12 @@ class NotificationsTest {
         a = start(port, Map.of("queue.connections_per_domain", "1", "queue.retry_schedule", "1h"));
         for (int i = 0; i < 5; i++) assertThat(sendWithDsn("ana" + i + "@destino.es", "FAILURE")).startsWith("250");
         Queue queue = a.server().storage().queue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> queue.list().size() == 5 && queue.list().stream().allMatch(e -> e.attempts() == 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.list().size() == 5 && queue.list().stream().allMatch(e -> e.attempts() == 1));
         try (FakeSmtpServer fake = new FakeSmtpServer(FakeSmtpServer.Behaviour.ACCEPT_ALL, port)) {
             // What `estafeta queue retry --all` does: all five are due at once.
             assertThat(queue.retry(null)).isEqualTo(5);
             a.server().runQueue();
-            await().atMost(Duration.ofSeconds(15)).until(() -> queue.list().isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> queue.list().isEmpty());
             assertThat(fake.accepted.get()).isEqualTo(5);
             assertThat(fake.connections.get()).isEqualTo(1);
         }
@@ -106,7 +106,7 @@ class NotificationsTest {
             a = start(fake.port(), Map.of("queue.retry_schedule", "1h"));
             assertThat(sendWithDsn("ana@destino.es", "FAILURE")).startsWith("250");
             Queue queue = a.server().storage().queue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !queue.list().isEmpty() && queue.list().getFirst().attempts() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !queue.list().isEmpty() && queue.list().getFirst().attempts() == 1);
             assertThat(queue.list().getFirst().status()).isEqualTo("queued");
             assertThat(queue.list().getFirst().lastError()).startsWith("4.4.2");
         }
@@ -117,7 +117,7 @@ class NotificationsTest {
         try (FakeSmtpServer fake = new FakeSmtpServer(FakeSmtpServer.Behaviour.DROP_AFTER_250)) {
             a = start(fake.port(), Map.of());
             assertThat(sendWithDsn("ana@destino.es", "FAILURE")).startsWith("250");
-            await().atMost(Duration.ofSeconds(10)).until(() -> a.server().storage().queue().list().isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.server().storage().queue().list().isEmpty());
             Thread.sleep(2500);
             assertThat(fake.accepted.get()).isEqualTo(1);
             assertThat(fake.connections.get()).isEqualTo(1);

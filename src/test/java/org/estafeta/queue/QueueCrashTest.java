@@ -50,7 +50,7 @@ class QueueCrashTest {
             TestServer again = TestServer.start(data, restarted, false);
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> b.inbox("ana@destino.es").size() >= 20);
-                await().atMost(Duration.ofSeconds(5)).until(() -> again.server().storage().queue().list().isEmpty());
+                await().atMost(Duration.ofSeconds(20)).until(() -> again.server().storage().queue().list().isEmpty());
                 Thread.sleep(2000);
                 var delivered = b.inboxText("ana@destino.es");
                 assertThat(delivered).hasSize(20);

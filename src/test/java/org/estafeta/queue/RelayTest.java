@@ -80,13 +80,13 @@ class RelayTest {
         b = startB(0);
         a = startA(b.port("smtp"), Map.of());
         assertThat(send(a, TestServer.USER, REMOTE_USER, "relay")).startsWith("250 2.0.0 Ok: queued as");
-        await().atMost(Duration.ofSeconds(10)).until(() -> b.inbox(REMOTE_USER).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.inbox(REMOTE_USER).size() == 1);
         String received = b.inboxText(REMOTE_USER).getFirst();
         // B's trace on top, then A's: the message went A -> B over TLS, with the content intact.
         assertThat(received).startsWith("Return-Path: <usuario@servidor.es>\r\nReceived: from mx.servidor.es ([127.0.0.1])\r\n\tby mx.destino.es (Estafeta) with ESMTPS id");
         assertThat(received).contains("\tby mx.servidor.es (Estafeta) with ESMTP id").endsWith("\r\n\r\nHola.\r\n.punto\r\n");
         assertThat(received.split("Return-Path:", -1)).as("A's Return-Path is not passed on").hasSize(2);
-        await().atMost(Duration.ofSeconds(5)).until(() -> a.server().storage().queue().list().isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.server().storage().queue().list().isEmpty());
     }
 
     @Test
@@ -98,13 +98,13 @@ class RelayTest {
         a = startA(port, Map.of());
         assertThat(send(a, TestServer.USER, REMOTE_USER, "retry")).startsWith("250");
         Queue queue = a.server().storage().queue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !queue.list().isEmpty() && queue.list().getFirst().attempts() >= 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !queue.list().isEmpty() && queue.list().getFirst().attempts() >= 1);
         Queue.Entry deferred = queue.list().getFirst();
         assertThat(deferred.status()).isEqualTo("queued");
         assertThat(deferred.lastError()).startsWith("4.4.1");
         b = startB(port);
-        await().atMost(Duration.ofSeconds(15)).until(() -> b.inbox(REMOTE_USER).size() == 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> queue.list().isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.inbox(REMOTE_USER).size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.list().isEmpty());
         Thread.sleep(2000);
         assertThat(b.inbox(REMOTE_USER)).hasSize(1);
         assertThat(a.inbox(TestServer.USER)).as("no bounce").isEmpty();
@@ -115,7 +115,7 @@ class RelayTest {
         b = startB(0);
         a = startA(b.port("smtp"), Map.of());
         assertThat(send(a, TestServer.USER, "nadie@destino.es", "bounce")).startsWith("250");
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.inbox(TestServer.USER).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.inbox(TestServer.USER).size() == 1);
         MimeMessage dsn = parse(a.inbox(TestServer.USER).getFirst());
         assertThat(dsn.getContentType()).startsWith("multipart/report").contains("report-type=delivery-status");
         assertThat(dsn.getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
@@ -130,7 +130,7 @@ class RelayTest {
         assertThat(new String(parts.getBodyPart(2).getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("Subject: bounce");
         // The bounce came with the null sender, so it can never bounce again.
         assertThat(a.inboxText(TestServer.USER).getFirst()).startsWith("Return-Path: <>\r\n");
-        await().atMost(Duration.ofSeconds(5)).until(() -> a.server().storage().queue().list().isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.server().storage().queue().list().isEmpty());
     }
 
     @Test
@@ -139,7 +139,7 @@ class RelayTest {
         assertThat(send(a, TestServer.USER, "x@nomail.example", "nullmx")).startsWith("250");
         assertThat(send(a, TestServer.USER, "x@doesnotexist.example", "nxdomain")).startsWith("250");
         assertThat(send(a, TestServer.USER, "x@broken.example", "servfail")).startsWith("250");
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.inbox(TestServer.USER).size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.inbox(TestServer.USER).size() == 2);
         List<String> bounces = a.inboxText(TestServer.USER);
         assertThat(bounces).anyMatch(m -> m.contains("Status: 5.1.10") && m.contains("x@nomail.example"));
         assertThat(bounces).anyMatch(m -> m.contains("Status: 5.1.2") && m.contains("x@doesnotexist.example"));
@@ -166,7 +166,7 @@ class RelayTest {
             a = startA(silent.getLocalPort(), Map.of("queue.retry_schedule", "1h"));
             assertThat(send(a, TestServer.USER, REMOTE_USER, "garbage")).startsWith("250");
             Queue queue = a.server().storage().queue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !queue.list().isEmpty() && queue.list().getFirst().attempts() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !queue.list().isEmpty() && queue.list().getFirst().attempts() == 1);
             assertThat(queue.list().getFirst().lastError()).contains("unexpected answer");
             assertThat(queue.list().getFirst().status()).isEqualTo("queued");
         }
@@ -177,7 +177,7 @@ class RelayTest {
         b = startB(0);
         a = startA(1, Map.of("dns.servers", "127.0.0.1:9", "queue.transports", "destino.es=127.0.0.1:" + b.port("smtp")));
         assertThat(send(a, TestServer.USER, REMOTE_USER, "transport")).startsWith("250");
-        await().atMost(Duration.ofSeconds(10)).until(() -> b.inbox(REMOTE_USER).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.inbox(REMOTE_USER).size() == 1);
     }
 
     /** A smarthost for everything, reached on its submission port with STARTTLS and AUTH PLAIN. */
@@ -189,7 +189,7 @@ class RelayTest {
         a = startA(1, Map.of("dns.servers", "127.0.0.1:9", "queue.transports", "*=127.0.0.1:" + b.port("submission"),
                 "queue.smarthost_user", REMOTE_USER, "queue.smarthost_password", "clave"));
         assertThat(send(a, TestServer.USER, REMOTE_USER, "smarthost")).startsWith("250");
-        await().atMost(Duration.ofSeconds(10)).until(() -> b.inbox(REMOTE_USER).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.inbox(REMOTE_USER).size() == 1);
         assertThat(b.inboxText(REMOTE_USER).getFirst()).contains("by smarthost.example (Estafeta) with ESMTPSA id");
     }
 
