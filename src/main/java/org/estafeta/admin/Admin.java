@@ -22,8 +22,8 @@ import org.estafeta.store.Queue;
 /** The administration operations shared by the CLI, the web admin and the REST API. */
 public final class Admin {
 
-    /** An account as the admin sees it; {@code usage} is bytes of mail kept. */
-    public record User(String address, boolean admin, boolean disabled, long usage) {
+    /** An account as the admin sees it; {@code usage} is bytes of mail kept, {@code quota} its own limit or null. */
+    public record User(String address, boolean admin, boolean disabled, long usage, Long quota) {
     }
 
     /** One recipient of a queued message. */
@@ -74,7 +74,8 @@ public final class Admin {
 
     public List<User> users() {
         List<User> out = new ArrayList<>();
-        for (Account a : accounts.accounts()) out.add(new User(a.address(), a.admin(), a.disabled(), mailboxes.usage(a.id())));
+        for (Account a : accounts.accounts()) out.add(new User(a.address(), a.admin(), a.disabled(), mailboxes.usage(a.id()),
+                accounts.quota(a.id()).isPresent() ? accounts.quota(a.id()).getAsLong() : null));
         return out;
     }
 
@@ -96,6 +97,11 @@ public final class Admin {
         requirePassword(password);
         if (accounts.account(address).isEmpty()) throw new Conflict("no such account: " + address);
         accounts.setCredentials(address, hasher.credentials(password));
+    }
+
+    /** The account's own quota in bytes (0 = unlimited), or null for the server default (limits.quota). */
+    public void setQuota(String address, Long bytes) {
+        accounts.setQuota(address, bytes);
     }
 
     public void setDisabled(String address, boolean disabled) {

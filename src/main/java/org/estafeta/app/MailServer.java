@@ -66,7 +66,7 @@ public final class MailServer implements AutoCloseable {
                 : TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
-        var quota = new Quota(storage.mailboxes(), config.limits().quota());
+        var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
         delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
         recentLog.attach();
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());

@@ -74,7 +74,7 @@ public final class Delivery {
 
     /** The account is at or over limits.quota: no more mail for it (SMTP 552 5.2.2, RFC 3463 "mailbox full"). */
     public boolean isFull(long accountId) {
-        return quota.enabled() && quota.used(accountId) >= quota.limit();
+        return quota.isFull(accountId);
     }
 
     /** A message of {@code bytes} would take the account over limits.quota. */

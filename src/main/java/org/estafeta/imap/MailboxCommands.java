@@ -485,13 +485,13 @@ final class MailboxCommands {
         if (!s.services.quota().allows(s.account.id(), bytes)) throw ImapException.no("OVERQUOTA", "Quota exceeded");
     }
 
-    /** One quota root, "", for the whole account; none when limits.quota is 0. */
+    /** One quota root, "", for the whole account; none when the account has no limit. */
     static Done getQuotaRoot(ImapSession s, ImapReader r) throws ImapException, IOException {
         r.sp();
         String name = mailboxName(s, r);
         r.end();
         existing(s, name);
-        boolean on = s.services.quota().enabled();
+        boolean on = s.services.quota().enabled(s.account.id());
         s.out.untagged("QUOTAROOT " + wire(s, name) + (on ? " \"\"" : ""));
         if (on) s.out.untagged(quota(s));
         return Done.ok("GETQUOTAROOT completed");
@@ -501,7 +501,7 @@ final class MailboxCommands {
         r.sp();
         String root = r.astring();
         r.end();
-        if (!root.isEmpty() || !s.services.quota().enabled()) throw ImapException.no("NONEXISTENT", "No such quota root");
+        if (!root.isEmpty() || !s.services.quota().enabled(s.account.id())) throw ImapException.no("NONEXISTENT", "No such quota root");
         s.out.untagged(quota(s));
         return Done.ok("GETQUOTA completed");
     }
@@ -510,6 +510,6 @@ final class MailboxCommands {
     private static String quota(ImapSession s) {
         var q = s.services.quota();
         long used = q.used(s.account.id());
-        return "QUOTA \"\" (STORAGE " + (used + 1023) / 1024 + " " + q.limit() / 1024 + ")";
+        return "QUOTA \"\" (STORAGE " + (used + 1023) / 1024 + " " + q.limit(s.account.id()) / 1024 + ")";
     }
 }

@@ -39,6 +39,12 @@ public interface Accounts {
 
     List<Account> accounts();
 
+    /** The account's own quota in bytes (0 = none), or empty when limits.quota applies. */
+    java.util.OptionalLong quota(long accountId);
+
+    /** Sets the account's own quota in bytes (0 = unlimited), or null to return to limits.quota. */
+    void setQuota(String address, Long bytes);
+
     /** A disabled account cannot log in and receives no mail; its mail is kept. */
     void setDisabled(String address, boolean disabled);
 

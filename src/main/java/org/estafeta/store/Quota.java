@@ -1,28 +1,30 @@
 package org.estafeta.store;
 
 /**
- * The storage quota every account has (limits.quota, RFC 9208 STORAGE): SMTP refuses mail that would
- * exceed it with 552 5.2.2, IMAP APPEND/COPY/MOVE with NO [OVERQUOTA]. Usage is the sum of message
- * sizes over all the account's mailboxes, read when asked (no counter to drift).
+ * How much mail an account may keep (RFC 9208 STORAGE): its own quota when the admin set one, else
+ * {@code limits.quota}; 0 means no limit.
  */
 public final class Quota {
 
     private final Mailboxes mailboxes;
-    /** Bytes per account; 0 means no quota. */
-    private final long limit;
+    private final Accounts accounts;
+    /** Bytes per account when the account has no quota of its own; 0 means no quota. */
+    private final long defaultLimit;
 
-    public Quota(Mailboxes mailboxes, long limit) {
-        if (limit < 0) throw new IllegalArgumentException("a quota cannot be negative");
+    public Quota(Mailboxes mailboxes, Accounts accounts, long defaultLimit) {
+        if (defaultLimit < 0) throw new IllegalArgumentException("a quota cannot be negative");
         this.mailboxes = mailboxes;
-        this.limit = limit;
+        this.accounts = accounts;
+        this.defaultLimit = defaultLimit;
     }
 
-    public boolean enabled() {
-        return limit > 0;
+    /** The account's limit in bytes; 0 means none. */
+    public long limit(long accountId) {
+        return accounts.quota(accountId).orElse(defaultLimit);
     }
 
-    public long limit() {
-        return limit;
+    public boolean enabled(long accountId) {
+        return limit(accountId) > 0;
     }
 
     public long used(long accountId) {
@@ -31,6 +33,13 @@ public final class Quota {
 
     /** Whether {@code bytes} more fit in the account. */
     public boolean allows(long accountId, long bytes) {
+        long limit = limit(accountId);
         return limit == 0 || used(accountId) + bytes <= limit;
+    }
+
+    /** At or over its limit: nothing more fits. */
+    public boolean isFull(long accountId) {
+        long limit = limit(accountId);
+        return limit > 0 && used(accountId) >= limit;
     }
 }

@@ -25,6 +25,10 @@ final class AdminApi {
     record UserRequest(String address, String password, Boolean admin) {
     }
 
+    /** {@code bytes}: the account's own quota (0 = unlimited), or null for the server default. */
+    record QuotaRequest(Long bytes) {
+    }
+
     record PasswordRequest(String password) {
     }
 
@@ -53,6 +57,11 @@ final class AdminApi {
         r.put("/api/users/{address}/password", authed(ctx -> {
             s.admin().setPassword(ctx.pathParam("address"), body(ctx, PasswordRequest.class).password());
             ok(ctx, Map.of("address", ctx.pathParam("address")));
+        }));
+        r.post("/api/users/{address}/quota", authed(ctx -> {
+            Long bytes = body(ctx, QuotaRequest.class).bytes();
+            s.admin().setQuota(ctx.pathParam("address"), bytes);
+            ok(ctx, java.util.Collections.singletonMap("quota", bytes));
         }));
         r.post("/api/users/{address}/disable", authed(ctx -> {
             s.admin().setDisabled(ctx.pathParam("address"), true);

@@ -71,6 +71,13 @@ final class AdminPages {
                 admin.setPassword(form(ctx, "address"), form(ctx, "password"));
                 notice = "Password changed.";
             }
+            case "users/quota" -> {
+                String address = ctx.formParam("address");
+                String mib = ctx.formParam("mib");
+                Long bytes = mib == null || mib.isBlank() ? null : Math.multiplyExact(Long.parseLong(mib.strip()), 1024L * 1024);
+                admin.setQuota(address, bytes);
+                notice = "Quota of " + address + (bytes == null ? " is the server default." : bytes == 0 ? " removed (unlimited)." : " set to " + mib.strip() + " MiB.");
+            }
             case "users/disable", "users/enable" -> {
                 String address = form(ctx, "address");
                 if (address.equalsIgnoreCase(session.address)) throw new IllegalArgumentException("You cannot disable yourself.");

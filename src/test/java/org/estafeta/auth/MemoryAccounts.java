@@ -57,6 +57,16 @@ final class MemoryAccounts implements Accounts {
     }
 
     @Override
+    public java.util.OptionalLong quota(long accountId) {
+        return java.util.OptionalLong.empty();
+    }
+
+    @Override
+    public void setQuota(String address, Long bytes) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void setDisabled(String address, boolean disabled) {
         Account a = accounts.get(address);
         accounts.put(address, new Account(a.id(), address, a.passwordHash(), a.admin(), disabled));

@@ -68,7 +68,7 @@ class AdminApiTest {
     }
 
     @Test
-    void jsonApiWithTokens() {
+    void jsonApiWithTokens() throws Exception {
         WebClient c = new WebClient(base);
         assertThat(api(c, "GET", "/api/users", null, null).statusCode()).isEqualTo(401);
         assertThat(api(c, "GET", "/api/users", "est_wrong", null).statusCode()).isEqualTo(401);
@@ -101,5 +101,32 @@ class AdminApiTest {
         assertThat(api(c, "GET", "/api/status", token, null).body()).contains("Queued messages");
         assertThat(api(c, "DELETE", "/api/users/api@servidor.es", token, null).statusCode()).isEqualTo(200);
         assertThat(server.server().storage().accounts().account("api@servidor.es")).isEmpty();
+
+        // A per-user quota (the admin's "quota" action): SMTP refuses more mail for that user only
+        // (552 5.2.2), IMAP GETQUOTAROOT reports it; back to the default (none) with null.
+        assertThat(api(c, "POST", "/api/users/" + TestServer.OTHER_USER + "/quota", token, "{\"bytes\":400}").statusCode()).isEqualTo(200);
+        try (org.estafeta.testing.SmtpDialog smtp = org.estafeta.testing.SmtpDialog.connect(server.port("smtp"))) {
+            assertThat(smtp.send("x@pepito.es", TestServer.OTHER_USER, "Subject: one\r\n\r\nfits\r\n")).startsWith("250");
+            assertThat(smtp.send("x@pepito.es", TestServer.OTHER_USER, "Subject: two\r\n\r\nfull\r\n")).startsWith("552 5.2.2");
+            assertThat(smtp.send("x@pepito.es", TestServer.USER, "Subject: other\r\n\r\nfine\r\n")).startsWith("250");
+        }
+        try (java.net.Socket imap = new java.net.Socket("127.0.0.1", server.port("imap"))) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(imap.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            var out = imap.getOutputStream();
+            in.readLine();
+            out.write(("a LOGIN " + TestServer.OTHER_USER + " \"" + TestServer.PASSWORD + "\"\r\nb GETQUOTAROOT INBOX\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("b ")) seen.append(line).append('\n');
+            assertThat(seen).contains("* QUOTA \"\" (STORAGE 1 0)");
+        }
+        assertThat(api(c, "POST", "/api/users/" + TestServer.OTHER_USER + "/quota", token, "{\"bytes\":null}").statusCode()).isEqualTo(200);
+        assertThat(server.server().storage().accounts().quota(server.server().storage().accounts().account(TestServer.OTHER_USER).orElseThrow().id()))
+                .isEmpty();
+        // The same from the web admin page, in MiB.
+        String csrf2 = WebClient.csrf(admin.get("/admin").body());
+        admin.post("/admin/users/quota", WebClient.form("_csrf", csrf2, "address", TestServer.OTHER_USER, "mib", "5"));
+        assertThat(admin.get("/admin").body()).contains("Quota of pepe@servidor.es set to 5 MiB.", "value=\"5\"");
     }
 }

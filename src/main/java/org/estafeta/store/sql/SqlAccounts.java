@@ -169,6 +169,34 @@ public final class SqlAccounts implements Accounts {
     }
 
     @Override
+    public java.util.OptionalLong quota(long accountId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT quota_bytes FROM accounts WHERE id = ?")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return java.util.OptionalLong.empty();
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void setQuota(String address, Long bytes) {
+        if (bytes != null && bytes < 0) throw new IllegalArgumentException("a quota cannot be negative");
+        String addr = lower(address);
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET quota_bytes = ? WHERE address = ?")) {
+                ps.setObject(1, bytes);
+                ps.setString(2, addr);
+                if (ps.executeUpdate() == 0) throw new Conflict("no such account: " + addr);
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void setDisabled(String address, boolean disabled) {
         String addr = lower(address);
         db.write(c -> {
