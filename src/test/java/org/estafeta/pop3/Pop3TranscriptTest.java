@@ -1,8 +1,6 @@
 package org.estafeta.pop3;
 
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.estafeta.testing.TestServer;
 import org.estafeta.testing.Transcript;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -12,18 +10,6 @@ class Pop3TranscriptTest {
 
     @TestFactory
     Stream<DynamicTest> transcripts() throws Exception {
-        return Transcript.files("pop3").stream().map(file -> DynamicTest.dynamicTest(name(file), () -> {
-            Transcript transcript = new Transcript(file, "pop3");
-            TestServer server = TestServer.start(transcript.config());
-            try {
-                transcript.run(server);
-            } finally {
-                server.closeAndDelete();
-            }
-        }));
-    }
-
-    private static String name(Path file) {
-        return file.getFileName().toString().replace(".txt", "");
+        return Transcript.tests("pop3");
     }
 }

@@ -180,6 +180,23 @@ public final class Transcript {
         return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
     }
 
+    /**
+     * One dynamic test per file under {@code transcripts/<protocol>/}, each against a fresh server
+     * configured by the file's CONFIG lines and connected to the protocol's plain listener.
+     */
+    public static java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tests(String protocol) throws IOException {
+        return files(protocol).stream().map(file -> org.junit.jupiter.api.DynamicTest.dynamicTest(
+                file.getFileName().toString().replace(".txt", ""), () -> {
+                    Transcript transcript = new Transcript(file, protocol);
+                    TestServer server = TestServer.start(transcript.config());
+                    try {
+                        transcript.run(server);
+                    } finally {
+                        server.closeAndDelete();
+                    }
+                }));
+    }
+
     /** Every transcript file under a resource folder, for a {@code @TestFactory}. */
     public static List<Path> files(String resourceDir) throws IOException {
         Path dir = Path.of("src/test/resources/transcripts", resourceDir);
