@@ -42,7 +42,7 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict) {
+            if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict || e instanceof java.net.BindException) {
                 cmd.getErr().println("estafeta: " + e.getMessage());
                 return 1;
             }

@@ -38,7 +38,13 @@ public final class Listener implements AutoCloseable {
         this.idleTimeout = idleTimeout;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(bind, 512);
+        try {
+            server.bind(bind, 512);
+        } catch (java.net.BindException e) {
+            server.close();
+            throw new java.net.BindException("cannot listen for " + protocol.name() + " on port " + bind.getPort() + ": " + e.getMessage()
+                    + " (another server running? change the port with --port-offset or ports." + protocol.name() + ")");
+        }
         this.acceptor = Thread.ofPlatform().name(protocol.name() + "-accept").daemon().start(this::acceptLoop);
     }
 
