@@ -11,6 +11,7 @@
 #   SKIP_IDLE=1 / SKIP_MIX=1  run only one part;  KEEP=1 keep the data dir and server log
 #   SERVER_OPTS  extra JVM options for the server;  ESTAFETA_JAR  run this jar instead of ./estafeta
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 USERS=${USERS:-100}
 CLIENTS=${CLIENTS:-50}
@@ -37,11 +38,7 @@ data=$(mktemp -d /tmp/estafeta-imap-bench.XXXXXX)
 log="$data/server.log"
 server_pid=""
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
+  stop_process "$server_pid"
   if [ "$KEEP" = 1 ]; then echo "bench: data and log kept in $data" >&2; else rm -rf "$data"; fi
 }
 trap cleanup EXIT
@@ -63,13 +60,7 @@ limit=$((IDLE_CONNECTIONS + CLIENTS + 100))
 (JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
   --set limits.connections_per_ip=$limit --set limits.connections=$limit >"$log" 2>&1) &
 server_pid=$!
-for _ in $(seq 600); do
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench: server exited; log:" >&2; cat "$log" >&2; exit 1; }
-  (exec 3<>"/dev/tcp/127.0.0.1/$imap_port") 2>/dev/null && break
-  sleep 0.1
-done
-[ "$(cat /proc/$server_pid/comm)" = java ] || { echo "bench: pid $server_pid is not the JVM" >&2; exit 1; }
-rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status)
+wait_for_server "$server_pid" "$imap_port" "$log"
 
 load() { "$java_home/bin/java" -Xss512k "$here/bench/ImapLoad.java" "$@"; }
 failed=0

@@ -14,6 +14,7 @@
 #   SERVER_OPTS  extra JVM options for the server only (e.g. -XX:StartFlightRecording=filename=/tmp/p.jfr)
 #   ESTAFETA_JAR run this jar with a JDK 25 instead of ./estafeta (which rebuilds when sources change)
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 USERS=${USERS:-100}
 MESSAGES=${MESSAGES:-1500}
@@ -52,11 +53,7 @@ data=$(mktemp -d /tmp/estafeta-pop3-bench.XXXXXX)
 log="$data/server.log"
 server_pid=""
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
+  stop_process "$server_pid"
   if [ "$KEEP" = 1 ]; then echo "bench: data and log kept in $data" >&2; else rm -rf "$data"; fi
 }
 trap cleanup EXIT
@@ -74,14 +71,7 @@ JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset 
   >"$log" 2>&1 &
 server_pid=$!
 
-for _ in $(seq 600); do
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench: server exited; log:" >&2; cat "$log" >&2; exit 1; }
-  (exec 3<>"/dev/tcp/127.0.0.1/$pop3_port") 2>/dev/null && break
-  sleep 0.1
-done
-(exec 3<>"/dev/tcp/127.0.0.1/$pop3_port") 2>/dev/null || { echo "bench: nothing listens on $pop3_port" >&2; cat "$log" >&2; exit 1; }
-[ "$(cat /proc/$server_pid/comm)" = java ] || { echo "bench: pid $server_pid is not the JVM" >&2; exit 1; }
-rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status)
+wait_for_server "$server_pid" "$pop3_port" "$log"
 
 echo "bench: $USERS users, $MESSAGES messages of ~$SIZE bytes per round, $CLIENTS POP3 clients," \
   "pipelining $([ "$PIPELINE" = 1 ] && echo on || echo off), ${DURATION} s of POP3 time (server pid $server_pid)"

@@ -15,6 +15,7 @@
 #   SERVER_OPTS   extra JVM options for the server only (e.g. -XX:StartFlightRecording=filename=/tmp/r.jfr)
 #   ESTAFETA_JAR  run this jar with a JDK 25 instead of ./estafeta (which rebuilds when sources change)
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MESSAGES=${MESSAGES:-5000}
 SESSIONS=${SESSIONS:-10}
@@ -64,18 +65,10 @@ log="$data/server.log"
 sink_out="$data/sink.out"
 server_pid=""
 sink_pid=""
-stop() {  # pid: TERM, wait up to 5 s, then KILL
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   [ -n "$sink_pid" ] && kill -CONT "$sink_pid" 2>/dev/null || true
-  stop "$server_pid"
-  stop "$sink_pid"
+  stop_process "$server_pid"
+  stop_process "$sink_pid"
   if [ "$KEEP" = 1 ]; then echo "bench: data, server.log and sink.out kept in $data" >&2; else rm -rf "$data"; fi
 }
 trap cleanup EXIT
@@ -107,14 +100,7 @@ sink_before=$(sink_count)  # the probe connections above count as sessions, neve
   >"$log" 2>&1) &
 server_pid=$!
 
-for _ in $(seq 600); do
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench: server exited; log:" >&2; cat "$log" >&2; exit 1; }
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
-(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "bench: nothing listens on $port" >&2; cat "$log" >&2; exit 1; }
-[ "$(cat /proc/$server_pid/comm)" = java ] || { echo "bench: pid $server_pid is not the JVM" >&2; exit 1; }
-rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status)
+wait_for_server "$server_pid" "$port" "$log"
 
 echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions ($TLS, port $port) -> smtp-sink 127.0.0.1:$SINK_PORT," \
   "queue.concurrency=$CONCURRENCY (server pid $server_pid; load average $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -10,6 +10,7 @@
 #   ESTAFETA_JAR run this jar with a JDK 25 instead of ./estafeta (which rebuilds when sources change):
 #                for measuring a fixed build while the tree is being edited
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MESSAGES=${MESSAGES:-20000}
 SESSIONS=${SESSIONS:-20}
@@ -46,11 +47,7 @@ data=$(mktemp -d /tmp/estafeta-bench.XXXXXX)
 log="$data/server.log"
 server_pid=""
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
+  stop_process "$server_pid"
   if [ "$KEEP" = 1 ]; then echo "bench: data and log kept in $data" >&2; else rm -rf "$data"; fi
 }
 trap cleanup EXIT
@@ -67,14 +64,7 @@ done
   >"$log" 2>&1) &
 server_pid=$!
 
-for _ in $(seq 600); do
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench: server exited; log:" >&2; cat "$log" >&2; exit 1; }
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
-(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "bench: nothing listens on $port" >&2; cat "$log" >&2; exit 1; }
-[ "$(cat /proc/$server_pid/comm)" = java ] || { echo "bench: pid $server_pid is not the JVM" >&2; exit 1; }
-rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$server_pid/status)
+wait_for_server "$server_pid" "$port" "$log"
 
 # One smtp-source per user; sessions and messages shared out as evenly as possible.
 echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $USERS users, port $port (server pid $server_pid)"
