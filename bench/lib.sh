@@ -24,3 +24,18 @@ wait_for_server() {
   [ "$(cat /proc/$pid/comm)" = java ] || { echo "bench: pid $pid is not the JVM" >&2; exit 1; }
   rss_idle=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status)
 }
+
+# postfix_tool NAME: the path of one of Postfix's test tools (smtp-source, smtp-sink), installing
+# the postfix package first when it is missing.
+postfix_tool() {
+  local tool
+  tool=$(command -v "$1" || true)
+  [ -z "$tool" ] && [ -x "/usr/sbin/$1" ] && tool="/usr/sbin/$1"
+  if [ -z "$tool" ]; then
+    echo "bench: $1 missing; installing postfix" >&2
+    local sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y postfix >&2
+    tool="/usr/sbin/$1"
+  fi
+  echo "$tool"
+}

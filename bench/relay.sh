@@ -46,14 +46,7 @@ case "$TLS" in
   *) echo "bench: TLS must be starttls or implicit, was '$TLS'" >&2; exit 1 ;;
 esac
 
-smtp_sink=$(command -v smtp-sink || true)
-[ -z "$smtp_sink" ] && [ -x /usr/sbin/smtp-sink ] && smtp_sink=/usr/sbin/smtp-sink
-if [ -z "$smtp_sink" ]; then
-  echo "bench: smtp-sink missing; installing postfix" >&2
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
-  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y postfix >&2
-  smtp_sink=/usr/sbin/smtp-sink
-fi
+smtp_sink=$(postfix_tool smtp-sink)
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is needed to watch the queue" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "bench: python3 is needed to submit the messages" >&2; exit 1; }
 if (exec 3<>"/dev/tcp/127.0.0.1/$SINK_PORT") 2>/dev/null; then

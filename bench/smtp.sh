@@ -33,14 +33,7 @@ port=$((25 + PORT_OFFSET))
 
 if (( USERS > SESSIONS )); then USERS=$SESSIONS; fi
 
-smtp_source=$(command -v smtp-source || true)
-[ -z "$smtp_source" ] && [ -x /usr/sbin/smtp-source ] && smtp_source=/usr/sbin/smtp-source
-if [ -z "$smtp_source" ]; then
-  echo "bench: smtp-source missing; installing postfix" >&2
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
-  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y postfix >&2
-  smtp_source=/usr/sbin/smtp-source
-fi
+smtp_source=$(postfix_tool smtp-source)
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is needed to count stored messages" >&2; exit 1; }
 
 data=$(mktemp -d /tmp/estafeta-bench.XXXXXX)

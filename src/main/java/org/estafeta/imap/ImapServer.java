@@ -46,11 +46,7 @@ public final class ImapServer implements Protocol {
 
     @Override
     public void refuse(Connection connection, ConnectionLimiter.Refusal why) throws IOException {
-        String text = switch (why) {
-            case TOO_MANY_FROM_ADDRESS -> "* BYE [UNAVAILABLE] Too many connections from your address\r\n";
-            case SERVER_BUSY -> "* BYE [UNAVAILABLE] Too many connections, try again later\r\n";
-        };
-        connection.write(text);
+        connection.write("* BYE [UNAVAILABLE] " + why.text() + "\r\n");
         connection.flush();
     }
 }

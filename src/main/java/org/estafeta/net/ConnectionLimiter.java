@@ -46,5 +46,19 @@ public final class ConnectionLimiter {
         return open.get();
     }
 
-    public enum Refusal { SERVER_BUSY, TOO_MANY_FROM_ADDRESS }
+    /** Why a connection is turned away; every protocol says {@link #text()} in its own reply format. */
+    public enum Refusal {
+        SERVER_BUSY("Too many connections, try again later"),
+        TOO_MANY_FROM_ADDRESS("Too many connections from your address");
+
+        private final String text;
+
+        Refusal(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
 }

@@ -37,11 +37,7 @@ public final class Pop3Server implements Protocol {
 
     @Override
     public void refuse(Connection connection, ConnectionLimiter.Refusal why) throws IOException {
-        String text = switch (why) {
-            case TOO_MANY_FROM_ADDRESS -> "Too many connections from your address";
-            case SERVER_BUSY -> "Too many connections, try again later";
-        };
-        connection.write(new Pop3Exception(Pop3Exception.SYS_TEMP, text).line());
+        connection.write(new Pop3Exception(Pop3Exception.SYS_TEMP, why.text()).line());
         connection.flush();
     }
 }

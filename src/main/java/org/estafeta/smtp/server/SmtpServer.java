@@ -44,11 +44,7 @@ public final class SmtpServer implements Protocol {
 
     @Override
     public void refuse(Connection connection, ConnectionLimiter.Refusal why) throws IOException {
-        String text = switch (why) {
-            case TOO_MANY_FROM_ADDRESS -> settings.hostname() + " Error: too many connections from your address";
-            case SERVER_BUSY -> settings.hostname() + " Error: too many connections, try again later";
-        };
-        connection.write(Reply.of(421, "4.7.0", text).wire());
+        connection.write(Reply.of(421, "4.7.0", settings.hostname() + " Error: " + why.text()).wire());
         connection.flush();
     }
 }
