@@ -25,21 +25,6 @@ public final class Xtext {
         return true;
     }
 
-    /** Decodes "+XX" escapes. */
-    public static String decode(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '+' && i + 2 < s.length()) {
-                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
     /** Encodes for use as xtext. */
     public static String encode(String s) {
         StringBuilder sb = new StringBuilder(s.length());

@@ -1,6 +1,5 @@
 package org.estafeta.store;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -15,17 +14,6 @@ public interface Mailboxes {
 
     /** Messages of a mailbox in UID order. */
     List<StoredMessage> messages(long mailboxId);
-
-    /**
-     * Puts one durable blob into the INBOX of each account, all or nothing, and returns once the rows
-     * are committed. Concurrent calls share one commit (group commit).
-     */
-    default void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate) {
-        deliverToInboxes(blob, accountIds, internalDate, null);
-    }
-
-    /** As above, with the message's IMAP structure cached beside it (null: computed on first use). */
-    void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate, MessageStructure structure);
 
     Optional<Mailbox> mailbox(long mailboxId);
 

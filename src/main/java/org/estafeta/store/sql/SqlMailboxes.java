@@ -133,16 +133,6 @@ public final class SqlMailboxes implements Mailboxes {
     }
 
     @Override
-    public void deliverToInboxes(Blob blob, List<Long> accountIds, Instant internalDate, MessageStructure structure) {
-        List<Long> mailboxIds = db.write(c -> {
-            List<Long> ids = new ArrayList<>();
-            for (long accountId : accountIds) ids.add(append(c, accountId, "INBOX", blob, internalDate, structure));
-            return ids;
-        });
-        for (int i = 0; i < accountIds.size(); i++) events.publish(accountIds.get(i), mailboxIds.get(i));
-    }
-
-    @Override
     public Mailbox create(long accountId, String name, String specialUse) {
         Mailbox created = db.write(c -> {
             if (findMailbox(c, accountId, name).isPresent()) throw new Conflict("mailbox exists");
