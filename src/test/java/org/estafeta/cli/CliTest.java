@@ -106,4 +106,31 @@ class CliTest {
         assertThat(r.out()).contains("[limits]", "recipients = 7", "[queue]");
         assertThat(run("", "--set", "limits.nope=1", "config", "show").err()).contains("unknown configuration key: limits.nope");
     }
+
+    @Test
+    void everySubcommandAnswersHelp() {
+        List<List<String>> paths = new java.util.ArrayList<>();
+        collect(Main.commandLine(), List.of(), paths);
+        assertThat(paths).contains(List.of("serve"), List.of("user", "add"), List.of("queue", "retry"), List.of("config", "show"));
+        for (List<String> path : paths) {
+            String[] args = java.util.stream.Stream.concat(path.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
+            Run r = run("", args);
+            assertThat(r.code()).as("%s --help: %s", path, r.err()).isZero();
+            assertThat(r.out()).as("%s --help", path).startsWith("Usage: estafeta " + String.join(" ", path));
+        }
+    }
+
+    @Test
+    void topHelpNamesEveryProtocol() {
+        assertThat(run("", "--help").out()).contains("SMTP", "POP3", "IMAP", "webmail");
+    }
+
+    private static void collect(CommandLine cmd, List<String> path, List<List<String>> out) {
+        cmd.getSubcommands().forEach((name, sub) -> {
+            List<String> p = new java.util.ArrayList<>(path);
+            p.add(name);
+            out.add(p);
+            collect(sub, p, out);
+        });
+    }
 }
