@@ -44,7 +44,8 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict || e instanceof java.net.BindException) {
+            if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict || e instanceof java.net.BindException
+                    || e instanceof org.estafeta.app.DataDirLock.InUse) {
                 cmd.getErr().println("estafeta: " + e.getMessage());
                 return 1;
             }

@@ -7,13 +7,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.estafeta.app.Storage;
 import org.estafeta.config.ConfigLoader;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Envelope;
+import org.estafeta.testing.ServerProcess;
+import org.estafeta.testing.SmtpDialog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -123,6 +127,30 @@ class CliTest {
     @Test
     void topHelpNamesEveryProtocol() {
         assertThat(run("", "--help").out()).contains("SMTP", "POP3", "IMAP", "webmail");
+    }
+
+    @Test
+    void aSecondServerOnOneDataDirIsRefusedWhileTheCliStillWorks() throws Exception {
+        ServerProcess first = ServerProcess.start(data, Map.of());
+        try {
+            ServerProcess.Exit second = ServerProcess.expectExit(data, Map.of());
+            assertThat(second.code()).isEqualTo(1);
+            assertThat(second.output().strip().lines()).singleElement().asString()
+                    .startsWith("estafeta: the data directory ").contains("in use by another Estafeta server (PID " + first.pid() + ")");
+            assertThat(Files.readString(data.resolve(".lock")).strip()).isEqualTo(String.valueOf(first.pid()));
+
+            // The subcommands share the store with the running server, which sees their changes at once.
+            assertThat(run("secreto\n", "user", "add", "nuevo@localhost", "--password-stdin").code()).isZero();
+            try (SmtpDialog smtp = SmtpDialog.connect(first.smtpPort())) {
+                assertThat(smtp.command("MAIL FROM:<a@example.org>")).startsWith("250");
+                assertThat(smtp.command("RCPT TO:<nuevo@localhost>")).startsWith("250");
+            }
+        } finally {
+            first.kill9();
+        }
+        // The OS dropped the dead server's lock: a new one starts on the same data.
+        ServerProcess again = ServerProcess.start(data, Map.of());
+        again.kill9();
     }
 
     private static void collect(CommandLine cmd, List<String> path, List<List<String>> out) {
