@@ -36,6 +36,8 @@ public final class MailServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MailServer.class);
 
+    /** Held from start to close: one server per data dir. */
+    private final DataDirLock lock;
     private final Storage storage;
     private final List<Listener> listeners = new ArrayList<>();
     private QueueRunner queueRunner;
@@ -44,13 +46,21 @@ public final class MailServer implements AutoCloseable {
     private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
 
-    private MailServer(Storage storage) {
+    private MailServer(DataDirLock lock, Storage storage) {
+        this.lock = lock;
         this.storage = storage;
     }
 
     public static MailServer start(Config config) throws IOException {
-        Storage storage = Storage.open(config);
-        MailServer server = new MailServer(storage);
+        DataDirLock lock = DataDirLock.acquire(config.server().dataDir());
+        Storage storage;
+        try {
+            storage = Storage.open(config);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        MailServer server = new MailServer(lock, storage);
         try {
             server.startListeners(config);
         } catch (IOException | RuntimeException e) {
@@ -175,5 +185,6 @@ public final class MailServer implements AutoCloseable {
         if (queueRunner != null) queueRunner.close();
         recentLog.detach();
         storage.close();
+        lock.close();
     }
 }
