@@ -96,7 +96,8 @@ public final class MailServer implements AutoCloseable {
         ImapSettings imap = ImapSettings.from(config, tls);
         listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
         listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
-        admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake);
+        admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
+                config.auth().minPasswordLength());
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
             var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
             web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
@@ -116,7 +117,7 @@ public final class MailServer implements AutoCloseable {
                             return recentLog.lines();
                         }
                     },
-                    config.server().hostname(), config.limits().messageSize()));
+                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks()));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");

@@ -39,6 +39,8 @@ public enum ConfigKey {
     AUTH_MAX_FAILURES("auth.max_failures", Type.INT, 10L,
             "Failed logins from one client address, all protocols together, before it is refused for the rest of auth.failure_window; 0 = no limit."),
     AUTH_FAILURE_WINDOW("auth.failure_window", Type.INT, 300L, "Seconds, from the first failure, over which auth.max_failures counts."),
+    AUTH_MIN_PASSWORD_LENGTH("auth.min_password_length", Type.INT, 8L,
+            "Fewest characters a new password may have, wherever it is set (CLI, web admin, API); NIST SP 800-63B asks for at least 8."),
     AUTH_CACHE_TTL("auth.cache_ttl", Type.INT, 300L,
             "Seconds a verified password is remembered in memory (as a keyed hash) so that polling clients cost no Argon2 work; 0 = off."),
     POP3_RETR_SETS_SEEN("pop3.retr_sets_seen", Type.BOOL, true, "Messages fetched with RETR get \\Seen when the session ends with QUIT (as in Dovecot)."),

@@ -212,7 +212,7 @@ public final class ConfigLoader {
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
                         (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
                 new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
-                        seconds(ConfigKey.AUTH_CACHE_TTL)),
+                        seconds(ConfigKey.AUTH_CACHE_TTL), integer(ConfigKey.AUTH_MIN_PASSWORD_LENGTH)),
                 new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
                 new Config.Limits(
                         integer(ConfigKey.LIMITS_LINE_LENGTH),
