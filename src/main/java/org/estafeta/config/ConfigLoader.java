@@ -265,8 +265,9 @@ public final class ConfigLoader {
     /** {@code 90}, {@code 90s}, {@code 5m}, {@code 4h}, {@code 5d}. */
     static Duration duration(ConfigKey key, String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.isEmpty()) throw new IllegalArgumentException(key.key + " must be a duration such as 30s, 5m, 4h or 5d, was empty");
         try {
-            char unit = t.isEmpty() ? 's' : t.charAt(t.length() - 1);
+            char unit = t.charAt(t.length() - 1);
             long n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
             Duration d = switch (unit) {
                 case 's' -> Duration.ofSeconds(n);
