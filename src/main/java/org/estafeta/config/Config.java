@@ -162,7 +162,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
             if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
             if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
-            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.imap_idle_timeout must be positive");
+            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("imap.idle_timeout must be positive");
         }
     }
 }

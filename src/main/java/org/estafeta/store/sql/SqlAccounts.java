@@ -106,7 +106,7 @@ public final class SqlAccounts implements Accounts {
                     id = rs.getLong(1);
                 }
             }
-            SqlMailboxes.createMailboxes(c, id, DEFAULT_MAILBOXES);
+            SqlMailboxes.createMailboxes(c, id, DEFAULT_MAILBOXES, true);
             return new Account(id, addr, credentials.passwordHash(), admin, false);
         });
     }
