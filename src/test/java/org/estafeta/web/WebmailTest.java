@@ -142,6 +142,24 @@ class WebmailTest {
         assertThat(web.follow(web.get("/")).body()).contains(">Proyectos 2026<");
     }
 
+    /** Issue 16 item 15: the optional conversation view, one line per conversation, remembered until switched off. */
+    @Test
+    void conversationViewGroupsRepliesAndIsRemembered() {
+        server.deliver(TestServer.OTHER_USER, "From: Ana <ana@servidor.es>\r\nSubject: Plan de viaje\r\n\r\nuno\r\n");
+        server.deliver(TestServer.OTHER_USER, "From: Luis <luis@servidor.es>\r\nSubject: Re: Plan de viaje\r\n\r\ndos\r\n");
+        server.deliver(TestServer.OTHER_USER, "From: Eva <eva@servidor.es>\r\nSubject: RE: Fwd: plan de viaje\r\n\r\ntres\r\n");
+        WebClient web = new WebClient(base);
+        web.login(TestServer.OTHER_USER, TestServer.PASSWORD);
+        String inbox = "/box/" + folder(TestServer.OTHER_USER, "INBOX").id();
+        Pattern line = Pattern.compile("<td class=\"subject\"><a [^>]*>(?:<span class=\"sr-only\">[^<]*</span>)?([^<]*[Pp]lan de viaje)</a>([^<]*<span class=\"thread-count\"[^>]*>\\((\\d+)\\))?");
+        assertThat(WebClient.all(line, web.get(inbox).body())).hasSize(3);
+        String grouped = web.get(inbox + "?threads=1").body();
+        assertThat(line.matcher(grouped).results().map(r -> r.group(1) + " " + r.group(3)).toList()).containsExactly("RE: Fwd: plan de viaje 3");
+        assertThat(WebClient.all(line, web.get(inbox).body())).as("remembered").hasSize(1);
+        assertThat(WebClient.all(line, web.get(inbox + "?threads=0").body())).hasSize(3);
+        assertThat(WebClient.all(line, web.get(inbox).body())).hasSize(3);
+    }
+
     /** Issue 16 item 14: the login takes a bare user name, as POP3 USER and IMAP LOGIN do. */
     @Test
     void loginWithABareUserName() {
