@@ -33,6 +33,8 @@ public final class Connection implements Closeable {
     private int pos, limit;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    /** Names this session in every log line about it, so that an error can be matched to its start and end. */
+    private final String id = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
 
     public Connection(Socket socket, Duration idleTimeout) throws IOException {
         this.socket = socket;
@@ -46,6 +48,11 @@ public final class Connection implements Closeable {
     private void attachStreams() throws IOException {
         in = socket.getInputStream();
         out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+    }
+
+    /** Eight hex digits, random: the session id in the logs. */
+    public String id() {
+        return id;
     }
 
     public InetAddress remoteAddress() {
@@ -211,12 +218,12 @@ public final class Connection implements Closeable {
         attachStreams();
     }
 
-    /** Layers TLS over {@code plain} as the server and completes the handshake (TLS 1.2+ only). */
+    /** Layers TLS over {@code plain} as the server and completes the handshake (Mozilla's intermediate profile). */
     static SSLSocket serverHandshake(SSLContext context, Socket plain) throws IOException {
         InetSocketAddress peer = (InetSocketAddress) plain.getRemoteSocketAddress();
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, peer.getHostString(), peer.getPort(), true);
         tls.setUseClientMode(false);
-        tls.setEnabledProtocols(TlsContexts.PROTOCOLS);
+        tls.setSSLParameters(TlsContexts.serverParameters());
         tls.setSoTimeout(plain.getSoTimeout());
         tls.startHandshake();
         return tls;

@@ -114,6 +114,27 @@ class AuthenticatorTest {
         assertThat(withInitial.next(bytes("mal"))).isEqualTo(new SaslStep.Failure(AuthFailure.INVALID_CREDENTIALS));
     }
 
+    /** New keys cost OWASP's 600,000 rounds; keys stored at 4096 before that still log in, at their own count. */
+    @Test
+    void scramUsesTheIterationCountStoredWithEachVerifier() {
+        accounts.setCredentials("usuario@servidor.es", new org.estafeta.store.Credentials(CREDENTIALS.passwordHash(),
+                ScramSha256.keys(PASSWORD, new byte[16], 4096).encode()));
+        ScramClient old = new ScramClient("usuario", PASSWORD);
+        SaslExchange e = auth.start(SaslMechanism.SCRAM_SHA_256, client);
+        e.next(null);
+        byte[] serverFirst = ((SaslStep.Challenge) e.next(old.clientFirst())).data();
+        assertThat(new String(serverFirst, StandardCharsets.UTF_8)).endsWith(",i=4096");
+        assertThat(e.next(old.clientFinal(serverFirst))).isInstanceOf(SaslStep.Success.class);
+
+        accounts.setCredentials("usuario@servidor.es", HASHER.credentials(PASSWORD));
+        ScramClient renewed = new ScramClient("usuario", PASSWORD);
+        e = auth.start(SaslMechanism.SCRAM_SHA_256, client);
+        e.next(null);
+        serverFirst = ((SaslStep.Challenge) e.next(renewed.clientFirst())).data();
+        assertThat(new String(serverFirst, StandardCharsets.UTF_8)).endsWith(",i=600000");
+        assertThat(e.next(renewed.clientFinal(serverFirst))).isInstanceOf(SaslStep.Success.class);
+    }
+
     @Test
     void scramSucceedsAndProvesTheServer() {
         ScramClient c = new ScramClient("usuario", PASSWORD);
@@ -139,7 +160,7 @@ class AuthenticatorTest {
     void scramGivesUnknownUsersAStableSaltSoNamesCannotBeProbed() {
         String a = serverFirst("nadie"), b = serverFirst("nadie");
         assertThat(salt(a)).isEqualTo(salt(b)).isNotEqualTo(salt(serverFirst("otro")));
-        assertThat(a).contains(",i=4096");
+        assertThat(a).contains(",i=600000");
     }
 
     @Test

@@ -39,7 +39,8 @@ import org.estafeta.store.Flag;
  * SEEN address count    expect that many INBOX messages to have the \Seen flag
  * </pre>
  * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted, and for AUTH
- * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}}.
+ * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}};
+ * {@code ${x*N}} is the character x repeated N times.
  */
 public final class Transcript {
 
@@ -169,9 +170,19 @@ public final class Transcript {
     }
 
     private static String substitute(String line) {
+        line = repeat(line);
         Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(line);
         StringBuilder sb = new StringBuilder();
         while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(VARS.getOrDefault(m.group(1), m.group())));
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** {@code ${x*500}}: the character x 500 times, for lines at a length limit. */
+    private static String repeat(String line) {
+        Matcher m = Pattern.compile("\\$\\{(.)\\*(\\d+)}").matcher(line);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1).repeat(Integer.parseInt(m.group(2)))));
         m.appendTail(sb);
         return sb.toString();
     }
