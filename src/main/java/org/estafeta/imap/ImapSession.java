@@ -361,7 +361,7 @@ final class ImapSession implements ImapReader.Source {
         return switch (reason) {
             case INVALID_CREDENTIALS -> ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
             case MALFORMED -> ImapException.bad("Malformed SASL message");
-            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins from your address, try again later");
+            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins, try again later");
             case UNAVAILABLE -> ImapException.no("UNAVAILABLE", "Authentication is unavailable, try again later");
         };
     }

@@ -219,7 +219,7 @@ final class Pop3Session {
         return switch (reason) {
             case INVALID_CREDENTIALS -> new Pop3Exception(Pop3Exception.AUTH, "Authentication failed");
             case MALFORMED -> new Pop3Exception("Malformed authentication message");
-            case THROTTLED -> new Pop3Exception(Pop3Exception.SYS_TEMP, "Too many failed logins from your address, try again later");
+            case THROTTLED -> new Pop3Exception(Pop3Exception.SYS_TEMP, "Too many failed logins, try again later");
             case UNAVAILABLE -> new Pop3Exception(Pop3Exception.SYS_TEMP, "Authentication is unavailable, try again later");
         };
     }

@@ -103,7 +103,7 @@ final class Webmail {
         }
         AuthFailure why = ((AuthResult.Failure) result).reason();
         String message = switch (why) {
-            case THROTTLED -> "Too many failed logins from your address; wait a few minutes and try again.";
+            case THROTTLED -> "Too many failed logins; wait a few minutes and try again.";
             case UNAVAILABLE -> "The server cannot check passwords right now; try again later.";
             default -> "Wrong address or password.";
         };

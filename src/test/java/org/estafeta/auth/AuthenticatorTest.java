@@ -38,9 +38,56 @@ class AuthenticatorTest {
         accounts = new MemoryAccounts();
         accounts.put("usuario@servidor.es", CREDENTIALS, false);
         accounts.put("baja@servidor.es", CREDENTIALS, true);
-        auth = new Authenticator(accounts, HASHER, new AuthSettings("servidor.es", 3, Duration.ofSeconds(60), Duration.ofSeconds(300)), clock);
+        auth = new Authenticator(accounts, HASHER, settings(3, 5, 10), clock);
         client = InetAddress.getByName("192.0.2.1");
         other = InetAddress.getByName("192.0.2.2");
+    }
+
+    private static AuthSettings settings(int perAddress, int perLogin, int perAccount) {
+        return new AuthSettings("servidor.es", perAddress, perLogin, perAccount, Duration.ofSeconds(60), Duration.ofSeconds(8),
+                Duration.ofSeconds(300));
+    }
+
+    /** One student's typos block that student on that machine, not the class behind the same address. */
+    @Test
+    void failuresPerAddressAndAccountBlockOnlyThatPair() throws Exception {
+        accounts.put("otra@servidor.es", CREDENTIALS, false);
+        auth = new Authenticator(accounts, HASHER, settings(100, 3, 10), clock);
+        for (int i = 0; i < 3; i++) auth.login(client, "usuario", "mal" + i, "test");
+        assertThat(failure(auth.login(client, "usuario", PASSWORD, "test"))).isEqualTo(AuthFailure.THROTTLED);
+        assertThat(auth.login(client, "otra", PASSWORD, "test")).as("another account, same address").isInstanceOf(AuthResult.Success.class);
+        assertThat(auth.login(other, "usuario", PASSWORD, "test")).as("same account, another address").isInstanceOf(AuthResult.Success.class);
+        assertThat(auth.blocks()).singleElement().satisfies(b -> {
+            assertThat(b.kind()).isEqualTo("login");
+            assertThat(b.subject()).isEqualTo("192.0.2.1 usuario@servidor.es");
+        });
+        assertThat(auth.unblock("usuario")).isPositive();
+        assertThat(auth.blocks()).isEmpty();
+        assertThat(auth.login(client, "usuario", PASSWORD, "test")).isInstanceOf(AuthResult.Success.class);
+    }
+
+    /** Guesses at one account from many addresses meet a doubling delay, not a lock-out that would shut its owner out. */
+    @Test
+    void failuresAtOneAccountFromManyAddressesGrowADelay() throws Exception {
+        auth = new Authenticator(accounts, HASHER, settings(100, 100, 3), clock);
+        for (int i = 0; i < 3; i++) auth.login(InetAddress.getByName("198.51.100." + i), "usuario", "mal", "test");
+        InetAddress next = InetAddress.getByName("198.51.100.9");
+        assertThat(failure(auth.login(next, "usuario", PASSWORD, "test"))).as("1 s delay").isEqualTo(AuthFailure.THROTTLED);
+        clock.millis += 1_000;
+        assertThat(failure(auth.login(next, "usuario", "mal", "test"))).isEqualTo(AuthFailure.INVALID_CREDENTIALS);
+        clock.millis += 1_000;
+        assertThat(failure(auth.login(next, "usuario", PASSWORD, "test"))).as("2 s delay now").isEqualTo(AuthFailure.THROTTLED);
+        assertThat(auth.blocks()).singleElement().satisfies(b -> assertThat(b.kind()).isEqualTo("account"));
+        clock.millis += 1_000;
+        assertThat(auth.login(next, "usuario", PASSWORD, "test")).isInstanceOf(AuthResult.Success.class);
+        assertThat(auth.login(client, "usuario", "mal", "test")).as("the success cleared the count")
+                .isEqualTo(new AuthResult.Failure(AuthFailure.INVALID_CREDENTIALS));
+        for (int i = 0; i < 6; i++) {
+            clock.millis += 8_000;
+            assertThat(failure(auth.login(next, "usuario", "mal", "test"))).isEqualTo(AuthFailure.INVALID_CREDENTIALS);
+        }
+        assertThat(auth.blocks()).singleElement().satisfies(b ->
+                assertThat(b.until()).as("never longer than auth.max_delay").isBeforeOrEqualTo(Instant.ofEpochMilli(clock.millis + 8_000)));
     }
 
     private AuthFailure failure(AuthResult r) {

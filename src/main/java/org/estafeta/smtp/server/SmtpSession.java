@@ -328,6 +328,7 @@ final class SmtpSession {
         StorageSink sink = new StorageSink(blobs);
         sink.write(trace(tx, id));
         DataReader.Outcome outcome;
+        conn.beginTransfer(); // limits.min_data_rate from here to the end of the data
         if (role == SmtpRole.SUBMISSION) {
             SubmissionHeaders completed = new SubmissionHeaders(sink, settings.hostname());
             outcome = reader.copyTo(completed);
@@ -335,6 +336,7 @@ final class SmtpSession {
         } else {
             outcome = reader.copyTo(sink);
         }
+        conn.endTransfer();
         switch (outcome) {
             case DISCONNECTED -> {
                 sink.discard();
