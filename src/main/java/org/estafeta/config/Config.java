@@ -124,8 +124,9 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
      * ({@link Duration#ZERO} turns it off).
      */
     public record Auth(int maxFailures, int maxFailuresPerLogin, int maxFailuresPerAccount, Duration failureWindow, Duration maxDelay,
-                       Duration cacheTtl) {
+                       Duration cacheTtl, int minPasswordLength) {
         public Auth {
+            if (minPasswordLength < 1) throw new IllegalArgumentException("auth.min_password_length must be at least 1");
             if (maxFailures < 0) throw new IllegalArgumentException("auth.max_failures must not be negative");
             if (maxFailuresPerLogin < 0) throw new IllegalArgumentException("auth.max_failures_per_login must not be negative");
             if (maxFailuresPerAccount < 0) throw new IllegalArgumentException("auth.max_failures_per_account must not be negative");
@@ -169,7 +170,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
             if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
             if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
-            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.imap_idle_timeout must be positive");
+            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("imap.idle_timeout must be positive");
             if (tlsHandshakeTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.tls_handshake_timeout must be positive");
             if (commandTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.command_timeout must be positive");
             if (minDataRate < 0) throw new IllegalArgumentException("limits.min_data_rate must not be negative");

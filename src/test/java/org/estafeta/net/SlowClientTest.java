@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class SlowClientTest {
 
     /** Idle 2 s, one command line 3 s, TLS handshake 3 s, DATA at least 100 octets/s after 3 s. */
-    private static final Map<String, String> SCALED = Map.of("limits.idle_timeout", "2", "limits.imap_idle_timeout", "2",
+    private static final Map<String, String> SCALED = Map.of("limits.idle_timeout", "2", "imap.idle_timeout", "2",
             "limits.command_timeout", "3", "limits.tls_handshake_timeout", "3", "limits.min_data_rate", "100");
 
     private TestServer server;

@@ -10,7 +10,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.estafeta.store.PrivateFiles;
 import org.estafeta.store.StoreException;
-import org.flywaydb.core.Flyway;
 
 /**
  * The embedded SQLite database: schema migrations, the single {@link SqlWriter}, and a small pool of
@@ -39,12 +38,10 @@ public final class SqlDatabase implements AutoCloseable {
             // (an empty file is a valid new database) keeps all three private.
             if (!Files.exists(db)) Files.createFile(db, PrivateFiles.file());
             String url = "jdbc:sqlite:" + db.toAbsolutePath();
-            Flyway.configure()
-                    .dataSource(url, null, null)
-                    .locations("classpath:db/sqlite")
-                    .load()
-                    .migrate();
+            SchemaMigration.migrate(url, db.toString());
             return new SqlDatabase(url);
+        } catch (StoreException e) {
+            throw e;
         } catch (Exception e) {
             throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
         }
