@@ -19,6 +19,7 @@ import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
 import org.estafeta.imap.ImapSettings;
 import org.estafeta.net.ConnectionLimiter;
+import org.estafeta.net.Deadlines;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
 import org.estafeta.queue.QueueRunner;
@@ -136,7 +137,9 @@ public final class MailServer implements AutoCloseable {
             throws IOException {
         if (port < 0) return;
         InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, config.limits().idleTimeout());
+        var limits = config.limits();
+        var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
     }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.estafeta.tls.TlsContexts;
 import org.estafeta.admin.Admin;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.config.Cidr;
@@ -183,8 +185,20 @@ public final class WebServer implements AutoCloseable {
             SecureRequestCustomizer src = new SecureRequestCustomizer();
             src.setSniHostCheck(false);
             https.addCustomizer(src);
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            SslContextFactory.Server ssl = new SslContextFactory.Server() {
+                @Override
+                public javax.net.ssl.SSLParameters customize(javax.net.ssl.SSLParameters parameters) {
+                    SSLParameters p = super.customize(parameters);
+                    p.setNamedGroups(TlsContexts.NAMED_GROUPS.clone());
+                    return p;
+                }
+            };
             ssl.setSslContext(tls);
+            // The same profile as the mail ports (TlsContexts), no renegotiation at all.
+            ssl.setIncludeProtocols(TlsContexts.PROTOCOLS);
+            ssl.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES);
+            ssl.setUseCipherSuitesOrder(true);
+            ssl.setRenegotiationAllowed(false);
             c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         }
         try {
