@@ -148,6 +148,8 @@ public final class ConfigLoader {
                         (Long) get(ConfigKey.LIMITS_QUOTA),
                         integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
+                        (Long) get(ConfigKey.LIMITS_IMAP_COMMAND_LITERALS),
+                        integer(ConfigKey.LIMITS_IMAP_SEARCH_KEYS),
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IMAP_IDLE_TIMEOUT))),
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
@@ -263,6 +265,8 @@ public final class ConfigLoader {
         line(out, "quota", l.quota());
         line(out, "imap_line_length", l.imapLineLength());
         line(out, "imap_literal", l.imapLiteral());
+        line(out, "imap_command_literals", l.imapCommandLiterals());
+        line(out, "imap_search_keys", l.imapSearchKeys());
         line(out, "imap_idle_timeout", l.imapIdleTimeout().toSeconds());
         section(out, "dns");
         Config.Queue q = c.queue();
