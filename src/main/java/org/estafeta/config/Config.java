@@ -155,6 +155,8 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             long quota,
             int imapLineLength,
             long imapLiteral,
+            long imapCommandLiterals,
+            int imapSearchKeys,
             Duration imapIdleTimeout,
             Duration tlsHandshakeTimeout,
             Duration commandTimeout,
@@ -170,6 +172,8 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
             if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
             if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
+            if (imapCommandLiterals < 1024) throw new IllegalArgumentException("limits.imap_command_literals must be at least 1024");
+            if (imapSearchKeys < 1) throw new IllegalArgumentException("limits.imap_search_keys must be at least 1");
             if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("imap.idle_timeout must be positive");
             if (tlsHandshakeTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.tls_handshake_timeout must be positive");
             if (commandTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.command_timeout must be positive");

@@ -63,6 +63,8 @@ public enum ConfigKey {
     LIMITS_QUOTA("limits.quota", Type.INT, 0L, "Bytes of mail each account may keep (RFC 9208 STORAGE); SMTP answers 552 5.2.2 and IMAP [OVERQUOTA] beyond it; 0 = no quota."),
     LIMITS_IMAP_LINE_LENGTH("limits.imap_line_length", Type.INT, 65536L, "Longest IMAP command line in octets, literals not counted (RFC 7162 §4 asks for at least 8192)."),
     LIMITS_IMAP_LITERAL("limits.imap_literal", Type.INT, 50L * 1024 * 1024, "Largest IMAP literal (APPEND message) in octets; larger ones get NO [TOOBIG] before they are sent."),
+    LIMITS_IMAP_COMMAND_LITERALS("limits.imap_command_literals", Type.INT, 1024L * 1024, "Octets of literals one IMAP command may hold in memory (search strings, names, passwords; not the APPEND message, which streams to disk); past it NO [TOOBIG]."),
+    LIMITS_IMAP_SEARCH_KEYS("limits.imap_search_keys", Type.INT, 1000L, "Search keys in one IMAP SEARCH, SORT or THREAD command; past it BAD."),
     LIMITS_IDLE_TIMEOUT("limits.idle_timeout", Type.INT, 300L, "Seconds a client may stay silent before 421 (RFC 5321 §4.5.3.2.7: 5 minutes)."),
     LIMITS_TLS_HANDSHAKE_TIMEOUT("limits.tls_handshake_timeout", Type.INT, 30L,
             "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),

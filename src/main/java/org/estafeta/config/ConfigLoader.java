@@ -226,6 +226,8 @@ public final class ConfigLoader {
                         (Long) get(ConfigKey.LIMITS_QUOTA),
                         integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
+                        (Long) get(ConfigKey.LIMITS_IMAP_COMMAND_LITERALS),
+                        integer(ConfigKey.LIMITS_IMAP_SEARCH_KEYS),
                         Duration.ofSeconds((Long) get(ConfigKey.IMAP_IDLE_TIMEOUT)),
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_TLS_HANDSHAKE_TIMEOUT)),
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_COMMAND_TIMEOUT)),
@@ -350,6 +352,8 @@ public final class ConfigLoader {
         line(out, "quota", l.quota());
         line(out, "imap_line_length", l.imapLineLength());
         line(out, "imap_literal", l.imapLiteral());
+        line(out, "imap_command_literals", l.imapCommandLiterals());
+        line(out, "imap_search_keys", l.imapSearchKeys());
         line(out, "tls_handshake_timeout", l.tlsHandshakeTimeout().toSeconds());
         line(out, "command_timeout", l.commandTimeout().toSeconds());
         line(out, "min_data_rate", l.minDataRate());
