@@ -126,7 +126,8 @@ public final class MailServer implements AutoCloseable {
                             return recentLog.lines();
                         }
                     },
-                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks()));
+                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks(),
+                    storage.sieveScripts(), sieveLimits(config)));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
