@@ -107,6 +107,7 @@ class DkimTest {
         server.add("revocada._domainkey.ejemplo.es. 60 IN TXT \"v=DKIM1; k=ed25519; p=\"")
                 .add("basura._domainkey.ejemplo.es. 60 IN TXT \"\\000\\255;;=p==;k\"")
                 .add("corta._domainkey.ejemplo.es. 60 IN TXT \"" + SHORT_RSA + "\"")
+                .add("rsa._domainkey.ejemplo.es. 60 IN TXT \"" + RFC8463_RSA + "\"")
                 .add("extranjera._domainkey.ejemplo.es. 60 IN TXT \"v=DKIM1; k=dsa; p=AAAA\"")
                 .servfail("caida._domainkey.ejemplo.es.");
         String good = sign(List.of(key));
@@ -128,7 +129,8 @@ class DkimTest {
                 {good.replace("s=s1", "s=nadie"), "no key for signature"},
                 {good.replace("s=s1", "s=revocada"), "key revoked"},
                 {good.replace("s=s1", "s=basura"), "key record: tag without '=': \u0000ÿ"},
-                {good.replace("s=s1", "s=corta"), "key type does not match a="},
+                {good.replace("s=s1", "s=rsa"), "key type does not match a="},
+                {good.replace("s=s1", "s=corta"), "RSA key shorter than 1024 bits"},
                 {good.replace("s=s1", "s=extranjera"), "key type dsa not supported"},
                 {good.replace("s=s1", "s=caida"), "key lookup failed"},
                 {"DKIM-Signature: ;;;===\r\n", "signature: tag without '=': ==="},
