@@ -158,6 +158,7 @@ class DkimTest {
     void canonicalizationExample() throws Exception {
         HeaderField a = new HeaderField("A", "A: X"), b = new HeaderField("B", "B : Y\t\r\n\tZ  ");
         assertThat(Canonicalization.RELAXED.header(a) + Canonicalization.RELAXED.header(b)).isEqualTo("a:X\r\nb:Y Z\r\n");
+        assertThat(Canonicalization.RELAXED.header(new HeaderField("H", "H: from : to"))).isEqualTo("h:from : to\r\n");
         assertThat(Canonicalization.SIMPLE.header(b)).isEqualTo("B : Y\t\r\n\tZ  \r\n");
         String body = " C \r\nD \t E\r\n\r\n\r\n";
         assertThat(canon(Canonicalization.RELAXED, body)).isEqualTo(" C\r\nD E\r\n");
