@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "estafeta", mixinStandardHelpOptions = true, version = "Estafeta 0.1",
         description = "A mail server: SMTP and POP3, and the tools to manage its domains, users, aliases and queue.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, QueueCommand.class,
-                ConfigCommand.class})
+                ConfigCommand.class, DkimCommand.class})
 public final class Main {
 
     @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "data",

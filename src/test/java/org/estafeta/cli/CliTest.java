@@ -106,4 +106,16 @@ class CliTest {
         assertThat(r.out()).contains("[limits]", "recipients = 7", "[queue]");
         assertThat(run("", "--set", "limits.nope=1", "config", "show").err()).contains("unknown configuration key: limits.nope");
     }
+
+    @Test
+    void dkimKeysAndTheirRecords() throws Exception {
+        Run ed = run("", "dkim", "generate", "Servidor.ES", "--selector", "nuevo");
+        assertThat(ed.out()).contains("created ed25519 key nuevo for servidor.es", "nuevo._domainkey.servidor.es. IN TXT \"v=DKIM1; k=ed25519; p=");
+        assertThat(run("", "dkim", "generate", "servidor.es", "--algorithm", "rsa", "--selector", "viejo").out())
+                .contains("viejo._domainkey.servidor.es. IN TXT \"v=DKIM1; k=rsa; p=MIIBIjAN");
+        assertThat(run("", "dkim", "generate", "servidor.es", "--selector", "nuevo").err()).contains("selector nuevo of servidor.es already exists");
+        assertThat(run("", "dkim", "list").out().lines()).hasSize(2).allMatch(l -> l.contains("._domainkey.servidor.es. IN TXT"));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(data.resolve("dkim/servidor.es/viejo.pem")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
 }
