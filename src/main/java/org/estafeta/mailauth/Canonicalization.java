@@ -29,6 +29,7 @@ enum Canonicalization {
         if (this == SIMPLE) return field.raw() + "\r\n";
         StringBuilder out = new StringBuilder(field.raw().length() + 2);
         out.append(field.lowerName()).append(':');
+        int valueStart = out.length();
         String value = field.value();
         boolean space = false;
         for (int i = 0; i < value.length(); i++) {
@@ -39,8 +40,8 @@ enum Canonicalization {
                 space = true;
                 continue;
             }
-            // WSP right after the colon is dropped as well.
-            if (space && out.charAt(out.length() - 1) != ':') out.append(' ');
+            // WSP right after the field's colon is dropped as well.
+            if (space && out.length() > valueStart) out.append(' ');
             space = false;
             out.append(c);
         }

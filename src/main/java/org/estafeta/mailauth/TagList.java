@@ -27,7 +27,7 @@ final class TagList {
         for (String spec : text.split(";", -1)) {
             if (spec.isBlank()) continue;
             int eq = spec.indexOf('=');
-            if (eq < 0) throw new Malformed("tag without '=': " + clip(spec));
+            if (eq < 0) throw new Malformed("tag without '=': " + clip(trim(spec)));
             String name = trim(spec.substring(0, eq));
             if (name.isEmpty() || !name.chars().allMatch(c -> c == '_' || Character.isLetterOrDigit(c) && c < 128)
                     || !Character.isLetter(name.charAt(0))) {

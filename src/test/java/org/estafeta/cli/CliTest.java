@@ -112,7 +112,12 @@ class CliTest {
     void configShowAppliesOverrides() {
         Run r = run("", "--set", "limits.recipients=7", "config", "show");
         assertThat(r.out()).contains("[limits]", "recipients = 7", "[queue]");
-        assertThat(run("", "--set", "limits.nope=1", "config", "show").err()).contains("unknown configuration key: limits.nope");
+        Run unknown = run("", "--set", "limits.nope=1", "config", "show");
+        assertThat(unknown.code()).as("an unknown key is a warning").isZero();
+        assertThat(unknown.err()).contains("--set limits.nope: unknown key limits.nope (did you mean limits.");
+        Run strict = run("", "--strict", "--set", "limits.nope=1", "config", "show");
+        assertThat(strict.code()).isEqualTo(1);
+        assertThat(strict.err()).contains("estafeta: --set limits.nope: unknown key limits.nope");
     }
 
     /** A certificate with somebody else's key would start and then fail every handshake: refused at start, in one line. */
@@ -162,7 +167,7 @@ class CliTest {
             assertThat(Files.readString(data.resolve(".lock")).strip()).isEqualTo(String.valueOf(first.pid()));
 
             // The subcommands share the store with the running server, which sees their changes at once.
-            assertThat(run("secreto\n", "user", "add", "nuevo@localhost", "--password-stdin").code()).isZero();
+            assertThat(run("secreto-largo\n", "user", "add", "nuevo@localhost", "--password-stdin").code()).isZero();
             try (SmtpDialog smtp = SmtpDialog.connect(first.smtpPort())) {
                 assertThat(smtp.command("MAIL FROM:<a@example.org>")).startsWith("250");
                 assertThat(smtp.command("RCPT TO:<nuevo@localhost>")).startsWith("250");
@@ -182,5 +187,17 @@ class CliTest {
             out.add(p);
             collect(sub, p, out);
         });
+    }
+
+    @Test
+    void dkimKeysAndTheirRecords() throws Exception {
+        Run ed = run("", "dkim", "generate", "Servidor.ES", "--selector", "nuevo");
+        assertThat(ed.out()).contains("created ed25519 key nuevo for servidor.es", "nuevo._domainkey.servidor.es. IN TXT \"v=DKIM1; k=ed25519; p=");
+        assertThat(run("", "dkim", "generate", "servidor.es", "--algorithm", "rsa", "--selector", "viejo").out())
+                .contains("viejo._domainkey.servidor.es. IN TXT \"v=DKIM1; k=rsa; p=MIIBIjAN");
+        assertThat(run("", "dkim", "generate", "servidor.es", "--selector", "nuevo").err()).contains("selector nuevo of servidor.es already exists");
+        assertThat(run("", "dkim", "list").out().lines()).hasSize(2).allMatch(l -> l.contains("._domainkey.servidor.es. IN TXT"));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(data.resolve("dkim/servidor.es/viejo.pem")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     }
 }
