@@ -157,7 +157,7 @@ class CliTest {
         try {
             ServerProcess.Exit second = ServerProcess.expectExit(data, Map.of());
             assertThat(second.code()).isEqualTo(1);
-            assertThat(second.output().strip().lines()).singleElement().asString()
+            assertThat(second.problems()).singleElement().asString()
                     .startsWith("estafeta: the data directory ").contains("in use by another Estafeta server (PID " + first.pid() + ")");
             assertThat(Files.readString(data.resolve(".lock")).strip()).isEqualTo(String.valueOf(first.pid()));
 
