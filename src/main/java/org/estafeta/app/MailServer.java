@@ -18,12 +18,16 @@ import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
 import org.estafeta.imap.ImapSettings;
+import org.estafeta.managesieve.ManageSieveServer;
+import org.estafeta.managesieve.ManageSieveSettings;
 import org.estafeta.net.ConnectionLimiter;
+import org.estafeta.net.Deadlines;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
 import org.estafeta.queue.QueueRunner;
 import org.estafeta.pop3.Pop3Server;
 import org.estafeta.pop3.Pop3Settings;
+import org.estafeta.sieve.SieveLimits;
 import org.estafeta.smtp.server.SmtpRole;
 import org.estafeta.smtp.server.SmtpServer;
 import org.estafeta.store.Quota;
@@ -100,11 +104,13 @@ public final class MailServer implements AutoCloseable {
         ImapSettings imap = ImapSettings.from(config, tls);
         listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
         listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
+        listen(config, config.ports().managesieve(),
+                new ManageSieveServer(ManageSieveSettings.from(config, sieveLimits(config), tls), authenticator, storage.sieveScripts()), null, limiter);
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
                 config.auth().minPasswordLength());
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
             var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
-            web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
+            web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), submission, admin, new WebServer.StatusSource() {
                         @Override
                         public List<String> listeners() {
@@ -121,10 +127,16 @@ public final class MailServer implements AutoCloseable {
                             return recentLog.lines();
                         }
                     },
-                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks()));
+                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks(),
+                    storage.sieveScripts(), sieveLimits(config)));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
+    }
+
+    /** The Sieve compiler's and interpreter's limits from the configuration; the rest are SieveLimits' defaults. */
+    static SieveLimits sieveLimits(Config config) {
+        return SieveLimits.DEFAULT.withMaxScriptBytes(config.sieve().maxScriptBytes()).withMaxRedirects(config.sieve().maxRedirects());
     }
 
     private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
@@ -135,11 +147,23 @@ public final class MailServer implements AutoCloseable {
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)
             throws IOException {
         if (port < 0) return;
-        String bind = config.server().bind();
-        InetSocketAddress address = bind.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(bind), port);
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, config.limits().idleTimeout());
+        InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
+        var limits = config.limits();
+        var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
+    }
+
+    /** server.bind as an address; null (the wildcard) when it is empty. */
+    private static InetAddress bindAddress(Config config) {
+        String bind = config.server().bind();
+        if (bind.isBlank()) return null;
+        try {
+            return InetAddress.getByName(bind);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("server.bind must be an address of this machine, was '" + bind + "'");
+        }
     }
 
     /** The web listeners, or null when both are disabled. */

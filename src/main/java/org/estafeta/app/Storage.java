@@ -8,19 +8,24 @@ import org.estafeta.store.FileBlobs;
 import org.estafeta.store.Intake;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Messages;
+import org.estafeta.store.PrivateFiles;
 import org.estafeta.store.Queue;
+import org.estafeta.store.SieveScripts;
 import org.estafeta.store.sql.SqlAccounts;
 import org.estafeta.store.sql.SqlDatabase;
 import org.estafeta.store.sql.SqlIntake;
 import org.estafeta.store.sql.SqlMailboxes;
 import org.estafeta.store.sql.SqlMessages;
 import org.estafeta.store.sql.SqlQueue;
+import org.estafeta.store.sql.SqlSieveScripts;
 
 /**
  * The store as the rest of the program sees it: the embedded SQLite database and blob files in the
  * data dir. The only place that picks concrete store classes.
  */
 public final class Storage implements AutoCloseable {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Storage.class);
 
     private final SqlDatabase database;
     private final Accounts accounts;
@@ -29,6 +34,7 @@ public final class Storage implements AutoCloseable {
     private final Blobs blobs;
     private final Intake intake;
     private final Queue queue;
+    private final SieveScripts sieveScripts;
     /** Change notices; the store publishes after every commit that changes a mailbox. */
     private final MailboxEvents events = new MailboxEvents();
 
@@ -39,18 +45,33 @@ public final class Storage implements AutoCloseable {
         this.messages = new SqlMessages(database, events);
         this.intake = new SqlIntake(database, events);
         this.queue = new SqlQueue(database);
+        this.sieveScripts = new SqlSieveScripts(database);
         this.blobs = blobs;
     }
 
     /** Opens the data dir, creating and migrating it on first use; a new store gets the configured domains. */
     public static Storage open(Config config) {
         var dataDir = config.server().dataDir();
+        restrictPermissions(dataDir);
         SqlDatabase db = SqlDatabase.openSqlite(dataDir);
         Storage storage = new Storage(db, new FileBlobs(dataDir.resolve("blobs")));
         if (db.markInitialised()) {
             for (String domain : config.server().domains()) storage.accounts.addDomain(domain);
         }
         return storage;
+    }
+
+    /** An existing data dir made before it was created private (or loosened by hand) is fixed, with one line said. */
+    private static void restrictPermissions(java.nio.file.Path dataDir) {
+        try {
+            int changed = PrivateFiles.restrict(dataDir);
+            if (changed > 0) {
+                log.warn("data dir {}: {} files and directories were readable by other users; now 0600 files in 0700 directories",
+                        dataDir.toAbsolutePath(), changed);
+            }
+        } catch (java.io.IOException e) {
+            throw new org.estafeta.store.StoreException("cannot restrict the permissions of " + dataDir + ": " + e.getMessage(), e);
+        }
     }
 
     public Accounts accounts() {
@@ -80,6 +101,10 @@ public final class Storage implements AutoCloseable {
 
     public Queue queue() {
         return queue;
+    }
+
+    public SieveScripts sieveScripts() {
+        return sieveScripts;
     }
 
     @Override

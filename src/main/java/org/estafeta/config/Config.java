@@ -9,7 +9,7 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue) {
+public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -21,6 +21,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
         Objects.requireNonNull(pop3);
         Objects.requireNonNull(limits);
         Objects.requireNonNull(queue);
+        Objects.requireNonNull(sieve);
     }
 
     /** Identity of this node and where it keeps its data. */
@@ -32,7 +33,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s, int imap, int imaps) {
+    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s, int imap, int imaps, int managesieve) {
         public Ports {
             checkPort("ports.smtp", smtp);
             checkPort("ports.odmr", odmr);
@@ -42,6 +43,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             checkPort("ports.pop3s", pop3s);
             checkPort("ports.imap", imap);
             checkPort("ports.imaps", imaps);
+            checkPort("ports.managesieve", managesieve);
         }
 
         private static void checkPort(String key, int port) {
@@ -119,13 +121,18 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
     }
 
     /**
-     * Login checks shared by every protocol: the failed-login throttle per client address and the
-     * in-memory cache of verified passwords ({@link Duration#ZERO} turns it off).
+     * Login checks shared by every protocol: the failed-login throttle (per address, per address and
+     * account, per account with a growing delay) and the in-memory cache of verified passwords
+     * ({@link Duration#ZERO} turns it off).
      */
-    public record Auth(int maxFailures, Duration failureWindow, Duration cacheTtl, int minPasswordLength) {
+    public record Auth(int maxFailures, int maxFailuresPerLogin, int maxFailuresPerAccount, Duration failureWindow, Duration maxDelay,
+                       Duration cacheTtl, int minPasswordLength) {
         public Auth {
             if (minPasswordLength < 1) throw new IllegalArgumentException("auth.min_password_length must be at least 1");
             if (maxFailures < 0) throw new IllegalArgumentException("auth.max_failures must not be negative");
+            if (maxFailuresPerLogin < 0) throw new IllegalArgumentException("auth.max_failures_per_login must not be negative");
+            if (maxFailuresPerAccount < 0) throw new IllegalArgumentException("auth.max_failures_per_account must not be negative");
+            if (maxDelay.toSeconds() < 1) throw new IllegalArgumentException("auth.max_delay must be at least 1 second");
             if (failureWindow.isNegative() || failureWindow.isZero()) throw new IllegalArgumentException("auth.failure_window must be positive");
             if (cacheTtl.isNegative()) throw new IllegalArgumentException("auth.cache_ttl must not be negative");
         }
@@ -150,7 +157,12 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             long quota,
             int imapLineLength,
             long imapLiteral,
-            Duration imapIdleTimeout) {
+            long imapCommandLiterals,
+            int imapSearchKeys,
+            Duration imapIdleTimeout,
+            Duration tlsHandshakeTimeout,
+            Duration commandTimeout,
+            long minDataRate) {
         public Limits {
             if (lineLength < 512) throw new IllegalArgumentException("limits.line_length must be at least 512 (RFC 5321 §4.5.3.1.4)");
             if (messageSize < 1024) throw new IllegalArgumentException("limits.message_size must be at least 1024");
@@ -162,7 +174,29 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
             if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
             if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
+            if (imapCommandLiterals < 1024) throw new IllegalArgumentException("limits.imap_command_literals must be at least 1024");
+            if (imapSearchKeys < 1) throw new IllegalArgumentException("limits.imap_search_keys must be at least 1");
             if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("imap.idle_timeout must be positive");
+            if (tlsHandshakeTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.tls_handshake_timeout must be positive");
+            if (commandTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.command_timeout must be positive");
+            if (minDataRate < 0) throw new IllegalArgumentException("limits.min_data_rate must not be negative");
+        }
+    }
+
+    /**
+     * Sieve filtering (RFC 5228) and ManageSieve (RFC 5804).
+     *
+     * @param maxScriptBytes limits.sieve_script
+     * @param maxScripts limits.sieve_scripts
+     * @param maxRedirects sieve.max_redirects
+     * @param maxHops sieve.max_hops
+     */
+    public record Sieve(int maxScriptBytes, int maxScripts, int maxRedirects, int maxHops) {
+        public Sieve {
+            if (maxScriptBytes < 1024) throw new IllegalArgumentException("limits.sieve_script must be at least 1024");
+            if (maxScripts < 1) throw new IllegalArgumentException("limits.sieve_scripts must be at least 1");
+            if (maxRedirects < 0) throw new IllegalArgumentException("sieve.max_redirects must not be negative");
+            if (maxHops < 1) throw new IllegalArgumentException("sieve.max_hops must be at least 1");
         }
     }
 }

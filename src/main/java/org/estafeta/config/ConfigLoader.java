@@ -81,7 +81,7 @@ public final class ConfigLoader {
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach((name, value) -> loader.key("--set " + name, name).ifPresent(key -> loader.set(key, value)));
         for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_ODMR,
-                ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
+                ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS, ConfigKey.PORTS_MANAGESIEVE)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader;
@@ -204,15 +204,17 @@ public final class ConfigLoader {
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
                 new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
                         integer(ConfigKey.PORTS_ODMR),
-                        integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS)),
+                        integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS),
+                        integer(ConfigKey.PORTS_MANAGESIEVE)),
                 new Config.Web(integer(ConfigKey.WEB_PORT), integer(ConfigKey.WEB_TLS_PORT), (Boolean) get(ConfigKey.WEB_REDIRECT_HTTPS),
                         seconds(ConfigKey.WEB_SESSION_TIMEOUT)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
                         (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
-                new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
-                        seconds(ConfigKey.AUTH_CACHE_TTL), integer(ConfigKey.AUTH_MIN_PASSWORD_LENGTH)),
+                new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), integer(ConfigKey.AUTH_MAX_FAILURES_PER_LOGIN),
+                        integer(ConfigKey.AUTH_MAX_FAILURES_PER_ACCOUNT), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
+                        seconds(ConfigKey.AUTH_MAX_DELAY), seconds(ConfigKey.AUTH_CACHE_TTL), integer(ConfigKey.AUTH_MIN_PASSWORD_LENGTH)),
                 new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
                 new Config.Limits(
                         integer(ConfigKey.LIMITS_LINE_LENGTH),
@@ -225,7 +227,12 @@ public final class ConfigLoader {
                         (Long) get(ConfigKey.LIMITS_QUOTA),
                         integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
-                        Duration.ofSeconds((Long) get(ConfigKey.IMAP_IDLE_TIMEOUT))),
+                        (Long) get(ConfigKey.LIMITS_IMAP_COMMAND_LITERALS),
+                        integer(ConfigKey.LIMITS_IMAP_SEARCH_KEYS),
+                        Duration.ofSeconds((Long) get(ConfigKey.IMAP_IDLE_TIMEOUT)),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_TLS_HANDSHAKE_TIMEOUT)),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_COMMAND_TIMEOUT)),
+                        (Long) get(ConfigKey.LIMITS_MIN_DATA_RATE)),
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
@@ -233,7 +240,9 @@ public final class ConfigLoader {
                         duration(ConfigKey.QUEUE_POLL_INTERVAL),
                         integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
                         duration(ConfigKey.QUEUE_COMMAND_TIMEOUT), pairs(ConfigKey.QUEUE_TRANSPORTS),
-                        string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)));
+                        string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)),
+                new Config.Sieve(integer(ConfigKey.LIMITS_SIEVE_SCRIPT), integer(ConfigKey.LIMITS_SIEVE_SCRIPTS),
+                        integer(ConfigKey.SIEVE_MAX_REDIRECTS), integer(ConfigKey.SIEVE_MAX_HOPS)));
     }
 
     /** smtp.atrn_domains: {@code domain=user@ours} entries. */
@@ -265,8 +274,9 @@ public final class ConfigLoader {
     /** {@code 90}, {@code 90s}, {@code 5m}, {@code 4h}, {@code 5d}. */
     static Duration duration(ConfigKey key, String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.isEmpty()) throw new IllegalArgumentException(key.key + " must be a duration such as 30s, 5m, 4h or 5d, was empty");
         try {
-            char unit = t.isEmpty() ? 's' : t.charAt(t.length() - 1);
+            char unit = t.charAt(t.length() - 1);
             long n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
             Duration d = switch (unit) {
                 case 's' -> Duration.ofSeconds(n);
@@ -323,7 +333,10 @@ public final class ConfigLoader {
         line(out, "atrn_domains", list(c.smtp().atrnDomains().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
         section(out, "auth");
         line(out, "max_failures", c.auth().maxFailures());
+        line(out, "max_failures_per_login", c.auth().maxFailuresPerLogin());
+        line(out, "max_failures_per_account", c.auth().maxFailuresPerAccount());
         line(out, "failure_window", c.auth().failureWindow().toSeconds());
+        line(out, "max_delay", c.auth().maxDelay().toSeconds());
         line(out, "cache_ttl", c.auth().cacheTtl().toSeconds());
         section(out, "pop3");
         line(out, "retr_sets_seen", c.pop3().retrSetsSeen());
@@ -342,6 +355,11 @@ public final class ConfigLoader {
         line(out, "quota", l.quota());
         line(out, "imap_line_length", l.imapLineLength());
         line(out, "imap_literal", l.imapLiteral());
+        line(out, "imap_command_literals", l.imapCommandLiterals());
+        line(out, "imap_search_keys", l.imapSearchKeys());
+        line(out, "tls_handshake_timeout", l.tlsHandshakeTimeout().toSeconds());
+        line(out, "command_timeout", l.commandTimeout().toSeconds());
+        line(out, "min_data_rate", l.minDataRate());
         section(out, "dns");
         Config.Queue q = c.queue();
         line(out, "servers", list(q.dnsServers()));

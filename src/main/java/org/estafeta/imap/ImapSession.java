@@ -95,7 +95,7 @@ final class ImapSession implements ImapReader.Source {
         } finally {
             conn.flush();
             if (selected != null) selected.close();
-            log.info("{} {} user={} tls={} commands={} errors={} end={}", listenerName, conn.remoteAddress().getHostAddress(),
+            log.info("{} {} session {} user={} tls={} commands={} errors={} end={}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(),
                     account == null ? null : account.address(), tlsDescription(), commands, errors, endReason);
         }
     }
@@ -108,7 +108,7 @@ final class ImapSession implements ImapReader.Source {
 
     private void dispatch(byte[] line) throws IOException {
         commands++;
-        ImapReader r = new ImapReader(line, this, settings.lineLength());
+        ImapReader r = new ImapReader(line, this, settings.lineLength(), settings.commandLiterals());
         String tag;
         try {
             tag = r.tag();
@@ -146,12 +146,18 @@ final class ImapSession implements ImapReader.Source {
             r.discardRest();
             if (state == State.SELECTED && e instanceof ImapException.No) sendUpdates(command, uid);
             reply(tag, e instanceof ImapException.Bad ? "BAD" : "NO", e.code, e.getMessage());
-        } catch (StoreException | java.io.UncheckedIOException e) {
-            log.error("{} {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), account, command, e);
-            reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
         } catch (RuntimeException e) {
-            log.error("{} {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), account, command, e);
-            reply(tag, "NO", "SERVERBUG", "Internal error");
+            // The store (an unreadable blob, the database) or a bug, not the client.
+            log.error("{} {} session {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account, command, e);
+            if (out.inResponse()) {
+                // Half a FETCH response (a literal announced) cannot be taken back: the client would
+                // read our next line as message data. End the session rather than feed it garbage.
+                state = State.LOGOUT;
+                endReason = "store failure in the middle of a response";
+                return;
+            }
+            r.discardRest();
+            reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
         }
     }
 
@@ -177,7 +183,7 @@ final class ImapSession implements ImapReader.Source {
             case LSUB -> ListCommand.list(this, r, true);
             case NAMESPACE -> MailboxCommands.namespace(this, r);
             case STATUS -> MailboxCommands.status(this, r);
-            case APPEND -> MailboxCommands.append(this, r);
+            case APPEND -> AppendCommand.append(this, r);
             case GETQUOTA -> MailboxCommands.getQuota(this, r);
             case GETQUOTAROOT -> MailboxCommands.getQuotaRoot(this, r);
             case CHECK -> check(r);
@@ -260,10 +266,10 @@ final class ImapSession implements ImapReader.Source {
             }
             caps.add("SASL-IR");
         }
-        caps.addAll(List.of("LITERAL+", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
+        caps.addAll(List.of("LITERAL+", "MULTIAPPEND", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
                 "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "CONDSTORE", "QRESYNC",
                 "STATUS=SIZE", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "BINARY", "SORT",
-                "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "APPENDLIMIT=" + settings.literalLimit()));
+                "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "APPENDLIMIT=" + settings.appendLimit()));
         return String.join(" ", caps);
     }
 
@@ -355,7 +361,7 @@ final class ImapSession implements ImapReader.Source {
         return switch (reason) {
             case INVALID_CREDENTIALS -> ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
             case MALFORMED -> ImapException.bad("Malformed SASL message");
-            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins from your address, try again later");
+            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins, try again later");
             case UNAVAILABLE -> ImapException.no("UNAVAILABLE", "Authentication is unavailable, try again later");
         };
     }

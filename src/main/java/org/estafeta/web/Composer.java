@@ -8,6 +8,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.EncoderUtil;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.DefaultAddressParser;
@@ -109,7 +110,7 @@ final class Composer {
         }
         message.setDate(new Date())
                 .setMessageId("<" + UUID.randomUUID() + "@" + hostname + ">")
-                .setSubject(d.subject() == null ? "" : d.subject());
+                .addField(new RawField("Subject", subject(d.subject() == null ? "" : d.subject())));
         if (!to.isEmpty()) message.setTo(to);
         if (!cc.isEmpty()) message.setCc(cc);
         if (!bcc.isEmpty()) message.setBcc(bcc);
@@ -148,6 +149,17 @@ final class Composer {
         List<String> recipients = new ArrayList<>();
         for (List<Mailbox> list : List.of(to, cc, bcc)) for (Mailbox m : list) if (!recipients.contains(m.getAddress())) recipients.add(m.getAddress());
         return new Built(withBcc, withoutBcc, recipients);
+    }
+
+    /**
+     * The subject as RFC 2047 encoded words in UTF-8 when it is not plain ASCII. Mime4j's own choice
+     * is the smallest charset that fits (ISO-8859-1 for Spanish), which some readers show wrongly
+     * and which cannot mix with other scripts; UTF-8 is what RFC 6532 era mail expects. "Subject: "
+     * takes 9 of the first line's 76 characters (RFC 2047 §2).
+     */
+    static String subject(String text) {
+        if (!EncoderUtil.hasToBeEncoded(text, 9)) return text;
+        return EncoderUtil.encodeEncodedWord(text, EncoderUtil.Usage.TEXT_TOKEN, 9, StandardCharsets.UTF_8, null);
     }
 
     private static byte[] write(Message m) throws IOException {

@@ -28,11 +28,16 @@ public final class Views {
     }
 
     public record Row(long uid, String from, String subject, String date, String size, boolean seen, boolean flagged,
-                      boolean answered, boolean draft) {
+                      boolean answered, boolean draft, int count) {
     }
 
     public record MailPage(Chrome chrome, List<Folder> folders, Folder folder, List<Row> rows, int page, int pages, long total,
-                           String sort, String dir, String query, String field, boolean trash, boolean showTo, String listUrl) {
+                           String sort, String dir, String query, String field, boolean trash, boolean showTo, boolean threads, String listUrl) {
+        /** This folder with conversations grouped or not. */
+        public String threadsUrl(boolean on) {
+            return "/box/" + folder.id() + "?threads=" + (on ? "1" : "0");
+        }
+
         public String pageUrl(int p) {
             return "/box/" + folder.id() + "?page=" + p + "&sort=" + sort + "&dir=" + dir
                     + (query.isEmpty() ? "" : "&field=" + field + "&q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8));
@@ -86,5 +91,13 @@ public final class Views {
     }
 
     public record ErrorPage(Chrome chrome, int status, String message) {
+    }
+
+    /** The Filters page: the simple rules, and the raw script (with the compile error of a refused edit). */
+    public record FiltersPage(Chrome chrome, List<Folder> folders, List<FilterRules.Rule> rules, String script, String scriptError,
+                              boolean active) {
+    }
+
+    public record VacationPage(Chrome chrome, List<Folder> folders, FilterRules.Vacation vacation) {
     }
 }

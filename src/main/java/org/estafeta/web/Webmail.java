@@ -42,6 +42,7 @@ final class Webmail {
 
     private static final Logger log = LoggerFactory.getLogger(Webmail.class);
     private static final int PAGE_SIZE = 50;
+    private static final String THREADS_COOKIE = "estafeta_threads";
     /** Special-use folders first, in this order (RFC 6154), then the rest by name. */
     private static final List<String> SPECIAL_ORDER = List.of("\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash");
 
@@ -190,23 +191,43 @@ final class Webmail {
         };
         order = order.thenComparingLong(MessageInfo::uid);
         messages.sort(dir.equals("desc") ? order.reversed() : order);
-        int pages = Math.max(1, (messages.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        boolean threads = conversations(ctx);
+        // Conversation view: one line per conversation (same subject without Re:/Fwd:), shown by its
+        // first message in the chosen order, with how many there are; unread if any of them is.
+        Map<String, List<MessageInfo>> groups = new java.util.LinkedHashMap<>();
+        for (MessageInfo m : messages) {
+            groups.computeIfAbsent(threads ? baseSubject(summary(m).subject()) : String.valueOf(m.uid()), k -> new ArrayList<>()).add(m);
+        }
+        List<List<MessageInfo>> lines = new ArrayList<>(groups.values());
+        int pages = Math.max(1, (lines.size() + PAGE_SIZE - 1) / PAGE_SIZE);
         int page = Math.min(Math.max(1, intParam(ctx.queryParam("page"), 1)), pages);
         // In Sent and Drafts the other party is the recipient, as every mail client shows it.
         boolean showTo = "\\Sent".equals(box.specialUse()) || "\\Drafts".equals(box.specialUse());
         List<Views.Row> rows = new ArrayList<>();
-        for (MessageInfo m : messages.subList((page - 1) * PAGE_SIZE, Math.min(messages.size(), page * PAGE_SIZE))) {
+        for (List<MessageInfo> line : lines.subList((page - 1) * PAGE_SIZE, Math.min(lines.size(), page * PAGE_SIZE))) {
+            MessageInfo m = line.getFirst();
+            boolean seen = line.stream().allMatch(x -> x.has(Flag.SEEN));
             Summary sum = summary(m);
             String who = showTo ? sum.to() : sum.from();
             rows.add(new Views.Row(m.uid(), who.isEmpty() ? t.t(showTo ? "list.nobodyTo" : "list.nobody") : who,
                     sum.subject().isEmpty() ? t.t("message.noSubject") : sum.subject(),
                     t.listDate(m.internalDate()), t.size(m.size()),
-                    m.has(Flag.SEEN), m.has(Flag.FLAGGED), m.has(Flag.ANSWERED), m.has(Flag.DRAFT)));
+                    seen, line.stream().anyMatch(x -> x.has(Flag.FLAGGED)), m.has(Flag.ANSWERED), m.has(Flag.DRAFT), line.size()));
         }
         List<Views.Folder> folders = folders(t, session, box.id());
         String listUrl = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
         ctx.html(web.render("mail.jte", new Views.MailPage(web.chrome(ctx, current(folders).label()), folders, current(folders), rows,
-                page, pages, messages.size(), sort, dir, query, field, "\\Trash".equals(box.specialUse()), showTo, listUrl)));
+                page, pages, messages.size(), sort, dir, query, field, "\\Trash".equals(box.specialUse()), showTo, threads, listUrl)));
+    }
+
+    /** Whether the list groups conversations: {@code ?threads=1|0} switches and is remembered in a cookie. */
+    private static boolean conversations(Context ctx) {
+        String asked = ctx.queryParam("threads");
+        if (asked == null) return "1".equals(ctx.cookie(THREADS_COOKIE));
+        boolean on = asked.equals("1");
+        ctx.res().addHeader("Set-Cookie", THREADS_COOKIE + "=" + (on ? "1" : "0") + "; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly"
+                + (ctx.req().isSecure() ? "; Secure" : ""));
+        return on;
     }
 
     /** Search as IMAP SEARCH does: case-insensitive substring of decoded header fields, or of the text parts. */
@@ -647,7 +668,7 @@ final class Webmail {
         return value != null && allowed.contains(value) ? value : otherwise;
     }
 
-    private static int intParam(String v, int otherwise) {
+    static int intParam(String v, int otherwise) {
         try {
             return v == null ? otherwise : Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {

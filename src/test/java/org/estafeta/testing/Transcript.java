@@ -25,7 +25,7 @@ import org.estafeta.store.Flag;
  * CONFIG key=value      configuration for the server this transcript runs against (before any line below)
  * CONNECT smtps         connect the current session to another listener (default: the protocol's plain one)
  * C: line               send line + CRLF
- * RAW: text             send text exactly, with \r \n \\ escapes and nothing appended
+ * RAW: text             send text exactly, with \r \n \t \0 \\ escapes and nothing appended
  * S: text               expect this line; a trailing * makes it a prefix match; "S:" alone is an empty line
  * S~: regex             expect a line matching the regex
  * S..: text             skip lines until one matches text (as S:), e.g. to the end of an EHLO reply
@@ -39,7 +39,9 @@ import org.estafeta.store.Flag;
  * SEEN address count    expect that many INBOX messages to have the \Seen flag
  * </pre>
  * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted, and for AUTH
- * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}}.
+ * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}},
+ * {@code ${OTHER_PLAIN}} (OTHER_USER's);
+ * {@code ${x*N}} is the character x repeated N times.
  */
 public final class Transcript {
 
@@ -48,7 +50,8 @@ public final class Transcript {
             "HOSTNAME", TestServer.HOSTNAME, "DOMAIN", TestServer.DOMAIN,
             "USER_B64", b64(TestServer.USER), "PASSWORD_B64", b64(TestServer.PASSWORD),
             "AUTH_PLAIN", b64("\0" + TestServer.USER + "\0" + TestServer.PASSWORD),
-            "WRONG_PLAIN", b64("\0" + TestServer.USER + "\0wrong"));
+            "WRONG_PLAIN", b64("\0" + TestServer.USER + "\0wrong"),
+            "OTHER_PLAIN", b64("\0" + TestServer.OTHER_USER + "\0" + TestServer.PASSWORD));
 
     private static String b64(String s) {
         return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
@@ -169,6 +172,7 @@ public final class Transcript {
     }
 
     private static String substitute(String line) {
+        line = repeat(line);
         Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(line);
         StringBuilder sb = new StringBuilder();
         while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(VARS.getOrDefault(m.group(1), m.group())));
@@ -176,8 +180,17 @@ public final class Transcript {
         return sb.toString();
     }
 
+    /** {@code ${x*500}}: the character x 500 times, for lines at a length limit. */
+    private static String repeat(String line) {
+        Matcher m = Pattern.compile("\\$\\{(.)\\*(\\d+)}").matcher(line);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1).repeat(Integer.parseInt(m.group(2)))));
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
     static String unescape(String s) {
-        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\0", "\0").replace("\\\\", "\\");
     }
 
     /**
