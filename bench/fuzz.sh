@@ -9,7 +9,7 @@
 #   TARGETS  Class#method list (default: all below);  NICE=15  the niceness the fuzzers run at
 #   HEAP=1g  each fuzzer's -Xmx (an input that needs more is an out-of-memory finding)
 #   CLASSES  a directory holding classes/ and test-classes/ built before (no rebuild: fuzz a snapshot
-#            while editing the tree)
+#            while editing the tree);  LOGS=target/fuzz  where each target's Jazzer output goes
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -19,6 +19,7 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 DURATION=${DURATION:-10m}
 NICE=${NICE:-15}
 HEAP=${HEAP:-1g}
+LOGS=${LOGS:-target/fuzz}
 TARGETS=${TARGETS:-"
   org.estafeta.smtp.server.SmtpPathFuzzTest#mailAndRcptArguments
   org.estafeta.smtp.DataReaderFuzzTest#endsOnlyAtCrlfDotCrlf
@@ -30,7 +31,7 @@ TARGETS=${TARGETS:-"
   org.estafeta.config.ConfigFuzzTest#load
 "}
 
-mkdir -p target/fuzz
+mkdir -p target/fuzz "$LOGS"
 if [ -z "${CLASSES:-}" ]; then
   ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/fuzz/classpath.txt -Dmdep.includeScope=test
   CLASSES=target
@@ -40,7 +41,7 @@ classpath="$CLASSES/test-classes:$CLASSES/classes:$(cat target/fuzz/classpath.tx
 failed=0
 printf '%-62s %14s %8s %10s  %s\n' target executions seconds exec/s outcome
 for t in $TARGETS; do
-  log="target/fuzz/${t##*.}.log"
+  log="$LOGS/${t##*.}.log"
   outcome=ok
   JAZZER_FUZZ=1 nice -n "$NICE" "$java" -Xmx"$HEAP" --enable-native-access=ALL-UNNAMED -cp "$classpath" \
     -Djazzer.max_duration="$DURATION" bench/FuzzTarget.java "$t" >"$log" 2>&1 || { outcome="FINDING (see $log)"; failed=1; }

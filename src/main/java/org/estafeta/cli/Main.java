@@ -51,7 +51,8 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict || e instanceof java.net.BindException
                     || e instanceof org.estafeta.app.DataDirLock.InUse) {
-                cmd.getErr().println("estafeta: " + e.getMessage());
+                // Messages may quote a configured value, which may hold a line break: still one line.
+                cmd.getErr().println("estafeta: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
                 return 1;
             }
             throw e;

@@ -286,8 +286,8 @@ public final class ConfigLoader {
                 default -> Character.isDigit(unit) ? Duration.ofSeconds(n) : null;
             };
             if (d != null && !d.isNegative() && !d.isZero()) return d;
-        } catch (NumberFormatException e) {
-            // reported below
+        } catch (NumberFormatException | ArithmeticException e) {
+            // not a number, or more than a Duration holds: reported below
         }
         throw new IllegalArgumentException(key.key + " must be a duration such as 30s, 5m, 4h or 5d, was '" + text + "'");
     }

@@ -70,7 +70,9 @@ public final class Headers {
             String text = new String(raw, start, end - start, StandardCharsets.UTF_8);
             int colon = text.indexOf(':');
             if (colon > 0) {
-                String value = text.substring(colon + 1).replaceAll("\r?\n", "");
+                // Unfolding drops the line ends; a bare CR too, which is no line end in a header (RFC 5322 §2.2)
+                // and which Mime4j refuses as header injection when the value is parsed further.
+                String value = text.substring(colon + 1).replace("\r", "").replace("\n", "");
                 if (value.startsWith(" ") || value.startsWith("\t")) value = value.substring(1);
                 out.add(new Field(text.substring(0, colon).strip(), value.stripTrailing(), start, end));
             }

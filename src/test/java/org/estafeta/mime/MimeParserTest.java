@@ -21,6 +21,17 @@ class MimeParserTest {
         return new String(bytes, (int) from, (int) (to - from), StandardCharsets.UTF_8);
     }
 
+    /** Found by MimeFuzzTest: a bare CR in Content-Type made Mime4j throw, so the message had no structure. */
+    @Test
+    void bareCrInAHeaderValueIsDropped() throws Exception {
+        byte[] bytes = "Content-Type: text/plain;\r charset=utf-8\r\nContent-Disposition: attachment;\r filename=a\r\n\r\nhola\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        MimePart root = MimeParser.parse(new ByteArrayInputStream(bytes));
+        assertThat(root.type() + "/" + root.subtype()).isEqualTo("text/plain");
+        assertThat(root.headers().get("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+        assertThat(ImapStructure.of(root).bodyStructure()).contains("(\"attachment\" (\"filename\" \"a\"))");
+    }
+
     @Test
     void nestedOffsets() throws Exception {
         byte[] bytes = NESTED.getBytes(StandardCharsets.UTF_8);
