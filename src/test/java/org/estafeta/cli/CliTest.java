@@ -144,7 +144,7 @@ class CliTest {
             assertThat(Files.readString(data.resolve(".lock")).strip()).isEqualTo(String.valueOf(first.pid()));
 
             // The subcommands share the store with the running server, which sees their changes at once.
-            assertThat(run("secreto\n", "user", "add", "nuevo@localhost", "--password-stdin").code()).isZero();
+            assertThat(run("secreto1\n", "user", "add", "nuevo@localhost", "--password-stdin").code()).isZero();
             try (SmtpDialog smtp = SmtpDialog.connect(first.smtpPort())) {
                 assertThat(smtp.command("MAIL FROM:<a@example.org>")).startsWith("250");
                 assertThat(smtp.command("RCPT TO:<nuevo@localhost>")).startsWith("250");
