@@ -19,6 +19,7 @@ import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
 import org.estafeta.imap.ImapSettings;
 import org.estafeta.net.ConnectionLimiter;
+import org.estafeta.net.Deadlines;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
 import org.estafeta.queue.QueueRunner;
@@ -108,7 +109,7 @@ public final class MailServer implements AutoCloseable {
                 config.auth().minPasswordLength());
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
             var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
-            web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
+            web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), submission, admin, new WebServer.StatusSource() {
                         @Override
                         public List<String> listeners() {
@@ -139,11 +140,23 @@ public final class MailServer implements AutoCloseable {
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)
             throws IOException {
         if (port < 0) return;
-        String bind = config.server().bind();
-        InetSocketAddress address = bind.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(bind), port);
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, config.limits().idleTimeout());
+        InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
+        var limits = config.limits();
+        var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
+    }
+
+    /** server.bind as an address; null (the wildcard) when it is empty. */
+    private static InetAddress bindAddress(Config config) {
+        String bind = config.server().bind();
+        if (bind.isBlank()) return null;
+        try {
+            return InetAddress.getByName(bind);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("server.bind must be an address of this machine, was '" + bind + "'");
+        }
     }
 
     /** The web listeners, or null when both are disabled. */

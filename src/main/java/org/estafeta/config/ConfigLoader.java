@@ -211,8 +211,9 @@ public final class ConfigLoader {
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
                         (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
-                new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
-                        seconds(ConfigKey.AUTH_CACHE_TTL), integer(ConfigKey.AUTH_MIN_PASSWORD_LENGTH)),
+                new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), integer(ConfigKey.AUTH_MAX_FAILURES_PER_LOGIN),
+                        integer(ConfigKey.AUTH_MAX_FAILURES_PER_ACCOUNT), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
+                        seconds(ConfigKey.AUTH_MAX_DELAY), seconds(ConfigKey.AUTH_CACHE_TTL), integer(ConfigKey.AUTH_MIN_PASSWORD_LENGTH)),
                 new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
                 new Config.Limits(
                         integer(ConfigKey.LIMITS_LINE_LENGTH),
@@ -225,7 +226,10 @@ public final class ConfigLoader {
                         (Long) get(ConfigKey.LIMITS_QUOTA),
                         integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
-                        Duration.ofSeconds((Long) get(ConfigKey.IMAP_IDLE_TIMEOUT))),
+                        Duration.ofSeconds((Long) get(ConfigKey.IMAP_IDLE_TIMEOUT)),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_TLS_HANDSHAKE_TIMEOUT)),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_COMMAND_TIMEOUT)),
+                        (Long) get(ConfigKey.LIMITS_MIN_DATA_RATE)),
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
@@ -265,8 +269,9 @@ public final class ConfigLoader {
     /** {@code 90}, {@code 90s}, {@code 5m}, {@code 4h}, {@code 5d}. */
     static Duration duration(ConfigKey key, String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.isEmpty()) throw new IllegalArgumentException(key.key + " must be a duration such as 30s, 5m, 4h or 5d, was empty");
         try {
-            char unit = t.isEmpty() ? 's' : t.charAt(t.length() - 1);
+            char unit = t.charAt(t.length() - 1);
             long n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
             Duration d = switch (unit) {
                 case 's' -> Duration.ofSeconds(n);
@@ -323,7 +328,10 @@ public final class ConfigLoader {
         line(out, "atrn_domains", list(c.smtp().atrnDomains().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
         section(out, "auth");
         line(out, "max_failures", c.auth().maxFailures());
+        line(out, "max_failures_per_login", c.auth().maxFailuresPerLogin());
+        line(out, "max_failures_per_account", c.auth().maxFailuresPerAccount());
         line(out, "failure_window", c.auth().failureWindow().toSeconds());
+        line(out, "max_delay", c.auth().maxDelay().toSeconds());
         line(out, "cache_ttl", c.auth().cacheTtl().toSeconds());
         section(out, "pop3");
         line(out, "retr_sets_seen", c.pop3().retrSetsSeen());
@@ -342,6 +350,9 @@ public final class ConfigLoader {
         line(out, "quota", l.quota());
         line(out, "imap_line_length", l.imapLineLength());
         line(out, "imap_literal", l.imapLiteral());
+        line(out, "tls_handshake_timeout", l.tlsHandshakeTimeout().toSeconds());
+        line(out, "command_timeout", l.commandTimeout().toSeconds());
+        line(out, "min_data_rate", l.minDataRate());
         section(out, "dns");
         Config.Queue q = c.queue();
         line(out, "servers", list(q.dnsServers()));

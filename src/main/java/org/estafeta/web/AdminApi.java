@@ -75,6 +75,9 @@ final class AdminApi {
             s.admin().removeUser(ctx.pathParam("address"));
             ok(ctx, Map.of("removed", ctx.pathParam("address")));
         }));
+        // The failed-login throttle's refusals (kept in the server's memory), and lifting them for an IP address or an account.
+        r.get("/api/auth/blocks", authed(ctx -> ctx.json(s.authenticator().blocks())));
+        r.delete("/api/auth/blocks/{subject}", authed(ctx -> ok(ctx, Map.of("lifted", s.authenticator().unblock(ctx.pathParam("subject"))))));
         r.get("/api/aliases", authed(ctx -> ctx.json(s.admin().aliases())));
         r.post("/api/aliases", authed(ctx -> {
             AliasRequest a = body(ctx, AliasRequest.class);

@@ -12,12 +12,19 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -25,6 +32,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.estafeta.tls.TlsContexts;
 import org.estafeta.admin.Admin;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.config.Cidr;
@@ -90,7 +98,8 @@ public final class WebServer implements AutoCloseable {
     private final List<ServerConnector> connectors = new ArrayList<>();
     private ServerConnector plain, secure;
 
-    private WebServer(Config.Web settings, String bind, SSLContext tls, Services services) {
+    private WebServer(Config.Web settings, ServerSocketChannel plainChannel, ServerSocketChannel secureChannel, SSLContext tls,
+                      Services services) {
         this.settings = settings;
         this.services = services;
         this.sessions = new WebSessions(settings.sessionTimeout());
@@ -112,16 +121,9 @@ public final class WebServer implements AutoCloseable {
                 sf.directory = "/web/static";
                 sf.location = Location.CLASSPATH;
             });
-            config.jetty.addConnector((server, http) -> {
-                if (settings.port() < 0) return null;
-                plain = connector(server, http, bind, settings.port(), null);
-                return plain;
-            });
-            config.jetty.addConnector((server, http) -> {
-                if (settings.tlsPort() < 0) return null;
-                secure = connector(server, http, bind, settings.tlsPort(), tls);
-                return secure;
-            });
+            // A disabled port (-1) adds no connector at all: Jetty refuses a null one.
+            if (plainChannel != null) config.jetty.addConnector((server, http) -> plain = connector(server, http, plainChannel, null));
+            if (secureChannel != null) config.jetty.addConnector((server, http) -> secure = connector(server, http, secureChannel, tls));
             var routes = config.routes;
             routes.before(this::guard);
             routes.get("/lang", this::chooseLanguage);
@@ -142,13 +144,39 @@ public final class WebServer implements AutoCloseable {
         });
     }
 
-    public static WebServer start(Config.Web settings, String bind, SSLContext tls, Services services) {
-        WebServer server = new WebServer(settings, bind, tls, services);
-        server.app.start();
-        return server;
+    /**
+     * Binds the web ports first, so that a port in use is one clear line like the mail listeners'
+     * (Jetty would log its own stack trace), then starts Javalin on the bound sockets.
+     */
+    public static WebServer start(Config.Web settings, InetAddress bind, SSLContext tls, Services services) throws IOException {
+        ServerSocketChannel plainChannel = null, secureChannel = null;
+        try {
+            plainChannel = settings.port() < 0 ? null : bind("web (http)", "web.port", bind, settings.port());
+            secureChannel = settings.tlsPort() < 0 ? null : bind("web (https)", "web.tls_port", bind, settings.tlsPort());
+            WebServer server = new WebServer(settings, plainChannel, secureChannel, tls, services);
+            server.app.start();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            if (plainChannel != null) plainChannel.close();
+            if (secureChannel != null) secureChannel.close();
+            throw e;
+        }
     }
 
-    private ServerConnector connector(Server server, HttpConfiguration http, String bind, int port, SSLContext tls) {
+    private static ServerSocketChannel bind(String name, String key, InetAddress address, int port) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        try {
+            channel.bind(new InetSocketAddress(address, port), 512);
+        } catch (BindException e) {
+            channel.close();
+            throw new BindException("cannot listen for " + name + " on port " + port + ": " + e.getMessage()
+                    + " (another server running? change the port with " + key + ")");
+        }
+        return channel;
+    }
+
+    private ServerConnector connector(Server server, HttpConfiguration http, ServerSocketChannel channel, SSLContext tls) {
         ServerConnector c;
         if (tls == null) {
             c = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -157,12 +185,27 @@ public final class WebServer implements AutoCloseable {
             SecureRequestCustomizer src = new SecureRequestCustomizer();
             src.setSniHostCheck(false);
             https.addCustomizer(src);
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            SslContextFactory.Server ssl = new SslContextFactory.Server() {
+                @Override
+                public javax.net.ssl.SSLParameters customize(javax.net.ssl.SSLParameters parameters) {
+                    SSLParameters p = super.customize(parameters);
+                    p.setNamedGroups(TlsContexts.NAMED_GROUPS.clone());
+                    return p;
+                }
+            };
             ssl.setSslContext(tls);
+            // The same profile as the mail ports (TlsContexts), no renegotiation at all.
+            ssl.setIncludeProtocols(TlsContexts.PROTOCOLS);
+            ssl.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES);
+            ssl.setUseCipherSuitesOrder(true);
+            ssl.setRenegotiationAllowed(false);
             c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         }
-        c.setPort(port);
-        if (!bind.isBlank()) c.setHost(bind);
+        try {
+            c.open(channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         connectors.add(c);
         return c;
     }

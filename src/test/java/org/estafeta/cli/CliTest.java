@@ -115,6 +115,24 @@ class CliTest {
         assertThat(run("", "--set", "limits.nope=1", "config", "show").err()).contains("unknown configuration key: limits.nope");
     }
 
+    /** A certificate with somebody else's key would start and then fail every handshake: refused at start, in one line. */
+    @Test
+    void serveRefusesACertificateAndKeyThatDoNotMatch() {
+        org.estafeta.tls.TlsContexts.selfSigned(data.resolve("a"), "a.example");
+        org.estafeta.tls.TlsContexts.selfSigned(data.resolve("b"), "b.example");
+        List<String> args = new java.util.ArrayList<>(List.of("--set", "tls.certificate=" + data.resolve("a/cert.pem"),
+                "--set", "tls.private_key=" + data.resolve("b/key.pem"), "--set", "web.port=-1", "--set", "web.tls_port=-1"));
+        for (String port : List.of("smtp", "submission", "odmr", "smtps", "pop3", "pop3s", "imap", "imaps")) {
+            args.addAll(List.of("--set", "ports." + port + "=-1"));
+        }
+        args.add("serve");
+        Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run("", args.toArray(String[]::new)), "the server started with a key that is not the certificate's");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> !l.matches("\\d\\d:\\d\\d:.*")).toList()).as("besides log lines").singleElement()
+                .asString().startsWith("estafeta: the private key ").contains("b/key.pem", "does not belong to the certificate", "a/cert.pem");
+    }
+
     @Test
     void everySubcommandAnswersHelp() {
         List<List<String>> paths = new java.util.ArrayList<>();
@@ -139,7 +157,7 @@ class CliTest {
         try {
             ServerProcess.Exit second = ServerProcess.expectExit(data, Map.of());
             assertThat(second.code()).isEqualTo(1);
-            assertThat(second.output().strip().lines()).singleElement().asString()
+            assertThat(second.problems()).singleElement().asString()
                     .startsWith("estafeta: the data directory ").contains("in use by another Estafeta server (PID " + first.pid() + ")");
             assertThat(Files.readString(data.resolve(".lock")).strip()).isEqualTo(String.valueOf(first.pid()));
 

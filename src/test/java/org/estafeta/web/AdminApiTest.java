@@ -99,6 +99,21 @@ class AdminApiTest {
         assertThat(api(c, "GET", "/api/queue", token, null).body()).isEqualTo("[]");
         assertThat(api(c, "DELETE", "/api/queue/NOSUCHID", token, null).statusCode()).isEqualTo(404);
         assertThat(api(c, "GET", "/api/status", token, null).body()).contains("Queued messages");
+
+        // Five wrong passwords for one account from one address (auth.max_failures_per_login): the admin
+        // sees that block and lifts it, and the owner logs in at once.
+        try (org.estafeta.testing.SmtpDialog smtp = org.estafeta.testing.SmtpDialog.connect(server.port("smtp"))) {
+            String wrong = java.util.Base64.getEncoder().encodeToString(("\0" + TestServer.OTHER_USER + "\0mal").getBytes());
+            for (int i = 0; i < 5; i++) assertThat(smtp.command("AUTH PLAIN " + wrong)).startsWith("535");
+            String right = java.util.Base64.getEncoder().encodeToString(("\0" + TestServer.OTHER_USER + "\0" + TestServer.PASSWORD)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(smtp.command("AUTH PLAIN " + right)).startsWith("454 4.7.0");
+            assertThat(api(c, "GET", "/api/auth/blocks", token, null).body())
+                    .contains("\"kind\":\"login\"", "\"subject\":\"127.0.0.1 " + TestServer.OTHER_USER + "\"");
+            assertThat(api(c, "DELETE", "/api/auth/blocks/" + TestServer.OTHER_USER, token, null).body()).doesNotContain("\"lifted\":0");
+            assertThat(api(c, "GET", "/api/auth/blocks", token, null).body()).isEqualTo("[]");
+            assertThat(smtp.command("AUTH PLAIN " + right)).startsWith("235");
+        }
         assertThat(api(c, "DELETE", "/api/users/api@servidor.es", token, null).statusCode()).isEqualTo(200);
         assertThat(server.server().storage().accounts().account("api@servidor.es")).isEmpty();
 

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.estafeta.store.PrivateFiles;
 import org.estafeta.store.StoreException;
 
 /**
@@ -31,9 +32,13 @@ public final class SqlDatabase implements AutoCloseable {
     /** Opens (creating and migrating if needed) {@code DATA/estafeta.db}. */
     public static SqlDatabase openSqlite(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            String url = "jdbc:sqlite:" + dataDir.resolve("estafeta.db").toAbsolutePath();
-            SchemaMigration.migrate(url, dataDir.resolve("estafeta.db").toString());
+            PrivateFiles.createDirectories(dataDir);
+            Path db = dataDir.resolve("estafeta.db");
+            // SQLite makes its -wal and -shm files with the database file's mode, so creating it 0600
+            // (an empty file is a valid new database) keeps all three private.
+            if (!Files.exists(db)) Files.createFile(db, PrivateFiles.file());
+            String url = "jdbc:sqlite:" + db.toAbsolutePath();
+            SchemaMigration.migrate(url, db.toString());
             return new SqlDatabase(url);
         } catch (StoreException e) {
             throw e;
