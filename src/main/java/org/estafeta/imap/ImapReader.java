@@ -52,11 +52,17 @@ final class ImapReader {
     private int pos;
     /** Largest literal accepted for strings that are kept in memory (names, search text, passwords). */
     private final long stringLimit;
+    /**
+     * Octets of such literals this command may still hold: a command of thousands of literals, each
+     * under the limit, must not fill the heap (limits.imap_command_literals).
+     */
+    private long literalBudget;
 
-    ImapReader(byte[] line, Source source, long stringLimit) {
+    ImapReader(byte[] line, Source source, long stringLimit, long literalBudget) {
         this.line = line;
         this.source = source;
         this.stringLimit = stringLimit;
+        this.literalBudget = literalBudget;
     }
 
     // --- characters ---
@@ -172,7 +178,7 @@ final class ImapReader {
         if (peek() == '"') return quoted();
         if (peekLiteral()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            literal(out, stringLimit);
+            literalBudget -= literal(out, Math.min(stringLimit, literalBudget));
             return out.toByteArray();
         }
         throw ImapException.bad("Expected a quoted string or a literal");

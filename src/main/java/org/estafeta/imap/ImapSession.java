@@ -108,7 +108,7 @@ final class ImapSession implements ImapReader.Source {
 
     private void dispatch(byte[] line) throws IOException {
         commands++;
-        ImapReader r = new ImapReader(line, this, settings.lineLength());
+        ImapReader r = new ImapReader(line, this, settings.lineLength(), settings.commandLiterals());
         String tag;
         try {
             tag = r.tag();
@@ -183,7 +183,7 @@ final class ImapSession implements ImapReader.Source {
             case LSUB -> ListCommand.list(this, r, true);
             case NAMESPACE -> MailboxCommands.namespace(this, r);
             case STATUS -> MailboxCommands.status(this, r);
-            case APPEND -> MailboxCommands.append(this, r);
+            case APPEND -> AppendCommand.append(this, r);
             case GETQUOTA -> MailboxCommands.getQuota(this, r);
             case GETQUOTAROOT -> MailboxCommands.getQuotaRoot(this, r);
             case CHECK -> check(r);
@@ -266,10 +266,10 @@ final class ImapSession implements ImapReader.Source {
             }
             caps.add("SASL-IR");
         }
-        caps.addAll(List.of("LITERAL+", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
+        caps.addAll(List.of("LITERAL+", "MULTIAPPEND", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
                 "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "CONDSTORE", "QRESYNC",
                 "STATUS=SIZE", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "BINARY", "SORT",
-                "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "APPENDLIMIT=" + settings.literalLimit()));
+                "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "APPENDLIMIT=" + settings.appendLimit()));
         return String.join(" ", caps);
     }
 

@@ -11,14 +11,20 @@ import org.estafeta.net.TrustedNetworks;
  * @param trusted clients that may log in before TLS (smtp.relay_networks; one setting for all)
  * @param tls for STARTTLS; the implicit-TLS port is set up by its listener
  * @param lineLength longest command line, literals not counted
- * @param literalLimit largest literal (APPEND)
+ * @param literalLimit largest literal
+ * @param appendLimit largest message APPEND takes: limits.message_size, like SMTP, within the literal limit
+ * @param commandLiterals octets of literals one command may hold in memory (all but APPEND's message)
+ * @param searchKeys search keys in one SEARCH, SORT or THREAD
  * @param errors protocol errors before BYE
  */
 public record ImapSettings(String hostname, TrustedNetworks trusted, SSLContext tls,
-                           int lineLength, long literalLimit, int errors, Duration idleTimeout) {
+                           int lineLength, long literalLimit, long appendLimit, long commandLiterals, int searchKeys,
+                           int errors, Duration idleTimeout) {
 
     public static ImapSettings from(Config config, SSLContext tls) {
         Config.Limits l = config.limits();
-        return new ImapSettings(config.server().hostname(), new TrustedNetworks(config.smtp().relayNetworks()), tls, l.imapLineLength(), l.imapLiteral(), l.errors(), l.imapIdleTimeout());
+        return new ImapSettings(config.server().hostname(), new TrustedNetworks(config.smtp().relayNetworks()), tls, l.imapLineLength(), l.imapLiteral(),
+                Math.min(l.imapLiteral(), l.messageSize()), l.imapCommandLiterals(), l.imapSearchKeys(), l.errors(),
+                l.imapIdleTimeout());
     }
 }

@@ -1,33 +1,24 @@
 package org.estafeta.imap;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.estafeta.imap.ImapCommand.State;
 import org.estafeta.imap.ImapSession.Done;
-import org.estafeta.mime.ImapStructure;
 import org.estafeta.mime.ImapSyntax;
-import org.estafeta.store.Blob;
-import org.estafeta.store.Blobs;
 import org.estafeta.store.Conflict;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.MessageInfo;
 import org.estafeta.store.Messages;
-import org.estafeta.store.MessageStructure;
 
 /**
  * Commands on mailboxes as a whole (RFC 9051 §6.3): SELECT, EXAMINE, CREATE, DELETE, RENAME,
- * SUBSCRIBE, UNSUBSCRIBE, NAMESPACE, STATUS, APPEND, and QUOTA's GETQUOTA/GETQUOTAROOT; LIST and
- * LSUB are in {@link ListCommand}.
+ * SUBSCRIBE, UNSUBSCRIBE, NAMESPACE, STATUS, and QUOTA's GETQUOTA/GETQUOTAROOT; LIST and LSUB are
+ * in {@link ListCommand}, APPEND in {@link AppendCommand}.
  */
 final class MailboxCommands {
 
@@ -303,73 +294,11 @@ final class MailboxCommands {
                 case "DELETED" -> st.deleted();
                 case "SIZE" -> st.size();
                 case "HIGHESTMODSEQ" -> st.highestModSeq();
-                case "APPENDLIMIT" -> s.settings.literalLimit();
+                case "APPENDLIMIT" -> s.settings.appendLimit();
                 default -> 0;
             });
         }
         return sb.append(')').toString();
-    }
-
-    // --- APPEND ---
-
-    /**
-     * RFC 9051 §6.3.12. The message streams from the literal into a new blob; the blob is fsynced and
-     * the row committed (durably, like SMTP delivery) before the OK.
-     */
-    static Done append(ImapSession s, ImapReader r) throws ImapException, IOException {
-        r.sp();
-        String name = mailboxName(s, r);
-        r.sp();
-        List<String> flagNames = List.of();
-        if (r.peekIs('(')) {
-            flagNames = r.flagList(false);
-            r.sp();
-        }
-        Instant date = Instant.now();
-        if (r.peekIs('"')) {
-            ZonedDateTime t = r.dateTime();
-            date = t.toInstant();
-            r.sp();
-        }
-        boolean utf8Form = false;
-        if (r.takeKeyword("UTF8")) {
-            // RFC 6855 §4: APPEND ... UTF8 (~{n}).
-            r.sp();
-            r.expect('(');
-            utf8Form = true;
-        }
-        int flags = 0;
-        List<String> keywords = new ArrayList<>();
-        for (String f : flagNames) {
-            Flag flag = Flag.byImapName(f);
-            if (flag != null) flags |= flag.bit();
-            else if (f.startsWith("\\")) throw ImapException.bad("Unknown system flag " + ImapWriter.sanitize(f));
-            else keywords.add(f);
-        }
-        // Checked before the literal is invited, so a refused message is never sent (RFC 9051 §6.3.12).
-        Mailbox mailbox = s.services.mailboxes().mailbox(s.account.id(), name)
-                .orElseThrow(() -> ImapException.no("TRYCREATE", "No such mailbox"));
-        long size = r.literalSize();
-        if (size < 0) throw ImapException.bad("Expected the message as a literal");
-        if (size <= s.settings.literalLimit()) checkQuota(s, size);
-        if (size > s.settings.literalLimit()) {
-            r.literal(java.io.OutputStream.nullOutputStream(), s.settings.literalLimit());
-        }
-        Blobs blobs = s.services.blobs();
-        Blob blob;
-        try (Blobs.BlobWriter writer = blobs.create()) {
-            r.literal(writer, s.settings.literalLimit());
-            if (utf8Form) r.expect(')');
-            r.end();
-            if (size == 0) throw ImapException.no("CANNOT", "Empty message");
-            blob = writer.finish();
-        }
-        MessageStructure structure;
-        try (InputStream in = blobs.open(blob.hash())) {
-            structure = ImapStructure.of(in);
-        }
-        long uid = s.services.messages().append(mailbox.id(), blob, flags, keywords, date, structure);
-        return new Done("APPENDUID " + mailbox.uidValidity() + " " + uid, "APPEND completed");
     }
 
     // --- QUOTA (RFC 9208) ---

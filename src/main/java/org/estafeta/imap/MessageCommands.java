@@ -49,7 +49,7 @@ final class MessageCommands {
             if (f != null) flags |= f.bit();
             else if (name.equalsIgnoreCase("\\Recent")) continue;
             else if (name.startsWith("\\")) throw ImapException.bad("Unknown system flag " + ImapWriter.sanitize(name));
-            else keywords.add(name);
+            else keywords.add(view.spelling(name));
         }
         if (unchangedSince >= 0) s.enableCondstore();
         List<Integer> indexes = view.resolve(set, byUid, s.savedSearch);

@@ -324,19 +324,35 @@ final class SearchCommand {
 
     /** search-key *(SP search-key), ANDed. */
     static Key criteria(ImapReader r, ImapSession s) throws ImapException, IOException {
+        KeyCount counter = new KeyCount(s.settings.searchKeys());
         List<Key> keys = new ArrayList<>();
         do {
-            keys.add(key(r, s, 0));
+            keys.add(key(r, counter, 0));
         } while (r.take(' '));
         return keys.size() == 1 ? keys.getFirst() : new And(keys);
     }
 
-    private static Key key(ImapReader r, ImapSession s, int depth) throws ImapException, IOException {
+    /** Keys parsed so far against limits.imap_search_keys: each key costs memory and a test per message. */
+    private static final class KeyCount {
+        private final int limit;
+        private int count;
+
+        KeyCount(int limit) {
+            this.limit = limit;
+        }
+
+        void one() throws ImapException {
+            if (++count > limit) throw ImapException.bad("Too many search keys, the limit is " + limit);
+        }
+    }
+
+    private static Key key(ImapReader r, KeyCount n, int depth) throws ImapException, IOException {
         if (depth > 50) throw ImapException.bad("Search criteria nested too deeply");
+        n.one();
         if (r.take('(')) {
             List<Key> keys = new ArrayList<>();
             do {
-                keys.add(key(r, s, depth + 1));
+                keys.add(key(r, n, depth + 1));
             } while (r.take(' '));
             r.expect(')');
             return new And(keys);
@@ -376,10 +392,10 @@ final class SearchCommand {
             case "LARGER" -> new Size(arg(r).number(), true);
             case "SMALLER" -> new Size(arg(r).number(), false);
             case "UID" -> new Sequence(arg(r).sequenceSet(), true);
-            case "NOT" -> new Not(key(arg(r), s, depth + 1));
+            case "NOT" -> new Not(key(arg(r), n, depth + 1));
             case "OR" -> {
-                Key a = key(arg(r), s, depth + 1);
-                yield new Or(a, key(arg(r), s, depth + 1));
+                Key a = key(arg(r), n, depth + 1);
+                yield new Or(a, key(arg(r), n, depth + 1));
             }
             case "MODSEQ" -> {
                 r.sp();

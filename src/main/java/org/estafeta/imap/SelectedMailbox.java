@@ -243,6 +243,13 @@ final class SelectedMailbox {
                 + "] Flags permitted");
     }
 
+    /** A keyword as the mailbox already spells it, if it knows it in any case (keywords are case-insensitive). */
+    String spelling(String keyword) {
+        if (!knownKeywords.contains(keyword.toLowerCase(Locale.ROOT))) return keyword;
+        for (String k : keywords) if (k.equalsIgnoreCase(keyword)) return k;
+        return keyword;
+    }
+
     /** Before a response that shows {@code m}'s flags: announces keywords the client has not been told of. */
     void announceKeywords(ImapSession s, MessageInfo m) throws IOException {
         if (!m.keywords().isEmpty() && learnKeywords(m)) sendFlags(s);

@@ -23,12 +23,17 @@ public final class DataReader {
     private static final int CHUNK = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'}, LF = {'\n'};
 
-    public enum Outcome { COMPLETE, TOO_BIG, DISCONNECTED }
+    /**
+     * How the content ended. HAS_NUL: a NUL octet is in it, which RFC 5322 text never holds (§3.5,
+     * "%d1-127" less CR and LF) and IMAP cannot send outside BINARY (RFC 9051 §4.3): refused whole.
+     */
+    public enum Outcome { COMPLETE, TOO_BIG, HAS_NUL, DISCONNECTED }
 
     private final Connection connection;
     private final boolean lenientEnd;
     private final long maxSize;
     private long size;
+    private boolean nul;
 
     public DataReader(Connection connection, boolean lenientEnd, long maxSize) {
         this.connection = connection;
@@ -61,7 +66,7 @@ public final class DataReader {
             }
             boolean atLineStart = previous != Line.Ending.TRUNCATED;
             if (atLineStart && b.length == 1 && b[0] == '.' && endsMessage(previous, line.ending())) {
-                return size > maxSize ? Outcome.TOO_BIG : Outcome.COMPLETE;
+                return size > maxSize ? Outcome.TOO_BIG : nul ? Outcome.HAS_NUL : Outcome.COMPLETE;
             }
             int off = atLineStart && b.length > 0 && b[0] == '.' ? 1 : 0;
             int len = b.length - off;
@@ -91,7 +96,10 @@ public final class DataReader {
     /** Counts octets of content and writes them while under the limit. */
     private void emit(OutputStream out, byte[] b, int off, int len) throws IOException {
         size += len;
-        if (size <= maxSize) out.write(b, off, len);
+        if (size <= maxSize) {
+            for (int i = off; i < off + len && !nul; i++) nul = b[i] == 0;
+            out.write(b, off, len);
+        }
     }
 
     private boolean endsMessage(Line.Ending before, Line.Ending after) {

@@ -28,7 +28,17 @@ public interface Messages {
     void saveStructure(long messageId, MessageStructure structure);
 
     /** Adds a durable blob to a mailbox; returns its UID. */
-    long append(long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate, MessageStructure structure);
+    default long append(long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate,
+                        MessageStructure structure) {
+        return appendAll(mailboxId, List.of(new NewMessage(blob, flags, keywords, internalDate, structure))).getFirst();
+    }
+
+    /** A durable blob to add, with what the client said of it. */
+    record NewMessage(Blob blob, int flags, List<String> keywords, Instant internalDate, MessageStructure structure) {
+    }
+
+    /** Adds several in one transaction, all or none (IMAP MULTIAPPEND, RFC 3502); returns their UIDs in order. */
+    List<Long> appendAll(long mailboxId, List<NewMessage> messages);
 
     enum Mode { ADD, REMOVE, REPLACE }
 

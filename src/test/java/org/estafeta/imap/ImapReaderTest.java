@@ -47,7 +47,37 @@ class ImapReaderTest {
     }
 
     private static ImapReader reader(String line, FakeSource source) {
-        return new ImapReader(line.getBytes(StandardCharsets.UTF_8), source, 1000);
+        return new ImapReader(line.getBytes(StandardCharsets.UTF_8), source, 1000, 2500);
+    }
+
+    @Test
+    void literalsOfOneCommandShareOneBudget() throws Exception {
+        // Each under the per-literal limit (1000), together over the command's budget (2500).
+        FakeSource src = new FakeSource().then("a".repeat(900)).then(" {900}").then("b".repeat(900)).then(" {900+}")
+                .then("c".repeat(900)).then(" {5+}").then("ddddd").then("");
+        ImapReader r = reader("{900}", src);
+        assertThat(r.string()).hasSize(900);
+        r.sp();
+        assertThat(r.string()).hasSize(900);
+        r.sp();
+        assertThatThrownBy(r::string).isInstanceOf(ImapException.No.class).hasMessageContaining("limit is 700");
+        r.discardRest();
+        assertThat(src.events).containsExactly("+", "+", "skip 900", "skip 5");
+        assertThat(src.rest).isEmpty();
+    }
+
+    @Test
+    void tildeStartsALiteralOnlyBeforeABrace() throws Exception {
+        assertThat(reader("~foo", new FakeSource()).astring()).isEqualTo("~foo");
+        assertThat(reader("~foo%", new FakeSource()).listMailbox()).isEqualTo("~foo%");
+        FakeSource src = new FakeSource().then("xyz").then("");
+        assertThat(reader("~{3}", src).astring()).isEqualTo("xyz");
+    }
+
+    @Test
+    void monthNamesInAnyCase() throws Exception {
+        assertThat(reader("24-mar-2007", new FakeSource()).date().toString()).isEqualTo("2007-03-24");
+        assertThat(reader("\"24-MAR-2007 10:00:00 +0000\"", new FakeSource()).dateTime().toString()).isEqualTo("2007-03-24T10:00Z");
     }
 
     @Test

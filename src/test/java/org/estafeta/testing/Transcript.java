@@ -25,7 +25,7 @@ import org.estafeta.store.Flag;
  * CONFIG key=value      configuration for the server this transcript runs against (before any line below)
  * CONNECT smtps         connect the current session to another listener (default: the protocol's plain one)
  * C: line               send line + CRLF
- * RAW: text             send text exactly, with \r \n \\ escapes and nothing appended
+ * RAW: text             send text exactly, with \r \n \t \0 \\ escapes and nothing appended
  * S: text               expect this line; a trailing * makes it a prefix match; "S:" alone is an empty line
  * S~: regex             expect a line matching the regex
  * S..: text             skip lines until one matches text (as S:), e.g. to the end of an EHLO reply
@@ -190,7 +190,7 @@ public final class Transcript {
     }
 
     static String unescape(String s) {
-        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\0", "\0").replace("\\\\", "\\");
     }
 
     /**

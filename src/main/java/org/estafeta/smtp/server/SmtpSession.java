@@ -348,6 +348,10 @@ final class SmtpSession {
                 sink.discard();
                 return Reply.of(552, "5.3.4", "Error: message too big, the limit is " + settings.limits().messageSize() + " octets");
             }
+            case HAS_NUL -> {
+                sink.discard();
+                return Reply.of(554, "5.6.0", "Error: message contains NUL octets");
+            }
             case COMPLETE -> { }
         }
         try {

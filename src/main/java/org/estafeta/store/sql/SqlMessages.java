@@ -102,13 +102,17 @@ public final class SqlMessages implements Messages {
     }
 
     @Override
-    public long append(long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate, MessageStructure structure) {
-        long[] accountAndUid = db.write(c -> {
-            long uid = insert(c, mailboxId, blob, flags, keywords, internalDate, structure);
-            return new long[] {accountOf(c, mailboxId), uid};
+    public List<Long> appendAll(long mailboxId, List<NewMessage> messages) {
+        List<Long> accountAndUids = db.write(c -> {
+            List<Long> out = new ArrayList<>();
+            out.add(accountOf(c, mailboxId));
+            for (NewMessage m : messages) {
+                out.add(insert(c, mailboxId, m.blob(), m.flags(), m.keywords(), m.internalDate(), m.structure()));
+            }
+            return out;
         });
-        events.publish(accountAndUid[0], mailboxId);
-        return accountAndUid[1];
+        events.publish(accountAndUids.getFirst(), mailboxId);
+        return accountAndUids.subList(1, accountAndUids.size());
     }
 
     /** Takes the next UID and MODSEQ of the mailbox and adds the message under them; returns the UID. */
