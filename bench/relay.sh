@@ -30,7 +30,7 @@ KEEP=${KEEP:-0}
 DOMAIN=bench.test
 SINK_DOMAIN=bench.sink
 SENDER=sender@$DOMAIN
-PASSWORD=pw
+PASSWORD=relay-pw
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -n "${ESTAFETA_JAR:-}" ]; then

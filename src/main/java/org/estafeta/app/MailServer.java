@@ -50,6 +50,8 @@ public final class MailServer implements AutoCloseable {
     /** The one resolver: queue (MX) and mail authentication (TXT) share its cache. */
     private Dns dns;
     private Delivery delivery;
+    /** Where "messages accepted today" is kept over a restart (AcceptedToday). */
+    private java.nio.file.Path dataDir;
     private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
 
@@ -85,6 +87,8 @@ public final class MailServer implements AutoCloseable {
         var resolver = new RecipientResolver(storage.accounts());
         var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
         delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
+        dataDir = config.server().dataDir();
+        AcceptedToday.restore(dataDir, delivery);
         recentLog.attach();
         dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());
@@ -212,6 +216,7 @@ public final class MailServer implements AutoCloseable {
             }
         }
         if (queueRunner != null) queueRunner.close();
+        if (delivery != null) AcceptedToday.save(dataDir, delivery);
         recentLog.detach();
         storage.close();
         lock.close();

@@ -66,6 +66,12 @@ public final class Delivery {
         if (remote != null && !remote.recipients().isEmpty()) queueListeners.forEach(Runnable::run);
     }
 
+    /** Carries the count over a restart: the app saves it at close and gives it back at start (ignored if not today's). */
+    public void restoreAcceptedToday(java.time.LocalDate day, long count) {
+        long d = day.toEpochDay();
+        if (d == java.time.LocalDate.now().toEpochDay()) today.getAndUpdate(c -> c[0] == d ? new long[] {d, c[1] + count} : new long[] {d, count});
+    }
+
     /** Messages accepted today (local time), bounces and notices included. */
     public long acceptedToday() {
         long[] c = today.get();

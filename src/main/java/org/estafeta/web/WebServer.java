@@ -114,7 +114,10 @@ public final class WebServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBody;
-            config.jsonMapper(new JavalinJackson(null, false));
+            // Instants (queue times, auth blocks) as ISO-8601 text, without pulling in jackson-datatype-jsr310.
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+                    .addSerializer(java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
+            config.jsonMapper(new JavalinJackson(json, false));
             config.jetty.multipartConfig.maxFileSize(maxBody, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(maxBody, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize(1024 * 1024, SizeUnit.BYTES);

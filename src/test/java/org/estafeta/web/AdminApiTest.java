@@ -247,4 +247,24 @@ class AdminApiTest {
         assertThat(alias.statusCode()).isEqualTo(400);
         assertThat(alias.body()).contains("id=\"add-alias-error\"", "value=\"ventas@servidor.es\"", "value=\"no es una dirección\"");
     }
+
+    /** Issue 16 item 13: "messages accepted today" survives a restart of the server on the same data directory. */
+    @Test
+    void acceptedTodaySurvivesARestart() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("estafeta-restart");
+        TestServer first = TestServer.start(dir, java.util.Map.of(), true);
+        first.deliver(TestServer.USER, "Subject: uno\r\n\r\n1\r\n");
+        first.deliver(TestServer.USER, "Subject: dos\r\n\r\n2\r\n");
+        first.close();
+        TestServer again = TestServer.start(dir, java.util.Map.of(), false);
+        try {
+            again.server().admin().addUser("jefe@servidor.es", TestServer.PASSWORD, true);
+            String token = again.server().admin().createApiToken(again.server().admin().account("jefe@servidor.es").orElseThrow(), "t");
+            base = "http://127.0.0.1:" + again.server().web().port();
+            assertThat(api(new WebClient(base), "GET", "/api/status", token, null).body()).contains("\"Messages accepted today\":\"2\"");
+        } finally {
+            base = "http://127.0.0.1:" + server.server().web().port();
+            again.closeAndDelete();
+        }
+    }
 }
