@@ -11,8 +11,7 @@ import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.admin.Admin;
-import org.estafeta.delivery.Delivery;
-import org.estafeta.delivery.Submission;
+import org.estafeta.delivery.Inbound;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
@@ -40,7 +39,7 @@ public final class MailServer implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private QueueRunner queueRunner;
     private WebServer web;
-    private Delivery delivery;
+    private Inbound delivery;
     private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
 
@@ -67,19 +66,22 @@ public final class MailServer implements AutoCloseable {
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
         var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
-        delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
+        var dataDir = config.server().dataDir();
+        delivery = new Inbound(storage.intake(), storage.queue(), storage.blobs(), resolver, quota, new Inbound.Settings(
+                config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dataDir.resolve("spool"),
+                Secrets.load(dataDir.resolve("srs.key"))));
         recentLog.attach();
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
         listen(config, config.ports().smtp(),
-                new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+                new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().submission(),
-                new SmtpServer("submission", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+                new SmtpServer("submission", SmtpRole.SUBMISSION, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().odmr(),
-                new SmtpServer("odmr", SmtpRole.ODMR, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+                new SmtpServer("odmr", SmtpRole.ODMR, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().smtps(),
-                new SmtpServer("smtps", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), tls, limiter);
+                new SmtpServer("smtps", SmtpRole.SUBMISSION, smtp, authenticator, delivery), tls, limiter);
         Pop3Settings pop3 = Pop3Settings.from(config, tls);
         listen(config, config.ports().pop3(), new Pop3Server("pop3", pop3, authenticator, storage.mailboxes(), storage.blobs()), null, limiter);
         listen(config, config.ports().pop3s(), new Pop3Server("pop3s", pop3, authenticator, storage.mailboxes(), storage.blobs()), tls, limiter);
@@ -88,9 +90,8 @@ public final class MailServer implements AutoCloseable {
         listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake);
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
-            var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
             web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
-                    storage.messages(), storage.blobs(), storage.events(), submission, admin, new WebServer.StatusSource() {
+                    storage.messages(), storage.blobs(), storage.events(), delivery, admin, new WebServer.StatusSource() {
                         @Override
                         public List<String> listeners() {
                             return describeListeners();

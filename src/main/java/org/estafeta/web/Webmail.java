@@ -22,7 +22,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.estafeta.auth.AuthFailure;
 import org.estafeta.auth.AuthResult;
-import org.estafeta.delivery.Submission;
+import org.estafeta.delivery.Channel;
+import org.estafeta.delivery.Refused;
 import org.estafeta.mime.Headers;
 import org.estafeta.mime.ImapStructure;
 import org.estafeta.mime.MimeParser;
@@ -531,9 +532,8 @@ final class Webmail {
         try {
             Composer.Built built = composer.build(draft, send);
             if (send) {
-                String via = ctx.req().isSecure() ? "HTTPS" : "HTTP";
-                String id = s.submission().submit(account, session.address, built.recipients(), built.withoutBcc(),
-                        ctx.req().getRemoteAddr(), via);
+                var channel = Channel.webmail(WebServer.clientAddress(ctx), ctx.req().isSecure(), account);
+                String id = s.inbound().send(account, session.address, built.recipients(), built.withoutBcc(), channel);
                 store(special(session, "\\Sent", "Sent"), built.withBcc(), Flag.SEEN.bit());
                 log.info("web {}: {} sent by {} to {} recipient(s)", ctx.req().getRemoteAddr(), id, session.address, built.recipients().size());
                 if (!value(ctx, "in_reply_to").isEmpty()) markAnswered(session, value(ctx, "in_reply_to"));
@@ -542,7 +542,7 @@ final class Webmail {
                 store(special(session, "\\Drafts", "Drafts"), built.withBcc(), Flag.SEEN.bit() | Flag.DRAFT.bit());
                 WebServer.done(ctx, "/box/" + special(session, "\\Drafts", "Drafts").id(), "Draft saved.");
             }
-        } catch (Composer.Invalid | Submission.Refused e) {
+        } catch (Composer.Invalid | Refused e) {
             ctx.status(400);
             ctx.html(web.render("compose.jte", new Views.ComposePage(web.chrome(ctx, "Compose"), folders(session, -1),
                     oneLine(draft.to()), oneLine(draft.cc()), oneLine(draft.bcc()), oneLine(draft.subject()), draft.body(),

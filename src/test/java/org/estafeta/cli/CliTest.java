@@ -14,6 +14,7 @@ import org.estafeta.app.Storage;
 import org.estafeta.config.ConfigLoader;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Envelope;
+import org.estafeta.store.Intake;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -87,8 +88,8 @@ class CliTest {
                 w.write("Subject: queued\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
                 blob = w.finish();
             }
-            storage.intake().accept(id, blob, Instant.now(), List.of(),
-                    new Envelope("pepe@pepito.es", null, null, List.of(new Envelope.Recipient("ana@destino.es", null, null))));
+            storage.intake().accept(blob, Instant.now(), List.of(), List.of(new Intake.Outgoing(id,
+                    new Envelope("pepe@pepito.es", null, null, List.of(new Envelope.Recipient("ana@destino.es", null, null))))), null);
         }
         assertThat(run("", "queue", "list").out()).contains(id, "<pepe@pepito.es>", "ana@destino.es");
         assertThat(run("", "queue", "show", id).out()).contains("<ana@destino.es> queued, 0 attempts");
