@@ -85,6 +85,7 @@ public final class Inbound {
         String original = srs.reverse(address);
         // A bounce to an SRS address of ours goes back to the sender of the forwarded message.
         if (original != null) return new Route.Local(List.of(), List.of(original));
+        if (srs.claims(address)) return new Route.Unknown();
         return switch (resolver.resolve(address)) {
             case Resolution.Local local -> local.accountIds().stream().anyMatch(quota::isFull) ? new Route.Full()
                     : new Route.Local(local.accountIds().stream().map(Filing::inbox).toList(), local.forwards());

@@ -39,6 +39,12 @@ final class Srs {
         return "SRS0=" + hash(stamp, host, local) + "=" + stamp + "=" + host + "=" + local + "@" + domain;
     }
 
+    /** An SRS0 address in our domain, valid or not: a forged or expired one is nobody, not mail to relay. */
+    boolean claims(String address) {
+        int at = address.lastIndexOf('@');
+        return at > 0 && address.regionMatches(true, 0, "SRS0=", 0, 5) && address.substring(at + 1).equalsIgnoreCase(domain);
+    }
+
     /** The original sender of an SRS0 address of ours, or null when it is not one, forged, or too old. */
     String reverse(String address) {
         int at = address.lastIndexOf('@');

@@ -13,7 +13,9 @@ import org.estafeta.net.Line;
  * the content (normalised to CRLF), but it never helps to end the message — except when the client
  * is trusted ({@code lenientEnd}), where LF "." LF also ends it so that a person typing into nc
  * can finish. A bare CR is never a line end. So content that a receiving server might read as
- * "end of message, next command" can never end ours early.
+ * "end of message, next command" can never end ours early. A bare CR inside a line is stored as CRLF
+ * too (RFC 5321 §2.3.8 forbids it; Postfix's smtpd_forbid_bare_newline normalises the same way), so
+ * {@code hello CR "." CRLF} is stored as two lines and the dot is stuffed when it is relayed.
  */
 public final class DataReader {
 
@@ -54,13 +56,27 @@ public final class DataReader {
             int off = atLineStart && b.length > 0 && b[0] == '.' ? 1 : 0;
             int len = b.length - off;
             boolean terminated = line.isTerminated();
-            size += len + (terminated ? 2 : 0);
+            int bareCrs = 0;
+            for (int i = off; i < b.length; i++) if (b[i] == '\r') bareCrs++;
+            size += len + bareCrs + (terminated ? 2 : 0);
             if (size <= maxSize) {
-                out.write(b, off, len);
+                writeNormalised(out, b, off, len);
                 if (terminated) out.write(CRLF);
             }
             previous = line.ending();
         }
+    }
+
+    /** Writes the line's bytes with each bare CR (the line end is not in them) as CRLF. */
+    private static void writeNormalised(OutputStream out, byte[] b, int off, int len) throws IOException {
+        int start = off;
+        for (int i = off; i < off + len; i++) {
+            if (b[i] != '\r') continue;
+            out.write(b, start, i - start);
+            out.write(CRLF);
+            start = i + 1;
+        }
+        out.write(b, start, off + len - start);
     }
 
     private boolean endsMessage(Line.Ending before, Line.Ending after) {
