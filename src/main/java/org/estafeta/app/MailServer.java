@@ -12,6 +12,7 @@ import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.admin.Admin;
 import org.estafeta.delivery.Inbound;
+import org.estafeta.dns.Dns;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
@@ -35,21 +36,33 @@ public final class MailServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MailServer.class);
 
+    /** Held from start to close: one server per data dir. */
+    private final DataDirLock lock;
     private final Storage storage;
     private final List<Listener> listeners = new ArrayList<>();
     private QueueRunner queueRunner;
     private WebServer web;
+    /** The one resolver: queue (MX) and mail authentication (TXT) share its cache. */
+    private Dns dns;
     private Inbound delivery;
     private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
 
-    private MailServer(Storage storage) {
+    private MailServer(DataDirLock lock, Storage storage) {
+        this.lock = lock;
         this.storage = storage;
     }
 
     public static MailServer start(Config config) throws IOException {
-        Storage storage = Storage.open(config);
-        MailServer server = new MailServer(storage);
+        DataDirLock lock = DataDirLock.acquire(config.server().dataDir());
+        Storage storage;
+        try {
+            storage = Storage.open(config);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        MailServer server = new MailServer(lock, storage);
         try {
             server.startListeners(config);
         } catch (IOException | RuntimeException e) {
@@ -71,7 +84,8 @@ public final class MailServer implements AutoCloseable {
                 config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dataDir.resolve("spool"),
                 Secrets.load(dataDir.resolve("srs.key"))));
         recentLog.attach();
-        queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, TlsContexts.opportunisticClient());
+        dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
+        queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
         listen(config, config.ports().smtp(),
@@ -88,7 +102,8 @@ public final class MailServer implements AutoCloseable {
         ImapSettings imap = ImapSettings.from(config, tls);
         listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
         listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
-        admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake);
+        admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
+                config.auth().minPasswordLength());
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
             web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), delivery, admin, new WebServer.StatusSource() {
@@ -107,7 +122,7 @@ public final class MailServer implements AutoCloseable {
                             return recentLog.lines();
                         }
                     },
-                    config.server().hostname(), config.limits().messageSize()));
+                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks()));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
@@ -176,5 +191,6 @@ public final class MailServer implements AutoCloseable {
         if (queueRunner != null) queueRunner.close();
         recentLog.detach();
         storage.close();
+        lock.close();
     }
 }

@@ -122,8 +122,9 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
      * Login checks shared by every protocol: the failed-login throttle per client address and the
      * in-memory cache of verified passwords ({@link Duration#ZERO} turns it off).
      */
-    public record Auth(int maxFailures, Duration failureWindow, Duration cacheTtl) {
+    public record Auth(int maxFailures, Duration failureWindow, Duration cacheTtl, int minPasswordLength) {
         public Auth {
+            if (minPasswordLength < 1) throw new IllegalArgumentException("auth.min_password_length must be at least 1");
             if (maxFailures < 0) throw new IllegalArgumentException("auth.max_failures must not be negative");
             if (failureWindow.isNegative() || failureWindow.isZero()) throw new IllegalArgumentException("auth.failure_window must be positive");
             if (cacheTtl.isNegative()) throw new IllegalArgumentException("auth.cache_ttl must not be negative");
@@ -163,7 +164,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
             if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
             if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
-            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.imap_idle_timeout must be positive");
+            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("imap.idle_timeout must be positive");
         }
     }
 }

@@ -1,6 +1,9 @@
 package org.estafeta.config;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every configuration key with its type, default and meaning. This list is the single source for
@@ -36,11 +39,15 @@ public enum ConfigKey {
     AUTH_MAX_FAILURES("auth.max_failures", Type.INT, 10L,
             "Failed logins from one client address, all protocols together, before it is refused for the rest of auth.failure_window; 0 = no limit."),
     AUTH_FAILURE_WINDOW("auth.failure_window", Type.INT, 300L, "Seconds, from the first failure, over which auth.max_failures counts."),
+    AUTH_MIN_PASSWORD_LENGTH("auth.min_password_length", Type.INT, 8L,
+            "Fewest characters a new password may have, wherever it is set (CLI, web admin, API); NIST SP 800-63B asks for at least 8."),
     AUTH_CACHE_TTL("auth.cache_ttl", Type.INT, 300L,
             "Seconds a verified password is remembered in memory (as a keyed hash) so that polling clients cost no Argon2 work; 0 = off."),
     POP3_RETR_SETS_SEEN("pop3.retr_sets_seen", Type.BOOL, true, "Messages fetched with RETR get \\Seen when the session ends with QUIT (as in Dovecot)."),
     POP3_IDLE_TIMEOUT("pop3.idle_timeout", Type.INT, 600L,
             "Seconds a POP3 client may stay silent before it is disconnected, deleting nothing (RFC 1939 §3: at least 10 minutes)."),
+    IMAP_IDLE_TIMEOUT("imap.idle_timeout", Type.INT, 1800L,
+            "Seconds an IMAP client may stay silent (RFC 9051 §5.4: at least 30 minutes). Was limits.imap_idle_timeout before 0.2."),
     LIMITS_LINE_LENGTH("limits.line_length", Type.INT, 2048L, "Longest command line in octets, CRLF included (RFC 5321 minimum 512)."),
     LIMITS_MESSAGE_SIZE("limits.message_size", Type.INT, 50L * 1024 * 1024, "Largest message in octets (advertised as SIZE)."),
     LIMITS_RECIPIENTS("limits.recipients", Type.INT, 100L, "Recipients per message (RFC 5321 §4.5.3.1.8 asks for at least 100)."),
@@ -50,7 +57,6 @@ public enum ConfigKey {
     LIMITS_QUOTA("limits.quota", Type.INT, 0L, "Bytes of mail each account may keep (RFC 9208 STORAGE); SMTP answers 552 5.2.2 and IMAP [OVERQUOTA] beyond it; 0 = no quota."),
     LIMITS_IMAP_LINE_LENGTH("limits.imap_line_length", Type.INT, 65536L, "Longest IMAP command line in octets, literals not counted (RFC 7162 §4 asks for at least 8192)."),
     LIMITS_IMAP_LITERAL("limits.imap_literal", Type.INT, 50L * 1024 * 1024, "Largest IMAP literal (APPEND message) in octets; larger ones get NO [TOOBIG] before they are sent."),
-    LIMITS_IMAP_IDLE_TIMEOUT("limits.imap_idle_timeout", Type.INT, 1800L, "Seconds an IMAP client may stay silent (RFC 9051 §5.4: at least 30 minutes)."),
     LIMITS_HOPS("limits.hops", Type.INT, 50L, "Received fields at which an arriving message is refused as a mail loop (RFC 5321 §6.3; Postfix hopcount_limit 50)."),
     LIMITS_IDLE_TIMEOUT("limits.idle_timeout", Type.INT, 300L, "Seconds a client may stay silent before 421 (RFC 5321 §4.5.3.2.7: 5 minutes)."),
     DNS_SERVERS("dns.servers", Type.LIST, List.of(), "Resolvers for MX lookups as host:port (default: the system's, from /etc/resolv.conf)."),
@@ -104,8 +110,43 @@ public enum ConfigKey {
         return sb.toString();
     }
 
-    public static ConfigKey byName(String key) {
-        for (ConfigKey k : values()) if (k.key.equals(key)) return k;
-        throw new IllegalArgumentException("unknown configuration key: " + key);
+    /**
+     * Names that earlier versions used, with the key that replaced each. An old name keeps working
+     * (with a deprecation warning) so that an upgrade never stops a server over its configuration.
+     * Never remove an entry: installations upgrade across several versions at once.
+     */
+    private static final Map<String, ConfigKey> RENAMED = Map.of(
+            "limits.imap_idle_timeout", IMAP_IDLE_TIMEOUT);
+
+    /** The key of that name, if there is one (old names not included; see {@link #renamedFrom}). */
+    public static Optional<ConfigKey> find(String name) {
+        for (ConfigKey k : values()) if (k.key.equals(name)) return Optional.of(k);
+        return Optional.empty();
+    }
+
+    /** The key that replaced an old name, if the name is one an earlier version used. */
+    public static Optional<ConfigKey> renamedFrom(String oldName) {
+        return Optional.ofNullable(RENAMED.get(oldName));
+    }
+
+    /** The known key closest to a mistyped one (edit distance), for "did you mean" hints. */
+    public static ConfigKey nearest(String name) {
+        return java.util.Arrays.stream(values())
+                .min(Comparator.comparingInt((ConfigKey k) -> editDistance(k.key, name)))
+                .orElseThrow();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1], current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) previous[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous; previous = current; current = t;
+        }
+        return previous[b.length()];
     }
 }

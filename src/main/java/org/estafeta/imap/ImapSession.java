@@ -173,8 +173,8 @@ final class ImapSession implements ImapReader.Source {
             case RENAME -> MailboxCommands.rename(this, r);
             case SUBSCRIBE -> MailboxCommands.subscribe(this, r, true);
             case UNSUBSCRIBE -> MailboxCommands.subscribe(this, r, false);
-            case LIST -> MailboxCommands.list(this, r, false);
-            case LSUB -> MailboxCommands.list(this, r, true);
+            case LIST -> ListCommand.list(this, r, false);
+            case LSUB -> ListCommand.list(this, r, true);
             case NAMESPACE -> MailboxCommands.namespace(this, r);
             case STATUS -> MailboxCommands.status(this, r);
             case APPEND -> MailboxCommands.append(this, r);
@@ -189,8 +189,8 @@ final class ImapSession implements ImapReader.Source {
             case MOVE -> MessageCommands.copy(this, r, uid, true);
             case FETCH -> FetchCommand.fetch(this, r, uid);
             case SEARCH -> SearchCommand.search(this, r, uid, tag);
-            case SORT -> SearchCommand.sort(this, r, uid, tag);
-            case THREAD -> SearchCommand.thread(this, r, uid);
+            case SORT -> SortCommand.sort(this, r, uid);
+            case THREAD -> ThreadCommand.thread(this, r, uid);
         };
     }
 
@@ -394,6 +394,16 @@ final class ImapSession implements ImapReader.Source {
             }
         }
         return new Done("CAPABILITY " + capabilities(), "AUTHENTICATE completed");
+    }
+
+    /**
+     * A CONDSTORE-enabling command (RFC 7162 §3.1): from now on FETCH and STORE show MODSEQ; when a
+     * mailbox is selected the client learns its HIGHESTMODSEQ first.
+     */
+    void enableCondstore() throws IOException {
+        if (condstore) return;
+        condstore = true;
+        if (selected != null) out.untagged("OK [HIGHESTMODSEQ " + selected.knownModSeq() + "] Highest");
     }
 
     private void loggedIn(Account a) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
+import org.estafeta.dns.MxResolver;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.client.SmtpClient;
 import org.estafeta.smtp.client.SmtpClientException;

@@ -26,10 +26,19 @@ import org.apache.james.mime4j.stream.RawField;
  */
 final class Composer {
 
-    /** Input that cannot become a message; the text is safe to show the user. */
+    /** Input that cannot become a message: a bundle key and its arguments, safe to show the user. */
     static final class Invalid extends Exception {
-        Invalid(String message) {
-            super(message);
+        private final transient Object[] args;
+
+        Invalid(String key, Object... args) {
+            super(key);
+            this.args = args;
+        }
+
+        String text(Texts t) {
+            Object[] shown = args.clone();
+            for (int i = 0; i < shown.length; i++) if (shown[i] instanceof String s && t.has(s)) shown[i] = t.t(s);
+            return t.t(getMessage(), shown);
         }
     }
 
@@ -52,7 +61,7 @@ final class Composer {
 
     static void rejectLineBreaks(String field, String value) throws Invalid {
         if (value != null && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
-            throw new Invalid(field + " must not contain line breaks");
+            throw new Invalid("compose.error.lineBreaks", field);
         }
     }
 
@@ -66,12 +75,12 @@ final class Composer {
                 String a = address.getAddress();
                 if (a == null || address.getDomain() == null || address.getDomain().isBlank() || address.getLocalPart().isBlank()
                         || a.chars().anyMatch(c -> c < 33 || c == 127)) {
-                    throw new Invalid(field + ": not an address: " + a);
+                    throw new Invalid("compose.error.notAddress", field, a);
                 }
                 out.add(address);
             }
         } catch (ParseException | IllegalArgumentException e) {
-            throw new Invalid(field + ": cannot read the addresses (separate them with commas)");
+            throw new Invalid("compose.error.addressList", field);
         }
         return out;
     }
@@ -81,22 +90,22 @@ final class Composer {
         rejectLineBreaks(field, value);
         if (value == null || value.isBlank()) return null;
         String v = value.strip().replaceAll("\\s+", " ");
-        if (!v.matches("(<[^<>\\s]+>)( <[^<>\\s]+>)*")) throw new Invalid(field + " is not a list of message ids");
+        if (!v.matches("(<[^<>\\s]+>)( <[^<>\\s]+>)*")) throw new Invalid("compose.error.messageIds", field);
         return v;
     }
 
     Built build(Draft d, boolean requireRecipients) throws Invalid, IOException {
-        rejectLineBreaks("Subject", d.subject());
-        List<Mailbox> to = addresses("To", d.to()), cc = addresses("Cc", d.cc()), bcc = addresses("Bcc", d.bcc());
+        rejectLineBreaks("compose.subject", d.subject());
+        List<Mailbox> to = addresses("compose.to", d.to()), cc = addresses("compose.cc", d.cc()), bcc = addresses("compose.bcc", d.bcc());
         String inReplyTo = messageIds("In-Reply-To", d.inReplyTo()), references = messageIds("References", d.references());
-        if (requireRecipients && to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw new Invalid("Give at least one recipient");
-        for (Upload u : d.uploads()) rejectLineBreaks("A file name", u.filename());
+        if (requireRecipients && to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw new Invalid("compose.error.noRecipient");
+        for (Upload u : d.uploads()) rejectLineBreaks("compose.fileName", u.filename());
 
         Message.Builder message = Message.Builder.of();
         try {
             message.setFrom(d.from());
         } catch (org.apache.james.mime4j.dom.field.ParseException e) {
-            throw new Invalid("From: not an address");
+            throw new Invalid("compose.error.notAddress", "From", d.from());
         }
         message.setDate(new Date())
                 .setMessageId("<" + UUID.randomUUID() + "@" + hostname + ">")

@@ -51,7 +51,7 @@ class LayeringTest {
 
     @Test
     void nothingBelowTheProtocolsImportsThem() throws IOException {
-        Set<String> foundations = Set.of("net", "tls", "config", "store", "auth", "mime", "delivery", "events", "admin");
+        Set<String> foundations = Set.of("net", "tls", "config", "store", "auth", "mime", "delivery", "events", "admin", "dns", "mailauth");
         List<String> violations = new ArrayList<>();
         forEachImport((pkg, imported, file) -> {
             if (foundations.contains(top(pkg)) && (PROTOCOLS.contains(top(imported)) || Set.of("app", "cli").contains(top(imported)))) {
@@ -75,6 +75,17 @@ class LayeringTest {
                 while (m.find()) if (!inbound.contains(m.group(1))) violations.add(file + " imports delivery." + m.group(1));
             }
         }
+        assertThat(violations).isEmpty();
+    }
+
+    /** DESIGN.md: mailauth is pure protocol code over the dns resolver; dns knows nothing of mail. */
+    @Test
+    void mailAuthenticationIsPureProtocolCode() throws IOException {
+        List<String> violations = new ArrayList<>();
+        forEachImport((pkg, imported, file) -> {
+            if (top(pkg).equals("mailauth") && !Set.of("mailauth", "dns").contains(top(imported))) violations.add(file + " imports " + imported);
+            if (top(pkg).equals("dns") && !top(imported).equals("dns")) violations.add(file + " imports " + imported);
+        });
         assertThat(violations).isEmpty();
     }
 

@@ -78,6 +78,16 @@ final class MemoryAccounts implements Accounts {
     }
 
     @Override
+    public List<org.estafeta.store.ApiToken> apiTokens() {
+        return List.of();
+    }
+
+    @Override
+    public boolean removeApiToken(String tokenHash) {
+        return false;
+    }
+
+    @Override
     public Optional<Account> accountByApiToken(String tokenHash) {
         return Optional.empty();
     }

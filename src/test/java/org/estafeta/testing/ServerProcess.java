@@ -24,6 +24,28 @@ public final class ServerProcess {
     }
 
     public static ServerProcess start(Path dataDir, Map<String, String> settings) throws IOException {
+        Process p = new ProcessBuilder(command(dataDir, settings)).redirectErrorStream(true).start();
+        return new ServerProcess(p, smtpPort(p));
+    }
+
+    /** What a serve that must not start says, and its exit code; fails if it is still running after 30 s. */
+    public static Exit expectExit(Path dataDir, Map<String, String> settings) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command(dataDir, settings)).redirectErrorStream(true).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("serve started, but it should have refused: " + new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8));
+        }
+        return new Exit(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    public record Exit(int code, String output) {
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    private static List<String> command(Path dataDir, Map<String, String> settings) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "org.estafeta.cli.Main", "--data", dataDir.toString(), "serve", "--set", "server.hostname=" + TestServer.HOSTNAME));
@@ -31,8 +53,7 @@ public final class ServerProcess {
                 "ports.pop3", "-1", "ports.pop3s", "-1", "ports.imap", "-1", "ports.imaps", "-1", "web.port", "-1", "web.tls_port", "-1"));
         all.putAll(settings);
         all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        return new ServerProcess(p, smtpPort(p));
+        return cmd;
     }
 
     public int smtpPort() {

@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.estafeta.store.StoreException;
-import org.flywaydb.core.Flyway;
 
 /**
  * The embedded SQLite database: schema migrations, the single {@link SqlWriter}, and a small pool of
@@ -34,12 +33,10 @@ public final class SqlDatabase implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             String url = "jdbc:sqlite:" + dataDir.resolve("estafeta.db").toAbsolutePath();
-            Flyway.configure()
-                    .dataSource(url, null, null)
-                    .locations("classpath:db/sqlite")
-                    .load()
-                    .migrate();
+            SchemaMigration.migrate(url, dataDir.resolve("estafeta.db").toString());
             return new SqlDatabase(url);
+        } catch (StoreException e) {
+            throw e;
         } catch (Exception e) {
             throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
         }
