@@ -54,6 +54,7 @@ done
 # The launcher execs java, so $! is the JVM itself. JDK_JAVA_OPTIONS reaches the server's JVM only.
 (JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
   --set limits.connections_per_ip=$((SESSIONS + 10)) --set limits.connections=$((SESSIONS + 100)) \
+  --set web.port=$((PORT_OFFSET + 80)) --set web.tls_port=$((PORT_OFFSET + 443)) \
   >"$log" 2>&1) &
 server_pid=$!
 

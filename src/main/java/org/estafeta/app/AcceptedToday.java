@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
-import org.estafeta.delivery.Delivery;
+import org.estafeta.delivery.Inbound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +22,7 @@ final class AcceptedToday {
     private AcceptedToday() {
     }
 
-    static void restore(Path dataDir, Delivery delivery) {
+    static void restore(Path dataDir, Inbound delivery) {
         Path file = dataDir.resolve(FILE);
         if (!Files.exists(file)) return;
         try {
@@ -33,7 +33,7 @@ final class AcceptedToday {
         }
     }
 
-    static void save(Path dataDir, Delivery delivery) {
+    static void save(Path dataDir, Inbound delivery) {
         Path file = dataDir.resolve(FILE), temp = dataDir.resolve(FILE + ".tmp");
         try {
             Files.writeString(temp, LocalDate.now() + " " + delivery.acceptedToday() + "\n");

@@ -11,9 +11,8 @@ import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.admin.Admin;
-import org.estafeta.delivery.Delivery;
+import org.estafeta.delivery.Inbound;
 import org.estafeta.dns.Dns;
-import org.estafeta.delivery.Submission;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
@@ -49,7 +48,7 @@ public final class MailServer implements AutoCloseable {
     private WebServer web;
     /** The one resolver: queue (MX) and mail authentication (TXT) share its cache. */
     private Dns dns;
-    private Delivery delivery;
+    private Inbound delivery;
     /** Where "messages accepted today" is kept over a restart (AcceptedToday). */
     private java.nio.file.Path dataDir;
     private final RecentLog recentLog = new RecentLog(500);
@@ -86,8 +85,10 @@ public final class MailServer implements AutoCloseable {
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         var resolver = new RecipientResolver(storage.accounts());
         var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
-        delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
         dataDir = config.server().dataDir();
+        delivery = new Inbound(storage.intake(), storage.queue(), storage.blobs(), resolver, quota, new Inbound.Settings(
+                config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dataDir.resolve("spool"),
+                Secrets.load(dataDir.resolve("srs.key"))));
         AcceptedToday.restore(dataDir, delivery);
         recentLog.attach();
         dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
@@ -95,13 +96,13 @@ public final class MailServer implements AutoCloseable {
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
         listen(config, config.ports().smtp(),
-                new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+                new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().submission(),
-                new SmtpServer("submission", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+                new SmtpServer("submission", SmtpRole.SUBMISSION, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().odmr(),
-                new SmtpServer("odmr", SmtpRole.ODMR, smtp, authenticator, resolver, delivery, storage.blobs()), null, limiter);
+                new SmtpServer("odmr", SmtpRole.ODMR, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().smtps(),
-                new SmtpServer("smtps", SmtpRole.SUBMISSION, smtp, authenticator, resolver, delivery, storage.blobs()), tls, limiter);
+                new SmtpServer("smtps", SmtpRole.SUBMISSION, smtp, authenticator, delivery), tls, limiter);
         Pop3Settings pop3 = Pop3Settings.from(config, tls);
         listen(config, config.ports().pop3(), new Pop3Server("pop3", pop3, authenticator, storage.mailboxes(), storage.blobs()), null, limiter);
         listen(config, config.ports().pop3s(), new Pop3Server("pop3s", pop3, authenticator, storage.mailboxes(), storage.blobs()), tls, limiter);
@@ -113,9 +114,8 @@ public final class MailServer implements AutoCloseable {
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
                 config.auth().minPasswordLength());
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
-            var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
             web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
-                    storage.messages(), storage.blobs(), storage.events(), submission, admin, new WebServer.StatusSource() {
+                    storage.messages(), storage.blobs(), storage.events(), delivery, admin, new WebServer.StatusSource() {
                         @Override
                         public List<String> listeners() {
                             return describeListeners();

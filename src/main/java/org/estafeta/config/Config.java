@@ -162,8 +162,10 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             Duration imapIdleTimeout,
             Duration tlsHandshakeTimeout,
             Duration commandTimeout,
-            long minDataRate) {
+            long minDataRate,
+            int hops) {
         public Limits {
+            if (hops < 1) throw new IllegalArgumentException("limits.hops must be at least 1");
             if (lineLength < 512) throw new IllegalArgumentException("limits.line_length must be at least 512 (RFC 5321 §4.5.3.1.4)");
             if (messageSize < 1024) throw new IllegalArgumentException("limits.message_size must be at least 1024");
             if (recipients < 1) throw new IllegalArgumentException("limits.recipients must be at least 1");

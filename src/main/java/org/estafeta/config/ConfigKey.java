@@ -67,6 +67,7 @@ public enum ConfigKey {
     LIMITS_IMAP_LITERAL("limits.imap_literal", Type.INT, 50L * 1024 * 1024, "Largest IMAP literal (APPEND message) in octets; larger ones get NO [TOOBIG] before they are sent."),
     LIMITS_IMAP_COMMAND_LITERALS("limits.imap_command_literals", Type.INT, 1024L * 1024, "Octets of literals one IMAP command may hold in memory (search strings, names, passwords; not the APPEND message, which streams to disk); past it NO [TOOBIG]."),
     LIMITS_IMAP_SEARCH_KEYS("limits.imap_search_keys", Type.INT, 1000L, "Search keys in one IMAP SEARCH, SORT or THREAD command; past it BAD."),
+    LIMITS_HOPS("limits.hops", Type.INT, 50L, "Received fields at which an arriving message is refused as a mail loop (RFC 5321 §6.3; Postfix hopcount_limit 50)."),
     LIMITS_IDLE_TIMEOUT("limits.idle_timeout", Type.INT, 300L, "Seconds a client may stay silent before 421 (RFC 5321 §4.5.3.2.7: 5 minutes)."),
     LIMITS_SIEVE_SCRIPT("limits.sieve_script", Type.INT, 64L * 1024, "Largest Sieve script in octets; larger ones are refused on upload (ManageSieve NO (QUOTA/MAXSIZE))."),
     LIMITS_SIEVE_SCRIPTS("limits.sieve_scripts", Type.INT, 20L, "Sieve scripts one account may keep (ManageSieve NO (QUOTA/MAXSCRIPTS) beyond)."),

@@ -232,7 +232,8 @@ public final class ConfigLoader {
                         Duration.ofSeconds((Long) get(ConfigKey.IMAP_IDLE_TIMEOUT)),
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_TLS_HANDSHAKE_TIMEOUT)),
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_COMMAND_TIMEOUT)),
-                        (Long) get(ConfigKey.LIMITS_MIN_DATA_RATE)),
+                        (Long) get(ConfigKey.LIMITS_MIN_DATA_RATE),
+                        integer(ConfigKey.LIMITS_HOPS)),
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
@@ -360,6 +361,7 @@ public final class ConfigLoader {
         line(out, "tls_handshake_timeout", l.tlsHandshakeTimeout().toSeconds());
         line(out, "command_timeout", l.commandTimeout().toSeconds());
         line(out, "min_data_rate", l.minDataRate());
+        line(out, "hops", l.hops());
         section(out, "dns");
         Config.Queue q = c.queue();
         line(out, "servers", list(q.dnsServers()));

@@ -1,48 +1,62 @@
 package org.estafeta.delivery;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import org.estafeta.mime.MailDates;
 
-/**
- * The trace fields put on top of every accepted message: {@code Return-Path} (RFC 5321 §4.4) and a
- * {@code Received} line whose {@code with} clause names the protocol as RFC 3848 registers it.
- */
-public final class ReceivedHeader {
-
-    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
-
-    /** How the message came in, for the {@code with} clause. */
-    public record Channel(boolean extended, boolean tls, boolean authenticated, String tlsProtocol, String tlsCipher) {
-        /** RFC 3848: SMTP, ESMTP, ESMTPS (TLS), ESMTPA (AUTH), ESMTPSA (both). */
-        public String with() {
-            if (!extended) return "SMTP";
-            return "ESMTP" + (tls ? "S" : "") + (authenticated ? "A" : "");
-        }
-    }
+/** The trace fields a server adds on receipt: Return-Path and Received (RFC 5321 §4.4). */
+final class ReceivedHeader {
 
     private ReceivedHeader() {
     }
 
     /**
-     * @param helo what the client said in HELO/EHLO
-     * @param clientIp the peer address, shown as an address literal since we do no reverse lookups
-     * @param forRecipient named in the header only when the message has exactly one recipient, so
-     *     the other recipients stay private
+     * @param forRecipient named only when the message has exactly one recipient, so the others stay private
      */
-    public static String trace(String returnPath, String helo, String clientIp, String byHost, Channel channel,
-                               String id, String forRecipient, ZonedDateTime when) {
+    static String trace(String returnPath, Channel channel, String byHost, String id, String forRecipient, ZonedDateTime when) {
         StringBuilder sb = new StringBuilder();
         sb.append("Return-Path: <").append(clean(returnPath)).append(">\r\n");
-        sb.append("Received: from ").append(clean(helo)).append(" ([").append(clientIp).append("])\r\n");
-        sb.append("\tby ").append(byHost).append(" (Estafeta) with ").append(channel.with()).append(" id ").append(id).append("\r\n");
-        if (channel.tls()) {
-            sb.append("\t(using ").append(channel.tlsProtocol()).append(" with cipher ").append(channel.tlsCipher()).append(")\r\n");
+        sb.append("Received: from ").append(clean(channel.helo())).append(" (").append(addressLiteral(channel.client())).append(')');
+        // Postfix's form: the login is on record for the postmaster of whoever receives it (RFC 4954 §7 leaves the form open).
+        if (channel.account() != null) sb.append("\r\n\t(Authenticated sender: ").append(clean(channel.account().address())).append(')');
+        sb.append("\r\n\tby ").append(byHost).append(" (Estafeta) with ").append(channel.with()).append(" id ").append(id);
+        if (channel.tlsCipher() != null) {
+            sb.append("\r\n\t(using ").append(channel.tlsProtocol()).append(" with cipher ").append(channel.tlsCipher()).append(')');
         }
-        if (forRecipient != null) sb.append("\tfor <").append(clean(forRecipient)).append(">");
-        else sb.setLength(sb.length() - 2);
-        sb.append("; ").append(RFC5322.format(when)).append("\r\n");
+        if (forRecipient != null) sb.append("\r\n\tfor <").append(clean(forRecipient)).append('>');
+        sb.append("; ").append(MailDates.format(when)).append("\r\n");
         return sb.toString();
+    }
+
+    /** RFC 5321 §4.1.3 address literal: {@code [192.0.2.1]}, {@code [IPv6:2001:db8::1]} (RFC 5952 text form). */
+    static String addressLiteral(InetAddress address) {
+        if (!(address instanceof Inet6Address v6)) return "[" + address.getHostAddress() + "]";
+        byte[] b = v6.getAddress();
+        int[] words = new int[8];
+        for (int i = 0; i < 8; i++) words[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
+        // RFC 5952 §4.2: the longest run of two or more zero words becomes "::" (the first if tied).
+        int bestStart = -1, bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && words[j] == 0) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder sb = new StringBuilder("[IPv6:");
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (i > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+            sb.append(Integer.toHexString(words[i]));
+        }
+        return sb.append(']').toString();
     }
 
     /** Client-supplied text goes into a header: no line breaks, no control characters, no comments. */

@@ -14,7 +14,7 @@ import org.estafeta.store.Accounts;
 /**
  * Turns a recipient address into accounts: the account itself, else its alias, else the domain's
  * catch-all; {@code user+tag@domain} falls back to {@code user@domain}; aliases expand recursively
- * with loops cut. {@code postmaster} always exists (RFC 5321 §4.5.1): without an account or alias it
+ * with loops cut, and targets in other domains are collected for forwarding. {@code postmaster} always exists (RFC 5321 §4.5.1): without an account or alias it
  * reaches the administrators.
  */
 public final class RecipientResolver {
@@ -34,14 +34,16 @@ public final class RecipientResolver {
         String domain = addr.substring(at + 1);
         if (!accounts.servesDomain(domain)) return new Resolution.Remote();
         Set<Long> found = new LinkedHashSet<>();
-        expand(addr, found);
-        if (found.isEmpty() && addr.startsWith("postmaster@")) {
+        Set<String> forwards = new LinkedHashSet<>();
+        expand(addr, found, forwards);
+        if (found.isEmpty() && forwards.isEmpty() && addr.startsWith("postmaster@")) {
             accounts.accounts().stream().filter(a -> a.admin() && !a.disabled()).map(Account::id).forEach(found::add);
         }
-        return found.isEmpty() ? new Resolution.UnknownUser() : new Resolution.Local(List.copyOf(found));
+        return found.isEmpty() && forwards.isEmpty() ? new Resolution.UnknownUser()
+                : new Resolution.Local(List.copyOf(found), List.copyOf(forwards));
     }
 
-    private void expand(String start, Set<Long> found) {
+    private void expand(String start, Set<Long> found, Set<String> forwards) {
         Deque<String> pending = new ArrayDeque<>(List.of(start));
         Set<String> seen = new HashSet<>();
         while (!pending.isEmpty() && seen.size() < MAX_EXPANSIONS) {
@@ -56,8 +58,11 @@ public final class RecipientResolver {
             if (targets.isEmpty()) targets = accounts.aliasTargets(withoutTag(addr));
             if (targets.isEmpty() && !withoutTag(addr).equals(addr)) targets = List.of(withoutTag(addr));
             if (targets.isEmpty()) targets = accounts.aliasTargets(addr.substring(addr.lastIndexOf('@')));
-            // Targets in domains we do not serve need the outbound queue; they are skipped here.
-            for (String t : targets) if (accounts.servesDomain(t.substring(t.lastIndexOf('@') + 1))) pending.add(t);
+            // Targets in domains we do not serve are forwarded through the outbound queue (RFC 5321 §3.9.1).
+            for (String t : targets) {
+                if (accounts.servesDomain(t.substring(t.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT))) pending.add(t);
+                else forwards.add(t);
+            }
         }
     }
 

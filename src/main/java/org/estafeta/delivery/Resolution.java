@@ -5,10 +5,11 @@ import java.util.List;
 /** Where a recipient address leads. */
 public sealed interface Resolution {
 
-    /** Delivered into the INBOX of these accounts (an alias may name several). */
-    record Local(List<Long> accountIds) implements Resolution {
+    /** Delivered to these accounts (an alias may name several) and forwarded to an alias's targets elsewhere. */
+    record Local(List<Long> accountIds, List<String> forwards) implements Resolution {
         public Local {
             accountIds = List.copyOf(accountIds);
+            forwards = List.copyOf(forwards);
         }
     }
 

@@ -16,8 +16,8 @@ import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
 import org.estafeta.dns.Dns;
 import org.estafeta.dns.MxResolver;
-import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.DsnMessage;
+import org.estafeta.delivery.Inbound;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Queue;
 import org.slf4j.Logger;
@@ -39,7 +39,7 @@ public final class QueueRunner implements AutoCloseable {
 
     private final Queue queue;
     private final Blobs blobs;
-    private final Delivery delivery;
+    private final Inbound delivery;
     private final Config.Queue settings;
     private final String hostname;
     private final DomainDelivery domainDelivery;
@@ -52,7 +52,7 @@ public final class QueueRunner implements AutoCloseable {
     private volatile boolean closed;
     private final Thread thread;
 
-    public QueueRunner(Queue queue, Blobs blobs, Delivery delivery, Config config, Dns dns, SSLContext clientTls) {
+    public QueueRunner(Queue queue, Blobs blobs, Inbound delivery, Config config, Dns dns, SSLContext clientTls) {
         this.queue = queue;
         this.blobs = blobs;
         this.delivery = delivery;

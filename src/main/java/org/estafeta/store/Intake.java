@@ -3,18 +3,17 @@ package org.estafeta.store;
 import java.time.Instant;
 import java.util.List;
 
-/** Where an accepted message goes in one transaction: local INBOXes and the outbound queue. */
+/** Where an accepted message goes in one transaction: local mailboxes and the outbound queue. */
 public interface Intake {
 
-    /**
-     * Delivers {@code blob} to the INBOX of each local account and queues it for the remote recipients
-     * of {@code remote} (if any), all or nothing; returns once committed. Concurrent calls share one
-     * commit (group commit).
-     */
-    default void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote) {
-        accept(queueId, blob, arrival, localAccountIds, remote, null);
+    /** One queue entry: the message for remote recipients under one envelope sender. */
+    record Outgoing(String queueId, Envelope envelope) {
     }
 
-    /** As above, with the message's IMAP structure cached beside the local copies (null: computed when first fetched). */
-    void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote, MessageStructure structure);
+    /**
+     * Adds {@code blob} to each local mailbox of {@code local} and queues it once per {@code outgoing}
+     * envelope, all or nothing; returns once committed. Concurrent calls share one commit (group
+     * commit). {@code structure} is cached beside the local copies (null: computed when first fetched).
+     */
+    void accept(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageStructure structure);
 }

@@ -37,7 +37,7 @@ import org.estafeta.admin.Admin;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.config.Cidr;
 import org.estafeta.config.Config;
-import org.estafeta.delivery.Submission;
+import org.estafeta.delivery.Inbound;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Account;
 import org.estafeta.store.Blobs;
@@ -74,7 +74,7 @@ public final class WebServer implements AutoCloseable {
 
     /** What the web needs of the rest of the server. */
     public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
-                           Submission submission, Admin admin, StatusSource status, String hostname,
+                           Inbound inbound, Admin admin, StatusSource status, String hostname,
                            long messageSizeLimit, List<Cidr> cleartextLoginNetworks, SieveScripts sieveScripts, SieveLimits sieveLimits) {
         public Services {
             cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);

@@ -20,7 +20,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.estafeta.auth.AuthFailure;
 import org.estafeta.auth.AuthResult;
-import org.estafeta.delivery.Submission;
+import org.estafeta.delivery.Channel;
+import org.estafeta.delivery.Refused;
 import org.estafeta.mime.Headers;
 import org.estafeta.mime.ImapStructure;
 import org.estafeta.mime.MimeParser;
@@ -574,9 +575,8 @@ final class Webmail {
         try {
             Composer.Built built = composer.build(draft, send);
             if (send) {
-                String via = ctx.req().isSecure() ? "HTTPS" : "HTTP";
-                String id = s.submission().submit(account, session.address, built.recipients(), built.withoutBcc(),
-                        ctx.req().getRemoteAddr(), via);
+                var channel = Channel.webmail(WebServer.clientAddress(ctx), ctx.req().isSecure(), account);
+                String id = s.inbound().send(account, session.address, built.recipients(), built.withoutBcc(), channel);
                 store(special(session, "\\Sent", "Sent"), built.withBcc(), Flag.SEEN.bit());
                 log.info("web {}: {} sent by {} to {} recipient(s)", ctx.req().getRemoteAddr(), id, session.address, built.recipients().size());
                 if (!value(ctx, "in_reply_to").isEmpty()) markAnswered(session, value(ctx, "in_reply_to"));
@@ -585,7 +585,7 @@ final class Webmail {
                 store(special(session, "\\Drafts", "Drafts"), built.withBcc(), Flag.SEEN.bit() | Flag.DRAFT.bit());
                 WebServer.done(ctx, "/box/" + special(session, "\\Drafts", "Drafts").id(), t.t("compose.draftSaved"));
             }
-        } catch (Composer.Invalid | Submission.Refused e) {
+        } catch (Composer.Invalid | Refused e) {
             ctx.status(400);
             String why = e instanceof Composer.Invalid invalid ? invalid.text(t) : e.getMessage();
             ctx.html(web.render("compose.jte", new Views.ComposePage(web.chrome(ctx, t.t("compose.title")), folders(t, session, -1),

@@ -2,7 +2,7 @@
  * Webmail, web admin and the admin REST API on Javalin (virtual threads) with jte templates compiled
  * at build time and htmx served from its WebJar; no JavaScript build. The web is a protocol like IMAP:
  * it reads and changes mail only through {@code store}, logs in through {@code auth}, sends through
- * {@code delivery.Submission} and administers through {@code admin}.
+ * {@code delivery.Inbound} and administers through {@code admin}.
  *
  * <p>Security invariants: session cookies are HttpOnly, SameSite=Strict, Secure over HTTPS; every
  * state-changing request outside {@code /api/} carries the session's CSRF token (the login form a

@@ -61,6 +61,23 @@ class LayeringTest {
         assertThat(violations).isEmpty();
     }
 
+    /** Protocols hand messages to the one inbound path through its public types, never its parts (resolver, SRS, trace). */
+    @Test
+    void protocolsReachDeliveryOnlyThroughTheInboundPath() throws IOException {
+        Set<String> inbound = Set.of("Inbound", "InboundMessage", "InboundEnvelope", "Channel", "Route", "Refused");
+        Pattern deliveryImport = Pattern.compile("^import org\\.estafeta\\.delivery\\.([A-Z][A-Za-z]*)", Pattern.MULTILINE);
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = top(SOURCES.relativize(file.getParent()).toString().replace('/', '.'));
+                if (!PROTOCOLS.contains(pkg)) continue;
+                Matcher m = deliveryImport.matcher(Files.readString(file));
+                while (m.find()) if (!inbound.contains(m.group(1))) violations.add(file + " imports delivery." + m.group(1));
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+
     /** DESIGN.md: mailauth is pure protocol code over the dns resolver; dns knows nothing of mail. */
     @Test
     void mailAuthenticationIsPureProtocolCode() throws IOException {

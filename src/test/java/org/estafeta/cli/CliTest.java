@@ -16,6 +16,7 @@ import org.estafeta.app.Storage;
 import org.estafeta.config.ConfigLoader;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Envelope;
+import org.estafeta.store.Intake;
 import org.estafeta.testing.ServerProcess;
 import org.estafeta.testing.SmtpDialog;
 import org.junit.jupiter.api.Test;
@@ -93,8 +94,8 @@ class CliTest {
                 w.write("Subject: queued\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
                 blob = w.finish();
             }
-            storage.intake().accept(id, blob, Instant.now(), List.of(),
-                    new Envelope("pepe@pepito.es", null, null, List.of(new Envelope.Recipient("ana@destino.es", null, null))));
+            storage.intake().accept(blob, Instant.now(), List.of(), List.of(new Intake.Outgoing(id,
+                    new Envelope("pepe@pepito.es", null, null, List.of(new Envelope.Recipient("ana@destino.es", null, null))))), null);
         }
         String list = run("", "queue", "list").out();
         assertThat(list.lines().findFirst().orElseThrow()).startsWith("ID").contains("AGE", "SIZE", "NEXT RETRY", "SENDER", "RECIPIENTS");

@@ -32,4 +32,13 @@ class DotStuffingOutputStreamTest {
         assertThat(stuff("x\r\n", 10)).isEqualTo("x\r\n.\r\n");
         assertThat(stuff("sin final", 10)).isEqualTo("sin final\r\n.\r\n");
     }
+
+    /** Issue 10: SMTP smuggling toward the next hop. Stored bare CR or LF leaves as CRLF, and a dot after it is stuffed. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4096})
+    void sendsOnlyCrlfLineEnds(int chunk) throws IOException {
+        assertThat(stuff("hello\r.\r\nMAIL FROM:<ceo@bank.test>\r\n", chunk))
+                .isEqualTo("hello\r\n..\r\nMAIL FROM:<ceo@bank.test>\r\n.\r\n");
+        assertThat(stuff("a\n.\nb\r", chunk)).isEqualTo("a\r\n..\r\nb\r\n.\r\n");
+    }
 }

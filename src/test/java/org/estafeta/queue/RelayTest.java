@@ -12,12 +12,16 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.estafeta.app.Storage;
 import org.estafeta.auth.PasswordHasher;
+import org.estafeta.config.ConfigLoader;
 import org.estafeta.store.Queue;
 import org.estafeta.testing.SmtpDialog;
 import org.estafeta.testing.TestDns;
@@ -55,11 +59,15 @@ class RelayTest {
         dns.close();
     }
 
-    private TestServer startB(int port) {
-        TestServer server = TestServer.start(Map.of("server.hostname", "mx.destino.es", "server.domains", "destino.es,servidor.es",
-                "ports.smtp", String.valueOf(port)));
-        server.server().storage().accounts().addAccount(REMOTE_USER, new PasswordHasher().hash("x"), false);
-        return server;
+    /** B, with its user made before it listens: A retries every second and must never find B without it. */
+    private TestServer startB(int port) throws IOException {
+        Map<String, String> settings = Map.of("server.hostname", "mx.destino.es", "server.domains", "destino.es,servidor.es",
+                "ports.smtp", String.valueOf(port));
+        Path dir = Files.createTempDirectory("estafeta-test");
+        try (Storage storage = Storage.open(ConfigLoader.load(dir, null, settings, 0))) {
+            storage.accounts().addAccount(REMOTE_USER, new PasswordHasher().hash("x"), false);
+        }
+        return TestServer.start(dir, settings, true);
     }
 
     private TestServer startA(int remotePort, Map<String, String> more) {

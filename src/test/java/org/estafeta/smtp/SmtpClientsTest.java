@@ -29,8 +29,8 @@ class SmtpClientsTest {
 
     private static TestServer server;
 
-    /** A leading dot (stuffed on the wire), 8-bit UTF-8 text, an empty line, a tab. */
-    private static final String BODY = "Subject: %s\r\nFrom: pepe@pepito.es\r\nTo: usuario@servidor.es\r\n"
+    /** A leading dot (stuffed on the wire), 8-bit UTF-8 text, an empty line, a tab; From is the envelope sender. */
+    private static final String BODY = "Subject: %s\r\nFrom: %s\r\nTo: usuario@servidor.es\r\n"
             + "Date: Tue, 24 Nov 2026 08:00:00 +0100\r\nMessage-ID: <prueba@pepito.es>\r\n\r\n"
             + "Hola, esto es una prueba con ñ y acentos: canción.\r\n.línea que empieza por punto\r\n\r\n\tfin\r\n";
 
@@ -44,8 +44,8 @@ class SmtpClientsTest {
         server.closeAndDelete();
     }
 
-    private static byte[] message(String subject) {
-        return BODY.formatted(subject).getBytes(StandardCharsets.UTF_8);
+    private static byte[] message(String subject, String from) {
+        return BODY.formatted(subject, from).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Port 465 is submission: the client logs in and sends as itself. */
@@ -69,7 +69,7 @@ class SmtpClientsTest {
     @ValueSource(strings = {"plain", "starttls", "smtps", "submission"})
     void swaks(String mode) throws Exception {
         assumeTrue(Processes.available("swaks"), "swaks is not installed");
-        byte[] sent = message("swaks " + mode);
+        byte[] sent = message("swaks " + mode, sender(mode));
         Path file = Files.createTempFile("swaks", ".eml");
         // swaks always sends CRLF "." CRLF after the data, so the file leaves out the last CRLF.
         Files.write(file, java.util.Arrays.copyOf(sent, sent.length - 2));
@@ -94,7 +94,7 @@ class SmtpClientsTest {
     @ValueSource(strings = {"plain", "starttls", "ssl"})
     void pythonSmtplib(String mode) throws Exception {
         assumeTrue(Processes.available("python3"), "python3 is not installed");
-        byte[] sent = message("smtplib " + mode);
+        byte[] sent = message("smtplib " + mode, sender(mode));
         int port = server.port(mode.equals("ssl") ? "smtps" : "smtp");
         Processes.Result r = Processes.run(List.of("python3", Processes.resource("smtp_send.py").toString(),
                 String.valueOf(port), mode, sender(mode), TestServer.USER, TestServer.USER, TestServer.PASSWORD), sent);
@@ -112,13 +112,13 @@ class SmtpClientsTest {
         String login = implicitTls ? "AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(
                 ("\0" + TestServer.USER + "\0" + TestServer.PASSWORD).getBytes(StandardCharsets.UTF_8)) + "\n" : "";
         String dialogue = "EHLO openssl.example\n" + login + "MAIL FROM:<" + from + ">\nRCPT TO:<" + TestServer.USER + ">\nDATA\n"
-                + BODY.formatted(subject).replace("\r\n", "\n").replace("\n.l", "\n..l") + ".\nQUIT\n";
+                + BODY.formatted(subject, from).replace("\r\n", "\n").replace("\n.l", "\n..l") + ".\nQUIT\n";
         List<String> cmd = new java.util.ArrayList<>(List.of("openssl", "s_client", "-crlf", "-quiet", "-ign_eof",
                 "-connect", "127.0.0.1:" + server.port(implicitTls ? "smtps" : "smtp")));
         if (!implicitTls) cmd.addAll(List.of("-starttls", "smtp"));
         Processes.Result r = Processes.run(cmd, dialogue.getBytes(StandardCharsets.UTF_8));
         assertThat(r.output()).contains("250 2.0.0 Ok: queued as").contains("221 2.0.0 Bye");
-        assertStoredExactly(message(subject), from);
+        assertStoredExactly(message(subject, from), from);
     }
 
     @ParameterizedTest

@@ -20,6 +20,7 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.estafeta.net.Connection;
+import org.estafeta.net.DotStuffingOutputStream;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.Xtext;
 
@@ -190,8 +191,9 @@ public final class SmtpClient implements Closeable {
             send("DATA");
             // §4.5.3.2.2: two minutes for the 354.
             expect(read(commandTimeout.dividedBy(5).multipliedBy(2)), 3, "DATA");
-            writeStuffed(content);
-            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            var data = new DotStuffingOutputStream(out);
+            content.transferTo(data);
+            data.finish();
             out.flush();
             // §4.5.3.2.6: ten minutes for the reply to the final dot.
             Reply end = read(commandTimeout.multipliedBy(2));
@@ -237,28 +239,6 @@ public final class SmtpClient implements Closeable {
             String[] kv = line.split(" ", 2);
             extensions.put(kv[0].toUpperCase(Locale.ROOT), kv.length > 1 ? kv[1] : "");
         }
-    }
-
-    /** Copies the content, doubling a dot at the start of each line (RFC 5321 §4.5.2). */
-    private void writeStuffed(InputStream content) throws IOException {
-        byte[] buf = new byte[16 * 1024];
-        boolean lineStart = true;
-        byte last = '\n';
-        int n;
-        while ((n = content.read(buf)) > 0) {
-            int from = 0;
-            for (int i = 0; i < n; i++) {
-                if (lineStart && buf[i] == '.') {
-                    out.write(buf, from, i - from);
-                    out.write('.');
-                    from = i;
-                }
-                lineStart = buf[i] == '\n';
-            }
-            out.write(buf, from, n - from);
-            last = buf[n - 1];
-        }
-        if (last != '\n') out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     private void send(String command) throws IOException {

@@ -2,8 +2,7 @@ package org.estafeta.smtp.server;
 
 import java.io.IOException;
 import org.estafeta.auth.Authenticator;
-import org.estafeta.delivery.Delivery;
-import org.estafeta.delivery.RecipientResolver;
+import org.estafeta.delivery.Inbound;
 import org.estafeta.net.Connection;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Protocol;
@@ -17,19 +16,14 @@ public final class SmtpServer implements Protocol {
     private final SmtpRole role;
     private final SmtpSettings settings;
     private final Authenticator authenticator;
-    private final RecipientResolver resolver;
-    private final Delivery delivery;
-    private final Blobs blobs;
+    private final Inbound inbound;
 
-    public SmtpServer(String name, SmtpRole role, SmtpSettings settings, Authenticator authenticator, RecipientResolver resolver,
-                      Delivery delivery, Blobs blobs) {
+    public SmtpServer(String name, SmtpRole role, SmtpSettings settings, Authenticator authenticator, Inbound inbound) {
         this.name = name;
         this.role = role;
         this.settings = settings;
         this.authenticator = authenticator;
-        this.resolver = resolver;
-        this.delivery = delivery;
-        this.blobs = blobs;
+        this.inbound = inbound;
     }
 
     @Override
@@ -39,7 +33,7 @@ public final class SmtpServer implements Protocol {
 
     @Override
     public void serve(Connection connection) throws IOException {
-        new SmtpSession(name, role, connection, settings, authenticator, resolver, delivery, blobs).run();
+        new SmtpSession(name, role, connection, settings, authenticator, inbound).run();
     }
 
     @Override

@@ -1,26 +1,21 @@
 package org.estafeta.smtp.server;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.SSLSession;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.SaslConversation;
 import org.estafeta.auth.SaslMechanism;
-import org.estafeta.delivery.Delivery;
-import org.estafeta.delivery.QueueId;
-import org.estafeta.delivery.ReceivedHeader;
-import org.estafeta.delivery.RecipientResolver;
-import org.estafeta.delivery.Submission;
-import org.estafeta.delivery.SubmissionHeaders;
-import org.estafeta.delivery.Resolution;
+import org.estafeta.delivery.Channel;
+import org.estafeta.delivery.Inbound;
+import org.estafeta.delivery.InboundEnvelope;
+import org.estafeta.delivery.InboundMessage;
+import org.estafeta.delivery.Refused;
+import org.estafeta.delivery.Route;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
 import org.estafeta.net.Line;
@@ -31,9 +26,6 @@ import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.SmtpException;
 import org.estafeta.smtp.Xtext;
 import org.estafeta.store.Account;
-import org.estafeta.store.Blob;
-import org.estafeta.store.Blobs;
-import org.estafeta.store.Envelope;
 import org.estafeta.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,12 +49,8 @@ final class SmtpSession {
         /** RFC 3461 ENVID and RET, passed on with remote recipients; null when not given. */
         final String envelopeId, ret;
         final List<MailPath> recipients = new ArrayList<>();
-        /** Local accounts the recipients resolved to, each once. */
-        final Set<Long> accountIds = new LinkedHashSet<>();
-        /** Recipients in other domains, for the outbound queue. */
-        final List<Envelope.Recipient> remote = new ArrayList<>();
-        /** Local recipients that asked for NOTIFY=SUCCESS. */
-        final List<Envelope.Recipient> notifyDelivered = new ArrayList<>();
+        /** Each accepted recipient with its route, for the pipeline. */
+        final List<InboundEnvelope.Recipient> routed = new ArrayList<>();
 
         Transaction(MailPath sender, String envelopeId, String ret) {
             this.sender = sender;
@@ -70,8 +58,8 @@ final class SmtpSession {
             this.ret = ret;
         }
 
-        Envelope remoteEnvelope() {
-            return new Envelope(sender.address(), envelopeId, ret, remote);
+        InboundEnvelope envelope() {
+            return new InboundEnvelope(sender.address(), envelopeId, ret, routed);
         }
     }
 
@@ -83,11 +71,8 @@ final class SmtpSession {
     private final Authenticator authenticator;
     private final Connection conn;
     private final SmtpSettings settings;
-    private final RecipientResolver resolver;
-    private final Delivery delivery;
-    /** Routing, quota and commit shared with the webmail. */
-    private final Submission submission;
-    private final Blobs blobs;
+    /** The one way in for messages: routing, the sender check, the pipeline; also ETRN and ATRN. */
+    private final Inbound inbound;
     /** The client is in smtp.relay_networks: may relay and end DATA with LF.LF. */
     private final boolean trusted;
 
@@ -106,16 +91,13 @@ final class SmtpSession {
     private String endReason = "disconnected";
 
     SmtpSession(String listenerName, SmtpRole role, Connection conn, SmtpSettings settings, Authenticator authenticator,
-                RecipientResolver resolver, Delivery delivery, Blobs blobs) {
+                Inbound inbound) {
         this.listenerName = listenerName;
         this.role = role;
         this.authenticator = authenticator;
         this.conn = conn;
         this.settings = settings;
-        this.resolver = resolver;
-        this.delivery = delivery;
-        this.submission = new Submission(delivery, resolver, blobs, settings.hostname());
-        this.blobs = blobs;
+        this.inbound = inbound;
         this.trusted = new TrustedNetworks(settings.trustedNetworks()).contains(conn.remoteAddress());
     }
 
@@ -272,7 +254,9 @@ final class SmtpSession {
                 default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
             }
         }
-        if (user != null && !sender.isNull() && settings.checkSender() && !owns(user, sender)) {
+        // The null reverse-path is for notices the server makes itself (RFC 5321 §4.5.5), never a user's.
+        if (user != null && sender.isNull()) throw new SmtpException(553, "5.7.1", "Error: a logged-in user cannot send with the null sender <>");
+        if (user != null && settings.checkSender() && !owns(user, sender)) {
             throw new SmtpException(553, "5.7.1", sanitize(sender.toString()) + ": Sender address rejected: not owned by user " + user.address());
         }
         transaction = new Transaction(sender, envelopeId, ret);
@@ -297,22 +281,21 @@ final class SmtpSession {
                 default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
             }
         }
-        return switch (submission.route(rcpt.address())) {
-            case Submission.Route.Full full -> Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full");
-            case Submission.Route.Local local -> {
+        Route route = inbound.route(rcpt.address());
+        return switch (route) {
+            case Route.Full full -> Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full");
+            case Route.Local local -> {
                 transaction.recipients.add(rcpt);
-                transaction.accountIds.addAll(local.accountIds());
-                var recipient = new Envelope.Recipient(rcpt.address(), notify, orcpt);
-                if (recipient.wants("SUCCESS")) transaction.notifyDelivered.add(recipient);
+                transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, local));
                 yield Reply.of(250, "2.1.5", "Ok");
             }
-            case Submission.Route.Unknown u -> Reply.of(550, "5.1.1",
+            case Route.Unknown u -> Reply.of(550, "5.1.1",
                     sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table");
-            case Submission.Route.Remote r -> {
+            case Route.Remote r -> {
                 boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
                 if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
                 transaction.recipients.add(rcpt);
-                transaction.remote.add(new Envelope.Recipient(rcpt.address(), notify, orcpt));
+                transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, r));
                 yield Reply.of(250, "2.1.5", "Ok");
             }
         };
@@ -323,68 +306,52 @@ final class SmtpSession {
         reply(Reply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
         Transaction tx = transaction;
         transaction = null;
-        String id = QueueId.next();
         DataReader reader = new DataReader(conn, trusted, settings.limits().messageSize());
-        StorageSink sink = new StorageSink(blobs);
-        sink.write(trace(tx, id));
-        DataReader.Outcome outcome;
-        conn.beginTransfer(); // limits.min_data_rate from here to the end of the data
-        if (role == SmtpRole.SUBMISSION) {
-            SubmissionHeaders completed = new SubmissionHeaders(sink, settings.hostname());
-            outcome = reader.copyTo(completed);
-            completed.finish();
-        } else {
-            outcome = reader.copyTo(sink);
-        }
-        conn.endTransfer();
-        switch (outcome) {
-            case DISCONNECTED -> {
-                sink.discard();
-                done = true;
-                endReason = "disconnected during DATA";
-                return null;
+        try (InboundMessage message = inbound.open(tx.envelope(), channel())) {
+            conn.beginTransfer(); // limits.min_data_rate from here to the end of the data
+            DataReader.Outcome outcome = reader.copyTo(message);
+            conn.endTransfer();
+            switch (outcome) {
+                case DISCONNECTED -> {
+                    done = true;
+                    endReason = "disconnected during DATA";
+                    return null;
+                }
+                case TOO_BIG -> {
+                    return Reply.of(552, "5.3.4", "Error: message too big, the limit is " + settings.limits().messageSize() + " octets");
+                }
+                case HAS_NUL -> {
+                    return Reply.of(554, "5.6.0", "Error: message contains NUL octets");
+                }
+                case COMPLETE -> { }
             }
-            case TOO_BIG -> {
-                sink.discard();
-                return Reply.of(552, "5.3.4", "Error: message too big, the limit is " + settings.limits().messageSize() + " octets");
+            try {
+                message.commit();
+            } catch (Refused e) {
+                return Reply.of(e.code(), e.enhancedCode(), "Error: " + sanitize(e.getMessage()));
+            } catch (IOException | StoreException e) {
+                log.error("{} {} session {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), message.queueId(), e);
+                return LOCAL_ERROR;
             }
-            case HAS_NUL -> {
-                sink.discard();
-                return Reply.of(554, "5.6.0", "Error: message contains NUL octets");
-            }
-            case COMPLETE -> { }
+            messagesAccepted++;
+            recipientsAccepted += tx.recipients.size();
+            log.info("{} {}: {} from={} to={} size={}", listenerName, conn.remoteAddress().getHostAddress(), message.queueId(),
+                    tx.sender, tx.recipients, reader.size());
+            return Reply.of(250, "2.0.0", "Ok: queued as " + message.queueId());
         }
-        try {
-            Blob blob = sink.finish();
-            submission.commit(id, blob, tx.accountIds, tx.remoteEnvelope(), tx.notifyDelivered);
-        } catch (Submission.Refused e) {
-            return Reply.of(552, "5.2.2", "Error: " + e.getMessage());
-        } catch (IOException | StoreException e) {
-            log.error("{} {} session {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), id, e);
-            return LOCAL_ERROR;
-        }
-        messagesAccepted++;
-        recipientsAccepted += tx.recipients.size();
-        log.info("{} {}: {} from={} to={} size={}", listenerName, conn.remoteAddress().getHostAddress(), id,
-                tx.sender, tx.recipients, reader.size());
-        return Reply.of(250, "2.0.0", "Ok: queued as " + id);
     }
 
-    private byte[] trace(Transaction tx, String id) {
-        SSLSession tls = conn.tlsSession();
-        var channel = new ReceivedHeader.Channel(extended, tls != null, user != null,
-                tls == null ? null : tls.getProtocol(), tls == null ? null : tls.getCipherSuite());
-        String header = ReceivedHeader.trace(tx.sender.address(), helo, conn.remoteAddress().getHostAddress(),
-                settings.hostname(), channel, id, tx.recipients.size() == 1 ? tx.recipients.getFirst().address() : null,
-                ZonedDateTime.now());
-        return header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /** How this message arrives: submission when the port is for it, with the login and TLS state of the session. */
+    private Channel channel() {
+        Channel.Kind kind = role == SmtpRole.SUBMISSION ? Channel.Kind.SUBMISSION : Channel.Kind.MX;
+        return Channel.smtp(kind, helo, conn.remoteAddress(), extended, conn.tlsSession(), user);
     }
 
     /** RFC 1985: start delivering what is queued for a domain. */
     private Reply etrn(String args) throws SmtpException {
         String node = args.startsWith("@") || args.startsWith("#") ? args.substring(1) : args;
         if (node.isEmpty() || node.contains(" ") || !MailPath.isDomainName(node)) throw new SmtpException(501, "5.5.4", "Syntax: ETRN domain");
-        int n = delivery.flushDomain(node);
+        int n = inbound.flushDomain(node);
         return n == 0 ? Reply.of(251, "2.0.0", "OK no messages waiting for node " + sanitize(node))
                 : Reply.of(253, "2.0.0", "OK " + n + " pending messages for node " + sanitize(node) + " started");
     }
@@ -410,7 +377,7 @@ final class SmtpSession {
             }
         }
         if (domains.isEmpty()) throw new SmtpException(450, "4.7.1", "ATRN request refused: no domains for you");
-        var pickup = delivery.claimForPickup(domains);
+        var pickup = inbound.claimForPickup(domains);
         if (pickup == null) throw new SmtpException(453, "4.7.0", "You have no mail");
         reply(Reply.of(250, "2.0.0", "OK now reversing the connection"));
         conn.flush();
@@ -431,7 +398,7 @@ final class SmtpSession {
 
     /** An authenticated user sends as an address that leads to their own account (itself, an alias, +tag). */
     private boolean owns(Account account, MailPath sender) {
-        return submission.owns(account, sender.address());
+        return inbound.owns(account, sender.address());
     }
 
     /** DESIGN.md: no password over a clear channel, except from the trusted networks. */
@@ -507,10 +474,11 @@ final class SmtpSession {
         String text = args.startsWith("<") && args.endsWith(">") ? args.substring(1, args.length() - 1) : args;
         if (!text.contains("@")) text = text + "@" + settings.primaryDomain();
         MailPath path = MailPath.parse(text, false, true, settings.primaryDomain());
-        return switch (resolver.resolve(path.address())) {
-            case Resolution.Local l -> Reply.of(250, "2.1.5", sanitize(path.toString()));
-            case Resolution.UnknownUser u -> Reply.of(550, "5.1.1", sanitize(path.toString()) + ": User unknown");
-            case Resolution.Remote r -> Reply.of(252, "2.5.2", "Cannot VRFY a remote user, but will accept message and attempt delivery");
+        return switch (inbound.route(path.address())) {
+            case Route.Local l -> Reply.of(250, "2.1.5", sanitize(path.toString()));
+            case Route.Full f -> Reply.of(250, "2.1.5", sanitize(path.toString()));
+            case Route.Unknown u -> Reply.of(550, "5.1.1", sanitize(path.toString()) + ": User unknown");
+            case Route.Remote r -> Reply.of(252, "2.5.2", "Cannot VRFY a remote user, but will accept message and attempt delivery");
         };
     }
 
@@ -557,52 +525,5 @@ final class SmtpSession {
 
     private static String sanitize(String s) {
         return ClientText.printable(s);
-    }
-
-    /**
-     * Where DATA goes: a new blob. If storage fails mid-message the client's data is still read to the
-     * end (so the session stays in step) and the failure is reported with 451 afterwards.
-     */
-    private static final class StorageSink extends OutputStream {
-        private Blobs.BlobWriter writer;
-        private IOException failure;
-
-        StorageSink(Blobs blobs) {
-            try {
-                writer = blobs.create();
-            } catch (IOException e) {
-                failure = e;
-            }
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (failure != null) return;
-            try {
-                writer.write(b, off, len);
-            } catch (IOException e) {
-                failure = e;
-                discard();
-            }
-        }
-
-        Blob finish() throws IOException {
-            if (failure != null) throw failure;
-            return writer.finish();
-        }
-
-        void discard() {
-            if (writer == null) return;
-            try {
-                writer.close();
-            } catch (IOException ignored) {
-                // discarding; the original failure, if any, is what counts
-            }
-        }
     }
 }

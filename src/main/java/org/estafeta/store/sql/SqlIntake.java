@@ -6,7 +6,7 @@ import java.util.List;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.MessageStructure;
 import org.estafeta.store.Blob;
-import org.estafeta.store.Envelope;
+import org.estafeta.store.Filing;
 import org.estafeta.store.Intake;
 
 /** {@link Intake} in SQL: local rows and queue rows in one transaction of the writer. */
@@ -21,15 +21,16 @@ public final class SqlIntake implements Intake {
     }
 
     @Override
-    public void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote,
-                       MessageStructure structure) {
-        List<Long> inboxes = db.write(c -> {
+    public void accept(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageStructure structure) {
+        List<Long> mailboxes = db.write(c -> {
             List<Long> ids = new ArrayList<>();
-            for (long accountId : localAccountIds) ids.add(SqlMailboxes.append(c, accountId, "INBOX", blob, arrival, structure));
-            if (remote != null && !remote.recipients().isEmpty()) SqlQueue.insert(c, queueId, blob, arrival, remote);
+            for (Filing f : local) ids.add(SqlMailboxes.append(c, f, blob, arrival, structure));
+            for (Outgoing o : outgoing) {
+                if (!o.envelope().recipients().isEmpty()) SqlQueue.insert(c, o.queueId(), blob, arrival, o.envelope());
+            }
             return ids;
         });
         // After the commit: IDLE sessions look at the store and must find the message there.
-        for (int i = 0; i < localAccountIds.size(); i++) events.publish(localAccountIds.get(i), inboxes.get(i));
+        for (int i = 0; i < local.size(); i++) events.publish(local.get(i).accountId(), mailboxes.get(i));
     }
 }

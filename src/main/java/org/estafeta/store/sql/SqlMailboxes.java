@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Conflict;
+import org.estafeta.store.Filing;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
@@ -358,11 +359,13 @@ public final class SqlMailboxes implements Mailboxes {
     }
 
     /** Adds a message to the named mailbox of an account in the caller's transaction; returns the mailbox id. */
-    static long append(Connection c, long accountId, String mailboxName, Blob blob, Instant internalDate,
-                       MessageStructure structure) throws SQLException {
-        Mailbox mailbox = findMailbox(c, accountId, mailboxName)
-                .orElseThrow(() -> new StoreException("account " + accountId + " has no " + mailboxName));
-        SqlMessages.insert(c, mailbox.id(), blob, 0, List.of(), internalDate, structure);
+    /** One local copy of an arriving message; a mailbox that is gone means INBOX (see {@link Filing}). */
+    static long append(Connection c, Filing filing, Blob blob, Instant internalDate, MessageStructure structure) throws SQLException {
+        long accountId = filing.accountId();
+        Optional<Mailbox> named = findMailbox(c, accountId, filing.mailbox());
+        Mailbox mailbox = (named.isPresent() ? named : findMailbox(c, accountId, "INBOX"))
+                .orElseThrow(() -> new StoreException("account " + accountId + " has no INBOX"));
+        SqlMessages.insert(c, mailbox.id(), blob, filing.flags(), filing.keywords(), internalDate, structure);
         return mailbox.id();
     }
 

@@ -1,0 +1,30 @@
+package org.estafeta.store;
+
+import java.time.ZonedDateTime;
+import java.util.List;
+
+/**
+ * What lists and envelopes show of a message, as typed data, computed once while it arrives (mime
+ * package) and cached beside it: POP3, IMAP and the webmail read it instead of parsing the content.
+ *
+ * @param date the Date field, null when absent or unreadable
+ * @param subject decoded (RFC 2047), null when absent
+ * @param messageId the Message-ID as written, null when absent
+ * @param references Message-IDs of In-Reply-To and References, oldest first
+ * @param hasAttachment a part is marked as an attachment or is not text and not multipart
+ * @param size octets as stored
+ */
+public record MessageSummary(List<Address> from, List<Address> to, List<Address> cc, String subject, ZonedDateTime date,
+                             String messageId, List<String> references, boolean hasAttachment, long size) {
+
+    public MessageSummary {
+        from = List.copyOf(from);
+        to = List.copyOf(to);
+        cc = List.copyOf(cc);
+        references = List.copyOf(references);
+    }
+
+    /** One mailbox of an address field; {@code name} decoded, null when absent. */
+    public record Address(String name, String address) {
+    }
+}
