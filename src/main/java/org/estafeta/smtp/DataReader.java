@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import org.estafeta.net.Connection;
 import org.estafeta.net.Line;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the message after DATA up to its end marker, removes dot-stuffing and writes it with CRLF
@@ -11,11 +13,14 @@ import org.estafeta.net.Line;
  *
  * <p>SMTP smuggling: the message ends only at CRLF "." CRLF. A bare LF is accepted as a line end in
  * the content (normalised to CRLF), but it never helps to end the message — except when the client
- * is trusted ({@code lenientEnd}), where LF "." LF also ends it so that a person typing into nc
- * can finish. A bare CR is never a line end. So content that a receiving server might read as
+ * is in net.lenient_networks ({@code lenientEnd}), where LF "." LF also ends it so that a person
+ * typing into nc can finish. Anyone else who types such a "." waits for CRLF "." CRLF with no hint
+ * on the wire (saying anything there would break the protocol), so the log says it once. A bare CR is never a line end. So content that a receiving server might read as
  * "end of message, next command" can never end ours early.
  */
 public final class DataReader {
+
+    private static final Logger log = LoggerFactory.getLogger(DataReader.class);
 
     /** Long lines are copied in chunks of this size; they are content, not a protocol error. */
     private static final int CHUNK = 64 * 1024;
@@ -27,6 +32,8 @@ public final class DataReader {
     private final boolean lenientEnd;
     private final long maxSize;
     private long size;
+    /** The log has said once that a bare-LF "." did not end this message. */
+    private boolean toldLog;
 
     public DataReader(Connection connection, boolean lenientEnd, long maxSize) {
         this.connection = connection;
@@ -48,8 +55,14 @@ public final class DataReader {
             if (line == null || line.ending() == Line.Ending.EOF) return Outcome.DISCONNECTED;
             boolean atLineStart = previous != Line.Ending.TRUNCATED;
             byte[] b = line.bytes();
-            if (atLineStart && b.length == 1 && b[0] == '.' && endsMessage(previous, line.ending())) {
-                return size > maxSize ? Outcome.TOO_BIG : Outcome.COMPLETE;
+            if (atLineStart && b.length == 1 && b[0] == '.') {
+                if (endsMessage(previous, line.ending())) return size > maxSize ? Outcome.TOO_BIG : Outcome.COMPLETE;
+                if (!toldLog && line.isTerminated()) {
+                    toldLog = true;
+                    log.info("{}: a \".\" line with a bare LF does not end the message; the session waits for CRLF.CRLF "
+                            + "(type with nc -C or openssl s_client -crlf, or add the client to net.lenient_networks)",
+                            connection.remoteAddress().getHostAddress());
+                }
             }
             int off = atLineStart && b.length > 0 && b[0] == '.' ? 1 : 0;
             int len = b.length - off;
