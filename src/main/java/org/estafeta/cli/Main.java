@@ -31,9 +31,14 @@ public final class Main {
             description = "Override one configuration key; repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--strict", scope = ScopeType.INHERIT,
+            description = "Refuse unknown and renamed configuration keys instead of warning about them.")
+    boolean strict;
+
     /** The effective configuration; {@code portOffset} shifts the standard ports. */
     Config config(int portOffset) {
-        return ConfigLoader.load(dataDir, configFile, overrides, portOffset);
+        return ConfigLoader.load(dataDir, configFile, overrides, portOffset,
+                strict ? ConfigLoader.Strictness.STRICT : ConfigLoader.Strictness.LENIENT);
     }
 
     Config config() {

@@ -64,13 +64,15 @@ class CliTest {
         });
         assertThat(run("", "domain", "list").out()).contains("servidor.es", "localhost");
 
-        assertThat(run("secreto\n", "user", "add", "usuario@servidor.es", "--password-stdin").out()).contains("added user usuario@servidor.es");
-        assertThat(run("x\n", "user", "add", "nadie@otro.es", "--password-stdin").err())
+        assertThat(run("secreto1\n", "user", "add", "usuario@servidor.es", "--password-stdin").out()).contains("added user usuario@servidor.es");
+        assertThat(run("corta\n", "user", "add", "corto@servidor.es", "--password-stdin").err())
+                .contains("at least 8 characters (auth.min_password_length)");
+        assertThat(run("secreto1\n", "user", "add", "nadie@otro.es", "--password-stdin").err())
                 .contains("domain otro.es is not served here; add it first with: estafeta domain add otro.es");
         assertThat(run("\n", "user", "add", "vacio@servidor.es", "--password-stdin").err()).contains("the password must not be empty");
-        assertThat(run("x\n", "user", "add", "not-an-address", "--password-stdin").err()).contains("not an address");
+        assertThat(run("secreto1\n", "user", "add", "not-an-address", "--password-stdin").err()).contains("not an address");
         assertThat(run("", "user", "list").out()).isEqualTo("usuario@servidor.es\n");
-        assertThat(run("nueva\n", "user", "passwd", "usuario@servidor.es", "--password-stdin").out()).contains("password changed");
+        assertThat(run("nueva-clave\n", "user", "passwd", "usuario@servidor.es", "--password-stdin").out()).contains("password changed");
 
         assertThat(run("", "alias", "add", "info@servidor.es", "usuario@servidor.es").code()).isZero();
         assertThat(run("", "alias", "add", "@servidor.es", "usuario@servidor.es").code()).isZero();
@@ -94,7 +96,9 @@ class CliTest {
             storage.intake().accept(id, blob, Instant.now(), List.of(),
                     new Envelope("pepe@pepito.es", null, null, List.of(new Envelope.Recipient("ana@destino.es", null, null))));
         }
-        assertThat(run("", "queue", "list").out()).contains(id, "<pepe@pepito.es>", "ana@destino.es");
+        String list = run("", "queue", "list").out();
+        assertThat(list.lines().findFirst().orElseThrow()).startsWith("ID").contains("AGE", "SIZE", "NEXT RETRY", "SENDER", "RECIPIENTS");
+        assertThat(list).contains(id, "<pepe@pepito.es>", "ana@destino.es").containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
         assertThat(run("", "queue", "show", id).out()).contains("<ana@destino.es> queued, 0 attempts");
         assertThat(run("", "queue", "retry", "--all").out()).contains("1 recipient(s) due now");
         assertThat(run("", "queue", "bounce", id).out()).contains("1 recipient(s) will bounce");
@@ -109,6 +113,24 @@ class CliTest {
         Run r = run("", "--set", "limits.recipients=7", "config", "show");
         assertThat(r.out()).contains("[limits]", "recipients = 7", "[queue]");
         assertThat(run("", "--set", "limits.nope=1", "config", "show").err()).contains("unknown configuration key: limits.nope");
+    }
+
+    /** A certificate with somebody else's key would start and then fail every handshake: refused at start, in one line. */
+    @Test
+    void serveRefusesACertificateAndKeyThatDoNotMatch() {
+        org.estafeta.tls.TlsContexts.selfSigned(data.resolve("a"), "a.example");
+        org.estafeta.tls.TlsContexts.selfSigned(data.resolve("b"), "b.example");
+        List<String> args = new java.util.ArrayList<>(List.of("--set", "tls.certificate=" + data.resolve("a/cert.pem"),
+                "--set", "tls.private_key=" + data.resolve("b/key.pem"), "--set", "web.port=-1", "--set", "web.tls_port=-1"));
+        for (String port : List.of("smtp", "submission", "odmr", "smtps", "pop3", "pop3s", "imap", "imaps")) {
+            args.addAll(List.of("--set", "ports." + port + "=-1"));
+        }
+        args.add("serve");
+        Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run("", args.toArray(String[]::new)), "the server started with a key that is not the certificate's");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> !l.matches("\\d\\d:\\d\\d:.*")).toList()).as("besides log lines").singleElement()
+                .asString().startsWith("estafeta: the private key ").contains("b/key.pem", "does not belong to the certificate", "a/cert.pem");
     }
 
     @Test
