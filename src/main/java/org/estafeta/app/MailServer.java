@@ -131,7 +131,7 @@ public final class MailServer implements AutoCloseable {
                             return recentLog.lines();
                         }
                     },
-                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks(),
+                    config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
                     storage.sieveScripts(), sieveLimits(config)));
             for (String line : web.describe()) log.info("{}", line);
         }

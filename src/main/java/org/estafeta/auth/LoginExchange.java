@@ -41,6 +41,8 @@ final class LoginExchange implements SaslExchange {
             user = text;
             return new SaslStep.Challenge(PASSWORD);
         }
+        SaslStep typedWrong = LineBreakHint.check(authenticator, client, user, text, "LOGIN");
+        if (typedWrong != null) return typedWrong;
         return switch (authenticator.login(client, user, text, "LOGIN")) {
             case AuthResult.Success s -> new SaslStep.Success(s.account(), new byte[0]);
             case AuthResult.Failure f -> new SaslStep.Failure(f.reason());

@@ -38,6 +38,8 @@ final class PlainExchange implements SaslExchange {
             if (authenticator.blocked(client, authcid, "PLAIN")) return new SaslStep.Failure(AuthFailure.THROTTLED);
             return new SaslStep.Failure(authenticator.failed(client, authcid, "PLAIN", "may not act as " + ClientText.printable(authzid)).reason());
         }
+        SaslStep typedWrong = LineBreakHint.check(authenticator, client, authcid, password, "PLAIN");
+        if (typedWrong != null) return typedWrong;
         return switch (authenticator.login(client, authcid, password, "PLAIN")) {
             case AuthResult.Success s -> new SaslStep.Success(s.account(), new byte[0]);
             case AuthResult.Failure f -> new SaslStep.Failure(f.reason());

@@ -22,7 +22,12 @@ public final class SaslConversation {
         record Authenticated(Account account) implements Outcome {
         }
 
-        record Failed(AuthFailure reason) implements Outcome {
+        /** {@code hint}: a reason a person typing can act on, for net.lenient_networks only; null when none. */
+        record Failed(AuthFailure reason, String hint) implements Outcome {
+            /** The reply text: {@code generic}, and the hint after it where the client may see it. */
+            public String text(String generic, boolean lenient) {
+                return lenient && hint != null ? generic + ": " + hint : generic;
+            }
         }
 
         /** The client answered "*" (RFC 4422 §3.5). */
@@ -71,7 +76,7 @@ public final class SaslConversation {
                     return new Outcome.Authenticated(s.account());
                 }
                 case SaslStep.Failure f -> {
-                    return new Outcome.Failed(f.reason());
+                    return new Outcome.Failed(f.reason(), f.hint());
                 }
             }
         }

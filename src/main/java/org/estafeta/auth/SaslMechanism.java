@@ -25,7 +25,7 @@ public enum SaslMechanism {
         return saslName;
     }
 
-    /** The password travels in clear (base64 is no protection): only over TLS or from a trusted network. */
+    /** The password travels in clear (base64 is no protection): only over TLS or from net.lenient_networks. */
     public boolean sendsPassword() {
         return sendsPassword;
     }

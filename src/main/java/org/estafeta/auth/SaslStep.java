@@ -17,6 +17,10 @@ public sealed interface SaslStep {
     record Success(Account account, byte[] additionalData) implements SaslStep {
     }
 
-    record Failure(AuthFailure reason) implements SaslStep {
+    /** {@code hint}: why, for a person typing (see {@link LineBreakHint}); null when there is nothing to say. */
+    record Failure(AuthFailure reason, String hint) implements SaslStep {
+        public Failure(AuthFailure reason) {
+            this(reason, null);
+        }
     }
 }

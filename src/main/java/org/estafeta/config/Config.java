@@ -9,10 +9,11 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve) {
+public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve) {
 
     public Config {
         Objects.requireNonNull(server);
+        Objects.requireNonNull(net);
         Objects.requireNonNull(ports);
         Objects.requireNonNull(web);
         Objects.requireNonNull(tls);
@@ -29,6 +30,16 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
         public Server {
             if (hostname.isBlank()) throw new IllegalArgumentException("server.hostname must not be empty");
             domains = List.copyOf(domains);
+        }
+    }
+
+    /**
+     * What every protocol grants by client address. {@code lenientNetworks}: people typing (nc, telnet,
+     * openssl s_client) may use bare LF, end DATA with LF.LF, give bare local parts and log in before TLS.
+     */
+    public record Net(List<Cidr> lenientNetworks) {
+        public Net {
+            lenientNetworks = List.copyOf(lenientNetworks);
         }
     }
 
@@ -73,8 +84,8 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
     }
 
     /**
-     * SMTP policy. {@code relayNetworks} are the trusted clients: they may relay, may send a password
-     * before TLS, and may end DATA with a bare LF.LF (people typing in nc).
+     * SMTP policy. {@code relayNetworks} may relay to other domains without AUTH; nothing else (typing
+     * leniency is {@link Net#lenientNetworks}).
      */
     public record Smtp(List<Cidr> relayNetworks, boolean vrfyLocalUsers, String banner, boolean checkSender,
                        java.util.Map<String, String> atrnDomains) {

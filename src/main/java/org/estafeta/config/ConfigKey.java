@@ -13,6 +13,10 @@ public enum ConfigKey {
     SERVER_HOSTNAME("server.hostname", Type.STRING, "", "Name in greetings and Received headers (default: this machine's host name)."),
     SERVER_DOMAINS("server.domains", Type.LIST, List.of(), "Domains added on the first start (default: localhost and the host name)."),
     SERVER_BIND("server.bind", Type.STRING, "", "Listening address (default: all addresses)."),
+    NET_LENIENT_NETWORKS("net.lenient_networks", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
+            "Clients (CIDR) where people type by hand (nc, telnet; a lab's subnet), in every protocol: LF.LF ends DATA, a bare HELO/EHLO "
+                    + "and bare local parts are completed (the first domain), plaintext login before TLS, AUTH failures say why. "
+                    + "Not relay (smtp.relay_networks). Empty = nobody."),
     PORTS_SMTP("ports.smtp", Type.INT, 25L, "SMTP MX listener with STARTTLS; the default is 25 + the port offset (3000); -1 disables it."),
     PORTS_SUBMISSION("ports.submission", Type.INT, 587L, "Submission (RFC 6409) with STARTTLS and AUTH; the default is 587 + the port offset; -1 disables it."),
     PORTS_ODMR("ports.odmr", Type.INT, 366L, "On-Demand Mail Relay (RFC 2645, AUTH then ATRN); the default is 366 + the port offset; -1 disables it."),
@@ -31,7 +35,7 @@ public enum ConfigKey {
     TLS_CERTIFICATE("tls.certificate", Type.STRING, "", "PEM certificate chain (default: a self-signed one made in DATA/tls/)."),
     TLS_PRIVATE_KEY("tls.private_key", Type.STRING, "", "PEM private key matching tls.certificate."),
     SMTP_RELAY_NETWORKS("smtp.relay_networks", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
-            "Trusted clients (CIDR): may relay, may log in before TLS, may end DATA with LF.LF. Empty = nobody."),
+            "Clients (CIDR) that may relay to other domains without AUTH (leniency is net.lenient_networks). Empty = nobody."),
     SMTP_VRFY_LOCAL_USERS("smtp.vrfy_local_users", Type.BOOL, false, "VRFY answers 250/550 for local users (for labs) instead of 252."),
     SMTP_ATRN_DOMAINS("smtp.atrn_domains", Type.LIST, List.of(),
             "On-demand relay (RFC 2645): domain=user@ours entries; we take mail for the domain and hold it until that user fetches it with ATRN."),

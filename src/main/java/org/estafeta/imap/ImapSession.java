@@ -47,8 +47,8 @@ final class ImapSession implements ImapReader.Source {
     final ImapSettings settings;
     final ImapServer.Services services;
     final ImapWriter out;
-    /** The client is in smtp.relay_networks: may log in before TLS. */
-    private final boolean trusted;
+    /** The client is in net.lenient_networks: may log in before TLS. */
+    private final boolean lenient;
 
     State state = State.NOT_AUTHENTICATED;
     /** Who logged in; null before. */
@@ -69,7 +69,7 @@ final class ImapSession implements ImapReader.Source {
         this.settings = settings;
         this.services = services;
         this.out = new ImapWriter(conn);
-        this.trusted = settings.trusted().contains(conn.remoteAddress());
+        this.lenient = settings.lenient().contains(conn.remoteAddress());
     }
 
     void run() throws IOException {
@@ -253,7 +253,7 @@ final class ImapSession implements ImapReader.Source {
     // --- capabilities ---
 
     boolean loginAllowed() {
-        return conn.isTls() || trusted;
+        return conn.isTls() || lenient;
     }
 
     String capabilities() {
@@ -391,7 +391,8 @@ final class ImapSession implements ImapReader.Source {
                 });
         switch (outcome) {
             case SaslConversation.Outcome.Authenticated a -> loggedIn(a.account());
-            case SaslConversation.Outcome.Failed f -> throw failure(f.reason());
+            case SaslConversation.Outcome.Failed f -> throw f.reason() == AuthFailure.INVALID_CREDENTIALS
+                    ? ImapException.no("AUTHENTICATIONFAILED", f.text("Authentication failed", lenient)) : failure(f.reason());
             case SaslConversation.Outcome.Cancelled c -> throw ImapException.bad("Authentication cancelled");
             case SaslConversation.Outcome.BadEncoding b -> throw ImapException.bad("Invalid base64");
             case SaslConversation.Outcome.Disconnected d -> {

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One line as the client sent it, without its terminator. {@link Ending} tells how it ended, which
- * matters: only CRLF ends SMTP data for untrusted clients, and a TRUNCATED line was over the limit.
+ * matters: only CRLF ends SMTP data for clients outside net.lenient_networks, and a TRUNCATED line was over the limit.
  */
 public record Line(byte[] bytes, Ending ending) {
 

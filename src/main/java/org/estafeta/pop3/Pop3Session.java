@@ -45,8 +45,8 @@ final class Pop3Session {
     private final Authenticator authenticator;
     private final Mailboxes mailboxes;
     private final Blobs blobs;
-    /** The client is in the trusted networks: may send a password before TLS. */
-    private final boolean trusted;
+    /** The client is in net.lenient_networks: may send a password before TLS. */
+    private final boolean lenient;
 
     private State state = State.AUTHORIZATION;
     /** The name from USER, waiting for PASS (RFC 1939 §7); cleared by PASS, AUTH and STLS. */
@@ -76,7 +76,7 @@ final class Pop3Session {
         this.authenticator = authenticator;
         this.mailboxes = mailboxes;
         this.blobs = blobs;
-        this.trusted = settings.trusted().contains(conn.remoteAddress());
+        this.lenient = settings.lenient().contains(conn.remoteAddress());
     }
 
     void run() throws IOException {
@@ -99,9 +99,9 @@ final class Pop3Session {
             conn.write("-ERR Disconnected for inactivity\r\n");
         } finally {
             if (lock != null) lock.close();
-            log.info("{} {} user={} auth={} tls={} trusted={} retrieved={} deleted={} errors={} end={}",
+            log.info("{} {} user={} auth={} tls={} lenient={} retrieved={} deleted={} errors={} end={}",
                     listenerName, conn.remoteAddress().getHostAddress(), account == null ? null : account.address(),
-                    authMethod, tlsDescription(), trusted, retrieved, expunged, errors, endReason);
+                    authMethod, tlsDescription(), lenient, retrieved, expunged, errors, endReason);
             conn.flush();
         }
     }
@@ -203,7 +203,8 @@ final class Pop3Session {
         });
         switch (outcome) {
             case SaslConversation.Outcome.Authenticated a -> loggedIn(a.account(), mechanism.saslName());
-            case SaslConversation.Outcome.Failed f -> throw failure(f.reason());
+            case SaslConversation.Outcome.Failed f -> throw f.reason() == AuthFailure.INVALID_CREDENTIALS
+                    ? new Pop3Exception(Pop3Exception.AUTH, f.text("Authentication failed", lenient)) : failure(f.reason());
             case SaslConversation.Outcome.Cancelled c -> throw new Pop3Exception(tooLong[0]
                     ? "Line too long, the limit is " + settings.lineLength() + " octets; authentication aborted"
                     : "Authentication cancelled");
@@ -224,7 +225,7 @@ final class Pop3Session {
         };
     }
 
-    /** DESIGN.md: no password in clear except over TLS or from the trusted networks. */
+    /** DESIGN.md: no password in clear except over TLS or from net.lenient_networks. */
     private void requirePlaintextAllowed() throws Pop3Exception {
         if (plaintextAllowed()) return;
         throw new Pop3Exception(Pop3Exception.AUTH, "Plaintext authentication disallowed on non-secure connections: "
@@ -232,7 +233,7 @@ final class Pop3Session {
     }
 
     private boolean plaintextAllowed() {
-        return conn.isTls() || trusted;
+        return conn.isTls() || lenient;
     }
 
     private List<SaslMechanism> offeredMechanisms() {

@@ -8,6 +8,6 @@
  * \Seen on the retrieved ones, so a dropped connection or an idle timeout changes nothing. Sizes are
  * the stored octet counts, which are exactly what RETR sends before dot-stuffing, because stored
  * messages always have CRLF line ends. Plaintext passwords (USER/PASS, AUTH PLAIN/LOGIN) need TLS
- * or a trusted client address.
+ * or a client in net.lenient_networks.
  */
 package org.estafeta.pop3;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import org.estafeta.net.Connection;
 import org.estafeta.net.Line;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the message after DATA up to its end marker, removes dot-stuffing and writes it with CRLF
@@ -11,13 +13,17 @@ import org.estafeta.net.Line;
  *
  * <p>SMTP smuggling: the message ends only at CRLF "." CRLF. A bare LF is accepted as a line end in
  * the content (normalised to CRLF), but it never helps to end the message — except when the client
- * is trusted ({@code lenientEnd}), where LF "." LF also ends it so that a person typing into nc
- * can finish. A bare CR never ends a line here either, but it is stored as CRLF (RFC 5321 §2.3.8: a
- * client MUST NOT send one), so that no bare CR reaches a next hop that might read it as a line end.
- * So content that a receiving server might read as "end of message, next command" can never end ours
- * early, nor anyone's later.
+ * is in net.lenient_networks ({@code lenientEnd}), where LF "." LF also ends it so that a person
+ * typing into nc can finish. Anyone else who types such a "." waits for CRLF "." CRLF with no hint
+ * on the wire (saying anything there would break the protocol), so the log says it once. A bare CR
+ * never ends a line here either, but it is stored as CRLF (RFC 5321 §2.3.8: a client MUST NOT send
+ * one), so that no bare CR reaches a next hop that might read it as a line end. So content that a
+ * receiving server might read as "end of message, next command" can never end ours early, nor
+ * anyone's later.
  */
 public final class DataReader {
+
+    private static final Logger log = LoggerFactory.getLogger(DataReader.class);
 
     /** Long lines are copied in chunks of this size; they are content, not a protocol error. */
     private static final int CHUNK = 64 * 1024;
@@ -34,6 +40,8 @@ public final class DataReader {
     private final long maxSize;
     private long size;
     private boolean nul;
+    /** The log has said once that a bare-LF "." did not end this message. */
+    private boolean toldLog;
 
     public DataReader(Connection connection, boolean lenientEnd, long maxSize) {
         this.connection = connection;
@@ -65,8 +73,14 @@ public final class DataReader {
                 }
             }
             boolean atLineStart = previous != Line.Ending.TRUNCATED;
-            if (atLineStart && b.length == 1 && b[0] == '.' && endsMessage(previous, line.ending())) {
-                return size > maxSize ? Outcome.TOO_BIG : nul ? Outcome.HAS_NUL : Outcome.COMPLETE;
+            if (atLineStart && b.length == 1 && b[0] == '.') {
+                if (endsMessage(previous, line.ending())) return size > maxSize ? Outcome.TOO_BIG : nul ? Outcome.HAS_NUL : Outcome.COMPLETE;
+                if (!toldLog && line.isTerminated()) {
+                    toldLog = true;
+                    log.info("{}: a \".\" line with a bare LF does not end the message; the session waits for CRLF.CRLF "
+                            + "(type with nc -C or openssl s_client -crlf, or add the client to net.lenient_networks)",
+                            connection.remoteAddress().getHostAddress());
+                }
             }
             int off = atLineStart && b.length > 0 && b[0] == '.' ? 1 : 0;
             int len = b.length - off;

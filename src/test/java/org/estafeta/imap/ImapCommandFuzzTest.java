@@ -53,7 +53,7 @@ class ImapCommandFuzzTest {
             Path shm = Path.of("/dev/shm");
             Path dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "imap-fuzz") : Files.createTempDirectory("imap-fuzz");
             Config config = ConfigLoader.load(dir, null, Map.of("server.hostname", "fuzz.test",
-                    "server.domains", "fuzz.test", "auth.max_failures", "0", "smtp.relay_networks", "127.0.0.0/8"), 0);
+                    "server.domains", "fuzz.test", "auth.max_failures", "0", "net.lenient_networks", "127.0.0.0/8"), 0);
             STORAGE = Storage.open(config);
             Authenticator auth = new Authenticator(STORAGE.accounts(), new PasswordHasher(), AuthSettings.from(config));
             SERVER = new ImapServer("imap", ImapSettings.from(config, null), auth, STORAGE.mailboxes(), STORAGE.messages(),

@@ -222,7 +222,7 @@ class WebSecurityTest {
      */
     @Test
     void plainHttpLoginFromAnUntrustedNetworkGoesToHttps() {
-        TestServer strict = TestServer.start(Map.of("smtp.relay_networks", ""));
+        TestServer strict = TestServer.start(Map.of("net.lenient_networks", ""));
         try {
             String plain = "http://127.0.0.1:" + strict.server().web().port();
             WebClient web = new WebClient(plain);

@@ -19,7 +19,6 @@ import org.estafeta.delivery.Route;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
 import org.estafeta.net.Line;
-import org.estafeta.net.TrustedNetworks;
 import org.estafeta.smtp.DataReader;
 import org.estafeta.smtp.MailPath;
 import org.estafeta.smtp.Reply;
@@ -73,8 +72,10 @@ final class SmtpSession {
     private final SmtpSettings settings;
     /** The one way in for messages: routing, the sender check, the pipeline; also ETRN and ATRN. */
     private final Inbound inbound;
-    /** The client is in smtp.relay_networks: may relay and end DATA with LF.LF. */
-    private final boolean trusted;
+    /** The client is in net.lenient_networks (a person typing): LF.LF ends DATA, bare local parts, AUTH before TLS. */
+    private final boolean lenient;
+    /** The client is in smtp.relay_networks: may relay without AUTH. */
+    private final boolean relayClient;
 
     /** The name given in HELO/EHLO; null until then and again after STARTTLS (RFC 3207 §4.2). */
     private String helo;
@@ -98,7 +99,8 @@ final class SmtpSession {
         this.conn = conn;
         this.settings = settings;
         this.inbound = inbound;
-        this.trusted = new TrustedNetworks(settings.trustedNetworks()).contains(conn.remoteAddress());
+        this.lenient = settings.lenientNetworks().contains(conn.remoteAddress());
+        this.relayClient = settings.relayNetworks().contains(conn.remoteAddress());
     }
 
     void run() throws IOException {
@@ -124,8 +126,8 @@ final class SmtpSession {
             reply(Reply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
         } finally {
             conn.flush();
-            log.info("{} {} session {} helo={} tls={} trusted={} user={} messages={} recipients={} errors={} end={}",
-                    listenerName, conn.remoteAddress().getHostAddress(), conn.id(), helo, tlsDescription(), trusted,
+            log.info("{} {} session {} helo={} tls={} lenient={} relay={} user={} messages={} recipients={} errors={} end={}",
+                    listenerName, conn.remoteAddress().getHostAddress(), conn.id(), helo, tlsDescription(), lenient, relayClient,
                     user == null ? null : user.address(),
                     messagesAccepted, recipientsAccepted, errors, endReason);
         }
@@ -184,6 +186,8 @@ final class SmtpSession {
 
     private Reply helo(String args, boolean ehlo) throws SmtpException {
         String name = args.strip();
+        // A bare "ehlo", as the ArGoSoft lab guide types it: a person typing gets the address literal (RFC 5321 §4.1.3).
+        if (name.isEmpty() && lenient) name = addressLiteral(conn.remoteAddress());
         if (name.isEmpty() || name.contains(" ")) {
             throw new SmtpException(501, "5.5.4", "Syntax: " + (ehlo ? "EHLO" : "HELO") + " hostname");
         }
@@ -218,7 +222,7 @@ final class SmtpSession {
         p.keyword("FROM");
         String path = p.path();
         Map<String, String> params = p.parameters();
-        MailPath sender = MailPath.parse(path, true, false, settings.hostname());
+        MailPath sender = MailPath.parse(completed(path), true, false, settings.hostname());
         if (!extended && !params.isEmpty()) throw new SmtpException(555, "5.5.4", "Error: parameters need EHLO");
         String envelopeId = null, ret = null;
         for (var param : params.entrySet()) {
@@ -271,7 +275,7 @@ final class SmtpSession {
         p.keyword("TO");
         String path = p.path();
         Map<String, String> params = p.parameters();
-        MailPath rcpt = MailPath.parse(path, false, true, settings.primaryDomain());
+        MailPath rcpt = MailPath.parse(completed(path), false, true, settings.primaryDomain());
         String notify = null, orcpt = null;
         for (var param : params.entrySet()) {
             String value = param.getValue() == null ? "" : param.getValue();
@@ -306,7 +310,7 @@ final class SmtpSession {
         reply(Reply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
         Transaction tx = transaction;
         transaction = null;
-        DataReader reader = new DataReader(conn, trusted, settings.limits().messageSize());
+        DataReader reader = new DataReader(conn, lenient, settings.limits().messageSize());
         try (InboundMessage message = inbound.open(tx.envelope(), channel())) {
             conn.beginTransfer(); // limits.min_data_rate from here to the end of the data
             DataReader.Outcome outcome = reader.copyTo(message);
@@ -391,9 +395,23 @@ final class SmtpSession {
         return null;
     }
 
+    /**
+     * A bare local part ({@code mail from: motriles}, as the ArGoSoft lab guide types it) from a person
+     * typing in net.lenient_networks takes the first served domain, as POP3 USER and IMAP LOGIN do;
+     * from anyone else it stays a syntax error (RFC 5321 §4.1.2 wants a domain).
+     */
+    private String completed(String path) {
+        if (!lenient || path.isEmpty() || path.indexOf('@') >= 0 || path.equalsIgnoreCase("postmaster")) return path;
+        return path + "@" + settings.primaryDomain();
+    }
+
+    private static String addressLiteral(java.net.InetAddress address) {
+        return address instanceof java.net.Inet6Address ? "[IPv6:" + address.getHostAddress() + "]" : "[" + address.getHostAddress() + "]";
+    }
+
     /** Clients in the relay networks and authenticated users may send anywhere. */
     private boolean mayRelay() {
-        return trusted || user != null;
+        return relayClient || user != null;
     }
 
     /** An authenticated user sends as an address that leads to their own account (itself, an alias, +tag). */
@@ -401,9 +419,9 @@ final class SmtpSession {
         return inbound.owns(account, sender.address());
     }
 
-    /** DESIGN.md: no password over a clear channel, except from the trusted networks. */
+    /** DESIGN.md: no password over a clear channel, except from net.lenient_networks. */
     private boolean authAllowed() {
-        return user == null && (conn.isTls() || trusted);
+        return user == null && (conn.isTls() || lenient);
     }
 
     /** RFC 4954. */
@@ -432,7 +450,7 @@ final class SmtpSession {
                 yield Reply.of(235, "2.7.0", "Authentication successful");
             }
             case SaslConversation.Outcome.Failed f -> switch (f.reason()) {
-                case INVALID_CREDENTIALS -> Reply.of(535, "5.7.8", "Error: authentication failed");
+                case INVALID_CREDENTIALS -> Reply.of(535, "5.7.8", f.text("Error: authentication failed", lenient));
                 case MALFORMED -> Reply.of(501, "5.5.2", "Error: malformed authentication data");
                 case THROTTLED -> Reply.of(454, "4.7.0", "Error: too many failed authentications, try again later");
                 case UNAVAILABLE -> Reply.of(454, "4.7.0", "Temporary authentication failure");
