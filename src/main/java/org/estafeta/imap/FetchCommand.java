@@ -141,6 +141,11 @@ final class FetchCommand {
 
     private static void writeMessage(ImapSession s, SelectedMailbox view, int seq, MessageInfo m, List<Item> items,
                                      MessageStructure structure, boolean flagsChanged) throws IOException, ImapException {
+        if (items.stream().anyMatch(i -> i instanceof Section || i instanceof BinarySize)) {
+            // Open the body before the response starts: one that cannot be read is then NO [SERVERBUG]
+            // and the session goes on, instead of a response broken off in the middle.
+            s.services.blobs().open(m.blob()).close();
+        }
         ImapWriter out = s.out;
         boolean flagsRequested = items.stream().anyMatch(i -> i instanceof Simple(String n) && n.equals("FLAGS"));
         if (flagsChanged || flagsRequested) view.announceKeywords(s, m);

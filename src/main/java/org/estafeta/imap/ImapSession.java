@@ -95,7 +95,7 @@ final class ImapSession implements ImapReader.Source {
         } finally {
             conn.flush();
             if (selected != null) selected.close();
-            log.info("{} {} user={} tls={} commands={} errors={} end={}", listenerName, conn.remoteAddress().getHostAddress(),
+            log.info("{} {} session {} user={} tls={} commands={} errors={} end={}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(),
                     account == null ? null : account.address(), tlsDescription(), commands, errors, endReason);
         }
     }
@@ -146,12 +146,18 @@ final class ImapSession implements ImapReader.Source {
             r.discardRest();
             if (state == State.SELECTED && e instanceof ImapException.No) sendUpdates(command, uid);
             reply(tag, e instanceof ImapException.Bad ? "BAD" : "NO", e.code, e.getMessage());
-        } catch (StoreException | java.io.UncheckedIOException e) {
-            log.error("{} {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), account, command, e);
-            reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
         } catch (RuntimeException e) {
-            log.error("{} {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), account, command, e);
-            reply(tag, "NO", "SERVERBUG", "Internal error");
+            // The store (an unreadable blob, the database) or a bug, not the client.
+            log.error("{} {} session {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account, command, e);
+            if (out.inResponse()) {
+                // Half a FETCH response (a literal announced) cannot be taken back: the client would
+                // read our next line as message data. End the session rather than feed it garbage.
+                state = State.LOGOUT;
+                endReason = "store failure in the middle of a response";
+                return;
+            }
+            r.discardRest();
+            reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
         }
     }
 
@@ -355,7 +361,7 @@ final class ImapSession implements ImapReader.Source {
         return switch (reason) {
             case INVALID_CREDENTIALS -> ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
             case MALFORMED -> ImapException.bad("Malformed SASL message");
-            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins from your address, try again later");
+            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins, try again later");
             case UNAVAILABLE -> ImapException.no("UNAVAILABLE", "Authentication is unavailable, try again later");
         };
     }

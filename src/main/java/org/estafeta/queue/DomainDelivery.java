@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
+import org.estafeta.dns.MxResolver;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.client.SmtpClient;
 import org.estafeta.smtp.client.SmtpClientException;
@@ -86,7 +87,7 @@ final class DomainDelivery {
                         link = null;
                         attempt = all(group, false, null, "4.4.2 " + e.getMessage());
                     }
-                } catch (IOException e) {
+                } catch (IOException | org.estafeta.store.BlobUnreadable e) {
                     attempt = all(group, false, link.mta(), "4.3.0 cannot read the queued message: " + e.getMessage());
                 }
                 results.accept(group, attempt);

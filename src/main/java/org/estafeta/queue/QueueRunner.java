@@ -14,6 +14,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
+import org.estafeta.dns.Dns;
+import org.estafeta.dns.MxResolver;
 import org.estafeta.delivery.Delivery;
 import org.estafeta.delivery.DsnMessage;
 import org.estafeta.store.Blobs;
@@ -50,13 +52,13 @@ public final class QueueRunner implements AutoCloseable {
     private volatile boolean closed;
     private final Thread thread;
 
-    public QueueRunner(Queue queue, Blobs blobs, Delivery delivery, Config config, SSLContext clientTls) {
+    public QueueRunner(Queue queue, Blobs blobs, Delivery delivery, Config config, Dns dns, SSLContext clientTls) {
         this.queue = queue;
         this.blobs = blobs;
         this.delivery = delivery;
         this.settings = config.queue();
         this.hostname = config.server().hostname();
-        this.domainDelivery = new DomainDelivery(new MxResolver(settings.dnsServers()), settings, hostname, clientTls);
+        this.domainDelivery = new DomainDelivery(new MxResolver(dns), settings, hostname, clientTls);
         this.slots = new Semaphore(settings.concurrency());
         this.heldDomains = config.smtp().atrnDomains().keySet();
         delivery.onQueued(this::wake);

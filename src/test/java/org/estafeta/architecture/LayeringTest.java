@@ -51,12 +51,23 @@ class LayeringTest {
 
     @Test
     void nothingBelowTheProtocolsImportsThem() throws IOException {
-        Set<String> foundations = Set.of("net", "tls", "config", "store", "auth", "mime", "delivery", "events", "admin");
+        Set<String> foundations = Set.of("net", "tls", "config", "store", "auth", "mime", "delivery", "events", "admin", "dns", "mailauth");
         List<String> violations = new ArrayList<>();
         forEachImport((pkg, imported, file) -> {
             if (foundations.contains(top(pkg)) && (PROTOCOLS.contains(top(imported)) || Set.of("app", "cli").contains(top(imported)))) {
                 violations.add(file + " imports " + imported);
             }
+        });
+        assertThat(violations).isEmpty();
+    }
+
+    /** DESIGN.md: mailauth is pure protocol code over the dns resolver; dns knows nothing of mail. */
+    @Test
+    void mailAuthenticationIsPureProtocolCode() throws IOException {
+        List<String> violations = new ArrayList<>();
+        forEachImport((pkg, imported, file) -> {
+            if (top(pkg).equals("mailauth") && !Set.of("mailauth", "dns").contains(top(imported))) violations.add(file + " imports " + imported);
+            if (top(pkg).equals("dns") && !top(imported).equals("dns")) violations.add(file + " imports " + imported);
         });
         assertThat(violations).isEmpty();
     }
