@@ -27,7 +27,7 @@ class SaslFuzzTest {
     private static final String PASSWORD = "contraseña", DOMAIN = "servidor.es", DISABLED = "baja@" + DOMAIN;
     private static final MemoryAccounts ACCOUNTS = new MemoryAccounts();
     private static final Authenticator AUTH = new Authenticator(ACCOUNTS, new PasswordHasher(),
-            new AuthSettings(DOMAIN, 0, Duration.ofMinutes(5), Duration.ZERO));
+            new AuthSettings(DOMAIN, 0, 0, 0, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ZERO));
     private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
 
     static {

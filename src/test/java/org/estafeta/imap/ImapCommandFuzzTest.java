@@ -91,7 +91,7 @@ class ImapCommandFuzzTest {
 
     private static String session(byte[] input) throws IOException {
         ByteSocket socket = new ByteSocket(input);
-        SERVER.serve(new Connection(socket, Duration.ofSeconds(5)));
+        SERVER.serve(new Connection(socket, new org.estafeta.net.Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 0)));
         return new String(socket.written(), StandardCharsets.ISO_8859_1);
     }
 
