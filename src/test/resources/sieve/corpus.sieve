@@ -262,3 +262,7 @@ Dear sender,
 /* a block
    comment */ require "fileinto"; # trailing
 if header :contains "subject" "hello" /* inline */ { fileinto "commented"; }
+### currentdate
+require ["date","relational","fileinto"];
+if currentdate :value "ge" "date" "2000-01-01" { fileinto "after2000"; }
+if currentdate :is "year" "1999" { discard; }

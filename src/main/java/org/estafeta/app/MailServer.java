@@ -18,6 +18,8 @@ import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
 import org.estafeta.imap.ImapSettings;
+import org.estafeta.managesieve.ManageSieveServer;
+import org.estafeta.managesieve.ManageSieveSettings;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Deadlines;
 import org.estafeta.net.Listener;
@@ -25,6 +27,7 @@ import org.estafeta.net.Protocol;
 import org.estafeta.queue.QueueRunner;
 import org.estafeta.pop3.Pop3Server;
 import org.estafeta.pop3.Pop3Settings;
+import org.estafeta.sieve.SieveLimits;
 import org.estafeta.smtp.server.SmtpRole;
 import org.estafeta.smtp.server.SmtpServer;
 import org.estafeta.store.Quota;
@@ -101,6 +104,8 @@ public final class MailServer implements AutoCloseable {
         ImapSettings imap = ImapSettings.from(config, tls);
         listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
         listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
+        listen(config, config.ports().managesieve(),
+                new ManageSieveServer(ManageSieveSettings.from(config, sieveLimits(config), tls), authenticator, storage.sieveScripts()), null, limiter);
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
                 config.auth().minPasswordLength());
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
@@ -122,10 +127,16 @@ public final class MailServer implements AutoCloseable {
                             return recentLog.lines();
                         }
                     },
-                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks()));
+                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks(),
+                    storage.sieveScripts(), sieveLimits(config)));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
+    }
+
+    /** The Sieve compiler's and interpreter's limits from the configuration; the rest are SieveLimits' defaults. */
+    static SieveLimits sieveLimits(Config config) {
+        return SieveLimits.DEFAULT.withMaxScriptBytes(config.sieve().maxScriptBytes()).withMaxRedirects(config.sieve().maxRedirects());
     }
 
     private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {

@@ -10,12 +10,14 @@ import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Messages;
 import org.estafeta.store.PrivateFiles;
 import org.estafeta.store.Queue;
+import org.estafeta.store.SieveScripts;
 import org.estafeta.store.sql.SqlAccounts;
 import org.estafeta.store.sql.SqlDatabase;
 import org.estafeta.store.sql.SqlIntake;
 import org.estafeta.store.sql.SqlMailboxes;
 import org.estafeta.store.sql.SqlMessages;
 import org.estafeta.store.sql.SqlQueue;
+import org.estafeta.store.sql.SqlSieveScripts;
 
 /**
  * The store as the rest of the program sees it: the embedded SQLite database and blob files in the
@@ -32,6 +34,7 @@ public final class Storage implements AutoCloseable {
     private final Blobs blobs;
     private final Intake intake;
     private final Queue queue;
+    private final SieveScripts sieveScripts;
     /** Change notices; the store publishes after every commit that changes a mailbox. */
     private final MailboxEvents events = new MailboxEvents();
 
@@ -42,6 +45,7 @@ public final class Storage implements AutoCloseable {
         this.messages = new SqlMessages(database, events);
         this.intake = new SqlIntake(database, events);
         this.queue = new SqlQueue(database);
+        this.sieveScripts = new SqlSieveScripts(database);
         this.blobs = blobs;
     }
 
@@ -97,6 +101,10 @@ public final class Storage implements AutoCloseable {
 
     public Queue queue() {
         return queue;
+    }
+
+    public SieveScripts sieveScripts() {
+        return sieveScripts;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue) {
+public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -21,6 +21,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
         Objects.requireNonNull(pop3);
         Objects.requireNonNull(limits);
         Objects.requireNonNull(queue);
+        Objects.requireNonNull(sieve);
     }
 
     /** Identity of this node and where it keeps its data. */
@@ -32,7 +33,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
     }
 
     /** Listener ports; 0 picks an ephemeral port (tests), -1 disables the listener. */
-    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s, int imap, int imaps) {
+    public record Ports(int smtp, int submission, int smtps, int odmr, int pop3, int pop3s, int imap, int imaps, int managesieve) {
         public Ports {
             checkPort("ports.smtp", smtp);
             checkPort("ports.odmr", odmr);
@@ -42,6 +43,7 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             checkPort("ports.pop3s", pop3s);
             checkPort("ports.imap", imap);
             checkPort("ports.imaps", imaps);
+            checkPort("ports.managesieve", managesieve);
         }
 
         private static void checkPort(String key, int port) {
@@ -178,6 +180,23 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             if (tlsHandshakeTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.tls_handshake_timeout must be positive");
             if (commandTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.command_timeout must be positive");
             if (minDataRate < 0) throw new IllegalArgumentException("limits.min_data_rate must not be negative");
+        }
+    }
+
+    /**
+     * Sieve filtering (RFC 5228) and ManageSieve (RFC 5804).
+     *
+     * @param maxScriptBytes limits.sieve_script
+     * @param maxScripts limits.sieve_scripts
+     * @param maxRedirects sieve.max_redirects
+     * @param maxHops sieve.max_hops
+     */
+    public record Sieve(int maxScriptBytes, int maxScripts, int maxRedirects, int maxHops) {
+        public Sieve {
+            if (maxScriptBytes < 1024) throw new IllegalArgumentException("limits.sieve_script must be at least 1024");
+            if (maxScripts < 1) throw new IllegalArgumentException("limits.sieve_scripts must be at least 1");
+            if (maxRedirects < 0) throw new IllegalArgumentException("sieve.max_redirects must not be negative");
+            if (maxHops < 1) throw new IllegalArgumentException("sieve.max_hops must be at least 1");
         }
     }
 }

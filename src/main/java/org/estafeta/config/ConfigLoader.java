@@ -81,7 +81,7 @@ public final class ConfigLoader {
         if (file != null || Files.exists(toml)) loader.readToml(toml);
         overrides.forEach((name, value) -> loader.key("--set " + name, name).ifPresent(key -> loader.set(key, value)));
         for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_ODMR,
-                ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
+                ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS, ConfigKey.PORTS_MANAGESIEVE)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
         return loader;
@@ -204,7 +204,8 @@ public final class ConfigLoader {
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
                 new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
                         integer(ConfigKey.PORTS_ODMR),
-                        integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS)),
+                        integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS),
+                        integer(ConfigKey.PORTS_MANAGESIEVE)),
                 new Config.Web(integer(ConfigKey.WEB_PORT), integer(ConfigKey.WEB_TLS_PORT), (Boolean) get(ConfigKey.WEB_REDIRECT_HTTPS),
                         seconds(ConfigKey.WEB_SESSION_TIMEOUT)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
@@ -239,7 +240,9 @@ public final class ConfigLoader {
                         duration(ConfigKey.QUEUE_POLL_INTERVAL),
                         integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
                         duration(ConfigKey.QUEUE_COMMAND_TIMEOUT), pairs(ConfigKey.QUEUE_TRANSPORTS),
-                        string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)));
+                        string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)),
+                new Config.Sieve(integer(ConfigKey.LIMITS_SIEVE_SCRIPT), integer(ConfigKey.LIMITS_SIEVE_SCRIPTS),
+                        integer(ConfigKey.SIEVE_MAX_REDIRECTS), integer(ConfigKey.SIEVE_MAX_HOPS)));
     }
 
     /** smtp.atrn_domains: {@code domain=user@ours} entries. */

@@ -16,7 +16,7 @@ public final class Compiler {
 
     /** The capabilities we implement, as announced by ManageSieve's SIEVE capability. */
     public static final List<String> EXTENSIONS = List.of("fileinto", "reject", "ereject", "envelope", "body", "variables", "vacation",
-            "imap4flags", "relational", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap", "copy", "mailbox");
+            "imap4flags", "relational", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap", "copy", "mailbox", "date");
 
     /** Tags that exclude each other: one match type, one address part, one body transform. */
     private static final Map<String, String> MATCH_GROUPS = Map.ofEntries(
@@ -274,6 +274,20 @@ public final class Compiler {
                 List<String> names = a.nextStrings("a mailbox list");
                 a.end();
                 yield new Script.MailboxExists(names);
+            }
+            case "currentdate" -> {
+                need(t.at(), "date");
+                Map<String, Arguments.Value> tags = new java.util.HashMap<>(MATCH_TAGS);
+                tags.put("zone", Arguments.Value.STRING);
+                Arguments a = testArgs(t, tags, MATCH_GROUPS);
+                Script.Match m = match(t, a);
+                String zone = a.string("zone");
+                if (zone != null && DateParts.zone(zone) == null) throw new SieveException(a.tagAt("zone"), "invalid :zone, expected +hhmm or -hhmm");
+                String part = a.nextString("a date part").toLowerCase(java.util.Locale.ROOT);
+                if (!DateParts.NAMES.contains(part)) throw new SieveException(t.at(), "unknown date part '" + clean(part) + "'");
+                List<String> keys = a.nextStrings("a key list");
+                a.end();
+                yield new Script.CurrentDate(m, zone, part, keys);
             }
             default -> throw new SieveException(t.at(), "unknown test '" + clean(t.name()) + "'");
         };

@@ -232,6 +232,9 @@ public final class Interpreter {
                 else for (String name : h.variables()) values.addAll(Flags.parse(variables.get(name)));
                 yield matching.test(h.match(), values, Flags.parse(expandAll(h.keys())));
             }
+            case Script.CurrentDate d -> matching.test(d.match(),
+                    List.of(DateParts.part(context.now().atZone(d.zone() == null ? java.time.ZoneOffset.UTC : DateParts.zone(d.zone())), d.part())),
+                    expandAll(d.keys()));
             case Script.MailboxExists m -> {
                 for (String name : expandAll(m.mailboxes())) if (!context.mailboxExists().test(name)) yield false;
                 yield true;

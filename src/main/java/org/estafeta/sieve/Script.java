@@ -106,6 +106,10 @@ public record Script(List<Command> commands, java.util.Set<String> extensions) {
     record MailboxExists(List<String> mailboxes) implements Test {
     }
 
+    /** RFC 5260 §5: the delivery time's {@code part} ("date", "hour", …) in {@code zone} (null: UTC), matched against keys. */
+    record CurrentDate(Match match, String zone, String part, List<String> keys) implements Test {
+    }
+
     enum MatchType { IS, CONTAINS, MATCHES, VALUE, COUNT }
 
     /** How keys are compared: RFC 5228 §2.7, with :value/:count's relation (RFC 5231) or null. */

@@ -96,9 +96,10 @@ public final class DataReader {
     /** Counts octets of content and writes them while under the limit. */
     private void emit(OutputStream out, byte[] b, int off, int len) throws IOException {
         size += len;
-        if (size > maxSize) return;
-        for (int i = off; i < off + len && !nul; i++) nul = b[i] == 0;
-        out.write(b, off, len);
+        if (size <= maxSize) {
+            for (int i = off; i < off + len && !nul; i++) nul = b[i] == 0;
+            out.write(b, off, len);
+        }
     }
 
     private boolean endsMessage(Line.Ending before, Line.Ending after) {

@@ -92,4 +92,12 @@ public final class Views {
 
     public record ErrorPage(Chrome chrome, int status, String message) {
     }
+
+    /** The Filters page: the simple rules, and the raw script (with the compile error of a refused edit). */
+    public record FiltersPage(Chrome chrome, List<Folder> folders, List<FilterRules.Rule> rules, String script, String scriptError,
+                              boolean active) {
+    }
+
+    public record VacationPage(Chrome chrome, List<Folder> folders, FilterRules.Vacation vacation) {
+    }
 }

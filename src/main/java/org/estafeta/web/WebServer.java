@@ -43,6 +43,8 @@ import org.estafeta.store.Account;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Conflict;
 import org.estafeta.store.Mailboxes;
+import org.estafeta.store.SieveScripts;
+import org.estafeta.sieve.SieveLimits;
 import org.estafeta.store.Messages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +75,7 @@ public final class WebServer implements AutoCloseable {
     /** What the web needs of the rest of the server. */
     public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
                            Submission submission, Admin admin, StatusSource status, String hostname,
-                           long messageSizeLimit, List<Cidr> cleartextLoginNetworks) {
+                           long messageSizeLimit, List<Cidr> cleartextLoginNetworks, SieveScripts sieveScripts, SieveLimits sieveLimits) {
         public Services {
             cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);
         }
@@ -104,6 +106,7 @@ public final class WebServer implements AutoCloseable {
         this.services = services;
         this.sessions = new WebSessions(settings.sessionTimeout());
         Webmail webmail = new Webmail(this, services);
+        Filters filters = new Filters(this, services, webmail);
         AdminPages adminPages = new AdminPages(this, services);
         AdminApi api = new AdminApi(services);
         long maxBody = services.messageSizeLimit() + 1024 * 1024;
@@ -128,6 +131,7 @@ public final class WebServer implements AutoCloseable {
             routes.before(this::guard);
             routes.get("/lang", this::chooseLanguage);
             webmail.routes(routes);
+            filters.routes(routes);
             adminPages.routes(routes);
             api.routes(routes);
             routes.exception(Composer.Invalid.class, (e, ctx) -> error(ctx, 400, e.text(texts(ctx))));

@@ -668,7 +668,7 @@ final class Webmail {
         return value != null && allowed.contains(value) ? value : otherwise;
     }
 
-    private static int intParam(String v, int otherwise) {
+    static int intParam(String v, int otherwise) {
         try {
             return v == null ? otherwise : Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {

@@ -20,6 +20,7 @@ import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.config.ConfigLoader;
 import org.estafeta.net.Connection;
+import org.estafeta.net.Deadlines;
 import org.estafeta.store.Quota;
 import org.estafeta.testing.ByteSocket;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,7 @@ class ImapCommandFuzzTest {
 
     private static String session(byte[] input) throws IOException {
         ByteSocket socket = new ByteSocket(input);
-        SERVER.serve(new Connection(socket, new org.estafeta.net.Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 0)));
+        SERVER.serve(new Connection(socket, new Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 0)));
         return new String(socket.written(), StandardCharsets.ISO_8859_1);
     }
 

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import org.estafeta.net.Connection;
+import org.estafeta.net.Deadlines;
 import org.estafeta.testing.ByteSocket;
 
 /**
@@ -28,7 +29,7 @@ class DataReaderFuzzTest {
         byte[] rest = java.util.Arrays.copyOfRange(full, marker + END.length, full.length);
         byte[] input = java.util.Arrays.copyOfRange(full, 2, full.length);
 
-        Connection conn = new Connection(new ByteSocket(input), new org.estafeta.net.Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+        Connection conn = new Connection(new ByteSocket(input), new Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
         DataReader reader = new DataReader(conn, false, Long.MAX_VALUE);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(reader.copyTo(out)).isEqualTo(DataReader.Outcome.COMPLETE);
@@ -40,7 +41,7 @@ class DataReaderFuzzTest {
 
         // Over the limit: read to the same end, keep a prefix, count everything.
         long limit = expected.length / 2;
-        conn = new Connection(new ByteSocket(input), new org.estafeta.net.Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+        conn = new Connection(new ByteSocket(input), new Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
         reader = new DataReader(conn, false, limit);
         out.reset();
         assertThat(reader.copyTo(out)).isEqualTo(expected.length > limit ? DataReader.Outcome.TOO_BIG : DataReader.Outcome.COMPLETE);
@@ -50,7 +51,7 @@ class DataReaderFuzzTest {
         assertThat(conn.input().readAllBytes()).isEqualTo(rest);
 
         // A trusted client may also end with LF "." LF: never later than the strict end, still CRLF only.
-        conn = new Connection(new ByteSocket(input), new org.estafeta.net.Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+        conn = new Connection(new ByteSocket(input), new Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
         reader = new DataReader(conn, true, Long.MAX_VALUE);
         out.reset();
         assertThat(reader.copyTo(out)).isEqualTo(DataReader.Outcome.COMPLETE);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.estafeta.net.Connection;
+import org.estafeta.net.Deadlines;
 import org.estafeta.testing.ByteSocket;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class DataReaderTest {
     }
 
     private static Result read(String input) throws IOException {
-        Connection conn = new Connection(new ByteSocket(input.getBytes(StandardCharsets.ISO_8859_1)), new org.estafeta.net.Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+        Connection conn = new Connection(new ByteSocket(input.getBytes(StandardCharsets.ISO_8859_1)), new Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DataReader.Outcome outcome = new DataReader(conn, false, Long.MAX_VALUE).copyTo(out);
         return new Result(outcome, out.toString(StandardCharsets.ISO_8859_1),

@@ -67,6 +67,7 @@ public final class TestServer implements AutoCloseable {
         settings.put("ports.pop3s", "0");
         settings.put("ports.imap", "0");
         settings.put("ports.imaps", "0");
+        settings.put("ports.managesieve", "0");
         settings.put("web.port", "0");
         settings.put("web.tls_port", "0");
         settings.putAll(overrides);

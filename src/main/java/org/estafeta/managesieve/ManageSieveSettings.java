@@ -1,0 +1,27 @@
+package org.estafeta.managesieve;
+
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import org.estafeta.config.Config;
+import org.estafeta.net.TrustedNetworks;
+import org.estafeta.sieve.SieveLimits;
+
+/**
+ * What a ManageSieve listener needs, fixed at start.
+ *
+ * @param lineLength longest command line (limits.line_length)
+ * @param maxErrors NO replies before the session ends with BYE (limits.errors)
+ * @param idleTimeout limits.idle_timeout
+ * @param maxScripts scripts per account (limits.sieve_scripts)
+ * @param sieve the compiler's limits, limits.sieve_script among them
+ * @param trusted clients that may send a password before TLS
+ * @param tls for STARTTLS
+ */
+public record ManageSieveSettings(String hostname, int lineLength, int maxErrors, Duration idleTimeout, int maxScripts, SieveLimits sieve,
+        TrustedNetworks trusted, SSLContext tls) {
+
+    public static ManageSieveSettings from(Config config, SieveLimits sieve, SSLContext tls) {
+        return new ManageSieveSettings(config.server().hostname(), config.limits().lineLength(), config.limits().errors(),
+                config.limits().idleTimeout(), config.sieve().maxScripts(), sieve, new TrustedNetworks(config.smtp().relayNetworks()), tls);
+    }
+}
