@@ -89,6 +89,8 @@ start_dovecot() {
   local d="$work/dovecot"
   rm -rf "$d"
   mkdir -p "$d/run" "$d/mail"
+  # mktemp made the work dir 0700; Dovecot's mail processes run as the dovecot user.
+  chmod 755 "$work" "$d"
   chown dovecot:dovecot "$d/mail"
   cat >"$d/dovecot.conf" <<CONF
 base_dir = $d/run

@@ -56,7 +56,7 @@ final class ManageSieveSession {
         this.scripts = scripts;
         // A literal may carry a script up to the limit plus room for CRLF conversions.
         this.reader = new ManageSieveReader(conn, settings.lineLength(), settings.sieve().maxScriptBytes());
-        this.trusted = settings.trusted().contains(conn.remoteAddress());
+        this.trusted = settings.lenient().contains(conn.remoteAddress());
     }
 
     void run() throws IOException {

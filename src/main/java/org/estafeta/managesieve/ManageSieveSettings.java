@@ -3,7 +3,7 @@ package org.estafeta.managesieve;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
-import org.estafeta.net.TrustedNetworks;
+import org.estafeta.net.Networks;
 import org.estafeta.sieve.SieveLimits;
 
 /**
@@ -14,14 +14,14 @@ import org.estafeta.sieve.SieveLimits;
  * @param idleTimeout limits.idle_timeout
  * @param maxScripts scripts per account (limits.sieve_scripts)
  * @param sieve the compiler's limits, limits.sieve_script among them
- * @param trusted clients that may send a password before TLS
+ * @param lenient clients that may send a password before TLS (net.lenient_networks)
  * @param tls for STARTTLS
  */
 public record ManageSieveSettings(String hostname, int lineLength, int maxErrors, Duration idleTimeout, int maxScripts, SieveLimits sieve,
-        TrustedNetworks trusted, SSLContext tls) {
+        Networks lenient, SSLContext tls) {
 
     public static ManageSieveSettings from(Config config, SieveLimits sieve, SSLContext tls) {
         return new ManageSieveSettings(config.server().hostname(), config.limits().lineLength(), config.limits().errors(),
-                config.limits().idleTimeout(), config.sieve().maxScripts(), sieve, new TrustedNetworks(config.smtp().relayNetworks()), tls);
+                config.limits().idleTimeout(), config.sieve().maxScripts(), sieve, new Networks(config.net().lenientNetworks()), tls);
     }
 }
