@@ -48,7 +48,7 @@ trap cleanup EXIT
 # Users first (each CLI call is one JVM); this also builds the jar if needed.
 (estafeta --data "$data" domain add "$DOMAIN" >/dev/null)
 for i in $(seq 1 "$USERS"); do
-  echo pw | (estafeta --data "$data" user add "user$i@$DOMAIN" --password-stdin >/dev/null)
+  echo bench-pw | (estafeta --data "$data" user add "user$i@$DOMAIN" --password-stdin >/dev/null)
 done
 
 # The launcher execs java, so $! is the JVM itself. JDK_JAVA_OPTIONS reaches the server's JVM only.

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
+import org.estafeta.store.ApiToken;
 import org.estafeta.store.Conflict;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Queue;
@@ -41,8 +42,11 @@ public final class Admin {
     /** Wakes the queue runner after retry/bounce (a no-op in the CLI: the server polls). */
     private final Runnable queueChanged;
     private final SecureRandom random = new SecureRandom();
+    /** auth.min_password_length: new passwords shorter than this are refused. */
+    private final int minPasswordLength;
 
-    public Admin(Accounts accounts, Mailboxes mailboxes, Queue queue, PasswordHasher hasher, Runnable queueChanged) {
+    public Admin(Accounts accounts, Mailboxes mailboxes, Queue queue, PasswordHasher hasher, Runnable queueChanged, int minPasswordLength) {
+        this.minPasswordLength = minPasswordLength;
         this.accounts = accounts;
         this.mailboxes = mailboxes;
         this.queue = queue;
@@ -184,6 +188,16 @@ public final class Admin {
         return token;
     }
 
+    /** Every API token (its hash, never the token), for the admin to see and revoke. */
+    public List<ApiToken> apiTokens() {
+        return accounts.apiTokens();
+    }
+
+    /** The token stops working at once; false when there was no such token. */
+    public boolean revokeApiToken(String hash) {
+        return accounts.removeApiToken(hash.strip().toLowerCase(Locale.ROOT));
+    }
+
     /** The enabled admin a token belongs to. */
     public Optional<Account> adminForToken(String token) {
         if (token == null || token.isBlank()) return Optional.empty();
@@ -200,6 +214,16 @@ public final class Admin {
 
     // --- checks ---
 
+    /** A new password under auth.min_password_length; the web says it in the user's language from {@code minimum}. */
+    public static final class PasswordTooShort extends IllegalArgumentException {
+        public final int minimum;
+
+        PasswordTooShort(int minimum) {
+            super("the password must have at least " + minimum + " characters (auth.min_password_length)");
+            this.minimum = minimum;
+        }
+    }
+
     public static void requireAddress(String address) {
         String a = address == null ? "" : address.strip();
         int at = a.lastIndexOf('@');
@@ -208,8 +232,9 @@ public final class Admin {
         }
     }
 
-    private static void requirePassword(String password) {
+    private void requirePassword(String password) {
         if (password == null || password.isEmpty()) throw new IllegalArgumentException("the password must not be empty");
+        if (password.codePointCount(0, password.length()) < minPasswordLength) throw new PasswordTooShort(minPasswordLength);
         if (password.indexOf('\r') >= 0 || password.indexOf('\n') >= 0) throw new IllegalArgumentException("the password must be one line");
     }
 }

@@ -19,6 +19,7 @@ import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
 import org.estafeta.imap.ImapSettings;
 import org.estafeta.net.ConnectionLimiter;
+import org.estafeta.net.Deadlines;
 import org.estafeta.net.Listener;
 import org.estafeta.net.Protocol;
 import org.estafeta.queue.QueueRunner;
@@ -37,6 +38,8 @@ public final class MailServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MailServer.class);
 
+    /** Held from start to close: one server per data dir. */
+    private final DataDirLock lock;
     private final Storage storage;
     private final List<Listener> listeners = new ArrayList<>();
     private QueueRunner queueRunner;
@@ -47,13 +50,21 @@ public final class MailServer implements AutoCloseable {
     private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
 
-    private MailServer(Storage storage) {
+    private MailServer(DataDirLock lock, Storage storage) {
+        this.lock = lock;
         this.storage = storage;
     }
 
     public static MailServer start(Config config) throws IOException {
-        Storage storage = Storage.open(config);
-        MailServer server = new MailServer(storage);
+        DataDirLock lock = DataDirLock.acquire(config.server().dataDir());
+        Storage storage;
+        try {
+            storage = Storage.open(config);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        MailServer server = new MailServer(lock, storage);
         try {
             server.startListeners(config);
         } catch (IOException | RuntimeException e) {
@@ -90,10 +101,11 @@ public final class MailServer implements AutoCloseable {
         ImapSettings imap = ImapSettings.from(config, tls);
         listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
         listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
-        admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake);
+        admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
+                config.auth().minPasswordLength());
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
             var submission = new Submission(delivery, resolver, storage.blobs(), config.server().hostname());
-            web = WebServer.start(config.web(), config.server().bind(), tls, new WebServer.Services(authenticator, storage.mailboxes(),
+            web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), submission, admin, new WebServer.StatusSource() {
                         @Override
                         public List<String> listeners() {
@@ -110,7 +122,7 @@ public final class MailServer implements AutoCloseable {
                             return recentLog.lines();
                         }
                     },
-                    config.server().hostname(), config.limits().messageSize()));
+                    config.server().hostname(), config.limits().messageSize(), config.smtp().relayNetworks()));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
@@ -124,11 +136,23 @@ public final class MailServer implements AutoCloseable {
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)
             throws IOException {
         if (port < 0) return;
-        String bind = config.server().bind();
-        InetSocketAddress address = bind.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(bind), port);
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, config.limits().idleTimeout());
+        InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
+        var limits = config.limits();
+        var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
+    }
+
+    /** server.bind as an address; null (the wildcard) when it is empty. */
+    private static InetAddress bindAddress(Config config) {
+        String bind = config.server().bind();
+        if (bind.isBlank()) return null;
+        try {
+            return InetAddress.getByName(bind);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("server.bind must be an address of this machine, was '" + bind + "'");
+        }
     }
 
     /** The web listeners, or null when both are disabled. */
@@ -179,5 +203,6 @@ public final class MailServer implements AutoCloseable {
         if (queueRunner != null) queueRunner.close();
         recentLog.detach();
         storage.close();
+        lock.close();
     }
 }

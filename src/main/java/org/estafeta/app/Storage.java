@@ -8,6 +8,7 @@ import org.estafeta.store.FileBlobs;
 import org.estafeta.store.Intake;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Messages;
+import org.estafeta.store.PrivateFiles;
 import org.estafeta.store.Queue;
 import org.estafeta.store.sql.SqlAccounts;
 import org.estafeta.store.sql.SqlDatabase;
@@ -21,6 +22,8 @@ import org.estafeta.store.sql.SqlQueue;
  * data dir. The only place that picks concrete store classes.
  */
 public final class Storage implements AutoCloseable {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Storage.class);
 
     private final SqlDatabase database;
     private final Accounts accounts;
@@ -45,12 +48,26 @@ public final class Storage implements AutoCloseable {
     /** Opens the data dir, creating and migrating it on first use; a new store gets the configured domains. */
     public static Storage open(Config config) {
         var dataDir = config.server().dataDir();
+        restrictPermissions(dataDir);
         SqlDatabase db = SqlDatabase.openSqlite(dataDir);
         Storage storage = new Storage(db, new FileBlobs(dataDir.resolve("blobs")));
         if (db.markInitialised()) {
             for (String domain : config.server().domains()) storage.accounts.addDomain(domain);
         }
         return storage;
+    }
+
+    /** An existing data dir made before it was created private (or loosened by hand) is fixed, with one line said. */
+    private static void restrictPermissions(java.nio.file.Path dataDir) {
+        try {
+            int changed = PrivateFiles.restrict(dataDir);
+            if (changed > 0) {
+                log.warn("data dir {}: {} files and directories were readable by other users; now 0600 files in 0700 directories",
+                        dataDir.toAbsolutePath(), changed);
+            }
+        } catch (java.io.IOException e) {
+            throw new org.estafeta.store.StoreException("cannot restrict the permissions of " + dataDir + ": " + e.getMessage(), e);
+        }
     }
 
     public Accounts accounts() {

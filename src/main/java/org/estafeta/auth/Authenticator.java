@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import java.security.SecureRandom;
 import org.estafeta.net.ClientText;
@@ -47,7 +48,7 @@ public final class Authenticator {
         this.accounts = accounts;
         this.hasher = hasher;
         this.settings = settings;
-        this.throttle = new FailureThrottle(settings.maxFailures(), settings.failureWindow(), clock);
+        this.throttle = new FailureThrottle(settings, clock);
         this.verified = new VerifiedPasswords(settings.cacheTtl(), clock);
         new SecureRandom().nextBytes(secret);
     }
@@ -84,6 +85,7 @@ public final class Authenticator {
         }
         if (!ok) return failed(client, user, method, "wrong password");
         if (account.disabled()) return failed(client, user, method, "account disabled");
+        succeeded(client, account.address());
         return new AuthResult.Success(account);
     }
 
@@ -95,15 +97,45 @@ public final class Authenticator {
 
     // --- for the SASL exchanges of this package ---
 
-    /** True (and logged) when the client address is over the failure limit. */
+    /** What the failed-login throttle refuses now (for the admin). */
+    public List<Block> blocks() {
+        return throttle.blocks().stream().map(b -> new Block(b.kind(), b.subject(), b.failures(), b.until())).toList();
+    }
+
+    /**
+     * One refusal of the failed-login throttle: {@code kind} "address" (an IP address), "login" (an
+     * address and an account) or "account".
+     */
+    public record Block(String kind, String subject, int failures, java.time.Instant until) {
+    }
+
+    /** Lifts the blocks and counts of an IP address or an account (a typo-prone user, a class behind one NAT); how many. */
+    public int unblock(String subject) {
+        String s = subject.strip().toLowerCase(Locale.ROOT);
+        int n = throttle.unblock(s.contains("@") || s.contains(".") || s.contains(":") ? s : qualify(s));
+        log.info("auth: blocks lifted for {}: {}", ClientText.printable(subject), n);
+        return n;
+    }
+
+    /** True (and logged) when the throttle refuses this client or this account now. */
     boolean blocked(InetAddress client, String user, String method) {
-        if (!throttle.blocked(client)) return false;
-        log.info("auth {} refused for {} from {}: too many failures from this address", method, ClientText.printable(user), client.getHostAddress());
+        String why = throttle.refusal(client, qualify(user));
+        if (why == null) return false;
+        log.info("auth {} refused for {} from {}: too many failures ({})", method, ClientText.printable(user), client.getHostAddress(),
+                switch (why) {
+                    case "address" -> "from this address";
+                    case "login" -> "for this account from this address";
+                    default -> "for this account, delayed";
+                });
         return true;
     }
 
+    void succeeded(InetAddress client, String address) {
+        throttle.succeeded(client, address);
+    }
+
     AuthResult.Failure failed(InetAddress client, String user, String method, String why) {
-        throttle.failed(client);
+        throttle.failed(client, qualify(user));
         log.info("auth {} failed for {} from {}: {}", method, ClientText.printable(user), client.getHostAddress(), why);
         return new AuthResult.Failure(AuthFailure.INVALID_CREDENTIALS);
     }

@@ -130,6 +130,7 @@ final class ScramExchange implements SaslExchange {
         if (!proven) return fail("wrong password");
         if (user.account().disabled()) return fail("account disabled");
         byte[] serverSignature = ScramSha256.hmac(keys.serverKey(), authMessage);
+        authenticator.succeeded(client, user.account().address());
         return new SaslStep.Success(user.account(), ("v=" + B64.encodeToString(serverSignature)).getBytes(StandardCharsets.US_ASCII));
     }
 

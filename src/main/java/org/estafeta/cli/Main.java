@@ -11,8 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** {@code estafeta}: the server and its administration, one program (see DESIGN.md's command-line contract). */
-@Command(name = "estafeta", mixinStandardHelpOptions = true, version = "Estafeta 0.1",
-        description = "A mail server: SMTP and POP3, and the tools to manage its domains, users, aliases and queue.",
+// scope INHERIT: every subcommand answers --help and --version too (a newcomer types "serve --help").
+@Command(name = "estafeta", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "Estafeta 0.1",
+        description = "A mail server in one program: SMTP (MX and submission), the outbound relay queue, POP3, IMAP, "
+                + "webmail and web admin; and the tools to manage its domains, users, aliases, queue and configuration.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, QueueCommand.class,
                 ConfigCommand.class, DkimCommand.class})
 public final class Main {
@@ -29,9 +31,14 @@ public final class Main {
             description = "Override one configuration key; repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--strict", scope = ScopeType.INHERIT,
+            description = "Refuse unknown and renamed configuration keys instead of warning about them.")
+    boolean strict;
+
     /** The effective configuration; {@code portOffset} shifts the standard ports. */
     Config config(int portOffset) {
-        return ConfigLoader.load(dataDir, configFile, overrides, portOffset);
+        return ConfigLoader.load(dataDir, configFile, overrides, portOffset,
+                strict ? ConfigLoader.Strictness.STRICT : ConfigLoader.Strictness.LENIENT);
     }
 
     Config config() {
@@ -42,7 +49,8 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict || e instanceof java.net.BindException) {
+            if (e instanceof IllegalArgumentException || e instanceof org.estafeta.store.Conflict || e instanceof java.net.BindException
+                    || e instanceof org.estafeta.app.DataDirLock.InUse) {
                 cmd.getErr().println("estafeta: " + e.getMessage());
                 return 1;
             }

@@ -15,19 +15,35 @@ import picocli.CommandLine.Parameters;
                 QueueCommand.Delete.class, QueueCommand.Bounce.class})
 final class QueueCommand extends StoreCommand.Group {
 
-    @Command(name = "list", description = "One line per queued message: id, age, size, sender, waiting recipients.")
+    @Command(name = "list", description = "A header line, then one line per queued message: id, age, size, next retry (local time, "
+            + "to the second), sender, waiting recipients.")
     static final class ListQueue extends StoreCommand {
+        private static final String FORMAT = "%-14s  %5s  %9s  %-19s  %s  %s%n";
+
         @Override
         int run(Storage storage) {
             List<Admin.QueuedMessage> messages = admin(storage).queue();
-            if (messages.isEmpty()) System.out.println("The queue is empty.");
+            if (messages.isEmpty()) {
+                System.out.println("The queue is empty.");
+                return 0;
+            }
+            System.out.printf(FORMAT, "ID", "AGE", "SIZE", "NEXT RETRY", "SENDER", "RECIPIENTS");
             for (Admin.QueuedMessage m : messages) {
-                System.out.printf("%s  %6s  %8d  <%s>  %s%n", m.id(), age(m.created()), m.size(), m.sender(),
+                Instant next = m.recipients().stream().map(Admin.QueuedRecipient::nextAttempt).filter(java.util.Objects::nonNull)
+                        .min(Instant::compareTo).orElse(null);
+                System.out.printf(FORMAT, m.id(), age(m.created()), m.size(), next == null ? "-" : when(next), "<" + m.sender() + ">",
                         m.recipients().stream().map(Admin.QueuedRecipient::address).collect(Collectors.joining(" ")));
             }
             return 0;
         }
     }
+
+    /** Local time to the second, as people compare it with a clock: {@code 2026-11-30 21:04:05}. */
+    static String when(Instant t) {
+        return TO_THE_SECOND.format(t.atZone(java.time.ZoneId.systemDefault()));
+    }
+
+    private static final java.time.format.DateTimeFormatter TO_THE_SECOND = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @Command(name = "show", description = "Every recipient of one message with its state and last error.")
     static final class Show extends StoreCommand {
@@ -42,10 +58,10 @@ final class QueueCommand extends StoreCommand.Group {
             System.out.println("id:      " + first.queueId());
             System.out.println("from:    <" + first.sender() + ">");
             System.out.println("size:    " + first.size());
-            System.out.println("arrived: " + first.created() + " (" + age(first.created()) + " ago)");
+            System.out.println("arrived: " + when(first.created()) + " (" + age(first.created()) + " ago)");
             for (Queue.Entry e : entries) {
                 System.out.printf("  <%s> %s, %d attempts, next %s%s%n", e.recipient().address(), e.status(), e.attempts(),
-                        e.nextAttempt(), e.lastError() == null ? "" : ", last: " + e.lastError());
+                        e.nextAttempt() == null ? "-" : when(e.nextAttempt()), e.lastError() == null ? "" : ", last: " + e.lastError());
             }
             return 0;
         }

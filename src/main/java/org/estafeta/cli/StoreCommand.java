@@ -21,9 +21,9 @@ abstract class StoreCommand implements Callable<Integer> {
     abstract int run(Storage storage) throws Exception;
 
     /** The administration service over this store (shared with the web admin and the REST API). */
-    static org.estafeta.admin.Admin admin(Storage storage) {
+    org.estafeta.admin.Admin admin(Storage storage) {
         return new org.estafeta.admin.Admin(storage.accounts(), storage.mailboxes(), storage.queue(),
-                new org.estafeta.auth.PasswordHasher(), () -> { });
+                new org.estafeta.auth.PasswordHasher(), () -> { }, group.main.config().auth().minPasswordLength());
     }
 
     abstract static class Group {

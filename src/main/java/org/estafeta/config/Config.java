@@ -119,12 +119,18 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
     }
 
     /**
-     * Login checks shared by every protocol: the failed-login throttle per client address and the
-     * in-memory cache of verified passwords ({@link Duration#ZERO} turns it off).
+     * Login checks shared by every protocol: the failed-login throttle (per address, per address and
+     * account, per account with a growing delay) and the in-memory cache of verified passwords
+     * ({@link Duration#ZERO} turns it off).
      */
-    public record Auth(int maxFailures, Duration failureWindow, Duration cacheTtl) {
+    public record Auth(int maxFailures, int maxFailuresPerLogin, int maxFailuresPerAccount, Duration failureWindow, Duration maxDelay,
+                       Duration cacheTtl, int minPasswordLength) {
         public Auth {
+            if (minPasswordLength < 1) throw new IllegalArgumentException("auth.min_password_length must be at least 1");
             if (maxFailures < 0) throw new IllegalArgumentException("auth.max_failures must not be negative");
+            if (maxFailuresPerLogin < 0) throw new IllegalArgumentException("auth.max_failures_per_login must not be negative");
+            if (maxFailuresPerAccount < 0) throw new IllegalArgumentException("auth.max_failures_per_account must not be negative");
+            if (maxDelay.toSeconds() < 1) throw new IllegalArgumentException("auth.max_delay must be at least 1 second");
             if (failureWindow.isNegative() || failureWindow.isZero()) throw new IllegalArgumentException("auth.failure_window must be positive");
             if (cacheTtl.isNegative()) throw new IllegalArgumentException("auth.cache_ttl must not be negative");
         }
@@ -149,7 +155,10 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             long quota,
             int imapLineLength,
             long imapLiteral,
-            Duration imapIdleTimeout) {
+            Duration imapIdleTimeout,
+            Duration tlsHandshakeTimeout,
+            Duration commandTimeout,
+            long minDataRate) {
         public Limits {
             if (lineLength < 512) throw new IllegalArgumentException("limits.line_length must be at least 512 (RFC 5321 §4.5.3.1.4)");
             if (messageSize < 1024) throw new IllegalArgumentException("limits.message_size must be at least 1024");
@@ -161,7 +170,10 @@ public record Config(Server server, Ports ports, Web web, Tls tls, Smtp smtp, Au
             if (quota < 0) throw new IllegalArgumentException("limits.quota must not be negative");
             if (imapLineLength < 8192) throw new IllegalArgumentException("limits.imap_line_length must be at least 8192 (RFC 7162 §4)");
             if (imapLiteral < 1024) throw new IllegalArgumentException("limits.imap_literal must be at least 1024");
-            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.imap_idle_timeout must be positive");
+            if (imapIdleTimeout.toSeconds() < 1) throw new IllegalArgumentException("imap.idle_timeout must be positive");
+            if (tlsHandshakeTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.tls_handshake_timeout must be positive");
+            if (commandTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.command_timeout must be positive");
+            if (minDataRate < 0) throw new IllegalArgumentException("limits.min_data_rate must not be negative");
         }
     }
 }

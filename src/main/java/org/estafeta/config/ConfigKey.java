@@ -1,6 +1,9 @@
 package org.estafeta.config;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every configuration key with its type, default and meaning. This list is the single source for
@@ -33,15 +36,25 @@ public enum ConfigKey {
     SMTP_CHECK_SENDER("smtp.check_sender", Type.BOOL, true,
             "Authenticated users may only send as their own address, an alias of it or user+tag (553 5.7.1 otherwise)."),
     SMTP_BANNER("smtp.banner", Type.STRING, "ESMTP Estafeta", "Text after the host name in the 220 greeting."),
-    AUTH_MAX_FAILURES("auth.max_failures", Type.INT, 10L,
-            "Failed logins from one client address, all protocols together, before it is refused for the rest of auth.failure_window; 0 = no limit."),
-    AUTH_FAILURE_WINDOW("auth.failure_window", Type.INT, 300L, "Seconds, from the first failure, over which auth.max_failures counts."),
+    AUTH_MAX_FAILURES("auth.max_failures", Type.INT, 100L,
+            "Failed logins from one client address, all accounts and protocols together, before the address is refused for the rest of auth.failure_window; coarse, above a classroom's typos behind one NAT; 0 = no limit."),
+    AUTH_MAX_FAILURES_PER_LOGIN("auth.max_failures_per_login", Type.INT, 5L,
+            "Failed logins for one account from one address before that pair is refused for the rest of auth.failure_window (a success clears it); 0 = no limit."),
+    AUTH_MAX_FAILURES_PER_ACCOUNT("auth.max_failures_per_account", Type.INT, 10L,
+            "Failed logins for one account from all addresses after which each further one doubles a delay (1 s, 2 s, 4 s, … up to auth.max_delay) during which the account is refused unchecked; no hard lock-out; 0 = off."),
+    AUTH_FAILURE_WINDOW("auth.failure_window", Type.INT, 300L, "Seconds, from the first failure, over which the failed-login counts run."),
+    AUTH_MAX_DELAY("auth.max_delay", Type.INT, 300L, "Longest delay, in seconds, that failures at one account impose on it (auth.max_failures_per_account)."),
+    AUTH_MIN_PASSWORD_LENGTH("auth.min_password_length", Type.INT, 8L,
+            "Fewest characters a new password may have, wherever it is set (CLI, web admin, API); NIST SP 800-63B asks for at least 8."),
     AUTH_CACHE_TTL("auth.cache_ttl", Type.INT, 300L,
             "Seconds a verified password is remembered in memory (as a keyed hash) so that polling clients cost no Argon2 work; 0 = off."),
     POP3_RETR_SETS_SEEN("pop3.retr_sets_seen", Type.BOOL, true, "Messages fetched with RETR get \\Seen when the session ends with QUIT (as in Dovecot)."),
     POP3_IDLE_TIMEOUT("pop3.idle_timeout", Type.INT, 600L,
             "Seconds a POP3 client may stay silent before it is disconnected, deleting nothing (RFC 1939 §3: at least 10 minutes)."),
-    LIMITS_LINE_LENGTH("limits.line_length", Type.INT, 2048L, "Longest command line in octets, CRLF included (RFC 5321 minimum 512)."),
+    IMAP_IDLE_TIMEOUT("imap.idle_timeout", Type.INT, 1800L,
+            "Seconds an IMAP client may stay silent (RFC 9051 §5.4: at least 30 minutes). Was limits.imap_idle_timeout before 0.2."),
+    LIMITS_LINE_LENGTH("limits.line_length", Type.INT, 512L,
+            "Longest SMTP/POP3 command line in octets, CRLF included (RFC 5321 §4.5.3.1.4: 512); SMTP adds what its extensions allow (MAIL +142, RCPT +500, AUTH up to 12288)."),
     LIMITS_MESSAGE_SIZE("limits.message_size", Type.INT, 50L * 1024 * 1024, "Largest message in octets (advertised as SIZE)."),
     LIMITS_RECIPIENTS("limits.recipients", Type.INT, 100L, "Recipients per message (RFC 5321 §4.5.3.1.8 asks for at least 100)."),
     LIMITS_ERRORS("limits.errors", Type.INT, 20L, "Error replies in one session before the server says 421 and hangs up (Postfix: smtpd_hard_error_limit 20)."),
@@ -50,8 +63,13 @@ public enum ConfigKey {
     LIMITS_QUOTA("limits.quota", Type.INT, 0L, "Bytes of mail each account may keep (RFC 9208 STORAGE); SMTP answers 552 5.2.2 and IMAP [OVERQUOTA] beyond it; 0 = no quota."),
     LIMITS_IMAP_LINE_LENGTH("limits.imap_line_length", Type.INT, 65536L, "Longest IMAP command line in octets, literals not counted (RFC 7162 §4 asks for at least 8192)."),
     LIMITS_IMAP_LITERAL("limits.imap_literal", Type.INT, 50L * 1024 * 1024, "Largest IMAP literal (APPEND message) in octets; larger ones get NO [TOOBIG] before they are sent."),
-    LIMITS_IMAP_IDLE_TIMEOUT("limits.imap_idle_timeout", Type.INT, 1800L, "Seconds an IMAP client may stay silent (RFC 9051 §5.4: at least 30 minutes)."),
     LIMITS_IDLE_TIMEOUT("limits.idle_timeout", Type.INT, 300L, "Seconds a client may stay silent before 421 (RFC 5321 §4.5.3.2.7: 5 minutes)."),
+    LIMITS_TLS_HANDSHAKE_TIMEOUT("limits.tls_handshake_timeout", Type.INT, 30L,
+            "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),
+    LIMITS_COMMAND_TIMEOUT("limits.command_timeout", Type.INT, 60L,
+            "Seconds for one command line from its first byte to its end, on every protocol (nc and telnet send a line at once)."),
+    LIMITS_MIN_DATA_RATE("limits.min_data_rate", Type.INT, 500L,
+            "Octets per second that SMTP DATA and IMAP literals must average after their first limits.command_timeout (Postfix: smtpd_min_data_rate 500); 0 = no minimum."),
     DNS_SERVERS("dns.servers", Type.LIST, List.of(), "Resolvers for MX lookups as host:port (default: the system's, from /etc/resolv.conf)."),
     QUEUE_RETRY_SCHEDULE("queue.retry_schedule", Type.LIST, List.of("5m", "10m", "20m", "40m", "80m", "160m", "4h"),
             "Waits between delivery attempts (s, m, h, d); the last one repeats."),
@@ -103,8 +121,43 @@ public enum ConfigKey {
         return sb.toString();
     }
 
-    public static ConfigKey byName(String key) {
-        for (ConfigKey k : values()) if (k.key.equals(key)) return k;
-        throw new IllegalArgumentException("unknown configuration key: " + key);
+    /**
+     * Names that earlier versions used, with the key that replaced each. An old name keeps working
+     * (with a deprecation warning) so that an upgrade never stops a server over its configuration.
+     * Never remove an entry: installations upgrade across several versions at once.
+     */
+    private static final Map<String, ConfigKey> RENAMED = Map.of(
+            "limits.imap_idle_timeout", IMAP_IDLE_TIMEOUT);
+
+    /** The key of that name, if there is one (old names not included; see {@link #renamedFrom}). */
+    public static Optional<ConfigKey> find(String name) {
+        for (ConfigKey k : values()) if (k.key.equals(name)) return Optional.of(k);
+        return Optional.empty();
+    }
+
+    /** The key that replaced an old name, if the name is one an earlier version used. */
+    public static Optional<ConfigKey> renamedFrom(String oldName) {
+        return Optional.ofNullable(RENAMED.get(oldName));
+    }
+
+    /** The known key closest to a mistyped one (edit distance), for "did you mean" hints. */
+    public static ConfigKey nearest(String name) {
+        return java.util.Arrays.stream(values())
+                .min(Comparator.comparingInt((ConfigKey k) -> editDistance(k.key, name)))
+                .orElseThrow();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1], current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) previous[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous; previous = current; current = t;
+        }
+        return previous[b.length()];
     }
 }

@@ -12,6 +12,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
@@ -24,20 +26,78 @@ public final class ConfigLoader {
 
     private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
 
+    /** How unknown and renamed keys are taken: warnings (the default), or errors under {@code --strict}. */
+    public enum Strictness { LENIENT, STRICT }
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+
+    private final List<String> warnings = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
+
     /**
      * @param file the TOML file, or null to use {@code DATA/estafeta.toml} when it exists
      * @param portOffset added to the standard ports that were not set explicitly
      */
     public static Config load(Path dataDir, Path file, Map<String, String> overrides, int portOffset) {
+        return load(dataDir, file, overrides, portOffset, Strictness.LENIENT);
+    }
+
+    /**
+     * As above; unknown and renamed keys are logged as warnings and the rest of the file applies,
+     * so that a configuration written for another version never stops the server, except under
+     * {@link Strictness#STRICT}, where they refuse like a wrong value does.
+     */
+    public static Config load(Path dataDir, Path file, Map<String, String> overrides, int portOffset, Strictness strictness) {
+        ConfigLoader loader = read(dataDir, file, overrides, portOffset);
+        List<String> refusals = new ArrayList<>(loader.errors);
+        if (strictness == Strictness.STRICT) refusals.addAll(loader.warnings);
+        if (!refusals.isEmpty()) throw new IllegalArgumentException(String.join("; ", refusals));
+        loader.warnings.forEach(w -> log.warn("configuration: {}; starting anyway (--strict refuses)", w));
+        return loader.build(dataDir);
+    }
+
+    /**
+     * Everything wrong with a configuration file, for {@code estafeta config check}: each line
+     * starts with {@code warning:} (the server starts anyway) or {@code error:} (it does not).
+     */
+    public static List<String> check(Path dataDir, Path file) {
+        ConfigLoader loader = read(dataDir, file, Map.of(), DEFAULT_PORT_OFFSET);
+        List<String> out = new ArrayList<>();
+        loader.errors.forEach(e -> out.add("error: " + e));
+        loader.warnings.forEach(w -> out.add("warning: " + w));
+        if (loader.errors.isEmpty()) {
+            try {
+                loader.build(dataDir);
+            } catch (IllegalArgumentException e) {
+                out.add("error: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static ConfigLoader read(Path dataDir, Path file, Map<String, String> overrides, int portOffset) {
         ConfigLoader loader = new ConfigLoader();
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
         if (file != null || Files.exists(toml)) loader.readToml(toml);
-        overrides.forEach(loader::set);
+        overrides.forEach((name, value) -> loader.key("--set " + name, name).ifPresent(key -> loader.set(key, value)));
         for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_ODMR,
                 ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS)) {
             if (!loader.values.containsKey(port)) loader.values.put(port, (Long) port.defaultValue + portOffset);
         }
-        return loader.build(dataDir);
+        return loader;
+    }
+
+    /** The key a name in the file or on the command line means, noting old and unknown names. */
+    private java.util.Optional<ConfigKey> key(String where, String name) {
+        java.util.Optional<ConfigKey> key = ConfigKey.find(name);
+        if (key.isPresent()) return key;
+        java.util.Optional<ConfigKey> renamed = ConfigKey.renamedFrom(name);
+        if (renamed.isPresent()) {
+            warnings.add(where + ": " + name + " is deprecated, use " + renamed.get().key + " (it still works)");
+            return renamed;
+        }
+        warnings.add(where + ": unknown key " + name + " (did you mean " + ConfigKey.nearest(name).key + "?)");
+        return java.util.Optional.empty();
     }
 
     private void readToml(Path file) {
@@ -47,21 +107,30 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
-        if (toml.hasErrors()) throw new IllegalArgumentException(file + ": " + toml.errors().getFirst());
+        if (toml.hasErrors()) {
+            toml.errors().forEach(e -> errors.add(file + ": " + e.toString()));
+            return;
+        }
         for (String dotted : toml.dottedKeySet()) {
-            ConfigKey key = ConfigKey.byName(dotted);
+            java.util.Optional<ConfigKey> found = key(file.toString(), dotted);
+            if (found.isEmpty()) continue;
+            ConfigKey key = found.get();
             Object raw = toml.get(dotted);
-            values.put(key, switch (key.type) {
-                case STRING -> expect(key, raw, String.class);
-                case INT -> expect(key, raw, Long.class);
-                case BOOL -> expect(key, raw, Boolean.class);
-                case LIST -> {
-                    TomlArray array = expect(key, raw, TomlArray.class);
-                    List<String> list = new ArrayList<>();
-                    for (int i = 0; i < array.size(); i++) list.add(String.valueOf(array.get(i)));
-                    yield list;
-                }
-            });
+            try {
+                values.put(key, switch (key.type) {
+                    case STRING -> expect(key, raw, String.class);
+                    case INT -> expect(key, raw, Long.class);
+                    case BOOL -> expect(key, raw, Boolean.class);
+                    case LIST -> {
+                        TomlArray array = expect(key, raw, TomlArray.class);
+                        List<String> list = new ArrayList<>();
+                        for (int i = 0; i < array.size(); i++) list.add(String.valueOf(array.get(i)));
+                        yield list;
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                errors.add(file + ": " + e.getMessage());
+            }
         }
     }
 
@@ -73,9 +142,17 @@ public final class ConfigLoader {
     }
 
     /** Applies one {@code --set} override; lists are comma-separated, an empty value is an empty list. */
-    private void set(String name, String text) {
-        ConfigKey key = ConfigKey.byName(name);
-        values.put(key, switch (key.type) {
+    private void set(ConfigKey key, String text) {
+        String name = key.key;
+        try {
+            values.put(key, parse(key, name, text));
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+        }
+    }
+
+    private static Object parse(ConfigKey key, String name, String text) {
+        return switch (key.type) {
             case STRING -> text;
             case INT -> {
                 try {
@@ -90,7 +167,7 @@ public final class ConfigLoader {
                 default -> throw new IllegalArgumentException(name + " must be true or false, was '" + text + "'");
             };
             case LIST -> text.isBlank() ? List.of() : Arrays.stream(text.split(",")).map(String::strip).toList();
-        });
+        };
     }
 
     private Object get(ConfigKey key) {
@@ -134,8 +211,9 @@ public final class ConfigLoader {
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
                         (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
-                new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
-                        seconds(ConfigKey.AUTH_CACHE_TTL)),
+                new Config.Auth(integer(ConfigKey.AUTH_MAX_FAILURES), integer(ConfigKey.AUTH_MAX_FAILURES_PER_LOGIN),
+                        integer(ConfigKey.AUTH_MAX_FAILURES_PER_ACCOUNT), seconds(ConfigKey.AUTH_FAILURE_WINDOW),
+                        seconds(ConfigKey.AUTH_MAX_DELAY), seconds(ConfigKey.AUTH_CACHE_TTL), integer(ConfigKey.AUTH_MIN_PASSWORD_LENGTH)),
                 new Config.Pop3((Boolean) get(ConfigKey.POP3_RETR_SETS_SEEN), seconds(ConfigKey.POP3_IDLE_TIMEOUT)),
                 new Config.Limits(
                         integer(ConfigKey.LIMITS_LINE_LENGTH),
@@ -148,7 +226,10 @@ public final class ConfigLoader {
                         (Long) get(ConfigKey.LIMITS_QUOTA),
                         integer(ConfigKey.LIMITS_IMAP_LINE_LENGTH),
                         (Long) get(ConfigKey.LIMITS_IMAP_LITERAL),
-                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_IMAP_IDLE_TIMEOUT))),
+                        Duration.ofSeconds((Long) get(ConfigKey.IMAP_IDLE_TIMEOUT)),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_TLS_HANDSHAKE_TIMEOUT)),
+                        Duration.ofSeconds((Long) get(ConfigKey.LIMITS_COMMAND_TIMEOUT)),
+                        (Long) get(ConfigKey.LIMITS_MIN_DATA_RATE)),
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
@@ -188,8 +269,9 @@ public final class ConfigLoader {
     /** {@code 90}, {@code 90s}, {@code 5m}, {@code 4h}, {@code 5d}. */
     static Duration duration(ConfigKey key, String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.isEmpty()) throw new IllegalArgumentException(key.key + " must be a duration such as 30s, 5m, 4h or 5d, was empty");
         try {
-            char unit = t.isEmpty() ? 's' : t.charAt(t.length() - 1);
+            char unit = t.charAt(t.length() - 1);
             long n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
             Duration d = switch (unit) {
                 case 's' -> Duration.ofSeconds(n);
@@ -246,11 +328,16 @@ public final class ConfigLoader {
         line(out, "atrn_domains", list(c.smtp().atrnDomains().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
         section(out, "auth");
         line(out, "max_failures", c.auth().maxFailures());
+        line(out, "max_failures_per_login", c.auth().maxFailuresPerLogin());
+        line(out, "max_failures_per_account", c.auth().maxFailuresPerAccount());
         line(out, "failure_window", c.auth().failureWindow().toSeconds());
+        line(out, "max_delay", c.auth().maxDelay().toSeconds());
         line(out, "cache_ttl", c.auth().cacheTtl().toSeconds());
         section(out, "pop3");
         line(out, "retr_sets_seen", c.pop3().retrSetsSeen());
         line(out, "idle_timeout", c.pop3().idleTimeout().toSeconds());
+        section(out, "imap");
+        line(out, "idle_timeout", c.limits().imapIdleTimeout().toSeconds());
         section(out, "limits");
         Config.Limits l = c.limits();
         line(out, "line_length", l.lineLength());
@@ -263,7 +350,9 @@ public final class ConfigLoader {
         line(out, "quota", l.quota());
         line(out, "imap_line_length", l.imapLineLength());
         line(out, "imap_literal", l.imapLiteral());
-        line(out, "imap_idle_timeout", l.imapIdleTimeout().toSeconds());
+        line(out, "tls_handshake_timeout", l.tlsHandshakeTimeout().toSeconds());
+        line(out, "command_timeout", l.commandTimeout().toSeconds());
+        line(out, "min_data_rate", l.minDataRate());
         section(out, "dns");
         Config.Queue q = c.queue();
         line(out, "servers", list(q.dnsServers()));

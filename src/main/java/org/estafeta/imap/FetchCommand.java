@@ -79,7 +79,9 @@ final class FetchCommand {
             if (vanished && changedSince < 0) throw ImapException.bad("VANISHED needs CHANGEDSINCE");
         }
         r.end();
-        if (changedSince >= 0) s.condstore = true;
+        if (changedSince >= 0 || items.stream().anyMatch(i -> i instanceof Simple(String n) && n.equals("MODSEQ"))) {
+            s.enableCondstore();
+        }
         SelectedMailbox view = s.selected;
         List<Integer> indexes = view.resolve(set, byUid, s.savedSearch);
         if (byUid && items.stream().noneMatch(i -> i instanceof Simple(String n) && n.equals("UID"))) items.addFirst(new Simple("UID"));
@@ -139,10 +141,16 @@ final class FetchCommand {
 
     private static void writeMessage(ImapSession s, SelectedMailbox view, int seq, MessageInfo m, List<Item> items,
                                      MessageStructure structure, boolean flagsChanged) throws IOException, ImapException {
+        if (items.stream().anyMatch(i -> i instanceof Section || i instanceof BinarySize)) {
+            // Open the body before the response starts: one that cannot be read is then NO [SERVERBUG]
+            // and the session goes on, instead of a response broken off in the middle.
+            s.services.blobs().open(m.blob()).close();
+        }
         ImapWriter out = s.out;
+        boolean flagsRequested = items.stream().anyMatch(i -> i instanceof Simple(String n) && n.equals("FLAGS"));
+        if (flagsChanged || flagsRequested) view.announceKeywords(s, m);
         out.raw("* " + seq + " FETCH (");
         boolean first = true;
-        boolean flagsRequested = items.stream().anyMatch(i -> i instanceof Simple(String n) && n.equals("FLAGS"));
         if (flagsChanged && !flagsRequested) {
             out.raw(view.flagsItem(s, m));
             first = false;

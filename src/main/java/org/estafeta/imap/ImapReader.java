@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +37,15 @@ final class ImapReader {
         byte[] nextLine() throws IOException, ImapException;
     }
 
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("d-MMM-uuuu HH:mm:ss Z", Locale.ENGLISH)
-            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-uuuu", Locale.ENGLISH)
-            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
+    // Month names are case-insensitive ("24-mar-2007"): RFC 9051 §9 date-month is a quoted string
+    // matched like every other IMAP keyword.
+    private static final DateTimeFormatter DATE_TIME = dateFormat("d-MMM-uuuu HH:mm:ss Z");
+    private static final DateTimeFormatter DATE = dateFormat("d-MMM-uuuu");
+
+    private static DateTimeFormatter dateFormat(String pattern) {
+        return new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern).toFormatter(Locale.ENGLISH)
+                .withResolverStyle(java.time.format.ResolverStyle.STRICT);
+    }
 
     private final Source source;
     private byte[] line;
@@ -144,8 +150,7 @@ final class ImapReader {
 
     /** astring = 1*ASTRING-CHAR / string. */
     String astring() throws ImapException, IOException {
-        int c = peek();
-        if (c == '"' || c == '{' || c == '~') return string();
+        if (peekIs('"') || peekLiteral()) return string();
         int start = pos;
         while (pos < line.length && (isAtomChar(line[pos] & 0xff) || line[pos] == ']')) pos++;
         if (pos == start) throw ImapException.bad("Expected a string");
@@ -165,7 +170,7 @@ final class ImapReader {
 
     byte[] stringBytes() throws ImapException, IOException {
         if (peek() == '"') return quoted();
-        if (peek() == '{' || peek() == '~') {
+        if (peekLiteral()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             literal(out, stringLimit);
             return out.toByteArray();
@@ -188,6 +193,11 @@ final class ImapReader {
             // 8-bit text is UTF-8 (RFC 6855); accepted from everyone so that "contraseña" typed by hand works.
             out.write(c);
         }
+    }
+
+    /** A literal starts here: "{" or literal8's "~{"; "~" alone is an ATOM-CHAR ("~foo" is an atom). */
+    boolean peekLiteral() {
+        return peekIs('{') || peekIs('~') && pos + 1 < line.length && line[pos + 1] == '{';
     }
 
     /** The size a literal announces, if one starts here, without reading it. */
@@ -351,8 +361,7 @@ final class ImapReader {
 
     /** list-mailbox: 1*(ATOM-CHAR / "%" / "*" / "]") or a string. */
     String listMailbox() throws ImapException, IOException {
-        int c = peek();
-        if (c == '"' || c == '{' || c == '~') return string();
+        if (peekIs('"') || peekLiteral()) return string();
         int start = pos;
         while (pos < line.length && (isAtomChar(line[pos] & 0xff) || line[pos] == '%' || line[pos] == '*' || line[pos] == ']')) pos++;
         if (pos == start) throw ImapException.bad("Expected a mailbox pattern");

@@ -95,7 +95,7 @@ final class ImapSession implements ImapReader.Source {
         } finally {
             conn.flush();
             if (selected != null) selected.close();
-            log.info("{} {} user={} tls={} commands={} errors={} end={}", listenerName, conn.remoteAddress().getHostAddress(),
+            log.info("{} {} session {} user={} tls={} commands={} errors={} end={}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(),
                     account == null ? null : account.address(), tlsDescription(), commands, errors, endReason);
         }
     }
@@ -146,12 +146,18 @@ final class ImapSession implements ImapReader.Source {
             r.discardRest();
             if (state == State.SELECTED && e instanceof ImapException.No) sendUpdates(command, uid);
             reply(tag, e instanceof ImapException.Bad ? "BAD" : "NO", e.code, e.getMessage());
-        } catch (StoreException | java.io.UncheckedIOException e) {
-            log.error("{} {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), account, command, e);
-            reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
         } catch (RuntimeException e) {
-            log.error("{} {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), account, command, e);
-            reply(tag, "NO", "SERVERBUG", "Internal error");
+            // The store (an unreadable blob, the database) or a bug, not the client.
+            log.error("{} {} session {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account, command, e);
+            if (out.inResponse()) {
+                // Half a FETCH response (a literal announced) cannot be taken back: the client would
+                // read our next line as message data. End the session rather than feed it garbage.
+                state = State.LOGOUT;
+                endReason = "store failure in the middle of a response";
+                return;
+            }
+            r.discardRest();
+            reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
         }
     }
 
@@ -173,8 +179,8 @@ final class ImapSession implements ImapReader.Source {
             case RENAME -> MailboxCommands.rename(this, r);
             case SUBSCRIBE -> MailboxCommands.subscribe(this, r, true);
             case UNSUBSCRIBE -> MailboxCommands.subscribe(this, r, false);
-            case LIST -> MailboxCommands.list(this, r, false);
-            case LSUB -> MailboxCommands.list(this, r, true);
+            case LIST -> ListCommand.list(this, r, false);
+            case LSUB -> ListCommand.list(this, r, true);
             case NAMESPACE -> MailboxCommands.namespace(this, r);
             case STATUS -> MailboxCommands.status(this, r);
             case APPEND -> MailboxCommands.append(this, r);
@@ -189,8 +195,8 @@ final class ImapSession implements ImapReader.Source {
             case MOVE -> MessageCommands.copy(this, r, uid, true);
             case FETCH -> FetchCommand.fetch(this, r, uid);
             case SEARCH -> SearchCommand.search(this, r, uid, tag);
-            case SORT -> SearchCommand.sort(this, r, uid, tag);
-            case THREAD -> SearchCommand.thread(this, r, uid);
+            case SORT -> SortCommand.sort(this, r, uid);
+            case THREAD -> ThreadCommand.thread(this, r, uid);
         };
     }
 
@@ -355,7 +361,7 @@ final class ImapSession implements ImapReader.Source {
         return switch (reason) {
             case INVALID_CREDENTIALS -> ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
             case MALFORMED -> ImapException.bad("Malformed SASL message");
-            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins from your address, try again later");
+            case THROTTLED -> ImapException.no("UNAVAILABLE", "Too many failed logins, try again later");
             case UNAVAILABLE -> ImapException.no("UNAVAILABLE", "Authentication is unavailable, try again later");
         };
     }
@@ -394,6 +400,16 @@ final class ImapSession implements ImapReader.Source {
             }
         }
         return new Done("CAPABILITY " + capabilities(), "AUTHENTICATE completed");
+    }
+
+    /**
+     * A CONDSTORE-enabling command (RFC 7162 §3.1): from now on FETCH and STORE show MODSEQ; when a
+     * mailbox is selected the client learns its HIGHESTMODSEQ first.
+     */
+    void enableCondstore() throws IOException {
+        if (condstore) return;
+        condstore = true;
+        if (selected != null) out.untagged("OK [HIGHESTMODSEQ " + selected.knownModSeq() + "] Highest");
     }
 
     private void loggedIn(Account a) {

@@ -17,17 +17,21 @@ final class ImapWriter {
     final ReentrantLock lock = new ReentrantLock();
     /** Responses written; for logs. */
     private long responses;
+    /** A response is half written (FETCH items, a literal): nothing else may be said until it ends. */
+    private boolean inResponse;
 
     ImapWriter(Connection conn) {
         this.conn = conn;
     }
 
     void untagged(String text) throws IOException {
+        inResponse = false;
         conn.write("* " + text + "\r\n");
         responses++;
     }
 
     void tagged(String tag, String status, String code, String text) throws IOException {
+        inResponse = false;
         conn.write(tag + " " + status + " " + (code == null ? "" : "[" + code + "] ") + text + "\r\n");
         responses++;
     }
@@ -39,11 +43,17 @@ final class ImapWriter {
 
     /** Part of a response being built in pieces (FETCH with literals). */
     void raw(String text) throws IOException {
+        inResponse = !text.endsWith("\r\n");
         conn.write(text);
+    }
+
+    boolean inResponse() {
+        return inResponse;
     }
 
     /** A literal header {@code {n}} (or {@code ~{n}} for binary data) and then {@code n} octets from {@code in}. */
     void literal(InputStream in, long n, boolean binary) throws IOException {
+        inResponse = true;
         conn.write((binary ? "~{" : "{") + n + "}\r\n");
         byte[] buf = new byte[64 * 1024];
         long left = n;

@@ -26,8 +26,8 @@ import org.estafeta.store.MessageStructure;
 
 /**
  * Commands on mailboxes as a whole (RFC 9051 §6.3): SELECT, EXAMINE, CREATE, DELETE, RENAME,
- * SUBSCRIBE, UNSUBSCRIBE, LIST (with LIST-EXTENDED, LIST-STATUS, SPECIAL-USE), LSUB, NAMESPACE,
- * STATUS, APPEND, and QUOTA's GETQUOTA/GETQUOTAROOT.
+ * SUBSCRIBE, UNSUBSCRIBE, NAMESPACE, STATUS, APPEND, and QUOTA's GETQUOTA/GETQUOTAROOT; LIST and
+ * LSUB are in {@link ListCommand}.
  */
 final class MailboxCommands {
 
@@ -40,7 +40,8 @@ final class MailboxCommands {
         String name = raw;
         if (!s.utf8 && !s.rev2) {
             name = MailboxName.decodeUtf7(raw);
-            if (name == null) throw ImapException.bad("Mailbox name is not valid modified UTF-7");
+            // No mailbox can have such a name (RFC 3501 §5.1.3): a failure, not a syntax error.
+            if (name == null) throw ImapException.no("CANNOT", "Mailbox name is not valid modified UTF-7");
         }
         return MailboxName.normalize(name);
     }
@@ -118,12 +119,7 @@ final class MailboxCommands {
         s.selected = view;
         s.state = State.SELECTED;
 
-        Set<String> keywords = new LinkedHashSet<>();
-        for (MessageInfo m : messages) keywords.addAll(m.keywords());
-        String kw = keywords.isEmpty() ? "" : " " + String.join(" ", keywords);
-        s.out.untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + ")");
-        s.out.untagged("OK [PERMANENTFLAGS " + (examine ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + " \\*)")
-                + "] Flags permitted");
+        view.sendFlags(s);
         s.out.untagged(messages.size() + " EXISTS");
         if (!s.rev2) {
             s.out.untagged(view.recentCount() + " RECENT");
@@ -152,6 +148,7 @@ final class MailboxCommands {
         for (int i = 0; i < view.size(); i++) {
             MessageInfo m = view.get(i);
             if (m.modSeq() > modSeq) {
+                view.announceKeywords(s, m);
                 s.out.untagged((i + 1) + " FETCH (UID " + m.uid() + " " + view.flagsItem(s, m) + " MODSEQ (" + m.modSeq() + "))");
             }
         }
@@ -258,109 +255,6 @@ final class MailboxCommands {
         return Done.ok((on ? "SUBSCRIBE" : "UNSUBSCRIBE") + " completed");
     }
 
-    // --- LIST / LSUB ---
-
-    static Done list(ImapSession s, ImapReader r, boolean lsub) throws ImapException, IOException {
-        r.sp();
-        boolean selectSubscribed = false, selectSpecialUse = false, recursive = false;
-        boolean extended = false;
-        if (!lsub && r.take('(')) {
-            extended = true;
-            while (!r.take(')')) {
-                r.take(' ');
-                String opt = r.atom().toUpperCase(Locale.ROOT);
-                switch (opt) {
-                    case "SUBSCRIBED" -> selectSubscribed = true;
-                    case "SPECIAL-USE" -> selectSpecialUse = true;
-                    case "RECURSIVEMATCH" -> recursive = true;
-                    case "REMOTE" -> { }
-                    default -> throw ImapException.bad("Unknown LIST selection option");
-                }
-            }
-            r.sp();
-            if (recursive && !selectSubscribed) throw ImapException.bad("RECURSIVEMATCH needs another selection option");
-        }
-        String reference = mailboxName(s, r);
-        r.sp();
-        List<String> patterns = new ArrayList<>();
-        if (!lsub && r.take('(')) {
-            extended = true;
-            do {
-                patterns.add(r.listMailbox());
-            } while (r.take(' '));
-            r.expect(')');
-        } else {
-            patterns.add(r.listMailbox());
-        }
-        boolean returnSubscribed = selectSubscribed, returnChildren = true, returnSpecialUse = true;
-        List<String> statusItems = null;
-        if (!lsub && r.take(' ')) {
-            if (!r.takeKeyword("RETURN")) throw ImapException.bad("Expected RETURN");
-            r.sp();
-            r.expect('(');
-            while (!r.take(')')) {
-                r.take(' ');
-                String opt = r.atom().toUpperCase(Locale.ROOT);
-                switch (opt) {
-                    case "SUBSCRIBED" -> returnSubscribed = true;
-                    case "CHILDREN" -> returnChildren = true;
-                    case "SPECIAL-USE" -> returnSpecialUse = true;
-                    case "STATUS" -> {
-                        r.sp();
-                        statusItems = statusItems(r);
-                    }
-                    default -> throw ImapException.bad("Unknown LIST return option");
-                }
-            }
-        }
-        r.end();
-        if (!s.utf8 && !s.rev2) {
-            List<String> decoded = new ArrayList<>();
-            for (String p : patterns) {
-                String d = MailboxName.decodeUtf7(p);
-                if (d == null) throw ImapException.bad("Pattern is not valid modified UTF-7");
-                decoded.add(d);
-            }
-            patterns = decoded;
-        }
-        String verb = lsub ? "LSUB" : "LIST";
-        // RFC 9051 §6.3.9: an empty pattern asks for the delimiter.
-        if (patterns.size() == 1 && patterns.getFirst().isEmpty()) {
-            s.out.untagged(verb + " (\\Noselect) \"/\" \"\"");
-            return Done.ok(verb + " completed");
-        }
-        List<Mailbox> all = s.services.mailboxes().mailboxes(s.account.id());
-        Set<String> names = new HashSet<>();
-        for (Mailbox m : all) names.add(m.name());
-        Set<String> subscribed = s.services.mailboxes().subscriptions(s.account.id());
-        for (Mailbox m : all) {
-            String name = m.name();
-            boolean match = false;
-            for (String p : patterns) {
-                String full = MailboxName.normalize(reference + p);
-                if (MailboxName.matches(full, name) || full.equalsIgnoreCase("INBOX") && name.equals("INBOX")) match = true;
-            }
-            if (!match) continue;
-            boolean isSubscribed = subscribed.contains(name);
-            // RFC 5258 §3.5: with RECURSIVEMATCH an unsubscribed parent of a subscribed mailbox is listed
-            // too, marked with CHILDINFO, so that a client can show the path to it.
-            boolean childInfo = recursive && !isSubscribed && subscribed.stream().anyMatch(n -> n.startsWith(name + "/"));
-            if ((lsub || selectSubscribed) && !isSubscribed && !childInfo) continue;
-            if (selectSpecialUse && m.specialUse() == null) continue;
-            List<String> attrs = new ArrayList<>();
-            if (returnChildren && !lsub) {
-                boolean children = names.stream().anyMatch(n -> n.startsWith(name + "/"));
-                attrs.add(children ? "\\HasChildren" : "\\HasNoChildren");
-            }
-            if (returnSubscribed && isSubscribed && !lsub) attrs.add("\\Subscribed");
-            if (returnSpecialUse && m.specialUse() != null && !lsub) attrs.add(m.specialUse());
-            s.out.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + wire(s, name)
-                    + (childInfo ? " (\"CHILDINFO\" (\"SUBSCRIBED\"))" : ""));
-            if (statusItems != null) s.out.untagged(statusLine(s, m, statusItems));
-        }
-        return Done.ok(verb + " completed");
-    }
-
     static Done namespace(ImapSession s, ImapReader r) throws ImapException, IOException {
         r.end();
         s.out.untagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
@@ -372,7 +266,7 @@ final class MailboxCommands {
     private static final Set<String> STATUS_ITEMS = Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED",
             "SIZE", "HIGHESTMODSEQ", "APPENDLIMIT");
 
-    private static List<String> statusItems(ImapReader r) throws ImapException {
+    static List<String> statusItems(ImapReader r) throws ImapException {
         r.expect('(');
         List<String> items = new ArrayList<>();
         do {
@@ -395,7 +289,7 @@ final class MailboxCommands {
         return Done.ok("STATUS completed");
     }
 
-    private static String statusLine(ImapSession s, Mailbox m, List<String> items) {
+    static String statusLine(ImapSession s, Mailbox m, List<String> items) {
         MailboxStatus st = s.services.mailboxes().status(m.id());
         StringBuilder sb = new StringBuilder("STATUS ").append(wire(s, m.name())).append(" (");
         for (String item : items) {

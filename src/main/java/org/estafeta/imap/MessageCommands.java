@@ -51,7 +51,7 @@ final class MessageCommands {
             else if (name.startsWith("\\")) throw ImapException.bad("Unknown system flag " + ImapWriter.sanitize(name));
             else keywords.add(name);
         }
-        if (unchangedSince >= 0) s.condstore = true;
+        if (unchangedSince >= 0) s.enableCondstore();
         List<Integer> indexes = view.resolve(set, byUid, s.savedSearch);
         List<Long> uids = new ArrayList<>();
         for (int i : indexes) uids.add(view.get(i).uid());
@@ -68,6 +68,7 @@ final class MessageCommands {
             // RFC 7162 §3.1.3: with CONDSTORE the client learns the new MODSEQ even with .SILENT.
             boolean tell = !silent || s.condstore && changed.contains(m.uid());
             if (!tell) continue;
+            if (!silent) view.announceKeywords(s, m);
             StringBuilder sb = new StringBuilder().append(i + 1).append(" FETCH (");
             if (!silent) sb.append(view.flagsItem(s, m)).append(' ');
             if (byUid || silent) sb.append("UID ").append(m.uid()).append(' ');

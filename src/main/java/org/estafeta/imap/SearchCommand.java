@@ -2,16 +2,16 @@ package org.estafeta.imap;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.estafeta.imap.ImapSession.Done;
 import org.estafeta.mime.Headers;
+import org.estafeta.mime.MailDate;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.MimePart;
 import org.estafeta.mime.PartContent;
@@ -20,7 +20,8 @@ import org.estafeta.store.MessageInfo;
 
 /**
  * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH return options (RFC 4731), SEARCHRES's
- * SAVE (RFC 5182), CONDSTORE's MODSEQ key, and SORT (RFC 5256). Criteria are parsed into a tree of
+ * SAVE (RFC 5182) and CONDSTORE's MODSEQ key; SORT and THREAD ({@link SortCommand}, {@link ThreadCommand})
+ * use its criteria. Criteria are parsed into a tree of
  * {@link Key}s first, then evaluated per message; message content is read only for keys that need it.
  */
 final class SearchCommand {
@@ -101,7 +102,9 @@ final class SearchCommand {
     /** BEFORE/ON/SINCE on the internal date, SENT* on the Date header; times of day and zones ignored. */
     record DateKey(LocalDate date, int relation, boolean sent) implements Key {
         public boolean matches(Ctx c) throws IOException {
-            LocalDate d = sent ? c.sentDate() : c.m.internalDate().atOffset(ZoneOffset.UTC).toLocalDate();
+            // RFC 9051 §6.4.4: SENT* compare the date as written, in the sender's zone.
+            ZonedDateTime sentAt = sent ? c.sent() : null;
+            LocalDate d = sent ? (sentAt == null ? null : sentAt.toLocalDate()) : c.m.internalDate().atOffset(ZoneOffset.UTC).toLocalDate();
             if (d == null) return false;
             int cmp = d.compareTo(date);
             return relation < 0 ? cmp < 0 : relation == 0 ? cmp == 0 : cmp >= 0;
@@ -109,12 +112,30 @@ final class SearchCommand {
     }
 
     record HeaderKey(String field, String text) implements Key {
+        private static final java.util.Set<String> ADDRESS_FIELDS = java.util.Set.of("FROM", "TO", "CC", "BCC");
+
         public boolean matches(Ctx c) throws IOException {
+            boolean addresses = ADDRESS_FIELDS.contains(field.toUpperCase(Locale.ROOT));
             for (String v : c.header().all(field)) {
                 if (text.isEmpty() || contains(decode(v), text) || contains(v, text)) return true;
+                // Addresses also as parsed, so "user@domain" finds "user (comment) @ domain" too.
+                if (addresses && contains(addressText(v), text)) return true;
             }
             return false;
         }
+    }
+
+    /** An address header as "Name <local@domain>, ..." without comments or folding. */
+    static String addressText(String raw) {
+        var list = org.apache.james.mime4j.field.address.LenientAddressParser.DEFAULT.parseAddressList(raw);
+        if (list == null) return "";
+        StringBuilder sb = new StringBuilder();
+        for (var m : list.flatten()) {
+            if (!sb.isEmpty()) sb.append(", ");
+            if (m.getName() != null) sb.append(decode(m.getName())).append(' ');
+            sb.append('<').append(m.getLocalPart()).append(m.getDomain() == null ? "" : "@" + m.getDomain()).append('>');
+        }
+        return sb.toString();
     }
 
     record BodyKey(String text, boolean withHeader) implements Key {
@@ -158,15 +179,15 @@ final class SearchCommand {
             return tree.headers();
         }
 
-        LocalDate sentDate() throws IOException {
-            String date = header().get("Date");
-            if (date == null) return null;
-            try {
-                String cleaned = date.replaceAll("\\([^)]*\\)", "").strip().replaceAll("\\s+", " ");
-                return ZonedDateTime.parse(cleaned, DateTimeFormatter.RFC_1123_DATE_TIME).toLocalDate();
-            } catch (RuntimeException e) {
-                return null;
-            }
+        /** The Date header with the sender's zone; null when missing or not a date. */
+        ZonedDateTime sent() throws IOException {
+            return MailDate.parse(header().get("Date"));
+        }
+
+        /** RFC 5256 §2.2: the sent date, or the internal date when the Date header gives none. */
+        Instant sentOrInternal() throws IOException {
+            ZonedDateTime sent = sent();
+            return sent != null ? sent.toInstant() : m.internalDate();
         }
 
         String bodyText() throws IOException {
@@ -223,7 +244,7 @@ final class SearchCommand {
         List<Integer> hits = evaluate(s, key);
         SelectedMailbox view = s.selected;
         boolean modseqKey = usesModSeq(key);
-        if (modseqKey) s.condstore = true;
+        if (modseqKey) s.enableCondstore();
         long highestModSeq = 0;
         for (int i : hits) highestModSeq = Math.max(highestModSeq, view.get(i).modSeq());
         List<Long> numbers = new ArrayList<>();
@@ -255,7 +276,15 @@ final class SearchCommand {
             if (returns.contains("ALL")) sb.append(" ALL ").append(SequenceSet.format(numbers));
         }
         if (returns.contains("COUNT")) sb.append(" COUNT ").append(numbers.size());
-        if (modseqKey && !numbers.isEmpty()) sb.append(" MODSEQ ").append(highestModSeq);
+        if (modseqKey && !numbers.isEmpty()) {
+            // RFC 7162 §3.1.5: with only MIN and/or MAX, the MODSEQ is that of the messages returned.
+            if (!returns.contains("ALL") && !returns.contains("COUNT")) {
+                highestModSeq = 0;
+                if (returns.contains("MIN")) highestModSeq = view.get(hits.getFirst()).modSeq();
+                if (returns.contains("MAX")) highestModSeq = Math.max(highestModSeq, view.get(hits.getLast()).modSeq());
+            }
+            sb.append(" MODSEQ ").append(highestModSeq);
+        }
         s.out.untagged(sb.toString());
         return Done.ok("SEARCH completed");
     }
@@ -372,97 +401,4 @@ final class SearchCommand {
         return r;
     }
 
-    // --- SORT (RFC 5256) ---
-
-    static Done sort(ImapSession s, ImapReader r, boolean byUid, String tag) throws ImapException, IOException {
-        r.sp();
-        r.expect('(');
-        List<String> criteria = new ArrayList<>();
-        do {
-            String c = r.atom().toUpperCase(Locale.ROOT);
-            if (!List.of("ARRIVAL", "CC", "DATE", "FROM", "REVERSE", "SIZE", "SUBJECT", "TO").contains(c)) {
-                throw ImapException.bad("Unknown sort criterion");
-            }
-            criteria.add(c);
-        } while (r.take(' '));
-        r.expect(')');
-        if (criteria.getLast().equals("REVERSE")) throw ImapException.bad("REVERSE must precede a criterion");
-        r.sp();
-        String cs = r.astring();
-        if (!cs.equalsIgnoreCase("UTF-8") && !cs.equalsIgnoreCase("US-ASCII")) {
-            throw ImapException.no("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
-        }
-        r.sp();
-        Key key = criteria(r, s);
-        r.end();
-        List<Integer> hits = evaluate(s, key);
-        SelectedMailbox view = s.selected;
-        Ctx ctx = new Ctx(s, view, s.savedSearch);
-        record Row(int index, List<Comparable<?>> keys) {
-        }
-        List<Row> rows = new ArrayList<>();
-        for (int i : hits) {
-            ctx.reset(view.get(i), i + 1);
-            List<Comparable<?>> keys = new ArrayList<>();
-            for (String c : criteria) {
-                switch (c) {
-                    case "ARRIVAL" -> keys.add(ctx.m.internalDate());
-                    case "SIZE" -> keys.add(ctx.m.size());
-                    case "DATE" -> {
-                        LocalDate d = ctx.sentDate();
-                        keys.add(d == null ? ctx.m.internalDate().atOffset(ZoneOffset.UTC).toLocalDate() : d);
-                    }
-                    case "SUBJECT" -> keys.add(baseSubject(ctx.header().get("Subject")));
-                    case "FROM", "TO", "CC" -> keys.add(firstMailbox(ctx.header().get(c)));
-                    default -> { }
-                }
-            }
-            rows.add(new Row(i, keys));
-        }
-        Comparator<Row> order = null;
-        boolean reverse = false;
-        int k = 0;
-        for (String c : criteria) {
-            if (c.equals("REVERSE")) {
-                reverse = true;
-                continue;
-            }
-            int at = k++;
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            Comparator<Row> one = (a, b) -> ((Comparable) a.keys().get(at)).compareTo(b.keys().get(at));
-            if (reverse) one = one.reversed();
-            reverse = false;
-            order = order == null ? one : order.thenComparing(one);
-        }
-        Comparator<Row> tieBreak = Comparator.comparingInt(Row::index);
-        rows.sort(order == null ? tieBreak : order.thenComparing(tieBreak));
-        StringBuilder sb = new StringBuilder("SORT");
-        for (Row row : rows) sb.append(' ').append(byUid ? view.get(row.index()).uid() : row.index() + 1);
-        s.out.untagged(sb.toString());
-        return Done.ok("SORT completed");
-    }
-
-    /** RFC 5256 §2.1 base subject, simplified: decoded, "Re:"/"Fwd:" and "[...]" prefixes and "(fwd)" removed. */
-    static String baseSubject(String raw) {
-        if (raw == null) return "";
-        String s = decode(raw).replaceAll("\\s+", " ").strip().toLowerCase(Locale.ROOT);
-        String prev;
-        do {
-            prev = s;
-            s = s.replaceFirst("^(re|fwd?)\\s*(\\[[^]]*])?\\s*:\\s*", "").replaceFirst("^\\[[^]]*]\\s*", "")
-                    .replaceFirst("\\s*\\(fwd\\)$", "").strip();
-        } while (!s.equals(prev));
-        return s;
-    }
-
-    private static String firstMailbox(String raw) {
-        if (raw == null) return "";
-        var list = org.apache.james.mime4j.field.address.LenientAddressParser.DEFAULT.parseAddressList(raw);
-        if (list == null || list.flatten().isEmpty()) return "";
-        return list.flatten().getFirst().getLocalPart().toLowerCase(Locale.ROOT);
-    }
-
-    static Done thread(ImapSession s, ImapReader r, boolean byUid) throws ImapException, IOException {
-        return ThreadCommand.thread(s, r, byUid);
-    }
 }

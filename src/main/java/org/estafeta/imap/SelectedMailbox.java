@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.estafeta.store.Flag;
@@ -28,6 +29,13 @@ final class SelectedMailbox {
     private final List<MessageInfo> messages = new ArrayList<>();
     /** UIDs that are \Recent in this session (IMAP4rev1 only). */
     private final Set<Long> recent = new HashSet<>();
+    /**
+     * Keywords the client was told of in FLAGS, in that order; lower case in {@link #knownKeywords}
+     * (keywords are case-insensitive). A keyword new to the mailbox is announced before any FETCH
+     * shows it (RFC 9051 §7.3.5, RFC 3501 §7.2.6).
+     */
+    private final List<String> keywords = new ArrayList<>();
+    private final Set<String> knownKeywords = new HashSet<>();
     /** Mailbox HIGHESTMODSEQ and UIDNEXT at the last look: unchanged means nothing to do. */
     private long knownModSeq = -1, knownUidNext = -1;
 
@@ -37,8 +45,14 @@ final class SelectedMailbox {
         this.readOnly = readOnly;
         messages.addAll(current);
         if (claimRecent) for (MessageInfo m : current) if (m.uid() > recentMark) recent.add(m.uid());
+        for (MessageInfo m : current) learnKeywords(m);
         knownModSeq = modSeq;
         knownUidNext = uidNext;
+    }
+
+    /** The mailbox's HIGHESTMODSEQ as of the last update the client was given. */
+    long knownModSeq() {
+        return knownModSeq;
     }
 
     Mailbox mailbox() {
@@ -154,6 +168,7 @@ final class SelectedMailbox {
             if (cur == null || cur.modSeq() == known.modSeq()) continue;
             messages.set(i, cur);
             if (cur.flags() != known.flags() || !cur.keywords().equals(known.keywords())) {
+                announceKeywords(s, cur);
                 s.out.untagged((i + 1) + " FETCH (" + flagsItem(s, cur) + " UID " + cur.uid()
                         + (s.condstore ? " MODSEQ (" + cur.modSeq() + ")" : "") + ")");
             }
@@ -207,6 +222,30 @@ final class SelectedMailbox {
             }
         }
         recent.removeAll(gone);
+    }
+
+    private boolean learnKeywords(MessageInfo m) {
+        boolean learnt = false;
+        for (String k : m.keywords()) {
+            if (knownKeywords.add(k.toLowerCase(Locale.ROOT))) {
+                keywords.add(k);
+                learnt = true;
+            }
+        }
+        return learnt;
+    }
+
+    /** The untagged FLAGS and PERMANENTFLAGS of this mailbox as the client knows it (SELECT, new keywords). */
+    void sendFlags(ImapSession s) throws IOException {
+        String kw = keywords.isEmpty() ? "" : " " + String.join(" ", keywords);
+        s.out.untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + ")");
+        s.out.untagged("OK [PERMANENTFLAGS " + (readOnly ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + " \\*)")
+                + "] Flags permitted");
+    }
+
+    /** Before a response that shows {@code m}'s flags: announces keywords the client has not been told of. */
+    void announceKeywords(ImapSession s, MessageInfo m) throws IOException {
+        if (!m.keywords().isEmpty() && learnKeywords(m)) sendFlags(s);
     }
 
     /** {@code FLAGS (...)} of a message as this session sees it. */

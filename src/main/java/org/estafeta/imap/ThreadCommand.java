@@ -1,8 +1,7 @@
 package org.estafeta.imap;
 
 import java.io.IOException;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,15 +28,15 @@ final class ThreadCommand {
     /** One node of the tree; {@code number} is -1 for a dummy (a referenced message we do not have). */
     private static final class Node {
         long number = -1;
-        LocalDate date;
+        Instant date;
         String subject = "";
         boolean reply;
         Node parent;
         final List<Node> children = new ArrayList<>();
 
-        LocalDate sortDate() {
-            if (date != null || children.isEmpty()) return date == null ? LocalDate.MIN : date;
-            return children.stream().map(Node::sortDate).min(Comparator.naturalOrder()).orElse(LocalDate.MIN);
+        Instant sortDate() {
+            if (date != null || children.isEmpty()) return date == null ? Instant.MIN : date;
+            return children.stream().map(Node::sortDate).min(Comparator.naturalOrder()).orElse(Instant.MIN);
         }
 
         long sortNumber() {
@@ -85,11 +84,11 @@ final class ThreadCommand {
     private static Node node(SearchCommand.Ctx ctx, int index, boolean byUid) throws IOException {
         Node n = new Node();
         n.number = byUid ? ctx.m.uid() : index + 1L;
-        n.date = ctx.sentDate();
-        if (n.date == null) n.date = ctx.m.internalDate().atOffset(ZoneOffset.UTC).toLocalDate();
-        String raw = ctx.header().get("Subject");
-        n.subject = SearchCommand.baseSubject(raw);
-        n.reply = raw != null && !n.subject.equals(SearchCommand.decode(raw).strip().toLowerCase(Locale.ROOT));
+        n.date = ctx.sentOrInternal();
+        SortCommand.Subject subject = SortCommand.subject(ctx.header().get("Subject"));
+        // Compared with i;ascii-casemap, like SORT (RFC 5256 §2.1).
+        n.subject = SortCommand.caseMap(subject.base());
+        n.reply = subject.replyOrForward();
         return n;
     }
 
@@ -146,13 +145,14 @@ final class ThreadCommand {
                 if (previous != null && r.parent == null && !r.isAncestorOf(previous) && r != previous) previous.adopt(r);
                 previous = r;
             }
-            // Step 1C: the last reference is the parent.
-            if (previous != null && previous != container && !container.isAncestorOf(previous)) {
-                previous.adopt(container);
-            } else if (previous == null && container.parent != null) {
+            // Step 1C: the message's own references decide its parent: an older link (made from another
+            // message's References) is broken, and the last reference becomes the parent unless that
+            // would make a loop.
+            if (container.parent != null) {
                 container.parent.children.remove(container);
                 container.parent = null;
             }
+            if (previous != null && previous != container && !container.isAncestorOf(previous)) previous.adopt(container);
         }
         // Step 2: the root set.
         List<Node> roots = new ArrayList<>();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.james.mime4j.codec.EncoderUtil;
 import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.AddressList;
@@ -37,8 +39,11 @@ public final class ImapStructure {
     /** ENVELOPE: date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id, raw as sent. */
     public static String envelope(Headers h) {
         String from = addresses(h.get("From"));
-        String sender = h.get("Sender") != null ? addresses(h.get("Sender")) : from;
-        String replyTo = h.get("Reply-To") != null ? addresses(h.get("Reply-To")) : from;
+        // RFC 9051 §7.5.2: a missing Sender or Reply-To is From; an empty one, with no address, too.
+        String sender = addresses(h.get("Sender"));
+        if (sender.equals("NIL")) sender = from;
+        String replyTo = addresses(h.get("Reply-To"));
+        if (replyTo.equals("NIL")) replyTo = from;
         return "(" + nstring(h.get("Date")) + " " + nstring(h.get("Subject")) + " " + from + " " + sender + " " + replyTo
                 + " " + addresses(h.get("To")) + " " + addresses(h.get("Cc")) + " " + addresses(h.get("Bcc"))
                 + " " + nstring(h.get("In-Reply-To")) + " " + nstring(h.get("Message-ID")) + ")";
@@ -51,11 +56,11 @@ public final class ImapStructure {
         StringBuilder sb = new StringBuilder("(");
         for (Address a : list) {
             switch (a) {
-                case Mailbox m -> address(sb, m);
+                case Mailbox m -> address(sb, m, raw);
                 case Group g -> {
                     // RFC 9051 §7.5.2: a group is a start marker with the name as mailbox, then the members, then an end marker.
                     sb.append("(NIL NIL ").append(string(g.getName())).append(" NIL)");
-                    for (Mailbox m : g.getMailboxes()) address(sb, m);
+                    for (Mailbox m : g.getMailboxes()) address(sb, m, raw);
                     sb.append("(NIL NIL NIL NIL)");
                 }
                 default -> { }
@@ -64,14 +69,27 @@ public final class ImapStructure {
         return sb.length() == 1 ? "NIL" : sb.append(')').toString();
     }
 
-    private static void address(StringBuilder sb, Mailbox m) {
-        String name = m.getName();
+    private static void address(StringBuilder sb, Mailbox m, String raw) {
+        String name = m.getName() != null ? m.getName() : commentName(m, raw);
         if (name != null && !name.chars().allMatch(c -> c < 0x7f)) {
             name = EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.WORD_ENTITY);
         }
         String route = m.getRoute() == null || m.getRoute().isEmpty() ? null : m.getRoute().toRouteString();
         sb.append('(').append(nstring(name)).append(' ').append(nstring(route)).append(' ')
                 .append(nstring(m.getLocalPart())).append(' ').append(nstring(m.getDomain())).append(')');
+    }
+
+    /**
+     * The old form {@code user@domain (Real Name)} (RFC 822 §6.1, still sent): the comment after the
+     * address is the only name there is, and clients show it; null when there is none.
+     */
+    static String commentName(Mailbox m, String raw) {
+        if (m.getDomain() == null) return null;
+        Matcher c = Pattern.compile(Pattern.quote(m.getLocalPart() + "@" + m.getDomain()) + "\\s*\\(([^()]*)\\)",
+                Pattern.CASE_INSENSITIVE).matcher(raw);
+        if (!c.find()) return null;
+        String name = c.group(1).strip();
+        return name.isEmpty() ? null : PartContent.decodeHeader(name);
     }
 
     /** BODY (no extension data) or BODYSTRUCTURE (with it). */

@@ -19,6 +19,15 @@ public final class MimeParser {
     private static final int MAX_HEADER = 256 * 1024;
     /** Nesting beyond this is treated as opaque content. */
     private static final int MAX_DEPTH = 40;
+    /**
+     * Parts beyond this many are opaque content of their multipart: one 11 MB message of 200,000
+     * empty parts otherwise makes a 14 MB BODYSTRUCTURE and over a gigabyte of heap, while real
+     * mail has tens of parts. The whole message stays intact and fetchable; only its tree is cut.
+     */
+    public static final int MAX_PARTS = 10_000;
+
+    /** Entities made so far, the message itself included. */
+    private int parts;
 
     private final InputStream in;
     /** Offset of the next unread byte. */
@@ -55,6 +64,7 @@ public final class MimeParser {
     }
 
     private MimePart entity(boolean inDigest, int depth) throws IOException {
+        parts++;
         MimePart part = new MimePart();
         header(part, inDigest);
         String boundary = part.param("boundary");
@@ -116,7 +126,8 @@ public final class MimeParser {
                     closed = true;
                     continue;
                 }
-                part.children.add(entity(digest, depth + 1));
+                // Past the cap the rest of this multipart is read as its content, unparsed.
+                if (parts < MAX_PARTS) part.children.add(entity(digest, depth + 1));
             } else if (which >= 0 && which < mine) {
                 break;
             } else {

@@ -81,8 +81,12 @@ public final class MimePart {
      */
     public MimePart part(List<Integer> path) {
         MimePart p = this;
+        boolean top = true;
         for (int n : path) {
-            MimePart container = p.message != null ? p.message : p;
+            // The first number indexes this message's own parts (its body, when it is not multipart, even
+            // when that body is a message/rfc822); later ones go inside an encapsulated message.
+            MimePart container = !top && p.message != null ? p.message : p;
+            top = false;
             if (container.isMultipart()) {
                 if (n < 1 || n > container.children.size()) return null;
                 p = container.children.get(n - 1);

@@ -9,8 +9,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -19,7 +22,9 @@ import org.estafeta.tls.TlsContexts;
 /**
  * A client connection with the line discipline every text protocol here shares: lines end in CRLF or
  * a bare LF, are limited in length, and a TLS upgrade throws away anything read ahead of it.
- * Blocking I/O on the connection's own virtual thread; the idle timeout is the socket's read timeout.
+ * Blocking I/O on the connection's own virtual thread. Every read is bounded by the idle timeout and,
+ * while a command line or a bulk transfer is under way, by its deadline ({@link Deadlines}); a
+ * deadline that passes is a {@link SocketTimeoutException}, as an idle timeout is.
  */
 public final class Connection implements Closeable {
 
@@ -33,12 +38,23 @@ public final class Connection implements Closeable {
     private int pos, limit;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    /** Names this session in every log line about it, so that an error can be matched to its start and end. */
+    private final String id = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
 
-    public Connection(Socket socket, Duration idleTimeout) throws IOException {
+    private Deadlines deadlines;
+    /** The socket's read timeout now, to set it only when it changes. */
+    private int readTimeout;
+    /** System.nanoTime() when the line being read got its first byte; -1 between lines. */
+    private long lineStarted = -1;
+    /** System.nanoTime() when the bulk transfer under way began, -1 if none; and the octets read since. */
+    private long transferStarted = -1;
+    private long transferred;
+
+    public Connection(Socket socket, Deadlines deadlines) throws IOException {
         this.socket = socket;
+        this.deadlines = deadlines;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.local = (InetSocketAddress) socket.getLocalSocketAddress();
-        socket.setSoTimeout(Math.toIntExact(idleTimeout.toMillis()));
         socket.setTcpNoDelay(true);
         attachStreams();
     }
@@ -46,6 +62,11 @@ public final class Connection implements Closeable {
     private void attachStreams() throws IOException {
         in = socket.getInputStream();
         out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+    }
+
+    /** Eight hex digits, random: the session id in the logs. */
+    public String id() {
+        return id;
     }
 
     public InetAddress remoteAddress() {
@@ -67,6 +88,14 @@ public final class Connection implements Closeable {
 
     /** The next line, or null at the end of the stream. A line longer than {@code max} is returned TRUNCATED. */
     public Line readLine(int max) throws IOException {
+        try {
+            return readLineUntilDeadline(max);
+        } finally {
+            lineStarted = -1;
+        }
+    }
+
+    private Line readLineUntilDeadline(int max) throws IOException {
         byte[] line = new byte[Math.min(max, 256)];
         int len = 0;
         while (true) {
@@ -83,6 +112,7 @@ public final class Connection implements Closeable {
             }
             int end = lf >= 0 ? lf : limit;
             int take = Math.min(end - start, max - len);
+            if (lineStarted < 0 && (take > 0 || lf >= 0)) lineStarted = System.nanoTime();
             if (len + take > line.length) line = Arrays.copyOf(line, Math.min(max, Math.max(line.length * 2, len + take)));
             System.arraycopy(buf, start, line, len, take);
             len += take;
@@ -98,6 +128,15 @@ public final class Connection implements Closeable {
 
     /** Discards input up to and including the next LF (the rest of an overlong line). */
     public void skipLine() throws IOException {
+        lineStarted = System.nanoTime();
+        try {
+            skipToLineEnd();
+        } finally {
+            lineStarted = -1;
+        }
+    }
+
+    private void skipToLineEnd() throws IOException {
         while (true) {
             if (pos == limit && !fill()) return;
             for (int i = pos; i < limit; i++) {
@@ -115,6 +154,16 @@ public final class Connection implements Closeable {
      * read-ahead first. Returns false if the client hung up before all of them arrived.
      */
     public boolean readExactly(long n, OutputStream sink) throws IOException {
+        boolean outer = transferStarted >= 0;
+        if (!outer) beginTransfer();
+        try {
+            return copyExactly(n, sink);
+        } finally {
+            if (!outer) endTransfer();
+        }
+    }
+
+    private boolean copyExactly(long n, OutputStream sink) throws IOException {
         long left = n;
         while (left > 0) {
             if (pos == limit && !fill()) return false;
@@ -131,14 +180,49 @@ public final class Connection implements Closeable {
         return pos < limit || in.available() > 0;
     }
 
+    /**
+     * A bulk transfer begins (SMTP DATA; IMAP literals are one by themselves): until {@link #endTransfer},
+     * the client must keep up {@link Deadlines#minDataRate()} on average, after a first allowance of
+     * the command-line deadline (RFC 5321 §4.5.3.2.5 gives 3 minutes per data block; we allow a
+     * minute per line plus the rate, as Postfix's smtpd_min_data_rate does).
+     */
+    public void beginTransfer() {
+        transferStarted = System.nanoTime();
+        transferred = pos < limit ? limit - pos : 0;
+    }
+
+    public void endTransfer() {
+        transferStarted = -1;
+    }
+
     /** Refills the read-ahead; replies still buffered are flushed first, since the client may be waiting for them. */
     private boolean fill() throws IOException {
         out.flush();
+        long left = millisToDeadline();
+        if (left <= 0) throw new SocketTimeoutException("deadline passed");
+        int timeout = (int) Math.min(deadlines.idle().toMillis(), left);
+        if (timeout != readTimeout) {
+            socket.setSoTimeout(timeout);
+            readTimeout = timeout;
+        }
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) return false;
+        if (transferStarted >= 0) transferred += n;
         pos = 0;
         limit = n;
         return true;
+    }
+
+    /** Milliseconds until the nearest deadline running now (the line's, the transfer's), or Long.MAX_VALUE. */
+    private long millisToDeadline() {
+        long now = System.nanoTime();
+        long left = Long.MAX_VALUE;
+        long allowance = deadlines.commandLine().toMillis();
+        if (lineStarted >= 0) left = allowance - (now - lineStarted) / 1_000_000;
+        if (transferStarted >= 0 && deadlines.minDataRate() > 0) {
+            left = Math.min(left, allowance + transferred * 1000 / deadlines.minDataRate() - (now - transferStarted) / 1_000_000);
+        }
+        return left;
     }
 
     public void write(String text) throws IOException {
@@ -207,23 +291,44 @@ public final class Connection implements Closeable {
     public void startTls(SSLContext context) throws IOException {
         out.flush();
         pos = limit = 0;
-        socket = serverHandshake(context, socket);
+        socket = serverHandshake(context, socket, deadlines);
+        readTimeout = socket.getSoTimeout();
         attachStreams();
     }
 
-    /** Layers TLS over {@code plain} as the server and completes the handshake (TLS 1.2+ only). */
-    static SSLSocket serverHandshake(SSLContext context, Socket plain) throws IOException {
+    /**
+     * Layers TLS over {@code plain} as the server and completes the handshake (Mozilla's intermediate
+     * profile) within {@link Deadlines#tlsHandshake()}: a watchdog closes the socket when it passes,
+     * since the handshake's reads are the JDK's and only their idle timeout could be set.
+     */
+    static SSLSocket serverHandshake(SSLContext context, Socket plain, Deadlines deadlines) throws IOException {
         InetSocketAddress peer = (InetSocketAddress) plain.getRemoteSocketAddress();
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, peer.getHostString(), peer.getPort(), true);
         tls.setUseClientMode(false);
-        tls.setEnabledProtocols(TlsContexts.PROTOCOLS);
-        tls.setSoTimeout(plain.getSoTimeout());
-        tls.startHandshake();
+        tls.setSSLParameters(TlsContexts.serverParameters());
+        tls.setSoTimeout(Math.toIntExact(Math.min(deadlines.idle().toMillis(), deadlines.tlsHandshake().toMillis())));
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread.ofVirtual().name("tls-deadline").start(() -> {
+            try {
+                if (!finished.await(deadlines.tlsHandshake().toMillis(), TimeUnit.MILLISECONDS)) plain.close();
+            } catch (InterruptedException | IOException ignored) {
+                // nothing to close, or it is closed
+            }
+        });
+        try {
+            tls.startHandshake();
+        } catch (IOException e) {
+            if (plain.isClosed()) throw new SocketTimeoutException("TLS handshake not done within " + deadlines.tlsHandshake().toSeconds() + " s");
+            throw e;
+        } finally {
+            finished.countDown();
+        }
         return tls;
     }
 
-    public void setIdleTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+    /** Changes how long the client may stay silent (POP3's and IMAP's sessions wait longer than SMTP's). */
+    public void setIdleTimeout(Duration timeout) {
+        deadlines = deadlines.withIdle(timeout);
     }
 
     @Override

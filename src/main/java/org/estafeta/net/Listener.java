@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -25,17 +24,17 @@ public final class Listener implements AutoCloseable {
     private final Protocol protocol;
     private final SSLContext implicitTls;
     private final ConnectionLimiter limiter;
-    private final Duration idleTimeout;
+    private final Deadlines deadlines;
     private final Thread acceptor;
     /** Sessions being served now (for the admin's status page). */
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     public Listener(InetSocketAddress bind, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter,
-                    Duration idleTimeout) throws IOException {
+                    Deadlines deadlines) throws IOException {
         this.protocol = protocol;
         this.implicitTls = implicitTls;
         this.limiter = limiter;
-        this.idleTimeout = idleTimeout;
+        this.deadlines = deadlines;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         try {
@@ -82,7 +81,7 @@ public final class Listener implements AutoCloseable {
         boolean holdsSlot = refusal == null;
         try {
             Socket s = implicitTls != null ? handshake(socket) : socket;
-            try (Connection connection = new Connection(s, idleTimeout)) {
+            try (Connection connection = new Connection(s, deadlines)) {
                 if (refusal != null) {
                     log.info("{}: refused {}: {}", protocol.name(), peer.getHostAddress(), refusal);
                     protocol.refuse(connection, refusal);
@@ -113,8 +112,7 @@ public final class Listener implements AutoCloseable {
     }
 
     private SSLSocket handshake(Socket plain) throws IOException {
-        plain.setSoTimeout(Math.toIntExact(idleTimeout.toMillis()));
-        return Connection.serverHandshake(implicitTls, plain);
+        return Connection.serverHandshake(implicitTls, plain, deadlines);
     }
 
     @Override

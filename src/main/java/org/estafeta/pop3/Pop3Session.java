@@ -18,6 +18,7 @@ import org.estafeta.net.DotStuffingOutputStream;
 import org.estafeta.net.Line;
 import org.estafeta.pop3.Pop3Command.State;
 import org.estafeta.store.Account;
+import org.estafeta.store.BlobUnreadable;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
@@ -63,6 +64,8 @@ final class Pop3Session {
     private int expunged;
     /** Set by QUIT, a failed TLS handshake, a hang-up during AUTH or too many errors: the loop ends. */
     private boolean done;
+    /** A multi-line response (RETR, TOP) is being sent: an error now cannot be reported, only end the session. */
+    private boolean inMultiline;
     private String endReason = "disconnected";
 
     Pop3Session(String listenerName, Connection conn, Pop3Settings settings, Authenticator authenticator,
@@ -133,7 +136,14 @@ final class Pop3Session {
         } catch (Pop3Exception e) {
             error(e);
         } catch (RuntimeException e) {
-            log.error("{} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), command, e);
+            // The store (the database, an unreadable blob) or a bug, not the client.
+            log.error("{} {} session {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), command, e);
+            if (inMultiline) {
+                // Half a message sent: an -ERR now would read as message text. End instead (RFC 1939 §3 lets us close).
+                done = true;
+                endReason = "store failure in the middle of a response";
+                return;
+            }
             error(new Pop3Exception(Pop3Exception.SYS_TEMP, "Internal error, try again later"));
         }
     }
@@ -209,7 +219,7 @@ final class Pop3Session {
         return switch (reason) {
             case INVALID_CREDENTIALS -> new Pop3Exception(Pop3Exception.AUTH, "Authentication failed");
             case MALFORMED -> new Pop3Exception("Malformed authentication message");
-            case THROTTLED -> new Pop3Exception(Pop3Exception.SYS_TEMP, "Too many failed logins from your address, try again later");
+            case THROTTLED -> new Pop3Exception(Pop3Exception.SYS_TEMP, "Too many failed logins, try again later");
             case UNAVAILABLE -> new Pop3Exception(Pop3Exception.SYS_TEMP, "Authentication is unavailable, try again later");
         };
     }
@@ -349,10 +359,12 @@ final class Pop3Session {
         StoredMessage message = maildrop.get(number);
         try (InputStream in = open(message)) {
             ok(message.size() + " octets");
+            inMultiline = true;
             DotStuffingOutputStream body = new DotStuffingOutputStream(conn.output());
             byte[] buf = new byte[COPY_BUFFER];
             for (int n; (n = in.read(buf)) > 0; ) body.write(buf, 0, n);
             body.finish();
+            inMultiline = false;
         }
         maildrop.markRetrieved(number);
         retrieved++;
@@ -368,9 +380,11 @@ final class Pop3Session {
         StoredMessage message = maildrop.get(number);
         try (InputStream in = open(message)) {
             ok("top of message follows");
+            inMultiline = true;
             DotStuffingOutputStream out = new DotStuffingOutputStream(conn.output());
             copyTop(in, out, bodyLines);
             out.finish();
+            inMultiline = false;
         }
     }
 
@@ -405,8 +419,8 @@ final class Pop3Session {
     private InputStream open(StoredMessage message) throws Pop3Exception {
         try {
             return blobs.open(message.blob());
-        } catch (IOException e) {
-            log.error("{} {}: cannot open blob {} of {}", listenerName, conn.remoteAddress().getHostAddress(),
+        } catch (BlobUnreadable e) {
+            log.error("{} {} session {}: cannot open blob {} of {}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(),
                     message.blob(), account.address(), e);
             throw new Pop3Exception(Pop3Exception.SYS_TEMP, "Cannot read this message now, try again later");
         }

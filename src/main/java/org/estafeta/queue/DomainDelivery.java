@@ -87,7 +87,7 @@ final class DomainDelivery {
                         link = null;
                         attempt = all(group, false, null, "4.4.2 " + e.getMessage());
                     }
-                } catch (IOException e) {
+                } catch (IOException | org.estafeta.store.BlobUnreadable e) {
                     attempt = all(group, false, link.mta(), "4.3.0 cannot read the queued message: " + e.getMessage());
                 }
                 results.accept(group, attempt);

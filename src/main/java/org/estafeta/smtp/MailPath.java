@@ -61,6 +61,9 @@ public record MailPath(String localPart, String domain) {
         if (p.startsWith("\"")) {
             for (int i = 1; i < p.length(); i++) {
                 char c = p.charAt(i);
+                // RFC 5321 §4.1.2: quoted-pairSMTP is a backslash and a printable ASCII character, so an
+                // escaped CR or LF cannot reach a header or the next hop's command line.
+                if (c == '\\' && (i + 1 == p.length() || p.charAt(i + 1) < 32 || p.charAt(i + 1) > 126)) return -1;
                 if (c == '\\') i++;
                 else if (c == '"') return i + 1;
                 else if (c < 32 || c == 127) return -1;

@@ -51,6 +51,12 @@ public interface Accounts {
     /** Stores the SHA-256 (hex) of a new admin API token for the account. */
     void addApiToken(long accountId, String name, String tokenHash);
 
+    /** Every admin API token, oldest first. */
+    List<ApiToken> apiTokens();
+
+    /** Forgets a token (by its SHA-256 hex); false when there was none. */
+    boolean removeApiToken(String tokenHash);
+
     /** The account an API token (by its SHA-256 hex) belongs to. */
     Optional<Account> accountByApiToken(String tokenHash);
 

@@ -10,7 +10,11 @@ public interface Blobs {
     /** A new blob being written; {@link BlobWriter#finish()} makes it durable and names it. */
     BlobWriter create() throws IOException;
 
-    InputStream open(String hash) throws IOException;
+    /**
+     * The blob's content. Failing to open or read it throws {@link BlobUnreadable} (from the stream's
+     * reads too), never a plain IOException, so that callers can tell it from their peer's errors.
+     */
+    InputStream open(String hash);
 
     /** Streams content in; {@code close()} without {@code finish()} discards it. */
     abstract class BlobWriter extends OutputStream {

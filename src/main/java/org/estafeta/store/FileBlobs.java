@@ -33,7 +33,7 @@ public final class FileBlobs implements Blobs {
         this.root = root;
         this.tmp = root.resolve("tmp");
         try {
-            Files.createDirectories(tmp);
+            PrivateFiles.createDirectories(tmp);
         } catch (IOException e) {
             throw new StoreException("cannot create " + tmp, e);
         }
@@ -45,8 +45,41 @@ public final class FileBlobs implements Blobs {
     }
 
     @Override
-    public InputStream open(String hash) throws IOException {
-        return Files.newInputStream(path(hash));
+    public InputStream open(String hash) {
+        InputStream file;
+        try {
+            file = Files.newInputStream(path(hash));
+        } catch (IOException e) {
+            throw new BlobUnreadable(hash, e);
+        }
+        return new java.io.FilterInputStream(file) {
+            @Override
+            public int read() {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    throw new BlobUnreadable(hash, e);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    throw new BlobUnreadable(hash, e);
+                }
+            }
+
+            @Override
+            public long skip(long n) {
+                try {
+                    return super.skip(n);
+                } catch (IOException e) {
+                    throw new BlobUnreadable(hash, e);
+                }
+            }
+        };
     }
 
     Path path(String hash) {
@@ -62,7 +95,7 @@ public final class FileBlobs implements Blobs {
         private boolean done;
 
         FileBlobWriter() throws IOException {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.file());
             out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024), sha256());
         }
 
@@ -86,7 +119,7 @@ public final class FileBlobs implements Blobs {
             channel.close();
             String hash = HexFormat.of().formatHex(out.getMessageDigest().digest());
             Path target = path(hash);
-            if (!Files.isDirectory(target.getParent())) Files.createDirectories(target.getParent());
+            if (!Files.isDirectory(target.getParent())) PrivateFiles.createDirectories(target.getParent());
             try {
                 Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException e) {

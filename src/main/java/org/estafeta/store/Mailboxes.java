@@ -29,10 +29,13 @@ public interface Mailboxes {
      */
     void rename(long accountId, String from, String to);
 
-    /** Sets the subscription of an existing mailbox; false when there is no such mailbox. */
+    /**
+     * Subscribes to an existing mailbox (false when there is none) or removes a subscription. A
+     * subscription is a name: it stays when its mailbox is deleted (RFC 9051 §6.3.9).
+     */
     boolean subscribe(long accountId, String name, boolean subscribed);
 
-    /** Names of the subscribed mailboxes. */
+    /** Subscribed names, whether or not their mailboxes exist. */
     Set<String> subscriptions(long accountId);
 
     MailboxStatus status(long mailboxId);

@@ -6,7 +6,7 @@ import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import org.estafeta.store.PrivateFiles;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -45,7 +45,38 @@ public final class TlsContexts {
     /** RFC 8996 retired TLS 1.0 and 1.1. */
     public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
+    /**
+     * Mozilla's "intermediate" server profile (ssl-config.mozilla.org, guidelines 5.7): the three TLS
+     * 1.3 suites and, for TLS 1.2, only ephemeral ECDH with AEAD ciphers (no CBC, so no LUCKY13; no
+     * static RSA, so forward secrecy). Its finite-field DHE suites are left out: every client that
+     * speaks TLS 1.2 also speaks ECDHE, and DHE would need a 2048-bit group pinned on the JDK.
+     */
+    public static final String[] CIPHER_SUITES = {
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
+
+    /** The profile's key exchange groups, in its order of preference. */
+    public static final String[] NAMED_GROUPS = {"x25519", "secp256r1", "secp384r1"};
+
+    static {
+        // A client asking to renegotiate a TLS 1.2 session is a CPU lever for a denial of service and
+        // buys nothing legitimate here (TLS 1.3 has no renegotiation at all). The JDK reads this once,
+        // when it first plays the server side of a handshake, which is always after this class loads.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+    }
+
     private TlsContexts() {
+    }
+
+    /** The server side's protocols, suites and groups (every TLS listener: mail ports and HTTPS). */
+    public static javax.net.ssl.SSLParameters serverParameters() {
+        var p = new javax.net.ssl.SSLParameters(CIPHER_SUITES.clone(), PROTOCOLS.clone());
+        p.setNamedGroups(NAMED_GROUPS.clone());
+        // The suites are listed strongest first; clients get AES-GCM or ChaCha20 by our choice.
+        p.setUseCipherSuitesOrder(true);
+        return p;
     }
 
     /**
@@ -79,6 +110,10 @@ public final class TlsContexts {
         try {
             List<X509Certificate> chain = readCertificates(certificate);
             PrivateKey key = readPrivateKey(privateKey);
+            if (!matches(key, chain.getFirst().getPublicKey())) {
+                throw new IllegalArgumentException("the private key " + privateKey + " does not belong to the certificate " + certificate
+                        + " (check tls.certificate and tls.private_key)");
+            }
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("server", key, new char[0], chain.toArray(X509Certificate[]::new));
@@ -88,8 +123,44 @@ public final class TlsContexts {
             ctx.init(kmf.getKeyManagers(), null, null);
             return ctx;
         } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load TLS certificate " + certificate + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot load TLS certificate " + certificate + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether {@code key} is the private half of {@code certified}: it signs a challenge that the
+     * certificate's key verifies. Checked at load, since a mismatch otherwise starts fine and then
+     * fails every handshake with an error that names neither file.
+     */
+    static boolean matches(PrivateKey key, java.security.PublicKey certified) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "RSASSA-PSS" -> "RSASSA-PSS";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm(); // Ed25519, Ed448 sign without a separate digest
+        };
+        try {
+            byte[] challenge = new byte[32];
+            new SecureRandom().nextBytes(challenge);
+            java.security.Signature signer = signature(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signed = signer.sign();
+            java.security.Signature verifier = signature(algorithm);
+            verifier.initVerify(certified);
+            verifier.update(challenge);
+            return verifier.verify(signed);
+        } catch (java.security.GeneralSecurityException e) {
+            return false; // a key of another kind than the certificate's
+        }
+    }
+
+    private static java.security.Signature signature(String algorithm) throws java.security.GeneralSecurityException {
+        java.security.Signature s = java.security.Signature.getInstance(algorithm);
+        if (algorithm.equals("RSASSA-PSS")) {
+            s.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1", java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+        }
+        return s;
     }
 
     /** Loads {@code dir/cert.pem} and {@code dir/key.pem}, making them first if they do not exist. */
@@ -101,7 +172,7 @@ public final class TlsContexts {
 
     private static void generate(Path dir, Path cert, Path key, String hostname) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
             kpg.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair pair = kpg.generateKeyPair();
@@ -119,9 +190,11 @@ public final class TlsContexts {
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
             Path keyTmp = dir.resolve("key.pem.tmp");
             Files.deleteIfExists(keyTmp);
-            Files.createFile(keyTmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(keyTmp, PrivateFiles.file());
             writePem(keyTmp, new JcaPKCS8Generator(pair.getPrivate(), null));
             Files.move(keyTmp, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(cert);
+            Files.createFile(cert, PrivateFiles.file());
             writePem(cert, certificate);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create a self-signed certificate in " + dir + ": " + e.getMessage(), e);

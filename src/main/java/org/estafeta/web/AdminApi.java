@@ -42,20 +42,20 @@ final class AdminApi {
     }
 
     void routes(RoutesConfig r) {
-        r.get("/api/status", authed(ctx -> ctx.json(AdminPages.status(s, -1))));
+        r.get("/api/status", authed(ctx -> ctx.json(AdminPages.status(s, -1, Texts.of(java.util.Locale.ENGLISH)))));
         r.get("/api/listeners", authed(ctx -> ctx.json(s.status().listeners())));
         r.get("/api/log", authed(ctx -> ctx.json(s.status().recentLog())));
         r.get("/api/domains", authed(ctx -> ctx.json(s.admin().domains())));
-        r.post("/api/domains", authed(ctx -> created(ctx, Map.of("name", s.admin().addDomain(body(ctx, DomainRequest.class).name())))));
+        r.post("/api/domains", authed(ctx -> created(ctx, Map.of("name", s.admin().addDomain(required(body(ctx, DomainRequest.class).name(), "name"))))));
         r.delete("/api/domains/{name}", authed(ctx -> ok(ctx, Map.of("removed", s.admin().removeDomain(ctx.pathParam("name"))))));
         r.get("/api/users", authed(ctx -> ctx.json(s.admin().users())));
         r.post("/api/users", authed(ctx -> {
             UserRequest u = body(ctx, UserRequest.class);
-            Account a = s.admin().addUser(u.address(), u.password(), Boolean.TRUE.equals(u.admin()));
+            Account a = s.admin().addUser(required(u.address(), "address"), required(u.password(), "password"), Boolean.TRUE.equals(u.admin()));
             created(ctx, Map.of("address", a.address(), "admin", a.admin()));
         }));
         r.put("/api/users/{address}/password", authed(ctx -> {
-            s.admin().setPassword(ctx.pathParam("address"), body(ctx, PasswordRequest.class).password());
+            s.admin().setPassword(ctx.pathParam("address"), required(body(ctx, PasswordRequest.class).password(), "password"));
             ok(ctx, Map.of("address", ctx.pathParam("address")));
         }));
         r.post("/api/users/{address}/quota", authed(ctx -> {
@@ -75,15 +75,24 @@ final class AdminApi {
             s.admin().removeUser(ctx.pathParam("address"));
             ok(ctx, Map.of("removed", ctx.pathParam("address")));
         }));
+        // The failed-login throttle's refusals (kept in the server's memory), and lifting them for an IP address or an account.
+        r.get("/api/auth/blocks", authed(ctx -> ctx.json(s.authenticator().blocks())));
+        r.delete("/api/auth/blocks/{subject}", authed(ctx -> ok(ctx, Map.of("lifted", s.authenticator().unblock(ctx.pathParam("subject"))))));
         r.get("/api/aliases", authed(ctx -> ctx.json(s.admin().aliases())));
         r.post("/api/aliases", authed(ctx -> {
             AliasRequest a = body(ctx, AliasRequest.class);
-            s.admin().addAlias(a.alias(), a.targets() == null ? List.of() : a.targets());
+            s.admin().addAlias(required(a.alias(), "alias"), a.targets() == null ? List.of() : a.targets());
             created(ctx, Map.of("alias", a.alias(), "targets", a.targets()));
         }));
         r.delete("/api/aliases/{alias}", authed(ctx -> {
             s.admin().removeAlias(ctx.pathParam("alias"));
             ok(ctx, Map.of("removed", ctx.pathParam("alias")));
+        }));
+        r.get("/api/tokens", authed(ctx -> ctx.json(s.admin().apiTokens().stream().map(t -> Map.of("hash", t.hash(), "name", t.name(),
+                "owner", t.owner(), "created", t.created().toString())).toList())));
+        r.delete("/api/tokens/{hash}", authed(ctx -> {
+            if (!s.admin().revokeApiToken(ctx.pathParam("hash"))) throw new NotFoundResponse("no such token");
+            ok(ctx, Map.of("revoked", ctx.pathParam("hash")));
         }));
         r.get("/api/queue", authed(ctx -> ctx.json(s.admin().queue())));
         r.get("/api/queue/{id}", authed(ctx -> ctx.json(s.admin().queued(ctx.pathParam("id"))
@@ -112,12 +121,36 @@ final class AdminApi {
         };
     }
 
+    /**
+     * The request body as {@code type}. Anything Jackson cannot read (not JSON, the wrong shape, a
+     * string where a number goes, {@code null}) is the client's mistake: 400 with what was expected,
+     * logged as one line, never a 500 with a stack trace. Jackson's exceptions are checked ones that
+     * Javalin rethrows unchecked, hence the catch of Exception.
+     */
     private static <T> T body(Context ctx, Class<T> type) {
+        String expected = "the body must be a JSON object like " + EXAMPLES.getOrDefault(type, "{}");
+        T value;
         try {
-            return ctx.bodyAsClass(type);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the body must be JSON: " + type.getSimpleName().replace("Request", "").toLowerCase(java.util.Locale.ROOT));
+            value = ctx.bodyAsClass(type);
+        } catch (Exception e) {
+            log.info("api {} {}: unreadable JSON body ({})", ctx.method(), ctx.path(), e.getClass().getSimpleName());
+            throw new IllegalArgumentException(expected);
         }
+        if (value == null) throw new IllegalArgumentException(expected);
+        return value;
+    }
+
+    private static final Map<Class<?>, String> EXAMPLES = Map.of(
+            DomainRequest.class, "{\"name\": \"example.org\"}",
+            UserRequest.class, "{\"address\": \"ana@example.org\", \"password\": \"...\", \"admin\": false}",
+            QuotaRequest.class, "{\"bytes\": 1073741824}",
+            PasswordRequest.class, "{\"password\": \"...\"}",
+            AliasRequest.class, "{\"alias\": \"info@example.org\", \"targets\": [\"ana@example.org\"]}");
+
+    /** A field the request must have. */
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException("the JSON body needs \"" + field + "\"");
+        return value;
     }
 
     private static void created(Context ctx, Object body) {

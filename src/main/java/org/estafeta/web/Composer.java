@@ -8,6 +8,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.EncoderUtil;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.DefaultAddressParser;
@@ -26,10 +27,19 @@ import org.apache.james.mime4j.stream.RawField;
  */
 final class Composer {
 
-    /** Input that cannot become a message; the text is safe to show the user. */
+    /** Input that cannot become a message: a bundle key and its arguments, safe to show the user. */
     static final class Invalid extends Exception {
-        Invalid(String message) {
-            super(message);
+        private final transient Object[] args;
+
+        Invalid(String key, Object... args) {
+            super(key);
+            this.args = args;
+        }
+
+        String text(Texts t) {
+            Object[] shown = args.clone();
+            for (int i = 0; i < shown.length; i++) if (shown[i] instanceof String s && t.has(s)) shown[i] = t.t(s);
+            return t.t(getMessage(), shown);
         }
     }
 
@@ -52,7 +62,7 @@ final class Composer {
 
     static void rejectLineBreaks(String field, String value) throws Invalid {
         if (value != null && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
-            throw new Invalid(field + " must not contain line breaks");
+            throw new Invalid("compose.error.lineBreaks", field);
         }
     }
 
@@ -66,12 +76,12 @@ final class Composer {
                 String a = address.getAddress();
                 if (a == null || address.getDomain() == null || address.getDomain().isBlank() || address.getLocalPart().isBlank()
                         || a.chars().anyMatch(c -> c < 33 || c == 127)) {
-                    throw new Invalid(field + ": not an address: " + a);
+                    throw new Invalid("compose.error.notAddress", field, a);
                 }
                 out.add(address);
             }
         } catch (ParseException | IllegalArgumentException e) {
-            throw new Invalid(field + ": cannot read the addresses (separate them with commas)");
+            throw new Invalid("compose.error.addressList", field);
         }
         return out;
     }
@@ -81,26 +91,26 @@ final class Composer {
         rejectLineBreaks(field, value);
         if (value == null || value.isBlank()) return null;
         String v = value.strip().replaceAll("\\s+", " ");
-        if (!v.matches("(<[^<>\\s]+>)( <[^<>\\s]+>)*")) throw new Invalid(field + " is not a list of message ids");
+        if (!v.matches("(<[^<>\\s]+>)( <[^<>\\s]+>)*")) throw new Invalid("compose.error.messageIds", field);
         return v;
     }
 
     Built build(Draft d, boolean requireRecipients) throws Invalid, IOException {
-        rejectLineBreaks("Subject", d.subject());
-        List<Mailbox> to = addresses("To", d.to()), cc = addresses("Cc", d.cc()), bcc = addresses("Bcc", d.bcc());
+        rejectLineBreaks("compose.subject", d.subject());
+        List<Mailbox> to = addresses("compose.to", d.to()), cc = addresses("compose.cc", d.cc()), bcc = addresses("compose.bcc", d.bcc());
         String inReplyTo = messageIds("In-Reply-To", d.inReplyTo()), references = messageIds("References", d.references());
-        if (requireRecipients && to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw new Invalid("Give at least one recipient");
-        for (Upload u : d.uploads()) rejectLineBreaks("A file name", u.filename());
+        if (requireRecipients && to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw new Invalid("compose.error.noRecipient");
+        for (Upload u : d.uploads()) rejectLineBreaks("compose.fileName", u.filename());
 
         Message.Builder message = Message.Builder.of();
         try {
             message.setFrom(d.from());
         } catch (org.apache.james.mime4j.dom.field.ParseException e) {
-            throw new Invalid("From: not an address");
+            throw new Invalid("compose.error.notAddress", "From", d.from());
         }
         message.setDate(new Date())
                 .setMessageId("<" + UUID.randomUUID() + "@" + hostname + ">")
-                .setSubject(d.subject() == null ? "" : d.subject());
+                .addField(new RawField("Subject", subject(d.subject() == null ? "" : d.subject())));
         if (!to.isEmpty()) message.setTo(to);
         if (!cc.isEmpty()) message.setCc(cc);
         if (!bcc.isEmpty()) message.setBcc(bcc);
@@ -139,6 +149,17 @@ final class Composer {
         List<String> recipients = new ArrayList<>();
         for (List<Mailbox> list : List.of(to, cc, bcc)) for (Mailbox m : list) if (!recipients.contains(m.getAddress())) recipients.add(m.getAddress());
         return new Built(withBcc, withoutBcc, recipients);
+    }
+
+    /**
+     * The subject as RFC 2047 encoded words in UTF-8 when it is not plain ASCII. Mime4j's own choice
+     * is the smallest charset that fits (ISO-8859-1 for Spanish), which some readers show wrongly
+     * and which cannot mix with other scripts; UTF-8 is what RFC 6532 era mail expects. "Subject: "
+     * takes 9 of the first line's 76 characters (RFC 2047 §2).
+     */
+    static String subject(String text) {
+        if (!EncoderUtil.hasToBeEncoded(text, 9)) return text;
+        return EncoderUtil.encodeEncodedWord(text, EncoderUtil.Usage.TEXT_TOKEN, 9, StandardCharsets.UTF_8, null);
     }
 
     private static byte[] write(Message m) throws IOException {

@@ -10,9 +10,14 @@ public final class Views {
     }
 
     /** What every page needs: who is logged in, the CSRF token for its forms, the page title. */
-    public record Chrome(String title, String address, boolean admin, String csrf, String notice, String error) {
+    public record Chrome(Texts t, String here, String title, String address, boolean admin, String csrf, String notice, String error) {
         public boolean loggedIn() {
             return address != null;
+        }
+
+        /** The link that switches this page to another language and comes back here. */
+        public String languageUrl(String lang) {
+            return "/lang?l=" + lang + "&back=" + java.net.URLEncoder.encode(here, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
@@ -23,11 +28,16 @@ public final class Views {
     }
 
     public record Row(long uid, String from, String subject, String date, String size, boolean seen, boolean flagged,
-                      boolean answered, boolean draft) {
+                      boolean answered, boolean draft, int count) {
     }
 
     public record MailPage(Chrome chrome, List<Folder> folders, Folder folder, List<Row> rows, int page, int pages, long total,
-                           String sort, String dir, String query, String field, boolean trash, String listUrl) {
+                           String sort, String dir, String query, String field, boolean trash, boolean showTo, boolean threads, String listUrl) {
+        /** This folder with conversations grouped or not. */
+        public String threadsUrl(boolean on) {
+            return "/box/" + folder.id() + "?threads=" + (on ? "1" : "0");
+        }
+
         public String pageUrl(int p) {
             return "/box/" + folder.id() + "?page=" + p + "&sort=" + sort + "&dir=" + dir
                     + (query.isEmpty() ? "" : "&field=" + field + "&q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8));
@@ -45,7 +55,8 @@ public final class Views {
 
     public record MessagePage(Chrome chrome, List<Folder> folders, Folder folder, long uid, String from, String to, String cc,
                               String date, String subject, String text, boolean html, boolean imagesAllowed, int blockedImages,
-                              List<Attachment> attachments, boolean seen, boolean flagged, Long prevUid, Long nextUid) {
+                              List<Attachment> attachments, boolean seen, boolean flagged, Long prevUid, Long nextUid,
+                              boolean canArchive) {
         public String base() {
             return "/box/" + folder.id() + "/msg/" + uid;
         }
@@ -57,7 +68,26 @@ public final class Views {
 
     public record AdminPage(Chrome chrome, Map<String, String> status, List<String> listeners, List<String> domains,
                             List<org.estafeta.admin.Admin.User> users, Map<String, List<String>> aliases,
-                            List<org.estafeta.admin.Admin.QueuedMessage> queue, String newToken, List<String> recentLog) {
+                            List<org.estafeta.admin.Admin.QueuedMessage> queue, List<org.estafeta.store.ApiToken> tokens, String newToken,
+                            List<String> recentLog, FormError formError) {
+
+        /** The error to show beside the form for {@code op} ("users/add"), or null. */
+        public String errorFor(String op) {
+            return formError != null && formError.op().equals(op) ? formError.message() : null;
+        }
+
+        /** What was typed in a field of the form that failed, so it is not lost; empty otherwise. */
+        public String typed(String op, String field) {
+            return formError != null && formError.op().equals(op) ? formError.values().getOrDefault(field, "") : "";
+        }
+    }
+
+    /** A refused admin form: which one, why, and what was in it (never the password). */
+    public record FormError(String op, String message, Map<String, String> values) {
+    }
+
+    /** "Are you sure?", naming what will be lost; the form repeats the request with confirm=yes. */
+    public record ConfirmPage(Chrome chrome, String action, Map<String, String> fields, String title, List<String> lost, String button) {
     }
 
     public record ErrorPage(Chrome chrome, int status, String message) {

@@ -12,12 +12,19 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -25,8 +32,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.estafeta.tls.TlsContexts;
 import org.estafeta.admin.Admin;
 import org.estafeta.auth.Authenticator;
+import org.estafeta.config.Cidr;
 import org.estafeta.config.Config;
 import org.estafeta.delivery.Submission;
 import org.estafeta.events.MailboxEvents;
@@ -49,19 +58,25 @@ public final class WebServer implements AutoCloseable {
 
     static final String SESSION_COOKIE = "estafeta_session";
     static final String LOGIN_COOKIE = "estafeta_login";
+    /** The language the user chose ("en", "es"); without it the browser's Accept-Language decides. */
+    static final String LANG_COOKIE = "estafeta_lang";
     private static final String SESSION = "session";
+    private static final String TEXTS = "texts";
 
     /** Every page: scripts and styles only from here, no inline script, frames only of our own message bodies. */
     private static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /** Paths served without a session. */
-    private static final Set<String> PUBLIC = Set.of("/login", "/favicon.ico");
+    private static final Set<String> PUBLIC = Set.of("/login", "/favicon.ico", "/lang");
 
     /** What the web needs of the rest of the server. */
     public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
                            Submission submission, Admin admin, StatusSource status, String hostname,
-                           long messageSizeLimit) {
+                           long messageSizeLimit, List<Cidr> cleartextLoginNetworks) {
+        public Services {
+            cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);
+        }
     }
 
     /** Live figures for the admin's status page, from the wiring that owns the listeners. */
@@ -83,7 +98,8 @@ public final class WebServer implements AutoCloseable {
     private final List<ServerConnector> connectors = new ArrayList<>();
     private ServerConnector plain, secure;
 
-    private WebServer(Config.Web settings, String bind, SSLContext tls, Services services) {
+    private WebServer(Config.Web settings, ServerSocketChannel plainChannel, ServerSocketChannel secureChannel, SSLContext tls,
+                      Services services) {
         this.settings = settings;
         this.services = services;
         this.sessions = new WebSessions(settings.sessionTimeout());
@@ -105,42 +121,62 @@ public final class WebServer implements AutoCloseable {
                 sf.directory = "/web/static";
                 sf.location = Location.CLASSPATH;
             });
-            config.jetty.addConnector((server, http) -> {
-                if (settings.port() < 0) return null;
-                plain = connector(server, http, bind, settings.port(), null);
-                return plain;
-            });
-            config.jetty.addConnector((server, http) -> {
-                if (settings.tlsPort() < 0) return null;
-                secure = connector(server, http, bind, settings.tlsPort(), tls);
-                return secure;
-            });
+            // A disabled port (-1) adds no connector at all: Jetty refuses a null one.
+            if (plainChannel != null) config.jetty.addConnector((server, http) -> plain = connector(server, http, plainChannel, null));
+            if (secureChannel != null) config.jetty.addConnector((server, http) -> secure = connector(server, http, secureChannel, tls));
             var routes = config.routes;
             routes.before(this::guard);
+            routes.get("/lang", this::chooseLanguage);
             webmail.routes(routes);
             adminPages.routes(routes);
             api.routes(routes);
-            routes.exception(Composer.Invalid.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            routes.exception(Composer.Invalid.class, (e, ctx) -> error(ctx, 400, e.text(texts(ctx))));
             routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             routes.exception(Conflict.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
             routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             routes.exception(Exception.class, (e, ctx) -> {
                 log.error("web {} {}: {}", ctx.method(), ctx.path(), e.toString(), e);
-                error(ctx, 500, "The server could not do that; the error is in its log.");
+                error(ctx, 500, "error.internal");
             });
             routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) error(ctx, 404, "There is no such page.");
+                if (ctx.result() == null || ctx.result().isEmpty()) error(ctx, 404, "error.noPage");
             });
         });
     }
 
-    public static WebServer start(Config.Web settings, String bind, SSLContext tls, Services services) {
-        WebServer server = new WebServer(settings, bind, tls, services);
-        server.app.start();
-        return server;
+    /**
+     * Binds the web ports first, so that a port in use is one clear line like the mail listeners'
+     * (Jetty would log its own stack trace), then starts Javalin on the bound sockets.
+     */
+    public static WebServer start(Config.Web settings, InetAddress bind, SSLContext tls, Services services) throws IOException {
+        ServerSocketChannel plainChannel = null, secureChannel = null;
+        try {
+            plainChannel = settings.port() < 0 ? null : bind("web (http)", "web.port", bind, settings.port());
+            secureChannel = settings.tlsPort() < 0 ? null : bind("web (https)", "web.tls_port", bind, settings.tlsPort());
+            WebServer server = new WebServer(settings, plainChannel, secureChannel, tls, services);
+            server.app.start();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            if (plainChannel != null) plainChannel.close();
+            if (secureChannel != null) secureChannel.close();
+            throw e;
+        }
     }
 
-    private ServerConnector connector(Server server, HttpConfiguration http, String bind, int port, SSLContext tls) {
+    private static ServerSocketChannel bind(String name, String key, InetAddress address, int port) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        try {
+            channel.bind(new InetSocketAddress(address, port), 512);
+        } catch (BindException e) {
+            channel.close();
+            throw new BindException("cannot listen for " + name + " on port " + port + ": " + e.getMessage()
+                    + " (another server running? change the port with " + key + ")");
+        }
+        return channel;
+    }
+
+    private ServerConnector connector(Server server, HttpConfiguration http, ServerSocketChannel channel, SSLContext tls) {
         ServerConnector c;
         if (tls == null) {
             c = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -149,12 +185,27 @@ public final class WebServer implements AutoCloseable {
             SecureRequestCustomizer src = new SecureRequestCustomizer();
             src.setSniHostCheck(false);
             https.addCustomizer(src);
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            SslContextFactory.Server ssl = new SslContextFactory.Server() {
+                @Override
+                public javax.net.ssl.SSLParameters customize(javax.net.ssl.SSLParameters parameters) {
+                    SSLParameters p = super.customize(parameters);
+                    p.setNamedGroups(TlsContexts.NAMED_GROUPS.clone());
+                    return p;
+                }
+            };
             ssl.setSslContext(tls);
+            // The same profile as the mail ports (TlsContexts), no renegotiation at all.
+            ssl.setIncludeProtocols(TlsContexts.PROTOCOLS);
+            ssl.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES);
+            ssl.setUseCipherSuitesOrder(true);
+            ssl.setRenegotiationAllowed(false);
             c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         }
-        c.setPort(port);
-        if (!bind.isBlank()) c.setHost(bind);
+        try {
+            c.open(channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         connectors.add(c);
         return c;
     }
@@ -183,9 +234,18 @@ public final class WebServer implements AutoCloseable {
         return sessions;
     }
 
+    /** Logs the account out of the web at once (the guard would also notice at its next request). */
+    void endSessions(long accountId) {
+        sessions.removeAccount(accountId);
+    }
+
     // --- the rules for every request ---
 
     private void guard(Context ctx) {
+        Texts texts = Texts.choose(ctx.cookie(LANG_COOKIE), ctx.header("Accept-Language"));
+        ctx.attribute(TEXTS, texts);
+        ctx.header("Content-Language", texts.lang());
+        ctx.header("Vary", "Accept-Language, Cookie");
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Content-Security-Policy", PAGE_CSP);
@@ -196,9 +256,21 @@ public final class WebServer implements AutoCloseable {
             String host = ctx.host() == null ? services.hostname() : ctx.host().replaceAll(":\\d+$", "");
             String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
             ctx.header("Location", "https://" + host + ":" + tlsPort() + path + query);
-            throw new HttpResponseException(HttpStatus.MOVED_PERMANENTLY.getCode(), "Use HTTPS");
+            throw new HttpResponseException(HttpStatus.MOVED_PERMANENTLY.getCode(), "error.useHttps");
         }
         if (ctx.req().isSecure()) ctx.header("Strict-Transport-Security", "max-age=31536000");
+        if (path.equals("/login") && !ctx.req().isSecure() && !cleartextLoginAllowed(ctx)) {
+            // RFC 8314 §3, as the mail protocols refuse AUTH before TLS: from an untrusted network the login
+            // form moves to HTTPS, and a password posted over HTTP is refused without being looked at.
+            if (secure != null && ctx.method() == HandlerType.GET) {
+                String host = ctx.host() == null ? services.hostname() : ctx.host().replaceAll(":\\d+$", "");
+                ctx.redirect("https://" + host + ":" + tlsPort() + "/login", HttpStatus.FOUND);
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            log.info("web login form over plain HTTP from {} refused: not a lenient network", ctx.req().getRemoteAddr());
+            throw new ForbiddenResponse("error.httpsRequired");
+        }
         if (path.startsWith("/static/") || path.startsWith("/webjars/")) {
             ctx.header("Cache-Control", "max-age=3600");
             return;
@@ -209,18 +281,27 @@ public final class WebServer implements AutoCloseable {
             if (unsafe && path.equals("/login")) {
                 String cookie = ctx.cookie(LOGIN_COOKIE);
                 if (cookie == null || !constantEquals(cookie, ctx.formParam("_csrf"))) {
-                    throw new ForbiddenResponse("The form has expired; reload the page and try again.");
+                    throw new ForbiddenResponse("error.formExpired");
                 }
             }
             return;
         }
         WebSessions.Session session = sessions.get(ctx.cookie(SESSION_COOKIE)).orElse(null);
+        Account account = session == null ? null : services.admin().account(session.address).orElse(null);
+        if (session != null && (account == null || account.id() != session.accountId || account.disabled()
+                || !constantEquals(account.passwordHash(), session.credential))) {
+            // Deleted, disabled or re-passworded since this login, by whatever means (web admin, API, CLI, another
+            // node): the session ends here, so no path can forget to end it.
+            log.info("web session of {} ended: the account was disabled, deleted or given a new password", session.address);
+            sessions.removeAccount(session.accountId);
+            session = null;
+        }
         if (session == null) {
             if (ctx.header("HX-Request") != null || path.equals("/events")) {
                 ctx.header("HX-Redirect", "/login");
-                throw new HttpResponseException(401, "Log in first");
+                throw new HttpResponseException(401, "error.logInFirst");
             }
-            if (unsafe) throw new ForbiddenResponse("Log in first");
+            if (unsafe) throw new ForbiddenResponse("error.logInFirst");
             ctx.redirect("/login");
             ctx.skipRemainingHandlers();
             return;
@@ -230,13 +311,12 @@ public final class WebServer implements AutoCloseable {
             if (token == null) token = ctx.formParam("_csrf");
             if (!constantEquals(session.csrf, token)) {
                 log.info("web {} {}: refused, no valid CSRF token ({})", ctx.method(), path, session.address);
-                throw new ForbiddenResponse("The form has expired or did not come from this site; reload the page and try again.");
+                throw new ForbiddenResponse("error.csrf");
             }
         }
         ctx.attribute(SESSION, session);
         if (path.equals("/admin") || path.startsWith("/admin/")) {
-            Account account = services.admin().account(session.address).orElse(null);
-            if (account == null || !account.admin() || account.disabled()) throw new ForbiddenResponse("Administrators only.");
+            if (!account.admin()) throw new ForbiddenResponse("error.adminsOnly");
         }
     }
 
@@ -248,8 +328,31 @@ public final class WebServer implements AutoCloseable {
 
     static WebSessions.Session session(Context ctx) {
         WebSessions.Session s = ctx.attribute(SESSION);
-        if (s == null) throw new ForbiddenResponse("Log in first");
+        if (s == null) throw new ForbiddenResponse("error.logInFirst");
         return s;
+    }
+
+    /** The language of this request (set by the guard before any handler). */
+    static Texts texts(Context ctx) {
+        Texts t = ctx.attribute(TEXTS);
+        return t == null ? Texts.choose(null, ctx.header("Accept-Language")) : t;
+    }
+
+    /** {@code GET /lang?l=es&back=/box/1}: remembers the user's language for a year and goes back. */
+    private void chooseLanguage(Context ctx) {
+        String lang = Texts.SUPPORTED.stream().map(java.util.Locale::getLanguage).filter(l -> l.equals(ctx.queryParam("l")))
+                .findFirst().orElse(null);
+        if (lang != null) {
+            ctx.res().addHeader("Set-Cookie", LANG_COOKIE + "=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax"
+                    + (ctx.req().isSecure() ? "; Secure" : ""));
+        }
+        ctx.redirect(Webmail.safeBack(ctx.queryParam("back"), "/"));
+    }
+
+    /** Plain-HTTP logins only from the networks where the mail protocols also take a password before TLS. */
+    private boolean cleartextLoginAllowed(Context ctx) {
+        InetAddress client = clientAddress(ctx);
+        return services.cleartextLoginNetworks().stream().anyMatch(n -> n.contains(client));
     }
 
     static InetAddress clientAddress(Context ctx) {
@@ -290,25 +393,30 @@ public final class WebServer implements AutoCloseable {
     }
 
     Views.Chrome chrome(Context ctx, String title) {
+        Texts t = texts(ctx);
+        String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
         WebSessions.Session s = ctx.attribute(SESSION);
-        if (s == null) return new Views.Chrome(title, null, false, null, null, null);
+        if (s == null) return new Views.Chrome(t, here, title, null, false, null, null, null);
         boolean admin = services.admin().account(s.address).map(Account::admin).orElse(false);
         // An htmx refresh (new mail arriving over SSE) renders only the message list: it must not
         // take the notice meant for the page the browser is about to load.
-        if (ctx.header("HX-Request") != null) return new Views.Chrome(title, s.address, admin, s.csrf, null, null);
+        if (ctx.header("HX-Request") != null) return new Views.Chrome(t, here, title, s.address, admin, s.csrf, null, null);
         String notice = s.notice, error = s.error;
         s.notice = null;
         s.error = null;
-        return new Views.Chrome(title, s.address, admin, s.csrf, notice, error);
+        return new Views.Chrome(t, here, title, s.address, admin, s.csrf, notice, error);
     }
 
+    /** {@code message} is a bundle key (our own errors) or a text from elsewhere (the store, the admin), shown as is. */
     private void error(Context ctx, int status, String message) {
         ctx.status(status);
+        Texts t = ctx.path().startsWith("/api/") ? Texts.of(java.util.Locale.ENGLISH) : texts(ctx);
+        String text = message == null ? t.t("error.title") : t.has(message) ? t.t(message) : message;
         if (ctx.path().startsWith("/api/")) {
-            ctx.json(java.util.Map.of("error", message == null ? "error" : message));
+            ctx.json(java.util.Map.of("error", text));
             return;
         }
-        ctx.html(render("error.jte", new Views.ErrorPage(chrome(ctx, "Error"), status, message)));
+        ctx.html(render("error.jte", new Views.ErrorPage(chrome(ctx, t.t("error.title")), status, text)));
     }
 
     @Override

@@ -19,11 +19,14 @@ final class WebSessions {
         final long accountId;
         final String address;
         final String csrf;
+        /** The account's password hash at login: when it changes (a new password set anywhere), the session ends. */
+        final String credential;
         volatile Instant lastSeen;
         /** A message for the next page this session sees ("Message sent."), then gone: never from the URL. */
         volatile String notice, error;
 
-        Session(String id, long accountId, String address, String csrf) {
+        Session(String id, long accountId, String address, String csrf, String credential) {
+            this.credential = credential;
             this.id = id;
             this.accountId = accountId;
             this.address = address;
@@ -46,9 +49,9 @@ final class WebSessions {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    Session create(long accountId, String address) {
+    Session create(long accountId, String address, String credential) {
         if (sessions.size() > 10_000) expire();
-        Session s = new Session(token(), accountId, address, token());
+        Session s = new Session(token(), accountId, address, token(), credential);
         sessions.put(s.id, s);
         return s;
     }
@@ -70,7 +73,7 @@ final class WebSessions {
         if (id != null) sessions.remove(id);
     }
 
-    /** Ends every session of an account (deleted or disabled by an admin). */
+    /** Ends every session of an account (deleted, disabled or given a new password). */
     void removeAccount(long accountId) {
         sessions.values().removeIf(s -> s.accountId == accountId);
     }

@@ -9,9 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,8 +42,7 @@ final class Webmail {
 
     private static final Logger log = LoggerFactory.getLogger(Webmail.class);
     private static final int PAGE_SIZE = 50;
-    private static final DateTimeFormatter LIST_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
-    private static final DateTimeFormatter FULL_DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+    private static final String THREADS_COOKIE = "estafeta_threads";
     /** Special-use folders first, in this order (RFC 6154), then the rest by name. */
     private static final List<String> SPECIAL_ORDER = List.of("\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash");
 
@@ -87,7 +84,7 @@ final class Webmail {
     private void loginForm(Context ctx) {
         String token = web.sessions().token();
         web.setLoginCookie(ctx, token);
-        ctx.html(web.render("login.jte", new Views.LoginPage(web.chrome(ctx, "Log in"), "", token, null)));
+        ctx.html(web.render("login.jte", new Views.LoginPage(web.chrome(ctx, WebServer.texts(ctx).t("login.title")), "", token, null)));
     }
 
     private void login(Context ctx) {
@@ -95,22 +92,23 @@ final class Webmail {
         String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
         AuthResult result = s.authenticator().login(WebServer.clientAddress(ctx), user, password, "web");
         if (result instanceof AuthResult.Success(Account account)) {
-            WebSessions.Session session = web.sessions().create(account.id(), account.address());
+            WebSessions.Session session = web.sessions().create(account.id(), account.address(), account.passwordHash());
             web.setSessionCookie(ctx, session.id, -1);
             log.info("web login {} from {}", account.address(), ctx.req().getRemoteAddr());
             ctx.redirect("/");
             return;
         }
         AuthFailure why = ((AuthResult.Failure) result).reason();
-        String message = switch (why) {
-            case THROTTLED -> "Too many failed logins from your address; wait a few minutes and try again.";
-            case UNAVAILABLE -> "The server cannot check passwords right now; try again later.";
-            default -> "Wrong address or password.";
-        };
+        Texts t = WebServer.texts(ctx);
+        String message = t.t(switch (why) {
+            case THROTTLED -> "login.error.throttled";
+            case UNAVAILABLE -> "login.error.unavailable";
+            default -> "login.error.wrong";
+        });
         ctx.status(why == AuthFailure.THROTTLED ? 429 : why == AuthFailure.UNAVAILABLE ? 503 : 401);
         String token = web.sessions().token();
         web.setLoginCookie(ctx, token);
-        ctx.html(web.render("login.jte", new Views.LoginPage(web.chrome(ctx, "Log in"), user, token, message)));
+        ctx.html(web.render("login.jte", new Views.LoginPage(web.chrome(ctx, t.t("login.title")), user, token, message)));
     }
 
     private void logout(Context ctx) {
@@ -132,10 +130,10 @@ final class Webmail {
         try {
             id = Long.parseLong(ctx.pathParam("box"));
         } catch (NumberFormatException e) {
-            throw new NotFoundResponse("There is no such folder.");
+            throw new NotFoundResponse("error.noFolder");
         }
         return s.mailboxes().mailbox(id).filter(m -> m.accountId() == session.accountId)
-                .orElseThrow(() -> new NotFoundResponse("There is no such folder."));
+                .orElseThrow(() -> new NotFoundResponse("error.noFolder"));
     }
 
     private Mailbox special(WebSessions.Session session, String use, String fallbackName) {
@@ -144,7 +142,7 @@ final class Webmail {
                 .orElseGet(() -> s.mailboxes().create(session.accountId, fallbackName, use));
     }
 
-    List<Views.Folder> folders(WebSessions.Session session, long current) {
+    List<Views.Folder> folders(Texts t, WebSessions.Session session, long current) {
         List<Mailbox> all = new ArrayList<>(s.mailboxes().mailboxes(session.accountId));
         all.sort(Comparator.comparingInt((Mailbox m) -> m.name().equals("INBOX") ? -1
                 : m.specialUse() != null && SPECIAL_ORDER.contains(m.specialUse()) ? SPECIAL_ORDER.indexOf(m.specialUse()) : 100)
@@ -152,10 +150,18 @@ final class Webmail {
         List<Views.Folder> out = new ArrayList<>();
         for (Mailbox m : all) {
             MailboxStatus st = s.mailboxes().status(m.id());
-            String label = m.name().equals("INBOX") ? "Inbox" : m.name();
+            String label = label(t, m);
             out.add(new Views.Folder(m.id(), m.name(), label, m.specialUse(), st.unseen(), st.messages(), m.id() == current));
         }
         return out;
+    }
+
+    /** The name shown for a folder: the special folders in the user's language, the others as they are named. */
+    static String label(Texts t, Mailbox m) {
+        if (m.name().equals("INBOX")) return t.t("folder.inbox");
+        if (m.specialUse() != null && SPECIAL_ORDER.contains(m.specialUse())
+                && m.name().equalsIgnoreCase(m.specialUse().substring(1))) return t.t("folder." + m.specialUse().substring(1).toLowerCase(Locale.ROOT));
+        return m.name();
     }
 
     private static Views.Folder current(List<Views.Folder> folders) {
@@ -164,6 +170,7 @@ final class Webmail {
 
     private void mailbox(Context ctx) throws IOException {
         WebSessions.Session session = WebServer.session(ctx);
+        Texts t = WebServer.texts(ctx);
         Mailbox box = box(ctx);
         String sort = oneOf(ctx.queryParam("sort"), List.of("date", "from", "subject", "size"), "date");
         String dir = oneOf(ctx.queryParam("dir"), List.of("asc", "desc"), "desc");
@@ -184,19 +191,43 @@ final class Webmail {
         };
         order = order.thenComparingLong(MessageInfo::uid);
         messages.sort(dir.equals("desc") ? order.reversed() : order);
-        int pages = Math.max(1, (messages.size() + PAGE_SIZE - 1) / PAGE_SIZE);
-        int page = Math.min(Math.max(1, intParam(ctx.queryParam("page"), 1)), pages);
-        List<Views.Row> rows = new ArrayList<>();
-        for (MessageInfo m : messages.subList((page - 1) * PAGE_SIZE, Math.min(messages.size(), page * PAGE_SIZE))) {
-            Summary sum = summary(m);
-            rows.add(new Views.Row(m.uid(), sum.from().isEmpty() ? "(nobody)" : sum.from(), sum.subject().isEmpty() ? "(no subject)" : sum.subject(),
-                    LIST_DATE.format(m.internalDate().atZone(ZoneId.systemDefault())), humanSize(m.size()),
-                    m.has(Flag.SEEN), m.has(Flag.FLAGGED), m.has(Flag.ANSWERED), m.has(Flag.DRAFT)));
+        boolean threads = conversations(ctx);
+        // Conversation view: one line per conversation (same subject without Re:/Fwd:), shown by its
+        // first message in the chosen order, with how many there are; unread if any of them is.
+        Map<String, List<MessageInfo>> groups = new java.util.LinkedHashMap<>();
+        for (MessageInfo m : messages) {
+            groups.computeIfAbsent(threads ? baseSubject(summary(m).subject()) : String.valueOf(m.uid()), k -> new ArrayList<>()).add(m);
         }
-        List<Views.Folder> folders = folders(session, box.id());
+        List<List<MessageInfo>> lines = new ArrayList<>(groups.values());
+        int pages = Math.max(1, (lines.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        int page = Math.min(Math.max(1, intParam(ctx.queryParam("page"), 1)), pages);
+        // In Sent and Drafts the other party is the recipient, as every mail client shows it.
+        boolean showTo = "\\Sent".equals(box.specialUse()) || "\\Drafts".equals(box.specialUse());
+        List<Views.Row> rows = new ArrayList<>();
+        for (List<MessageInfo> line : lines.subList((page - 1) * PAGE_SIZE, Math.min(lines.size(), page * PAGE_SIZE))) {
+            MessageInfo m = line.getFirst();
+            boolean seen = line.stream().allMatch(x -> x.has(Flag.SEEN));
+            Summary sum = summary(m);
+            String who = showTo ? sum.to() : sum.from();
+            rows.add(new Views.Row(m.uid(), who.isEmpty() ? t.t(showTo ? "list.nobodyTo" : "list.nobody") : who,
+                    sum.subject().isEmpty() ? t.t("message.noSubject") : sum.subject(),
+                    t.listDate(m.internalDate()), t.size(m.size()),
+                    seen, line.stream().anyMatch(x -> x.has(Flag.FLAGGED)), m.has(Flag.ANSWERED), m.has(Flag.DRAFT), line.size()));
+        }
+        List<Views.Folder> folders = folders(t, session, box.id());
         String listUrl = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
         ctx.html(web.render("mail.jte", new Views.MailPage(web.chrome(ctx, current(folders).label()), folders, current(folders), rows,
-                page, pages, messages.size(), sort, dir, query, field, "\\Trash".equals(box.specialUse()), listUrl)));
+                page, pages, messages.size(), sort, dir, query, field, "\\Trash".equals(box.specialUse()), showTo, threads, listUrl)));
+    }
+
+    /** Whether the list groups conversations: {@code ?threads=1|0} switches and is remembered in a cookie. */
+    private static boolean conversations(Context ctx) {
+        String asked = ctx.queryParam("threads");
+        if (asked == null) return "1".equals(ctx.cookie(THREADS_COOKIE));
+        boolean on = asked.equals("1");
+        ctx.res().addHeader("Set-Cookie", THREADS_COOKIE + "=" + (on ? "1" : "0") + "; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly"
+                + (ctx.req().isSecure() ? "; Secure" : ""));
+        return on;
     }
 
     /** Search as IMAP SEARCH does: case-insensitive substring of decoded header fields, or of the text parts. */
@@ -236,7 +267,7 @@ final class Webmail {
             sum = new Summary(decoded(h, "From"), decoded(h, "To"), decoded(h, "Cc"), decoded(h, "Subject"),
                     RenderedMessage.parseDate(h.get("Date")));
         } catch (IOException e) {
-            sum = new Summary("", "", "", "(cannot read this message)", null);
+            sum = new Summary("", "", "", "", null);
         }
         if (summaries.size() > 50_000) summaries.clear();
         summaries.put(m.blob(), sum);
@@ -259,10 +290,10 @@ final class Webmail {
         try {
             uid = Long.parseLong(ctx.pathParam("uid"));
         } catch (NumberFormatException e) {
-            throw new NotFoundResponse("There is no such message.");
+            throw new NotFoundResponse("error.noMessage");
         }
         return s.messages().list(box.id()).stream().filter(m -> m.uid() == uid).findFirst()
-                .orElseThrow(() -> new NotFoundResponse("There is no such message."));
+                .orElseThrow(() -> new NotFoundResponse("error.noMessage"));
     }
 
     private byte[] read(String blob) throws IOException {
@@ -273,6 +304,7 @@ final class Webmail {
 
     private void message(Context ctx) throws IOException {
         WebSessions.Session session = WebServer.session(ctx);
+        Texts t = WebServer.texts(ctx);
         Mailbox box = box(ctx);
         MessageInfo m = find(box, ctx);
         RenderedMessage msg = RenderedMessage.of(read(m.blob()));
@@ -288,19 +320,20 @@ final class Webmail {
         for (RenderedMessage.Part p : msg.attachments) {
             String name = p.filename() != null ? Downloads.safeFilename(p.filename())
                     : "part-" + p.path() + (p.part().isMessage() ? ".eml" : "");
-            attachments.add(new Views.Attachment(p.path(), name, p.type(), humanSize(msg.partSize(p)), p.contentId() != null));
+            attachments.add(new Views.Attachment(p.path(), name, p.type(), t.size(msg.partSize(p)), p.contentId() != null));
         }
         List<MessageInfo> all = s.messages().list(box.id());
         Long newer = all.stream().filter(x -> x.uid() > m.uid() && !x.has(Flag.DELETED)).map(MessageInfo::uid).min(Long::compare).orElse(null);
         Long older = all.stream().filter(x -> x.uid() < m.uid() && !x.has(Flag.DELETED)).map(MessageInfo::uid).max(Long::compare).orElse(null);
         String text = msg.plain != null ? msg.text(msg.plain) : msg.html == null ? "" : null;
         ZonedDateTime date = RenderedMessage.parseDate(msg.rawHeader("Date"));
-        List<Views.Folder> folders = folders(session, box.id());
-        String subject = msg.header("Subject").isEmpty() ? "(no subject)" : msg.header("Subject");
+        List<Views.Folder> folders = folders(t, session, box.id());
+        String subject = msg.header("Subject").isEmpty() ? t.t("message.noSubject") : msg.header("Subject");
         ctx.html(web.render("message.jte", new Views.MessagePage(web.chrome(ctx, subject), folders, current(folders), m.uid(),
                 msg.header("From"), msg.header("To"), msg.header("Cc"),
-                date == null ? FULL_DATE.format(m.internalDate().atZone(ZoneId.systemDefault())) : FULL_DATE.format(date),
-                subject, text, msg.html != null, images, blocked, attachments, true, m.has(Flag.FLAGGED), newer, older)));
+                date == null ? t.fullDate(m.internalDate()) : t.fullDate(date),
+                subject, text, msg.html != null, images, blocked, attachments, true, m.has(Flag.FLAGGED), newer, older,
+                !"\\Archive".equals(box.specialUse()))));
     }
 
     /** The sanitised HTML body as its own document, for the sandboxed iframe. */
@@ -308,7 +341,7 @@ final class Webmail {
         Mailbox box = box(ctx);
         MessageInfo m = find(box, ctx);
         RenderedMessage msg = RenderedMessage.of(read(m.blob()));
-        if (msg.html == null) throw new NotFoundResponse("This message has no HTML part.");
+        if (msg.html == null) throw new NotFoundResponse("error.noHtml");
         boolean images = "1".equals(ctx.queryParam("images"));
         String base = "/box/" + box.id() + "/msg/" + m.uid() + "/part/";
         var sanitized = HtmlPolicy.sanitize(msg.text(msg.html), images, cid -> {
@@ -325,7 +358,7 @@ final class Webmail {
         MessageInfo m = find(box, ctx);
         RenderedMessage msg = RenderedMessage.of(read(m.blob()));
         RenderedMessage.Part p = msg.part(ctx.pathParam("path"));
-        if (p == null) throw new NotFoundResponse("There is no such attachment.");
+        if (p == null) throw new NotFoundResponse("error.noAttachment");
         String type = p.type().toLowerCase(Locale.ROOT);
         boolean inline = "1".equals(ctx.queryParam("inline")) && Downloads.INLINE_IMAGES.contains(type);
         String name = p.filename() != null ? p.filename() : "part-" + p.path() + (p.part().isMessage() ? ".eml" : "");
@@ -353,6 +386,7 @@ final class Webmail {
 
     private void action(Context ctx) {
         WebSessions.Session session = WebServer.session(ctx);
+        Texts t = WebServer.texts(ctx);
         Mailbox box = box(ctx);
         List<Long> uids = new ArrayList<>();
         for (String u : ctx.formParams("uid")) {
@@ -362,46 +396,51 @@ final class Webmail {
                 // not a UID: skipped
             }
         }
-        String what = oneOf(ctx.formParam("do"), List.of("read", "unread", "flag", "unflag", "delete", "move"), "");
+        String what = oneOf(ctx.formParam("do"), List.of("read", "unread", "flag", "unflag", "delete", "move", "archive"), "");
         String back = safeBack(ctx.formParam("back"), "/box/" + box.id());
         if (uids.isEmpty() || what.isEmpty()) {
-            WebServer.refused(ctx, back, "Select one or more messages first.");
+            WebServer.refused(ctx, back, t.t("action.selectFirst"));
             return;
         }
         String notice;
         switch (what) {
             case "read", "unread" -> {
                 s.messages().setFlags(box.id(), uids, what.equals("read") ? Messages.Mode.ADD : Messages.Mode.REMOVE, Flag.SEEN.bit(), List.of(), -1);
-                notice = "Marked " + what + ".";
+                notice = t.t("action.marked." + what);
             }
             case "flag", "unflag" -> {
                 s.messages().setFlags(box.id(), uids, what.equals("flag") ? Messages.Mode.ADD : Messages.Mode.REMOVE, Flag.FLAGGED.bit(), List.of(), -1);
-                notice = what.equals("flag") ? "Flagged." : "Unflagged.";
+                notice = t.t("action." + what + "ged");
             }
-            case "move" -> {
-                long target;
-                try {
-                    target = Long.parseLong(ctx.formParam("target"));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("Choose a folder to move to.");
+            case "move", "archive" -> {
+                Mailbox to;
+                if (what.equals("archive")) {
+                    to = special(session, "\\Archive", "Archive");
+                } else {
+                    long target;
+                    try {
+                        target = Long.parseLong(ctx.formParam("target"));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("error.chooseTarget");
+                    }
+                    to = s.mailboxes().mailbox(target).filter(x -> x.accountId() == session.accountId)
+                            .orElseThrow(() -> new NotFoundResponse("error.noFolder"));
                 }
-                Mailbox to = s.mailboxes().mailbox(target).filter(x -> x.accountId() == session.accountId)
-                        .orElseThrow(() -> new NotFoundResponse("There is no such folder."));
                 if (to.id() != box.id()) s.messages().copy(box.id(), uids, to.id(), true);
-                notice = "Moved to " + (to.name().equals("INBOX") ? "Inbox" : to.name()) + ".";
-                back = "/box/" + box.id();
+                notice = t.t("action.moved", label(t, to));
+                back = safeBack(ctx.formParam("then"), "/box/" + box.id());
             }
             default -> {
                 Mailbox trash = special(session, "\\Trash", "Trash");
                 if (trash.id() == box.id()) {
                     s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
                     s.messages().expunge(box.id(), uids);
-                    notice = "Deleted.";
+                    notice = t.t("action.deleted");
                 } else {
                     s.messages().copy(box.id(), uids, trash.id(), true);
-                    notice = "Moved to Trash.";
+                    notice = t.t("action.moved", label(t, trash));
                 }
-                back = "/box/" + box.id();
+                back = safeBack(ctx.formParam("then"), "/box/" + box.id());
             }
         }
         WebServer.done(ctx, back, notice);
@@ -409,13 +448,13 @@ final class Webmail {
 
     private void emptyTrash(Context ctx) {
         Mailbox box = box(ctx);
-        if (!"\\Trash".equals(box.specialUse())) throw new IllegalArgumentException("Only the Trash can be emptied.");
+        if (!"\\Trash".equals(box.specialUse())) throw new IllegalArgumentException("error.onlyTrash");
         List<Long> uids = s.messages().list(box.id()).stream().map(MessageInfo::uid).toList();
         if (!uids.isEmpty()) {
             s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
             s.messages().expunge(box.id(), uids);
         }
-        WebServer.done(ctx, "/box/" + box.id(), "Trash emptied.");
+        WebServer.done(ctx, "/box/" + box.id(), WebServer.texts(ctx).t("action.trashEmptied"));
     }
 
     private void folders(Context ctx) {
@@ -430,13 +469,13 @@ final class Webmail {
                 // reported below
             }
             if (of == null || of.specialUse() != null || of.name().equals("INBOX")) {
-                throw new IllegalArgumentException("Choose one of your own folders (not Inbox or a special folder).");
+                throw new IllegalArgumentException("error.ownFolder");
             }
         }
         if (!what.equals("delete")) {
             if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(c -> c < 32 || c == 127 || c == '*' || c == '%')
                     || name.equalsIgnoreCase("INBOX")) {
-                throw new IllegalArgumentException("A folder name needs printable characters, without * or %, and not INBOX.");
+                throw new IllegalArgumentException("error.folderName");
             }
         }
         switch (what) {
@@ -450,21 +489,22 @@ final class Webmail {
             }
             default -> s.mailboxes().delete(of.id());
         }
-        WebServer.done(ctx, "/", "Folder " + (what.equals("create") ? "created" : what.equals("rename") ? "renamed" : "deleted") + ".");
+        WebServer.done(ctx, "/", WebServer.texts(ctx).t("folders.done." + what));
     }
 
     // --- compose ---
 
     private void composeForm(Context ctx) throws IOException {
         WebSessions.Session session = WebServer.session(ctx);
+        Texts t = WebServer.texts(ctx);
         String to = "", cc = "", subject = "", body = "", inReplyTo = "", references = "", forward = "";
         String mode = oneOf(ctx.queryParam("mode"), List.of("reply", "all", "forward", "attach"), "");
         if (!mode.isEmpty() && ctx.queryParam("box") != null) {
             Mailbox box = s.mailboxes().mailbox(intParam(ctx.queryParam("box"), -1)).filter(m -> m.accountId() == session.accountId)
-                    .orElseThrow(() -> new NotFoundResponse("There is no such folder."));
+                    .orElseThrow(() -> new NotFoundResponse("error.noFolder"));
             long uid = intParam(ctx.queryParam("uid"), -1);
             MessageInfo m = s.messages().list(box.id()).stream().filter(x -> x.uid() == uid).findFirst()
-                    .orElseThrow(() -> new NotFoundResponse("There is no such message."));
+                    .orElseThrow(() -> new NotFoundResponse("error.noMessage"));
             RenderedMessage msg = RenderedMessage.of(read(m.blob()));
             String original = msg.plain != null ? msg.text(msg.plain)
                     : msg.html != null ? msg.text(msg.html).replaceAll("(?s)<style.*?</style>", "").replaceAll("<[^>]*>", " ") : "";
@@ -482,8 +522,9 @@ final class Webmail {
                     cc = String.join(", ", others);
                 }
                 subject = subj.regionMatches(true, 0, "Re:", 0, 3) ? subj : "Re: " + subj;
-                String when = msg.header("Date").isEmpty() ? FULL_DATE.format(m.internalDate().atZone(ZoneId.systemDefault())) : msg.header("Date");
-                body = "\n\nOn " + when + ", " + msg.header("From") + " wrote:\n"
+                ZonedDateTime sent = RenderedMessage.parseDate(msg.rawHeader("Date"));
+                String when = sent == null ? t.fullDate(m.internalDate()) : t.fullDate(sent);
+                body = "\n\n" + t.t("compose.quoteIntro", when, msg.header("From")) + "\n"
                         + original.lines().map(l -> "> " + l).reduce("", (a, b) -> a + b + "\n");
                 inReplyTo = msg.rawHeader("Message-ID");
                 references = (msg.rawHeader("References") + " " + inReplyTo).strip();
@@ -493,8 +534,9 @@ final class Webmail {
                 if (mode.equals("attach")) {
                     forward = box.id() + ":" + uid;
                 } else {
-                    body = "\n\n---------- Forwarded message ----------\nFrom: " + msg.header("From") + "\nDate: " + msg.header("Date")
-                            + "\nSubject: " + subj + "\nTo: " + msg.header("To") + "\n\n" + original;
+                    body = "\n\n---------- " + t.t("compose.forwarded") + " ----------\n" + t.t("header.from") + ": " + msg.header("From")
+                            + "\n" + t.t("header.date") + ": " + msg.header("Date") + "\n" + t.t("header.subject") + ": " + subj
+                            + "\n" + t.t("header.to") + ": " + msg.header("To") + "\n\n" + original;
                 }
             }
             // Header fields of a received message may be folded oddly: keep them on one line.
@@ -504,7 +546,7 @@ final class Webmail {
             cc = oneLine(cc);
             subject = oneLine(subject);
         }
-        ctx.html(web.render("compose.jte", new Views.ComposePage(web.chrome(ctx, "Compose"), folders(session, -1), to, cc, "", subject, body,
+        ctx.html(web.render("compose.jte", new Views.ComposePage(web.chrome(ctx, t.t("compose.title")), folders(t, session, -1), to, cc, "", subject, body,
                 inReplyTo, references, forward, null)));
     }
 
@@ -514,6 +556,7 @@ final class Webmail {
 
     private void compose(Context ctx) throws IOException {
         WebSessions.Session session = WebServer.session(ctx);
+        Texts t = WebServer.texts(ctx);
         Account account = s.admin().account(session.address).orElseThrow(() -> new NotFoundResponse("no such account"));
         boolean send = !"draft".equals(ctx.formParam("do"));
         List<Composer.Upload> uploads = new ArrayList<>();
@@ -537,16 +580,17 @@ final class Webmail {
                 store(special(session, "\\Sent", "Sent"), built.withBcc(), Flag.SEEN.bit());
                 log.info("web {}: {} sent by {} to {} recipient(s)", ctx.req().getRemoteAddr(), id, session.address, built.recipients().size());
                 if (!value(ctx, "in_reply_to").isEmpty()) markAnswered(session, value(ctx, "in_reply_to"));
-                WebServer.done(ctx, "/box/" + inbox(session).id(), "Message sent.");
+                WebServer.done(ctx, "/box/" + inbox(session).id(), t.t("compose.sent"));
             } else {
                 store(special(session, "\\Drafts", "Drafts"), built.withBcc(), Flag.SEEN.bit() | Flag.DRAFT.bit());
-                WebServer.done(ctx, "/box/" + special(session, "\\Drafts", "Drafts").id(), "Draft saved.");
+                WebServer.done(ctx, "/box/" + special(session, "\\Drafts", "Drafts").id(), t.t("compose.draftSaved"));
             }
         } catch (Composer.Invalid | Submission.Refused e) {
             ctx.status(400);
-            ctx.html(web.render("compose.jte", new Views.ComposePage(web.chrome(ctx, "Compose"), folders(session, -1),
+            String why = e instanceof Composer.Invalid invalid ? invalid.text(t) : e.getMessage();
+            ctx.html(web.render("compose.jte", new Views.ComposePage(web.chrome(ctx, t.t("compose.title")), folders(t, session, -1),
                     oneLine(draft.to()), oneLine(draft.cc()), oneLine(draft.bcc()), oneLine(draft.subject()), draft.body(),
-                    oneLine(draft.inReplyTo()), oneLine(draft.references()), forward, e.getMessage())));
+                    oneLine(draft.inReplyTo()), oneLine(draft.references()), forward, why)));
         }
     }
 
@@ -620,12 +664,6 @@ final class Webmail {
 
     // --- small helpers ---
 
-    static String humanSize(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        if (bytes < 1024 * 1024) return (bytes + 512) / 1024 + " KB";
-        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
-    }
-
     private static String oneOf(String value, List<String> allowed, String otherwise) {
         return value != null && allowed.contains(value) ? value : otherwise;
     }
@@ -643,7 +681,7 @@ final class Webmail {
     }
 
     /** Only our own paths: never an absolute or protocol-relative URL (no open redirect). */
-    private static String safeBack(String back, String otherwise) {
+    static String safeBack(String back, String otherwise) {
         return back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\")
                 && back.chars().noneMatch(c -> c < 32) ? back : otherwise;
     }

@@ -38,9 +38,56 @@ class AuthenticatorTest {
         accounts = new MemoryAccounts();
         accounts.put("usuario@servidor.es", CREDENTIALS, false);
         accounts.put("baja@servidor.es", CREDENTIALS, true);
-        auth = new Authenticator(accounts, HASHER, new AuthSettings("servidor.es", 3, Duration.ofSeconds(60), Duration.ofSeconds(300)), clock);
+        auth = new Authenticator(accounts, HASHER, settings(3, 5, 10), clock);
         client = InetAddress.getByName("192.0.2.1");
         other = InetAddress.getByName("192.0.2.2");
+    }
+
+    private static AuthSettings settings(int perAddress, int perLogin, int perAccount) {
+        return new AuthSettings("servidor.es", perAddress, perLogin, perAccount, Duration.ofSeconds(60), Duration.ofSeconds(8),
+                Duration.ofSeconds(300));
+    }
+
+    /** One student's typos block that student on that machine, not the class behind the same address. */
+    @Test
+    void failuresPerAddressAndAccountBlockOnlyThatPair() throws Exception {
+        accounts.put("otra@servidor.es", CREDENTIALS, false);
+        auth = new Authenticator(accounts, HASHER, settings(100, 3, 10), clock);
+        for (int i = 0; i < 3; i++) auth.login(client, "usuario", "mal" + i, "test");
+        assertThat(failure(auth.login(client, "usuario", PASSWORD, "test"))).isEqualTo(AuthFailure.THROTTLED);
+        assertThat(auth.login(client, "otra", PASSWORD, "test")).as("another account, same address").isInstanceOf(AuthResult.Success.class);
+        assertThat(auth.login(other, "usuario", PASSWORD, "test")).as("same account, another address").isInstanceOf(AuthResult.Success.class);
+        assertThat(auth.blocks()).singleElement().satisfies(b -> {
+            assertThat(b.kind()).isEqualTo("login");
+            assertThat(b.subject()).isEqualTo("192.0.2.1 usuario@servidor.es");
+        });
+        assertThat(auth.unblock("usuario")).isPositive();
+        assertThat(auth.blocks()).isEmpty();
+        assertThat(auth.login(client, "usuario", PASSWORD, "test")).isInstanceOf(AuthResult.Success.class);
+    }
+
+    /** Guesses at one account from many addresses meet a doubling delay, not a lock-out that would shut its owner out. */
+    @Test
+    void failuresAtOneAccountFromManyAddressesGrowADelay() throws Exception {
+        auth = new Authenticator(accounts, HASHER, settings(100, 100, 3), clock);
+        for (int i = 0; i < 3; i++) auth.login(InetAddress.getByName("198.51.100." + i), "usuario", "mal", "test");
+        InetAddress next = InetAddress.getByName("198.51.100.9");
+        assertThat(failure(auth.login(next, "usuario", PASSWORD, "test"))).as("1 s delay").isEqualTo(AuthFailure.THROTTLED);
+        clock.millis += 1_000;
+        assertThat(failure(auth.login(next, "usuario", "mal", "test"))).isEqualTo(AuthFailure.INVALID_CREDENTIALS);
+        clock.millis += 1_000;
+        assertThat(failure(auth.login(next, "usuario", PASSWORD, "test"))).as("2 s delay now").isEqualTo(AuthFailure.THROTTLED);
+        assertThat(auth.blocks()).singleElement().satisfies(b -> assertThat(b.kind()).isEqualTo("account"));
+        clock.millis += 1_000;
+        assertThat(auth.login(next, "usuario", PASSWORD, "test")).isInstanceOf(AuthResult.Success.class);
+        assertThat(auth.login(client, "usuario", "mal", "test")).as("the success cleared the count")
+                .isEqualTo(new AuthResult.Failure(AuthFailure.INVALID_CREDENTIALS));
+        for (int i = 0; i < 6; i++) {
+            clock.millis += 8_000;
+            assertThat(failure(auth.login(next, "usuario", "mal", "test"))).isEqualTo(AuthFailure.INVALID_CREDENTIALS);
+        }
+        assertThat(auth.blocks()).singleElement().satisfies(b ->
+                assertThat(b.until()).as("never longer than auth.max_delay").isBeforeOrEqualTo(Instant.ofEpochMilli(clock.millis + 8_000)));
     }
 
     private AuthFailure failure(AuthResult r) {
@@ -114,6 +161,27 @@ class AuthenticatorTest {
         assertThat(withInitial.next(bytes("mal"))).isEqualTo(new SaslStep.Failure(AuthFailure.INVALID_CREDENTIALS));
     }
 
+    /** New keys cost OWASP's 600,000 rounds; keys stored at 4096 before that still log in, at their own count. */
+    @Test
+    void scramUsesTheIterationCountStoredWithEachVerifier() {
+        accounts.setCredentials("usuario@servidor.es", new org.estafeta.store.Credentials(CREDENTIALS.passwordHash(),
+                ScramSha256.keys(PASSWORD, new byte[16], 4096).encode()));
+        ScramClient old = new ScramClient("usuario", PASSWORD);
+        SaslExchange e = auth.start(SaslMechanism.SCRAM_SHA_256, client);
+        e.next(null);
+        byte[] serverFirst = ((SaslStep.Challenge) e.next(old.clientFirst())).data();
+        assertThat(new String(serverFirst, StandardCharsets.UTF_8)).endsWith(",i=4096");
+        assertThat(e.next(old.clientFinal(serverFirst))).isInstanceOf(SaslStep.Success.class);
+
+        accounts.setCredentials("usuario@servidor.es", HASHER.credentials(PASSWORD));
+        ScramClient renewed = new ScramClient("usuario", PASSWORD);
+        e = auth.start(SaslMechanism.SCRAM_SHA_256, client);
+        e.next(null);
+        serverFirst = ((SaslStep.Challenge) e.next(renewed.clientFirst())).data();
+        assertThat(new String(serverFirst, StandardCharsets.UTF_8)).endsWith(",i=600000");
+        assertThat(e.next(renewed.clientFinal(serverFirst))).isInstanceOf(SaslStep.Success.class);
+    }
+
     @Test
     void scramSucceedsAndProvesTheServer() {
         ScramClient c = new ScramClient("usuario", PASSWORD);
@@ -139,7 +207,7 @@ class AuthenticatorTest {
     void scramGivesUnknownUsersAStableSaltSoNamesCannotBeProbed() {
         String a = serverFirst("nadie"), b = serverFirst("nadie");
         assertThat(salt(a)).isEqualTo(salt(b)).isNotEqualTo(salt(serverFirst("otro")));
-        assertThat(a).contains(",i=4096");
+        assertThat(a).contains(",i=600000");
     }
 
     @Test

@@ -13,6 +13,16 @@ final class MemoryAccounts implements Accounts {
 
     private final Map<String, Account> accounts = new HashMap<>();
     private final Map<String, Credentials> credentials = new HashMap<>();
+    /** When set, every plausible address not put here exists with these credentials (fuzzing: no unknown-user cost). */
+    private Credentials everyone;
+
+    void admitEveryone(Credentials c) {
+        everyone = c;
+    }
+
+    boolean admitted(String address) {
+        return everyone != null && !address.isBlank();
+    }
 
     void put(String address, Credentials c, boolean disabled) {
         accounts.put(address, new Account(accounts.size() + 1, address, c.passwordHash(), false, disabled));
@@ -21,11 +31,13 @@ final class MemoryAccounts implements Accounts {
 
     @Override
     public Optional<Account> account(String address) {
+        if (admitted(address) && !accounts.containsKey(address)) return Optional.of(new Account(0, address, everyone.passwordHash(), false, false));
         return Optional.ofNullable(accounts.get(address));
     }
 
     @Override
     public Optional<Credentials> credentials(String address) {
+        if (admitted(address) && !credentials.containsKey(address)) return Optional.of(everyone);
         return Optional.ofNullable(credentials.get(address));
     }
 
@@ -75,6 +87,16 @@ final class MemoryAccounts implements Accounts {
     @Override
     public void addApiToken(long accountId, String name, String tokenHash) {
         throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<org.estafeta.store.ApiToken> apiTokens() {
+        return List.of();
+    }
+
+    @Override
+    public boolean removeApiToken(String tokenHash) {
+        return false;
     }
 
     @Override

@@ -7,13 +7,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.estafeta.app.Storage;
 import org.estafeta.config.ConfigLoader;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Envelope;
+import org.estafeta.testing.ServerProcess;
+import org.estafeta.testing.SmtpDialog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,13 +64,15 @@ class CliTest {
         });
         assertThat(run("", "domain", "list").out()).contains("servidor.es", "localhost");
 
-        assertThat(run("secreto\n", "user", "add", "usuario@servidor.es", "--password-stdin").out()).contains("added user usuario@servidor.es");
-        assertThat(run("x\n", "user", "add", "nadie@otro.es", "--password-stdin").err())
+        assertThat(run("secreto1\n", "user", "add", "usuario@servidor.es", "--password-stdin").out()).contains("added user usuario@servidor.es");
+        assertThat(run("corta\n", "user", "add", "corto@servidor.es", "--password-stdin").err())
+                .contains("at least 8 characters (auth.min_password_length)");
+        assertThat(run("secreto1\n", "user", "add", "nadie@otro.es", "--password-stdin").err())
                 .contains("domain otro.es is not served here; add it first with: estafeta domain add otro.es");
         assertThat(run("\n", "user", "add", "vacio@servidor.es", "--password-stdin").err()).contains("the password must not be empty");
-        assertThat(run("x\n", "user", "add", "not-an-address", "--password-stdin").err()).contains("not an address");
+        assertThat(run("secreto1\n", "user", "add", "not-an-address", "--password-stdin").err()).contains("not an address");
         assertThat(run("", "user", "list").out()).isEqualTo("usuario@servidor.es\n");
-        assertThat(run("nueva\n", "user", "passwd", "usuario@servidor.es", "--password-stdin").out()).contains("password changed");
+        assertThat(run("nueva-clave\n", "user", "passwd", "usuario@servidor.es", "--password-stdin").out()).contains("password changed");
 
         assertThat(run("", "alias", "add", "info@servidor.es", "usuario@servidor.es").code()).isZero();
         assertThat(run("", "alias", "add", "@servidor.es", "usuario@servidor.es").code()).isZero();
@@ -90,7 +96,9 @@ class CliTest {
             storage.intake().accept(id, blob, Instant.now(), List.of(),
                     new Envelope("pepe@pepito.es", null, null, List.of(new Envelope.Recipient("ana@destino.es", null, null))));
         }
-        assertThat(run("", "queue", "list").out()).contains(id, "<pepe@pepito.es>", "ana@destino.es");
+        String list = run("", "queue", "list").out();
+        assertThat(list.lines().findFirst().orElseThrow()).startsWith("ID").contains("AGE", "SIZE", "NEXT RETRY", "SENDER", "RECIPIENTS");
+        assertThat(list).contains(id, "<pepe@pepito.es>", "ana@destino.es").containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
         assertThat(run("", "queue", "show", id).out()).contains("<ana@destino.es> queued, 0 attempts");
         assertThat(run("", "queue", "retry", "--all").out()).contains("1 recipient(s) due now");
         assertThat(run("", "queue", "bounce", id).out()).contains("1 recipient(s) will bounce");
@@ -105,6 +113,75 @@ class CliTest {
         Run r = run("", "--set", "limits.recipients=7", "config", "show");
         assertThat(r.out()).contains("[limits]", "recipients = 7", "[queue]");
         assertThat(run("", "--set", "limits.nope=1", "config", "show").err()).contains("unknown configuration key: limits.nope");
+    }
+
+    /** A certificate with somebody else's key would start and then fail every handshake: refused at start, in one line. */
+    @Test
+    void serveRefusesACertificateAndKeyThatDoNotMatch() {
+        org.estafeta.tls.TlsContexts.selfSigned(data.resolve("a"), "a.example");
+        org.estafeta.tls.TlsContexts.selfSigned(data.resolve("b"), "b.example");
+        List<String> args = new java.util.ArrayList<>(List.of("--set", "tls.certificate=" + data.resolve("a/cert.pem"),
+                "--set", "tls.private_key=" + data.resolve("b/key.pem"), "--set", "web.port=-1", "--set", "web.tls_port=-1"));
+        for (String port : List.of("smtp", "submission", "odmr", "smtps", "pop3", "pop3s", "imap", "imaps")) {
+            args.addAll(List.of("--set", "ports." + port + "=-1"));
+        }
+        args.add("serve");
+        Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run("", args.toArray(String[]::new)), "the server started with a key that is not the certificate's");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> !l.matches("\\d\\d:\\d\\d:.*")).toList()).as("besides log lines").singleElement()
+                .asString().startsWith("estafeta: the private key ").contains("b/key.pem", "does not belong to the certificate", "a/cert.pem");
+    }
+
+    @Test
+    void everySubcommandAnswersHelp() {
+        List<List<String>> paths = new java.util.ArrayList<>();
+        collect(Main.commandLine(), List.of(), paths);
+        assertThat(paths).contains(List.of("serve"), List.of("user", "add"), List.of("queue", "retry"), List.of("config", "show"));
+        for (List<String> path : paths) {
+            String[] args = java.util.stream.Stream.concat(path.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
+            Run r = run("", args);
+            assertThat(r.code()).as("%s --help: %s", path, r.err()).isZero();
+            assertThat(r.out()).as("%s --help", path).startsWith("Usage: estafeta " + String.join(" ", path));
+        }
+    }
+
+    @Test
+    void topHelpNamesEveryProtocol() {
+        assertThat(run("", "--help").out()).contains("SMTP", "POP3", "IMAP", "webmail");
+    }
+
+    @Test
+    void aSecondServerOnOneDataDirIsRefusedWhileTheCliStillWorks() throws Exception {
+        ServerProcess first = ServerProcess.start(data, Map.of());
+        try {
+            ServerProcess.Exit second = ServerProcess.expectExit(data, Map.of());
+            assertThat(second.code()).isEqualTo(1);
+            assertThat(second.problems()).singleElement().asString()
+                    .startsWith("estafeta: the data directory ").contains("in use by another Estafeta server (PID " + first.pid() + ")");
+            assertThat(Files.readString(data.resolve(".lock")).strip()).isEqualTo(String.valueOf(first.pid()));
+
+            // The subcommands share the store with the running server, which sees their changes at once.
+            assertThat(run("secreto\n", "user", "add", "nuevo@localhost", "--password-stdin").code()).isZero();
+            try (SmtpDialog smtp = SmtpDialog.connect(first.smtpPort())) {
+                assertThat(smtp.command("MAIL FROM:<a@example.org>")).startsWith("250");
+                assertThat(smtp.command("RCPT TO:<nuevo@localhost>")).startsWith("250");
+            }
+        } finally {
+            first.kill9();
+        }
+        // The OS dropped the dead server's lock: a new one starts on the same data.
+        ServerProcess again = ServerProcess.start(data, Map.of());
+        again.kill9();
+    }
+
+    private static void collect(CommandLine cmd, List<String> path, List<List<String>> out) {
+        cmd.getSubcommands().forEach((name, sub) -> {
+            List<String> p = new java.util.ArrayList<>(path);
+            p.add(name);
+            out.add(p);
+            collect(sub, p, out);
+        });
     }
 
     @Test

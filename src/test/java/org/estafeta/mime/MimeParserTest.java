@@ -66,4 +66,24 @@ class MimeParserTest {
         assertThat(env).contains("((NIL NIL \"equipo\" NIL)(NIL NIL \"a\" \"x.org\")(NIL NIL \"b\" \"y.org\")(NIL NIL NIL NIL))");
         assertThat(env).contains("\"jose\" \"example.org\")");
     }
+
+    /**
+     * 200,000 empty parts in one 11 MB message: the tree stops at MimeParser.MAX_PARTS, so BODYSTRUCTURE
+     * stays about a megabyte and the parse allocates a bounded amount (it was 14 MB and 1.4 GB).
+     */
+    @Test
+    void partsBeyondTheCapAreOpaque() throws Exception {
+        StringBuilder sb = new StringBuilder(12_000_000).append("Subject: many\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
+        for (int i = 0; i < 200_000; i++) sb.append("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        byte[] bytes = sb.append("--b--\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        MimePart root = MimeParser.parse(new ByteArrayInputStream(bytes));
+        String bodyStructure = ImapStructure.of(new ByteArrayInputStream(bytes)).bodyStructure();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(root.children()).hasSize(MimeParser.MAX_PARTS - 1);
+        assertThat(root.end()).as("the message is whole").isEqualTo(bytes.length);
+        assertThat(bodyStructure.length()).isLessThan(2_000_000);
+        assertThat(allocated).as("bytes allocated by two parses").isLessThan(400L * 1024 * 1024);
+    }
 }

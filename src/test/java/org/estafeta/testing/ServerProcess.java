@@ -24,6 +24,41 @@ public final class ServerProcess {
     }
 
     public static ServerProcess start(Path dataDir, Map<String, String> settings) throws IOException {
+        Process p = new ProcessBuilder(command(dataDir, settings)).redirectErrorStream(true).start();
+        return new ServerProcess(p, smtpPort(p));
+    }
+
+    /** What a serve that must not start says, and its exit code; fails if it is still running after 90 s (a loaded machine starts slowly). */
+    public static Exit expectExit(Path dataDir, Map<String, String> settings) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command(dataDir, settings)).redirectErrorStream(true).start();
+        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                p.getInputStream().transferTo(output);
+            } catch (IOException ignored) {
+                // the process was killed
+            }
+        });
+        boolean exited = p.waitFor(90, TimeUnit.SECONDS);
+        if (!exited) p.destroyForcibly().waitFor();
+        reader.join(5000);
+        String text = output.toString(StandardCharsets.UTF_8);
+        if (!exited) throw new AssertionError("serve started, but it should have refused:\n" + text);
+        return new Exit(p.exitValue(), text);
+    }
+
+    public record Exit(int code, String output) {
+        /** The output without the INFO log lines a start writes before it fails: what the user must read. */
+        public List<String> problems() {
+            return output.lines().filter(l -> !l.isBlank() && !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ INFO .*")).toList();
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    private static List<String> command(Path dataDir, Map<String, String> settings) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "org.estafeta.cli.Main", "--data", dataDir.toString(), "serve", "--set", "server.hostname=" + TestServer.HOSTNAME));
@@ -31,8 +66,7 @@ public final class ServerProcess {
                 "ports.pop3", "-1", "ports.pop3s", "-1", "ports.imap", "-1", "ports.imaps", "-1", "web.port", "-1", "web.tls_port", "-1"));
         all.putAll(settings);
         all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        return new ServerProcess(p, smtpPort(p));
+        return cmd;
     }
 
     public int smtpPort() {

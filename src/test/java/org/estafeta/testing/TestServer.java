@@ -70,7 +70,7 @@ public final class TestServer implements AutoCloseable {
         settings.put("web.port", "0");
         settings.put("web.tls_port", "0");
         settings.putAll(overrides);
-        Config config = ConfigLoader.load(dataDir, null, settings, 0);
+        Config config = ConfigLoader.load(dataDir, null, settings, 0, ConfigLoader.Strictness.STRICT);
         try {
             MailServer server = MailServer.start(config);
             if (addUsers) {

@@ -39,7 +39,9 @@ import org.estafeta.store.Flag;
  * SEEN address count    expect that many INBOX messages to have the \Seen flag
  * </pre>
  * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted, and for AUTH
- * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}}.
+ * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}},
+ * {@code ${OTHER_PLAIN}} (OTHER_USER's);
+ * {@code ${x*N}} is the character x repeated N times.
  */
 public final class Transcript {
 
@@ -48,7 +50,8 @@ public final class Transcript {
             "HOSTNAME", TestServer.HOSTNAME, "DOMAIN", TestServer.DOMAIN,
             "USER_B64", b64(TestServer.USER), "PASSWORD_B64", b64(TestServer.PASSWORD),
             "AUTH_PLAIN", b64("\0" + TestServer.USER + "\0" + TestServer.PASSWORD),
-            "WRONG_PLAIN", b64("\0" + TestServer.USER + "\0wrong"));
+            "WRONG_PLAIN", b64("\0" + TestServer.USER + "\0wrong"),
+            "OTHER_PLAIN", b64("\0" + TestServer.OTHER_USER + "\0" + TestServer.PASSWORD));
 
     private static String b64(String s) {
         return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
@@ -169,9 +172,19 @@ public final class Transcript {
     }
 
     private static String substitute(String line) {
+        line = repeat(line);
         Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(line);
         StringBuilder sb = new StringBuilder();
         while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(VARS.getOrDefault(m.group(1), m.group())));
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** {@code ${x*500}}: the character x 500 times, for lines at a length limit. */
+    private static String repeat(String line) {
+        Matcher m = Pattern.compile("\\$\\{(.)\\*(\\d+)}").matcher(line);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1).repeat(Integer.parseInt(m.group(2)))));
         m.appendTail(sb);
         return sb.toString();
     }

@@ -251,7 +251,8 @@ class BrowserTest {
         server.deliver(TestServer.USER, "From: Marta <marta@servidor.es>\r\nSubject: Desde el móvil\r\n\r\nSe lee bien en un teléfono.\r\n");
         browser(390, 844);
         driver.manage().window().setSize(new Dimension(390, 844));
-        login(TestServer.USER, TestServer.PASSWORD);
+        // A bare user name, as the lab guides type it (issue 16 item 14): an email-typed field would refuse it.
+        login(TestServer.USER.substring(0, TestServer.USER.indexOf('@')), TestServer.PASSWORD);
         Object width = ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollWidth;");
         Object viewport = ((JavascriptExecutor) driver).executeScript("return window.innerWidth;");
         shot("08-phone-inbox-390x844");
@@ -263,5 +264,82 @@ class BrowserTest {
         driver.get(base + "/");
         driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
         assertThat(driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+    }
+
+    /**
+     * Issue 16 item 15, the everyday path on a wide screen: unread in bold, a reading pane beside the
+     * list, j/k to move (and read), e to archive and # to delete from the pane, dark mode from the
+     * system's prefers-color-scheme; screenshots at desktop and phone sizes, light and dark, English
+     * and Spanish, in target/browser/.
+     */
+    @Test
+    void readingPaneKeyboardAndDarkMode() throws IOException {
+        String reader = "lectora@servidor.es";
+        server.server().admin().addUser(reader, TestServer.PASSWORD, false);
+        for (String subject : List.of("Primero", "Segundo", "Tercero")) {
+            server.deliver(reader, "From: Luis <luis@servidor.es>\r\nTo: " + reader + "\r\nSubject: " + subject + "\r\n\r\nTexto del mensaje " + subject + ".\r\n");
+        }
+        browser(1440, 900);
+        login(reader, TestServer.PASSWORD);
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        List<WebElement> rows = driver.findElements(By.cssSelector("table.messages tbody tr"));
+        assertThat(rows).hasSize(3);
+        assertThat(rows).allMatch(r -> Integer.parseInt(r.findElement(By.cssSelector("td.subject")).getCssValue("font-weight")) >= 700);
+
+        // j: the newest message under the cursor and in the pane, and no longer bold.
+        driver.findElement(By.tagName("body")).sendKeys("j");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#pane #subject"), "Tercero"));
+        // The list may be re-rendered meanwhile (the \\Seen change comes back over SSE): look again each time.
+        waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            WebElement first = d.findElement(By.cssSelector("table.messages tbody tr"));
+            return first.getAttribute("class").contains("cursor") && first.getAttribute("class").contains("seen")
+                    && Integer.parseInt(first.findElement(By.cssSelector("td.subject")).getCssValue("font-weight")) < 700;
+        });
+        assertThat(driver.getCurrentUrl()).as("the list stays").doesNotContain("/msg/");
+        driver.findElement(By.tagName("body")).sendKeys("j");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#pane #subject"), "Segundo"));
+        shot("10-desktop-reading-pane-1440x900");
+
+        // e archives what the pane shows and comes back to the list.
+        driver.findElement(By.tagName("body")).sendKeys("e");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.notice"), "Moved to Archive"));
+        assertThat(driver.findElement(By.cssSelector("table.messages")).getText()).doesNotContain("Segundo").contains("Primero", "Tercero");
+        // # deletes the one under the cursor.
+        driver.findElement(By.tagName("body")).sendKeys("j");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#pane #subject"), "Tercero"));
+        driver.findElement(By.tagName("body")).sendKeys("#");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.notice"), "Moved to Trash"));
+        assertThat(driver.findElement(By.cssSelector("table.messages")).getText()).doesNotContain("Tercero").contains("Primero");
+        long archive = server.server().storage().mailboxes().mailbox(server.server().storage().accounts().account(reader).orElseThrow().id(), "Archive")
+                .orElseThrow().id();
+        assertThat(server.server().storage().messages().list(archive)).hasSize(1);
+
+        // Dark mode follows the system.
+        assertThat(js.executeScript("return getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(255, 255, 255)");
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setEmulatedMedia",
+                java.util.Map.of("features", List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        assertThat(js.executeScript("return getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(22, 24, 28)");
+        driver.findElement(By.tagName("body")).sendKeys("j");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#pane #subject"), "Primero"));
+        shot("11-desktop-dark-1440x900");
+        driver.manage().window().setSize(new Dimension(390, 844));
+        driver.navigate().refresh();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.messages")));
+        assertThat(driver.findElement(By.id("pane")).isDisplayed()).as("no pane on a phone").isFalse();
+        shot("12-phone-dark-390x844");
+
+        // The same in Spanish, by the user's choice.
+        driver.findElement(By.linkText("Español")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Bandeja de entrada"));
+        shot("13-phone-dark-spanish-390x844");
+        driver.manage().window().setSize(new Dimension(1440, 900));
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setEmulatedMedia",
+                java.util.Map.of("features", List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "light"))));
+        driver.navigate().refresh();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.messages")));
+        driver.findElement(By.tagName("body")).sendKeys("j");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#pane #subject"), "Primero"));
+        assertThat(driver.findElement(By.id("pane")).getText()).contains("Responder", "Archivar");
+        shot("14-desktop-spanish-1440x900");
     }
 }

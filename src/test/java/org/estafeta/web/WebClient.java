@@ -27,6 +27,8 @@ final class WebClient {
     final String base;
     final CookieManager cookies = new CookieManager();
     private final HttpClient http;
+    /** Sent as Accept-Language on every request when set ("es-ES,es;q=0.9"). */
+    String acceptLanguage;
 
     WebClient(String base) {
         this(base, HttpClient.newBuilder());
@@ -87,6 +89,7 @@ final class WebClient {
 
     HttpResponse<String> send(HttpRequest.Builder request) {
         try {
+            if (acceptLanguage != null) request.header("Accept-Language", acceptLanguage);
             return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

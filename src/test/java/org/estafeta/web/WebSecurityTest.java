@@ -214,4 +214,33 @@ class WebSecurityTest {
             assertThat(r.statusCode()).isEqualTo(429);
         }
     }
+
+    /**
+     * Issue 10 item 4 (RFC 8314 §3): from a network that is not lenient, the login form over plain HTTP
+     * moves to HTTPS and a password posted over HTTP is refused unread, as the mail protocols refuse
+     * AUTH before TLS. Here nobody is lenient, so loopback stands for the internet.
+     */
+    @Test
+    void plainHttpLoginFromAnUntrustedNetworkGoesToHttps() {
+        TestServer strict = TestServer.start(Map.of("smtp.relay_networks", ""));
+        try {
+            String plain = "http://127.0.0.1:" + strict.server().web().port();
+            WebClient web = new WebClient(plain);
+            HttpResponse<String> form = web.get("/login");
+            assertThat(form.statusCode()).isEqualTo(302);
+            assertThat(form.headers().firstValue("Location").orElseThrow())
+                    .isEqualTo("https://127.0.0.1:" + strict.server().web().tlsPort() + "/login");
+            HttpResponse<String> posted = web.post("/login", WebClient.form("_csrf", "x", "user", TestServer.USER, "password", TestServer.PASSWORD));
+            assertThat(posted.statusCode()).isEqualTo(403);
+            assertThat(posted.body()).contains("Log in over HTTPS");
+            assertThat(posted.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("estafeta_session="));
+            // Over HTTPS the same login works.
+            WebClient https = new WebClient("https://127.0.0.1:" + strict.server().web().tlsPort(), HttpClient.newBuilder().sslContext(TrustAll.context()));
+            https.login(TestServer.USER, TestServer.PASSWORD);
+        } finally {
+            strict.closeAndDelete();
+        }
+        // From a lenient network (loopback by default) plain HTTP still works, for the lab.
+        new WebClient(base).login(TestServer.USER, TestServer.PASSWORD);
+    }
 }

@@ -70,7 +70,14 @@ class WebmailTest {
         assertThat(received).contains("Received: from webmail", "with HTTP", "From: usuario@servidor.es", "Message-ID: <",
                 "multipart/mixed", "filename=informe.pdf", "Subject: =?");
         assertThat(received).doesNotContain("Bcc:");
+        // Issue 16 item 14: UTF-8 encoded words (RFC 2047), not ISO-8859-1, and it reads back as typed.
+        assertThat(received).containsPattern("Subject: =\\?(?i:utf-8)\\?").doesNotContainIgnoringCase("iso-8859-1");
         assertThat(messages(TestServer.USER, "Sent")).anyMatch(m -> m.has(Flag.SEEN));
+        // Sent shows whom it went to, under a To column.
+        long sent = folder(TestServer.USER, "Sent").id();
+        String list = web.get("/box/" + sent).body();
+        assertThat(list).contains(">To</a></th>", "Informe ñandú", "Pepe &lt;" + TestServer.OTHER_USER + "&gt;").doesNotContain(">From</a></th>");
+        assertThat(web.get("/box/" + folder(TestServer.USER, "INBOX").id()).body()).contains(">From</a></th>");
     }
 
     @Test
@@ -84,6 +91,11 @@ class WebmailTest {
 
         HttpResponse<String> read = web.get("/box/" + inbox + "/msg/" + uid);
         assertThat(read.body()).contains("Reunión del martes", "Nos vemos a las diez");
+        // Issue 16 item 14: the Move selector offers Archive first, and never the folder the message is in.
+        String move = read.body().substring(read.body().indexOf("<select id=\"move-to\""));
+        move = move.substring(0, move.indexOf("</select>"));
+        assertThat(move).contains("value=\"" + folder(TestServer.USER, "Archive").id() + "\" selected").doesNotContain(">Inbox<")
+                .contains(">Drafts<");
         assertThat(messages(TestServer.USER, "INBOX").getLast().has(Flag.SEEN)).isTrue();
 
         String form = web.get("/compose?box=" + inbox + "&uid=" + uid + "&mode=reply").body();
@@ -128,6 +140,34 @@ class WebmailTest {
         long id = folder(TestServer.USER, "Proyectos").id();
         web.post("/folders", WebClient.form("_csrf", token, "name", "Proyectos 2026", "folder", "" + id, "do", "rename"));
         assertThat(web.follow(web.get("/")).body()).contains(">Proyectos 2026<");
+    }
+
+    /** Issue 16 item 15: the optional conversation view, one line per conversation, remembered until switched off. */
+    @Test
+    void conversationViewGroupsRepliesAndIsRemembered() {
+        server.deliver(TestServer.OTHER_USER, "From: Ana <ana@servidor.es>\r\nSubject: Plan de viaje\r\n\r\nuno\r\n");
+        server.deliver(TestServer.OTHER_USER, "From: Luis <luis@servidor.es>\r\nSubject: Re: Plan de viaje\r\n\r\ndos\r\n");
+        server.deliver(TestServer.OTHER_USER, "From: Eva <eva@servidor.es>\r\nSubject: RE: Fwd: plan de viaje\r\n\r\ntres\r\n");
+        WebClient web = new WebClient(base);
+        web.login(TestServer.OTHER_USER, TestServer.PASSWORD);
+        String inbox = "/box/" + folder(TestServer.OTHER_USER, "INBOX").id();
+        Pattern line = Pattern.compile("<td class=\"subject\"><a [^>]*>(?:<span class=\"sr-only\">[^<]*</span>)?([^<]*[Pp]lan de viaje)</a>([^<]*<span class=\"thread-count\"[^>]*>\\((\\d+)\\))?");
+        assertThat(WebClient.all(line, web.get(inbox).body())).hasSize(3);
+        String grouped = web.get(inbox + "?threads=1").body();
+        assertThat(line.matcher(grouped).results().map(r -> r.group(1) + " " + r.group(3)).toList()).containsExactly("RE: Fwd: plan de viaje 3");
+        assertThat(WebClient.all(line, web.get(inbox).body())).as("remembered").hasSize(1);
+        assertThat(WebClient.all(line, web.get(inbox + "?threads=0").body())).hasSize(3);
+        assertThat(WebClient.all(line, web.get(inbox).body())).hasSize(3);
+    }
+
+    /** Issue 16 item 14: the login takes a bare user name, as POP3 USER and IMAP LOGIN do. */
+    @Test
+    void loginWithABareUserName() {
+        WebClient web = new WebClient(base);
+        String form = web.get("/login").body();
+        assertThat(form).contains("id=\"user\" name=\"user\" type=\"text\"").doesNotContain("type=\"email\"");
+        web.login(TestServer.USER.substring(0, TestServer.USER.indexOf('@')), TestServer.PASSWORD);
+        assertThat(web.follow(web.get("/")).body()).contains("title=\"Log out " + TestServer.USER + "\"");
     }
 
     @Test

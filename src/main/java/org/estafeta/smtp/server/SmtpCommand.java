@@ -33,6 +33,30 @@ enum SmtpCommand {
         };
     }
 
+    /**
+     * Octets the advertised extensions add to a command line beyond limits.line_length: MAIL may
+     * carry SIZE (RFC 1870 §3: 26), BODY (RFC 6152 §2: 16) and ENVID/RET (RFC 3461 §4: 100); RCPT
+     * NOTIFY/ORCPT (RFC 3461 §4: 500); AUTH an initial response (RFC 4954 §4: 12288 in all).
+     */
+    private int extensionLength() {
+        return switch (this) {
+            case MAIL -> 26 + 16 + 100;
+            case RCPT -> 500;
+            case AUTH -> 12288 - 512;
+            default -> 0;
+        };
+    }
+
+    /** The most any verb may add: a line read up to the limit plus this is long enough to tell. */
+    static final int LONGEST_EXTENSION = 12288 - 512;
+
+    /** The extension room of a whole command line's verb (0 for an unknown verb). */
+    static int extensionLength(String line) {
+        int space = line.indexOf(' ');
+        SmtpCommand c = of(space < 0 ? line : line.substring(0, space));
+        return c == null ? 0 : c.extensionLength();
+    }
+
     /** Session progress a verb requires; the dispatcher checks it once, handlers never do. */
     enum Needs { NOTHING, GREETING, SENDER, RECIPIENT }
 

@@ -48,6 +48,8 @@ final class SmtpSession {
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
     private static final Reply OK = Reply.of(250, "2.0.0", "Ok");
+    private static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
+    private static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
 
     /** The envelope of the message being built: MAIL starts it; RSET, HELO, EHLO, STARTTLS and DATA's end drop it. */
     private static final class Transaction {
@@ -121,11 +123,16 @@ final class SmtpSession {
         try {
             reply(Reply.of(220, null, settings.hostname() + " " + settings.banner()));
             while (!done) {
-                Line line = conn.readLine(settings.limits().lineLength());
+                Line line = conn.readLine(settings.limits().lineLength() + SmtpCommand.LONGEST_EXTENSION);
                 if (line == null || line.ending() == Line.Ending.EOF) break;
                 if (line.ending() == Line.Ending.TRUNCATED) {
                     conn.skipLine();
-                    reply(Reply.of(500, "5.5.6", "Error: line too long"));
+                    reply(LINE_TOO_LONG);
+                    continue;
+                }
+                // RFC 5321 §4.5.3.1.4 counts the CRLF; a bare LF is counted as if it were one.
+                if (line.bytes().length + 2 > settings.limits().lineLength() + SmtpCommand.extensionLength(line.text())) {
+                    reply(LINE_TOO_LONG);
                     continue;
                 }
                 dispatch(line.text());
@@ -135,8 +142,8 @@ final class SmtpSession {
             reply(Reply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
         } finally {
             conn.flush();
-            log.info("{} {} helo={} tls={} trusted={} user={} messages={} recipients={} errors={} end={}",
-                    listenerName, conn.remoteAddress().getHostAddress(), helo, tlsDescription(), trusted,
+            log.info("{} {} session {} helo={} tls={} trusted={} user={} messages={} recipients={} errors={} end={}",
+                    listenerName, conn.remoteAddress().getHostAddress(), conn.id(), helo, tlsDescription(), trusted,
                     user == null ? null : user.address(),
                     messagesAccepted, recipientsAccepted, errors, endReason);
         }
@@ -186,6 +193,10 @@ final class SmtpSession {
             });
         } catch (SmtpException e) {
             reply(e.reply());
+        } catch (RuntimeException e) {
+            // The store or a bug, not the client: a temporary failure (RFC 3463 4.3.0), and the session goes on.
+            log.error("{} {} session {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), command, e);
+            reply(LOCAL_ERROR);
         }
     }
 
@@ -232,13 +243,12 @@ final class SmtpSession {
             String value = param.getValue();
             switch (param.getKey()) {
                 case "SIZE" -> {
-                    long size;
-                    try {
-                        size = Long.parseLong(value == null ? "" : value);
-                    } catch (NumberFormatException e) {
+                    // RFC 1870 §3: size-value ::= 1*20DIGIT; no sign, no spaces.
+                    if (value == null || value.isEmpty() || value.length() > 20 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
                         throw new SmtpException(501, "5.5.4", "Error: SIZE needs a number");
                     }
-                    if (size > settings.limits().messageSize()) {
+                    // Twenty digits may overflow a long: that is over any limit too.
+                    if (value.length() > 18 || Long.parseLong(value) > settings.limits().messageSize()) {
                         throw new SmtpException(552, "5.3.4", "Error: message size exceeds fixed limit of "
                                 + settings.limits().messageSize() + " octets");
                     }
@@ -318,6 +328,7 @@ final class SmtpSession {
         StorageSink sink = new StorageSink(blobs);
         sink.write(trace(tx, id));
         DataReader.Outcome outcome;
+        conn.beginTransfer(); // limits.min_data_rate from here to the end of the data
         if (role == SmtpRole.SUBMISSION) {
             SubmissionHeaders completed = new SubmissionHeaders(sink, settings.hostname());
             outcome = reader.copyTo(completed);
@@ -325,6 +336,7 @@ final class SmtpSession {
         } else {
             outcome = reader.copyTo(sink);
         }
+        conn.endTransfer();
         switch (outcome) {
             case DISCONNECTED -> {
                 sink.discard();
@@ -344,8 +356,8 @@ final class SmtpSession {
         } catch (Submission.Refused e) {
             return Reply.of(552, "5.2.2", "Error: " + e.getMessage());
         } catch (IOException | StoreException e) {
-            log.error("{} {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), id, e);
-            return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
+            log.error("{} {} session {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), id, e);
+            return LOCAL_ERROR;
         }
         messagesAccepted++;
         recipientsAccepted += tx.recipients.size();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
+import org.estafeta.store.ApiToken;
 import org.estafeta.store.Conflict;
 import org.estafeta.store.Credentials;
 
@@ -105,7 +106,7 @@ public final class SqlAccounts implements Accounts {
                     id = rs.getLong(1);
                 }
             }
-            SqlMailboxes.createMailboxes(c, id, DEFAULT_MAILBOXES);
+            SqlMailboxes.createMailboxes(c, id, DEFAULT_MAILBOXES, true);
             return new Account(id, addr, credentials.passwordHash(), admin, false);
         });
     }
@@ -221,6 +222,29 @@ public final class SqlAccounts implements Accounts {
                 ps.executeUpdate();
             }
             return null;
+        });
+    }
+
+    @Override
+    public List<ApiToken> apiTokens() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.token_hash, t.name, a.address, t.created FROM api_tokens t"
+                    + " JOIN accounts a ON a.id = t.account_id ORDER BY t.created, t.token_hash");
+                 ResultSet rs = ps.executeQuery()) {
+                List<ApiToken> out = new ArrayList<>();
+                while (rs.next()) out.add(new ApiToken(rs.getString(1), rs.getString(2), rs.getString(3), java.time.Instant.ofEpochMilli(rs.getLong(4))));
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public boolean removeApiToken(String tokenHash) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_tokens WHERE token_hash = ?")) {
+                ps.setString(1, tokenHash);
+                return ps.executeUpdate() > 0;
+            }
         });
     }
 

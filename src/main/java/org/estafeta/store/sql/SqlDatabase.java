@@ -8,8 +8,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.estafeta.store.PrivateFiles;
 import org.estafeta.store.StoreException;
-import org.flywaydb.core.Flyway;
 
 /**
  * The embedded SQLite database: schema migrations, the single {@link SqlWriter}, and a small pool of
@@ -32,14 +32,16 @@ public final class SqlDatabase implements AutoCloseable {
     /** Opens (creating and migrating if needed) {@code DATA/estafeta.db}. */
     public static SqlDatabase openSqlite(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            String url = "jdbc:sqlite:" + dataDir.resolve("estafeta.db").toAbsolutePath();
-            Flyway.configure()
-                    .dataSource(url, null, null)
-                    .locations("classpath:db/sqlite")
-                    .load()
-                    .migrate();
+            PrivateFiles.createDirectories(dataDir);
+            Path db = dataDir.resolve("estafeta.db");
+            // SQLite makes its -wal and -shm files with the database file's mode, so creating it 0600
+            // (an empty file is a valid new database) keeps all three private.
+            if (!Files.exists(db)) Files.createFile(db, PrivateFiles.file());
+            String url = "jdbc:sqlite:" + db.toAbsolutePath();
+            SchemaMigration.migrate(url, db.toString());
             return new SqlDatabase(url);
+        } catch (StoreException e) {
+            throw e;
         } catch (Exception e) {
             throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
         }

@@ -42,7 +42,9 @@ public final class SqlMailboxes implements Mailboxes {
         this.events = events;
     }
 
-    static void createMailboxes(Connection c, long accountId, Map<String, String> nameToSpecialUse) throws SQLException {
+    /** Creates mailboxes in one transaction; {@code subscribed} ones are subscribed too (an account's defaults). */
+    static void createMailboxes(Connection c, long accountId, Map<String, String> nameToSpecialUse, boolean subscribed)
+            throws SQLException {
         long uidValidity = nextUidValidity(c, accountId);
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO mailboxes(account_id, name, special_use, uidvalidity) VALUES (?, ?, ?, ?)")) {
@@ -55,19 +57,39 @@ public final class SqlMailboxes implements Mailboxes {
             }
             ps.executeBatch();
         }
+        if (subscribed) {
+            for (String name : nameToSpecialUse.keySet()) setSubscription(c, accountId, name, true);
+        }
     }
 
     /**
      * RFC 9051 §2.3.1.1: UIDVALIDITY must differ whenever a name is reused. Seconds since the epoch do,
-     * unless a mailbox is deleted and made again within a second, hence the max with the account's highest.
+     * unless a mailbox is deleted and made again within a second, hence the account's last one + 1
+     * (kept in the account, since the deleted mailbox's row is gone).
      */
     private static long nextUidValidity(Connection c, long accountId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(uidvalidity), 0) FROM mailboxes WHERE account_id = ?")) {
+        long next;
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_uidvalidity FROM accounts WHERE id = ?")) {
             ps.setLong(1, accountId);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Math.max(Instant.now().getEpochSecond(), rs.getLong(1) + 1);
+                next = Math.max(Instant.now().getEpochSecond(), (rs.next() ? rs.getLong(1) : 0) + 1);
             }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET last_uidvalidity = ? WHERE id = ?")) {
+            ps.setLong(1, next);
+            ps.setLong(2, accountId);
+            ps.executeUpdate();
+        }
+        return next;
+    }
+
+    private static void setSubscription(Connection c, long accountId, String name, boolean subscribed) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(subscribed
+                ? "INSERT OR IGNORE INTO subscriptions(account_id, name) VALUES (?, ?)"
+                : "DELETE FROM subscriptions WHERE account_id = ? AND name = ?")) {
+            ps.setLong(1, accountId);
+            ps.setString(2, name);
+            ps.executeUpdate();
         }
     }
 
@@ -137,7 +159,7 @@ public final class SqlMailboxes implements Mailboxes {
         Mailbox created = db.write(c -> {
             if (findMailbox(c, accountId, name).isPresent()) throw new Conflict("mailbox exists");
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO mailboxes(account_id, name, special_use, uidvalidity, subscribed) VALUES (?, ?, ?, ?, 0)")) {
+                    "INSERT INTO mailboxes(account_id, name, special_use, uidvalidity) VALUES (?, ?, ?, ?)")) {
                 ps.setLong(1, accountId);
                 ps.setString(2, name);
                 ps.setString(3, specialUse);
@@ -172,7 +194,7 @@ public final class SqlMailboxes implements Mailboxes {
             if (findMailbox(c, accountId, to).isPresent()) throw new Conflict("mailbox exists");
             if (from.equals("INBOX")) {
                 // The messages move to a new mailbox; INBOX stays, empty, with its UIDVALIDITY.
-                createMailboxes(c, accountId, java.util.Collections.singletonMap(to, null));
+                createMailboxes(c, accountId, java.util.Collections.singletonMap(to, null), true);
                 Mailbox target = findMailbox(c, accountId, to).orElseThrow();
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE messages SET mailbox_id = ? WHERE mailbox_id = ?")) {
@@ -204,6 +226,17 @@ public final class SqlMailboxes implements Mailboxes {
                 ps.setString(6, from + "/");
                 ps.executeUpdate();
             }
+            // Subscriptions follow the renamed mailboxes, as clients expect of a folder move.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE OR REPLACE subscriptions SET name = ? || substr(name, ?) WHERE account_id = ? AND (name = ? OR substr(name, 1, ?) = ?)")) {
+                ps.setString(1, to);
+                ps.setInt(2, from.length() + 1);
+                ps.setLong(3, accountId);
+                ps.setString(4, from);
+                ps.setInt(5, from.length() + 1);
+                ps.setString(6, from + "/");
+                ps.executeUpdate();
+            }
             return null;
         });
         events.publish(accountId, -1);
@@ -212,12 +245,9 @@ public final class SqlMailboxes implements Mailboxes {
     @Override
     public boolean subscribe(long accountId, String name, boolean subscribed) {
         return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE mailboxes SET subscribed = ? WHERE account_id = ? AND name = ?")) {
-                ps.setInt(1, subscribed ? 1 : 0);
-                ps.setLong(2, accountId);
-                ps.setString(3, name);
-                return ps.executeUpdate() > 0;
-            }
+            if (subscribed && findMailbox(c, accountId, name).isEmpty()) return false;
+            setSubscription(c, accountId, name, subscribed);
+            return true;
         });
     }
 
@@ -225,7 +255,7 @@ public final class SqlMailboxes implements Mailboxes {
     public Set<String> subscriptions(long accountId) {
         return db.read(c -> {
             Set<String> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM mailboxes WHERE account_id = ? AND subscribed = 1")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM subscriptions WHERE account_id = ?")) {
                 ps.setLong(1, accountId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(rs.getString(1));

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Fuzzing: runs each Jazzer target (the @FuzzTest methods) in fuzzing mode for DURATION, one after
+# another, and prints the executions per target. A finding (an assertion or an undocumented exception,
+# a hang or an out-of-memory) is written by Jazzer as crash-* into the target's committed inputs
+# (src/test/resources/<package>/<Test>Inputs/<method>/), so that `./mvnw verify` replays it from then
+# on; the generated corpus grows in .cifuzz-corpus/ (not committed). Exits non-zero on any finding.
+#
+# Settings (environment): DURATION=10m per target (Jazzer's max_duration: 30s, 10m, 1h)
+#   TARGETS  Class#method list (default: all below);  NICE=15  the niceness the fuzzers run at
+#   HEAP=1g  each fuzzer's -Xmx (an input that needs more is an out-of-memory finding)
+#   CLASSES  a directory holding classes/ and test-classes/ built before (no rebuild: fuzz a snapshot
+#            while editing the tree)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+. .mvn/find-jdk.sh
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+DURATION=${DURATION:-10m}
+NICE=${NICE:-15}
+HEAP=${HEAP:-1g}
+TARGETS=${TARGETS:-"
+  org.estafeta.smtp.server.SmtpPathFuzzTest#mailAndRcptArguments
+  org.estafeta.smtp.DataReaderFuzzTest#endsOnlyAtCrlfDotCrlf
+  org.estafeta.imap.ImapCommandFuzzTest#commands
+  org.estafeta.pop3.Pop3ArgsFuzzTest#arguments
+  org.estafeta.auth.SaslFuzzTest#exchanges
+  org.estafeta.mime.MimeFuzzTest#structureAndEnvelope
+  org.estafeta.web.HtmlPolicyFuzzTest#sanitized
+  org.estafeta.config.ConfigFuzzTest#load
+"}
+
+mkdir -p target/fuzz
+if [ -z "${CLASSES:-}" ]; then
+  ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/fuzz/classpath.txt -Dmdep.includeScope=test
+  CLASSES=target
+fi
+classpath="$CLASSES/test-classes:$CLASSES/classes:$(cat target/fuzz/classpath.txt)"
+
+failed=0
+printf '%-62s %14s %8s %10s  %s\n' target executions seconds exec/s outcome
+for t in $TARGETS; do
+  log="target/fuzz/${t##*.}.log"
+  outcome=ok
+  JAZZER_FUZZ=1 nice -n "$NICE" "$java" -Xmx"$HEAP" --enable-native-access=ALL-UNNAMED -cp "$classpath" \
+    -Djazzer.max_duration="$DURATION" bench/FuzzTarget.java "$t" >"$log" 2>&1 || { outcome="FINDING (see $log)"; failed=1; }
+  # libFuzzer's last status line: "#N DONE ..." then "Done N runs in S second(s)".
+  runs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
+  if [ -z "$runs" ]; then runs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#'); secs=?; else secs=$(echo "$runs" | awk '{print $5}'); runs=$(echo "$runs" | awk '{print $2}'); fi
+  rate=?; [ "$secs" != "?" ] && [ "$secs" -gt 0 ] && rate=$((runs / secs))
+  printf '%-62s %14s %8s %10s  %s\n' "$t" "${runs:-0}" "$secs" "$rate" "$outcome"
+done
+exit $failed

@@ -1,0 +1,123 @@
+package org.estafeta.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.estafeta.app.Storage;
+import org.estafeta.auth.AuthSettings;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.auth.PasswordHasher;
+import org.estafeta.config.Config;
+import org.estafeta.config.ConfigLoader;
+import org.estafeta.net.Connection;
+import org.estafeta.store.Quota;
+import org.estafeta.testing.ByteSocket;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Any command (any command name, arguments, literals, pipelined lines) from a logged-in client with
+ * INBOX selected, run by the real session against a real store, whole: the reader, each handler's
+ * parsing and its action. Properties: no command ends in NO [SERVERBUG] (an exception where there
+ * should have been a reply); every response line ends in CRLF, with no bare CR or LF outside a
+ * literal whose count is right; and the session goes on (the next command is answered OK) unless the
+ * client logged out or was told BYE. The account is replaced every few thousand runs so that what
+ * the fuzzer appends does not pile up.
+ */
+class ImapCommandFuzzTest {
+
+    private static final String PASSWORD = "fuzz-pw";
+    private static final String MESSAGE = "From: Ana <ana@fuzz.test>\r\nTo: b@fuzz.test, \"Grupo\": c@fuzz.test;\r\n"
+            + "Subject: =?utf-8?q?hola?=\r\nDate: Mon, 30 Nov 2026 20:00:00 +0100\r\nMessage-ID: <1@fuzz.test>\r\n"
+            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nuno\r\n"
+            + "--b\r\nContent-Type: message/rfc822\r\n\r\nSubject: dentro\r\n\r\ndos\r\n--b--\r\n";
+    private static final ImapServer SERVER;
+    private static final Storage STORAGE;
+    private static int runs;
+    private static String user;
+
+    static {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.OFF);
+        try {
+            // In memory where there is /dev/shm: every STORE, APPEND and EXPUNGE fsyncs, which a disk makes 100 times slower.
+            Path shm = Path.of("/dev/shm");
+            Path dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "imap-fuzz") : Files.createTempDirectory("imap-fuzz");
+            Config config = ConfigLoader.load(dir, null, Map.of("server.hostname", "fuzz.test",
+                    "server.domains", "fuzz.test", "auth.max_failures", "0", "smtp.relay_networks", "127.0.0.0/8"), 0);
+            STORAGE = Storage.open(config);
+            Authenticator auth = new Authenticator(STORAGE.accounts(), new PasswordHasher(), AuthSettings.from(config));
+            SERVER = new ImapServer("imap", ImapSettings.from(config, null), auth, STORAGE.mailboxes(), STORAGE.messages(),
+                    STORAGE.blobs(), STORAGE.events(), new Quota(STORAGE.mailboxes(), STORAGE.accounts(), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @FuzzTest
+    void commands(byte[] command) throws IOException {
+        if (runs++ % 5000 == 0) newAccount();
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        in.writeBytes(("p1 LOGIN " + user + " " + PASSWORD + "\r\np2 SELECT INBOX\r\n").getBytes(StandardCharsets.US_ASCII));
+        in.writeBytes(command);
+        in.writeBytes("\r\nz8 NOOP\r\nz9 LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
+        String out = session(in.toByteArray());
+
+        assertThat(out).as("for %s", printable(command)).startsWith("* OK").contains("p2 OK").doesNotContain("[SERVERBUG]");
+        checkLines(out);
+        String text = new String(command, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
+        boolean takesNextLine = text.contains("IDLE") || text.contains("AUTHENTICATE") || text.contains("{")
+                || text.contains("LOGOUT") || text.contains("\n") || text.contains("\r");
+        if (!takesNextLine && !out.contains("* BYE")) assertThat(out).as("for %s", printable(command)).contains("\r\nz8 OK");
+    }
+
+    private static void newAccount() throws IOException {
+        user = "u" + runs + "@fuzz.test";
+        STORAGE.accounts().addAccount(user, new PasswordHasher().credentials(PASSWORD), false);
+        byte[] message = MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        StringBuilder in = new StringBuilder("a LOGIN " + user + " " + PASSWORD + "\r\n");
+        for (int i = 0; i < 3; i++) in.append("b APPEND INBOX (\\Seen $x) {").append(message.length).append("+}\r\n").append(MESSAGE).append("\r\n");
+        in.append("c CREATE Otra\r\nd LOGOUT\r\n");
+        assertThat(session(in.toString().getBytes(StandardCharsets.US_ASCII))).contains("d OK").doesNotContain(" NO ", " BAD ");
+    }
+
+    private static String session(byte[] input) throws IOException {
+        ByteSocket socket = new ByteSocket(input);
+        SERVER.serve(new Connection(socket, new org.estafeta.net.Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 0)));
+        return new String(socket.written(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Every line ends in CRLF; a line ending in {n} is followed by exactly n octets of literal, then the line goes on. */
+    private static void checkLines(String out) {
+        int i = 0;
+        while (i < out.length()) {
+            int lf = out.indexOf('\n', i);
+            assertThat(lf).as("unterminated response at %d in %s", i, out).isPositive();
+            int cr = out.indexOf('\r', i);
+            assertThat(cr).as("bare CR or LF at %d in %s", i, out).isEqualTo(lf - 1);
+            String line = out.substring(i, lf - 1);
+            i = lf + 1;
+            if (line.endsWith("}")) {
+                int open = line.lastIndexOf('{');
+                String count = line.substring(open + 1, line.length() - 1);
+                if (open >= 0 && !count.isEmpty() && count.chars().allMatch(Character::isDigit)) {
+                    // ISO-8859-1 keeps one char per octet, so the count is in chars here.
+                    i += Integer.parseInt(count);
+                    assertThat(i).as("literal past the end in %s", out).isLessThanOrEqualTo(out.length());
+                }
+            }
+        }
+    }
+
+    private static String printable(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,174 @@
+package org.estafeta.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+import org.estafeta.testing.SmtpDialog;
+import org.estafeta.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every protocol fails the same three ways: a client's mistake gets its error reply; a store failure
+ * (the database, an unreadable message file) gets "try again later" (451 4.3.0, NO [SERVERBUG],
+ * -ERR [SYS/TEMP]), is logged at ERROR with the session id, and the session goes on; only a broken
+ * socket ends it. Faults are injected into the real store: a table renamed away, a blob file removed.
+ */
+class SessionFailuresTest {
+
+    private TestServer server;
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(Map.of("smtp.vrfy_local_users", "true"));
+        log.start();
+        root().addAppender(log);
+    }
+
+    @AfterEach
+    void stop() {
+        root().detachAppender(log);
+        server.closeAndDelete();
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    @Test
+    void smtpAnswersAStoreFailureDuringRcptVrfyAndEtrnWith451AndGoesOn() throws Exception {
+        try (SmtpDialog smtp = SmtpDialog.connect(server.port("smtp"))) {
+            assertThat(smtp.command("MAIL FROM:<pepe@pepito.es>")).startsWith("250");
+            sql("ALTER TABLE domains RENAME TO domains_away");
+            sql("ALTER TABLE queue_recipients RENAME TO queue_recipients_away");
+            assertThat(smtp.command("RCPT TO:<" + TestServer.USER + ">")).isEqualTo("451 4.3.0 Error: local error in processing, try again later");
+            assertThat(smtp.command("VRFY " + TestServer.USER)).startsWith("451 4.3.0 ");
+            assertThat(smtp.command("ETRN remote.example")).startsWith("451 4.3.0 ");
+            assertThat(smtp.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            sql("ALTER TABLE domains_away RENAME TO domains");
+            sql("ALTER TABLE queue_recipients_away RENAME TO queue_recipients");
+            assertThat(smtp.command("RCPT TO:<" + TestServer.USER + ">")).startsWith("250 2.1.5");
+        }
+        assertThat(errorsLogged()).anyMatch(m -> m.matches("smtp 127\\.0\\.0\\.1 session [0-9a-f]{8}: RCPT failed"))
+                .anyMatch(m -> m.matches("smtp .* session [0-9a-f]{8}: VRFY failed"))
+                .anyMatch(m -> m.matches("smtp .* session [0-9a-f]{8}: ETRN failed"));
+    }
+
+    @Test
+    void imapAnswersAnUnreadableMessageAndADatabaseFailureWithServerbugAndGoesOn() throws Exception {
+        server.deliver(TestServer.USER, "Subject: uno\r\n\r\nperdido\r\n");
+        server.deliver(TestServer.USER, "Subject: dos\r\n\r\nsigue\r\n");
+        Files.delete(blobFile(server.inboxMessages(TestServer.USER).getFirst().blob()));
+        try (Lines imap = new Lines(server.port("imap"))) {
+            imap.line();
+            assertThat(imap.command("a LOGIN " + TestServer.USER + " " + TestServer.PASSWORD)).startsWith("a OK");
+            assertThat(imap.command("b SELECT INBOX")).startsWith("b OK");
+            assertThat(imap.command("c FETCH 1 BODY[]")).isEqualTo("c NO [SERVERBUG] Internal error, try again later");
+            assertThat(imap.command("d FETCH 2 BODY[TEXT]")).startsWith("d OK");
+            assertThat(imap.seen()).contains("sigue");
+            sql("ALTER TABLE mailboxes RENAME TO mailboxes_away");
+            assertThat(imap.command("e STATUS INBOX (MESSAGES)")).isEqualTo("e NO [SERVERBUG] Internal error, try again later");
+            sql("ALTER TABLE mailboxes_away RENAME TO mailboxes");
+            assertThat(imap.command("f NOOP")).startsWith("f OK");
+        }
+        assertThat(errorsLogged()).anyMatch(m -> m.matches("imap .* session [0-9a-f]{8} .*: FETCH failed"))
+                .anyMatch(m -> m.matches("imap .* session [0-9a-f]{8} .*: STATUS failed"));
+    }
+
+    @Test
+    void pop3AnswersAnUnreadableMessageWithSysTempAndGoesOn() throws Exception {
+        server.deliver(TestServer.USER, "Subject: uno\r\n\r\nperdido\r\n");
+        server.deliver(TestServer.USER, "Subject: dos\r\n\r\nsigue\r\n");
+        Files.delete(blobFile(server.inboxMessages(TestServer.USER).getFirst().blob()));
+        try (Lines pop = new Lines(server.port("pop3"))) {
+            pop.line();
+            assertThat(pop.command("USER " + TestServer.USER)).startsWith("+OK");
+            assertThat(pop.command("PASS " + TestServer.PASSWORD)).startsWith("+OK");
+            assertThat(pop.command("RETR 1")).startsWith("-ERR [SYS/TEMP] ");
+            assertThat(pop.command("RETR 2")).startsWith("+OK");
+            assertThat(pop.untilDot()).contains("sigue");
+            assertThat(pop.command("NOOP")).startsWith("+OK");
+        }
+        assertThat(errorsLogged()).anyMatch(m -> m.matches("pop3 .* session [0-9a-f]{8}: cannot open blob .*"));
+    }
+
+    private java.util.List<String> errorsLogged() {
+        return log.list.stream().filter(e -> e.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("estafeta.db"));
+             Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=10000");
+            s.execute(statement);
+        }
+    }
+
+    private Path blobFile(String hash) {
+        return server.dataDir().resolve("blobs").resolve(hash.substring(0, 2)).resolve(hash.substring(2));
+    }
+
+    /** A line-at-a-time client: a command's reply is the line that starts with its tag (IMAP) or the first line (POP3). */
+    private static final class Lines implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedReader in;
+        private final OutputStream out;
+        private final StringBuilder seen = new StringBuilder();
+
+        Lines(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(30_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+        }
+
+        String line() throws IOException {
+            String l = in.readLine();
+            if (l == null) throw new IOException("server closed the connection");
+            seen.append(l).append('\n');
+            return l;
+        }
+
+        String command(String text) throws IOException {
+            out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String tag = text.contains(" ") && !Character.isUpperCase(text.charAt(0)) ? text.substring(0, text.indexOf(' ') + 1) : null;
+            String l = line();
+            if (tag != null) while (!l.startsWith(tag)) l = line();
+            return l;
+        }
+
+        String untilDot() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (String l = line(); !l.equals("."); l = line()) sb.append(l).append('\n');
+            return sb.toString();
+        }
+
+        String seen() {
+            return seen.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.estafeta.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import org.estafeta.net.Connection;
+import org.estafeta.testing.ByteSocket;
+
+/**
+ * Any bytes after DATA, followed by a real end marker and a next command: the message must end exactly
+ * at the first CRLF "." CRLF (never earlier on a bare LF or CR, never later), and what is stored must
+ * have CRLF line ends only, so that no next hop can read a line end we did not. A simple model (split
+ * at LF, un-stuff, CR becomes CRLF) says what the content must be.
+ */
+class DataReaderFuzzTest {
+
+    private static final byte[] END = "\r\n.\r\n".getBytes(), NEXT = "QUIT\r\n".getBytes();
+
+    @FuzzTest
+    void endsOnlyAtCrlfDotCrlf(byte[] body) throws IOException {
+        if (body.length > 60_000) return; // one chunk per line: long lines have their own unit test
+        byte[] full = concat("\r\n".getBytes(), body, END, NEXT);
+        int marker = indexOf(full, END);
+        byte[] expected = model(full, marker);
+        byte[] rest = java.util.Arrays.copyOfRange(full, marker + END.length, full.length);
+        byte[] input = java.util.Arrays.copyOfRange(full, 2, full.length);
+
+        Connection conn = new Connection(new ByteSocket(input), new org.estafeta.net.Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+        DataReader reader = new DataReader(conn, false, Long.MAX_VALUE);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(reader.copyTo(out)).isEqualTo(DataReader.Outcome.COMPLETE);
+        byte[] content = out.toByteArray();
+        assertOnlyCrlf(content);
+        assertThat(content).isEqualTo(expected);
+        assertThat(reader.size()).isEqualTo(content.length);
+        assertThat(conn.input().readAllBytes()).as("what follows the end marker").isEqualTo(rest);
+
+        // Over the limit: read to the same end, keep a prefix, count everything.
+        long limit = expected.length / 2;
+        conn = new Connection(new ByteSocket(input), new org.estafeta.net.Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+        reader = new DataReader(conn, false, limit);
+        out.reset();
+        assertThat(reader.copyTo(out)).isEqualTo(expected.length > limit ? DataReader.Outcome.TOO_BIG : DataReader.Outcome.COMPLETE);
+        assertThat(reader.size()).isEqualTo(expected.length);
+        assertThat(out.size()).isLessThanOrEqualTo((int) limit);
+        assertPrefix(out.toByteArray(), expected);
+        assertThat(conn.input().readAllBytes()).isEqualTo(rest);
+
+        // A trusted client may also end with LF "." LF: never later than the strict end, still CRLF only.
+        conn = new Connection(new ByteSocket(input), new org.estafeta.net.Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+        reader = new DataReader(conn, true, Long.MAX_VALUE);
+        out.reset();
+        assertThat(reader.copyTo(out)).isEqualTo(DataReader.Outcome.COMPLETE);
+        assertOnlyCrlf(out.toByteArray());
+        assertPrefix(out.toByteArray(), expected);
+    }
+
+    /** The content between the DATA line and the first end marker at {@code marker}, as it must be stored. */
+    private static byte[] model(byte[] full, int marker) {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        int start = 2;
+        while (start < marker + 2) {
+            int lf = start;
+            while (full[lf] != '\n') lf++;
+            int end = lf > start && full[lf - 1] == '\r' ? lf - 1 : lf;
+            for (int i = full[start] == '.' && start < end ? start + 1 : start; i < end; i++) {
+                content.write(full[i]);
+                if (full[i] == '\r') content.write('\n');
+            }
+            content.write('\r');
+            content.write('\n');
+            start = lf + 1;
+        }
+        return content.toByteArray();
+    }
+
+    private static void assertOnlyCrlf(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\r') assertThat(i + 1 < b.length && b[i + 1] == '\n').as("bare CR at %d", i).isTrue();
+            if (b[i] == '\n') assertThat(i > 0 && b[i - 1] == '\r').as("bare LF at %d", i).isTrue();
+        }
+    }
+
+    private static void assertPrefix(byte[] prefix, byte[] of) {
+        assertThat(prefix.length).isLessThanOrEqualTo(of.length);
+        assertThat(java.util.Arrays.copyOf(of, prefix.length)).isEqualTo(prefix);
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) b.writeBytes(p);
+        return b.toByteArray();
+    }
+}

@@ -1,0 +1,64 @@
+package org.estafeta.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+
+/**
+ * A socket whose input is a fixed byte array and whose output is kept, so that a fuzz target can run
+ * the real {@link org.estafeta.net.Connection} line discipline millions of times without a kernel
+ * round trip. Timeouts and TCP options are accepted and mean nothing here.
+ */
+public final class ByteSocket extends Socket {
+
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    private final InputStream in;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    public ByteSocket(byte[] input) {
+        this.in = new ByteArrayInputStream(input);
+    }
+
+    /** Everything written to the socket so far. */
+    public byte[] written() {
+        return out.toByteArray();
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return in;
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return out;
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        return LOOPBACK;
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return LOOPBACK;
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) {
+    }
+
+    @Override
+    public void setTcpNoDelay(boolean on) {
+    }
+
+    @Override
+    public synchronized void close() {
+    }
+}
