@@ -12,6 +12,7 @@ import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.admin.Admin;
 import org.estafeta.delivery.Delivery;
+import org.estafeta.delivery.SieveFilter;
 import org.estafeta.dns.Dns;
 import org.estafeta.delivery.Submission;
 import org.estafeta.web.WebServer;
@@ -85,6 +86,10 @@ public final class MailServer implements AutoCloseable {
         var resolver = new RecipientResolver(storage.accounts());
         var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
         delivery = new Delivery(storage.intake(), storage.queue(), storage.blobs(), resolver, quota);
+        var addresses = new java.util.concurrent.ConcurrentHashMap<Long, String>();
+        delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), sieveLimits(config), config.server().hostname(),
+                config.sieve().maxHops(), java.time.Clock.systemUTC()), id -> addresses.computeIfAbsent(id, k -> storage.accounts().accounts().stream()
+                        .filter(a -> a.id() == k).map(org.estafeta.store.Account::address).findFirst().orElse("")), config.server().hostname());
         recentLog.attach();
         dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());

@@ -31,6 +31,10 @@ public final class Delivery {
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
     private final List<Runnable> queueListeners = new CopyOnWriteArrayList<>();
     private volatile Pickup.Source pickups;
+    /** Sieve (set once at start), the address of an account for its envelope "to", and our name in refusal notices. */
+    private volatile SieveFilter sieve;
+    private volatile java.util.function.LongFunction<String> addressOf;
+    private volatile String hostnameForNotices = "localhost";
     /** Messages accepted since local midnight (status page): the day they count for, and how many. */
     private final java.util.concurrent.atomic.AtomicReference<long[]> today = new java.util.concurrent.atomic.AtomicReference<>(new long[] {0, 0});
 
@@ -57,10 +61,83 @@ public final class Delivery {
         return source == null ? null : source.claim(domains);
     }
 
+    /** Plugs in Sieve: from now on each local account's active script decides where its copy goes. */
+    public void filterWith(SieveFilter filter, java.util.function.LongFunction<String> addressOf, String hostname) {
+        this.sieve = filter;
+        this.addressOf = addressOf;
+        this.hostnameForNotices = hostname;
+    }
+
     /** Returns once the message is committed for every recipient (or throws, and nobody has it). */
     public void accept(String queueId, Blob blob, List<Long> localAccountIds, Envelope remote) {
         List<Long> local = localAccountIds.stream().distinct().toList();
+        SieveFilter filter = sieve;
+        if (filter != null && local.stream().anyMatch(filter::applies)) {
+            acceptFiltered(queueId, blob, local, remote, filter);
+            return;
+        }
         intake.accept(queueId, blob, Instant.now(), local, remote, local.isEmpty() ? null : structure(blob));
+        counted(remote);
+    }
+
+    /**
+     * Sieve at the narrowest point of today's delivery (the pipeline's per-recipient hook will take
+     * it over): each account with an active script gets its copies where the script says, redirects
+     * join the queued recipients, and replies and refusal notices go out after the commit.
+     */
+    private void acceptFiltered(String queueId, Blob blob, List<Long> local, Envelope remote, SieveFilter filter) {
+        String sender = remote == null ? "" : remote.sender();
+        org.estafeta.sieve.ParsedMessage message;
+        try (var in = blobs.open(blob.hash())) {
+            message = SieveFilter.read(in);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: cannot read the message for Sieve, keeping it in INBOX: {}", queueId, e.toString());
+            intake.accept(queueId, blob, Instant.now(), local, remote, structure(blob));
+            counted(remote);
+            return;
+        }
+        List<org.estafeta.store.Filing> filings = new ArrayList<>();
+        List<Envelope.Recipient> queued = new ArrayList<>(remote == null ? List.of() : remote.recipients());
+        List<SieveFilter.Reply> replies = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        for (long account : local) {
+            SieveFilter.Decision d;
+            try {
+                d = filter.applies(account) ? filter.decide(account, addressOf.apply(account), sender, message) : SieveFilter.Decision.keep(account);
+            } catch (RuntimeException e) {
+                // RFC 5228 §2.10.6: whatever goes wrong, the message is kept.
+                log.error("{}: sieve failed for account {}, keeping the message", queueId, account, e);
+                d = SieveFilter.Decision.keep(account);
+            }
+            if (d.reject() != null) refusals.add(addressOf.apply(account) + ": " + d.reject());
+            filings.addAll(d.filings());
+            for (String to : d.redirects()) queued.add(new Envelope.Recipient(to, "NEVER", null));
+            replies.addAll(d.replies());
+        }
+        Envelope out = new Envelope(sender, remote == null ? null : remote.envelopeId(), remote == null ? null : remote.ret(), queued);
+        intake.acceptFiled(queueId, blob, Instant.now(), filings, out, filings.isEmpty() ? null : structure(blob));
+        counted(out);
+        for (SieveFilter.Reply r : replies) {
+            try {
+                submitGenerated(r.message(), r.to());
+            } catch (IOException | RuntimeException e) {
+                log.error("{}: cannot send the vacation reply to <{}>", queueId, r.to(), e);
+            }
+        }
+        if (!refusals.isEmpty() && !sender.isEmpty()) {
+            // RFC 5429 §2.1: a refusal made after the message was accepted goes back as a DSN.
+            var subject = new DsnMessage.Subject(queueId, sender, out.envelopeId(), out.ret(), Instant.now());
+            List<DsnMessage.Recipient> refused = refusals.stream().map(text -> new DsnMessage.Recipient(text.substring(0, text.indexOf(": ")), null,
+                    "5.7.1 " + text.replaceAll("[\r\n]+", " "), null, null)).toList();
+            try (var original = blobs.open(blob.hash())) {
+                submitGenerated(DsnMessage.build(hostnameForNotices, DsnMessage.Action.FAILED, subject, refused, original), sender);
+            } catch (IOException | RuntimeException e) {
+                log.error("{}: cannot send the rejection notice to <{}>", queueId, sender, e);
+            }
+        }
+    }
+
+    private void counted(Envelope remote) {
         long day = java.time.LocalDate.now().toEpochDay();
         today.getAndUpdate(c -> c[0] == day ? new long[] {day, c[1] + 1} : new long[] {day, 1});
         if (remote != null && !remote.recipients().isEmpty()) queueListeners.forEach(Runnable::run);

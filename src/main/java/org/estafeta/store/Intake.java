@@ -17,4 +17,7 @@ public interface Intake {
 
     /** As above, with the message's IMAP structure cached beside the local copies (null: computed when first fetched). */
     void accept(String queueId, Blob blob, Instant arrival, List<Long> localAccountIds, Envelope remote, MessageStructure structure);
+
+    /** As above, with each local copy going where its {@link Filing} says (a Sieve script's folders and flags). */
+    void acceptFiled(String queueId, Blob blob, Instant arrival, List<Filing> filings, Envelope remote, MessageStructure structure);
 }

@@ -366,6 +366,19 @@ public final class SqlMailboxes implements Mailboxes {
         return mailbox.id();
     }
 
+    /** A filed copy: into its mailbox, or INBOX when that mailbox is gone, with its flags and keywords. */
+    static long file(Connection c, org.estafeta.store.Filing f, Blob blob, Instant internalDate, MessageStructure structure) throws SQLException {
+        Mailbox mailbox = findMailbox(c, f.accountId(), f.mailbox()).or(() -> {
+            try {
+                return findMailbox(c, f.accountId(), "INBOX");
+            } catch (SQLException e) {
+                throw new StoreException("cannot read mailboxes", e);
+            }
+        }).orElseThrow(() -> new StoreException("account " + f.accountId() + " has no INBOX"));
+        SqlMessages.insert(c, mailbox.id(), blob, f.flags(), f.keywords(), internalDate, structure);
+        return mailbox.id();
+    }
+
     private static Mailbox mailbox(ResultSet rs) throws SQLException {
         return new Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5),
                 rs.getLong(6), rs.getLong(7));
