@@ -12,6 +12,7 @@ import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.admin.Admin;
 import org.estafeta.delivery.Inbound;
+import org.estafeta.delivery.SieveFilter;
 import org.estafeta.dns.Dns;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
@@ -90,6 +91,8 @@ public final class MailServer implements AutoCloseable {
                 config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dataDir.resolve("spool"),
                 Secrets.load(dataDir.resolve("srs.key"))));
         AcceptedToday.restore(dataDir, delivery);
+        delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), sieveLimits(config), config.server().hostname(),
+                config.sieve().maxHops(), java.time.Clock.systemUTC()));
         recentLog.attach();
         dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());

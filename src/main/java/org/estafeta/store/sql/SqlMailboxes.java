@@ -358,7 +358,6 @@ public final class SqlMailboxes implements Mailboxes {
         });
     }
 
-    /** Adds a message to the named mailbox of an account in the caller's transaction; returns the mailbox id. */
     /** One local copy of an arriving message; a mailbox that is gone means INBOX (see {@link Filing}). */
     static long append(Connection c, Filing filing, Blob blob, Instant internalDate, MessageStructure structure) throws SQLException {
         long accountId = filing.accountId();

@@ -1,0 +1,92 @@
+package org.estafeta.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import org.estafeta.store.Flag;
+import org.estafeta.testing.SmtpDialog;
+import org.estafeta.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Mail arriving over SMTP goes where the account's active Sieve script says, and never gets lost. */
+class SieveDeliveryTest {
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.closeAndDelete();
+    }
+
+    private long id(String address) {
+        return server.server().storage().accounts().account(address).orElseThrow().id();
+    }
+
+    private void activate(String address, String script) {
+        server.server().storage().sieveScripts().put(id(address), "main", script);
+        server.server().storage().sieveScripts().setActive(id(address), "main");
+    }
+
+    private void send(String from, String to, String message) throws Exception {
+        try (SmtpDialog smtp = SmtpDialog.connect(server.port("smtp"))) {
+            assertThat(smtp.send(from, to, message)).startsWith("250");
+        }
+    }
+
+    private int count(String address, String mailbox) {
+        var box = server.server().storage().mailboxes().mailbox(id(address), mailbox);
+        return box.map(b -> server.server().storage().mailboxes().messages(b.id()).size()).orElse(0);
+    }
+
+    @Test
+    void fileintoCreatesTheFolderAndSetsFlags() throws Exception {
+        activate(TestServer.USER, "require [\"fileinto\", \"mailbox\", \"imap4flags\"];\n"
+                + "if header :contains \"subject\" \"report\" { fileinto :create :flags \"\\\\Seen\" \"Reports\"; }\n");
+        send("pepe@pepito.es", TestServer.USER, "Subject: weekly report\r\n\r\nnumbers\r\n");
+        send("pepe@pepito.es", TestServer.USER, "Subject: hello\r\n\r\nhi\r\n");
+        assertThat(count(TestServer.USER, "Reports")).isEqualTo(1);
+        var reports = server.server().storage().mailboxes().mailbox(id(TestServer.USER), "Reports").orElseThrow();
+        assertThat(Flag.SEEN.isSet(server.server().storage().mailboxes().messages(reports.id()).getFirst().flags())).isTrue();
+        assertThat(count(TestServer.USER, "INBOX")).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingScriptKeepsTheMessage() throws Exception {
+        activate(TestServer.USER, "redirect \"a@x.example\"; redirect \"b@x.example\"; redirect \"c@x.example\"; redirect \"d@x.example\"; redirect \"e@x.example\";");
+        send("pepe@pepito.es", TestServer.USER, "Subject: x\r\n\r\nbody\r\n");
+        assertThat(count(TestServer.USER, "INBOX")).isEqualTo(1);
+    }
+
+    @Test
+    void twoVacationsAnswerOnceEachThenSilence() throws Exception {
+        String vacation = "require \"vacation\";\nvacation :days 1 :subject \"Away\" \"I am away.\";\n";
+        activate(TestServer.USER, vacation);
+        activate(TestServer.OTHER_USER, vacation);
+        for (int i = 0; i < 3; i++) {
+            send(TestServer.OTHER_USER, TestServer.USER, "From: <" + TestServer.OTHER_USER + ">\r\nTo: <" + TestServer.USER + ">\r\nSubject: hi " + i
+                    + "\r\n\r\nhello\r\n");
+        }
+        // USER answers OTHER_USER once (per day); OTHER_USER's script never answers the auto-reply (RFC 3834).
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(TestServer.OTHER_USER, "INBOX") == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> count(TestServer.OTHER_USER, "INBOX") == 1
+                && count(TestServer.USER, "INBOX") == 3);
+        assertThat(server.inboxText(TestServer.OTHER_USER).getFirst()).contains("Subject: Away", "Auto-Submitted: auto-replied");
+    }
+
+    @Test
+    void discardAndRejectLeaveNoCopy() throws Exception {
+        activate(TestServer.USER, "require \"reject\";\nif header :contains \"subject\" \"spam\" { discard; } elsif header :contains \"subject\" \"ad\" { reject \"no ads\"; }\n");
+        send("pepe@pepito.es", TestServer.USER, "Subject: spam\r\n\r\nx\r\n");
+        send("pepe@pepito.es", TestServer.USER, "Subject: ad\r\n\r\nx\r\n");
+        send("pepe@pepito.es", TestServer.USER, "Subject: real\r\n\r\nx\r\n");
+        assertThat(count(TestServer.USER, "INBOX")).isEqualTo(1);
+    }
+}
