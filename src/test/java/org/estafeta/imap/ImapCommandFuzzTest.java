@@ -46,8 +46,19 @@ class ImapCommandFuzzTest {
     private static int runs;
     private static String user;
 
+    private static final ch.qos.logback.classic.Logger ROOT =
+            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private static final ch.qos.logback.classic.Level ROOT_LEVEL_BEFORE;
+
+    /** The tests that run after this class in the same JVM read the log (BareLfDotLogTest): give it back. */
+    @org.junit.jupiter.api.AfterAll
+    static void restoreLogging() {
+        ROOT.setLevel(ROOT_LEVEL_BEFORE);
+    }
+
     static {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.OFF);
+        ROOT_LEVEL_BEFORE = ROOT.getLevel();
+        ROOT.setLevel(ch.qos.logback.classic.Level.OFF);
         try {
             // In memory where there is /dev/shm: every STORE, APPEND and EXPUNGE fsyncs, which a disk makes 100 times slower.
             Path shm = Path.of("/dev/shm");
