@@ -36,6 +36,8 @@ final class AcceptedToday {
     static void save(Path dataDir, Inbound delivery) {
         Path file = dataDir.resolve(FILE), temp = dataDir.resolve(FILE + ".tmp");
         try {
+            Files.deleteIfExists(temp);
+            Files.createFile(temp, org.estafeta.store.PrivateFiles.file());  // 0600 like everything in DATA
             Files.writeString(temp, LocalDate.now() + " " + delivery.acceptedToday() + "\n");
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -50,7 +50,7 @@ public final class ServerProcess {
     public record Exit(int code, String output) {
         /** The output without the INFO log lines a start writes before it fails: what the user must read. */
         public List<String> problems() {
-            return output.lines().filter(l -> !l.isBlank() && !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ INFO .*")).toList();
+            return output.lines().filter(l -> !l.isBlank() && !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ (INFO|WARN) .*")).toList();
         }
     }
 
