@@ -53,6 +53,14 @@ class TlsProfileTest {
             var https = testssl(ca, "https", server.server().web().tlsPort(), "-h");
             List<String> findings = new ArrayList<>(imaps.get());
             findings.addAll(https.get());
+            if (!findings.isEmpty()) {
+                // Some probes (secure_client_renego) judge by whether the connection is still open a
+                // moment after the attempt; on a loaded machine a slow close reads as VULNERABLE (seen
+                // once in a full suite run, never alone). A real weakness repeats in a quiet second run.
+                List<String> again = new ArrayList<>(testssl(ca, "imaps-again", server.port("imaps"), "-S").get());
+                again.addAll(testssl(ca, "https-again", server.server().web().tlsPort(), "-h").get());
+                findings.retainAll(again);
+            }
             assertThat(findings).isEmpty();
         } finally {
             server.closeAndDelete();
