@@ -30,20 +30,14 @@ class SaslFuzzTest {
             new AuthSettings(DOMAIN, 0, 0, 0, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ZERO));
     private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
 
-    private static final ch.qos.logback.classic.Logger ROOT =
-            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private static final ch.qos.logback.classic.Level ROOT_LEVEL_BEFORE;
+    private static final ch.qos.logback.classic.Level LOG_LEVEL_BEFORE = org.estafeta.testing.QuietLogs.off();
 
-    /** The tests that run after this class in the same JVM read the log (BareLfDotLogTest): give it back. */
     @org.junit.jupiter.api.AfterAll
     static void restoreLogging() {
-        ROOT.setLevel(ROOT_LEVEL_BEFORE);
+        org.estafeta.testing.QuietLogs.restore(LOG_LEVEL_BEFORE);
     }
 
     static {
-        // A failed login is logged at INFO: millions of them would be all the fuzzer does.
-        ROOT_LEVEL_BEFORE = ROOT.getLevel();
-        ROOT.setLevel(ch.qos.logback.classic.Level.OFF);
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
         Credentials cheap = new Credentials(cheapArgon2(salt), ScramSha256.keys(PASSWORD, salt, 1).encode());

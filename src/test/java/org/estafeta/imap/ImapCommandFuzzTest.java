@@ -2,7 +2,6 @@ package org.estafeta.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +22,6 @@ import org.estafeta.net.Connection;
 import org.estafeta.net.Deadlines;
 import org.estafeta.store.Quota;
 import org.estafeta.testing.ByteSocket;
-import org.slf4j.LoggerFactory;
 
 /**
  * Any command (any command name, arguments, literals, pipelined lines) from a logged-in client with
@@ -46,19 +44,14 @@ class ImapCommandFuzzTest {
     private static int runs;
     private static String user;
 
-    private static final ch.qos.logback.classic.Logger ROOT =
-            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private static final ch.qos.logback.classic.Level ROOT_LEVEL_BEFORE;
+    private static final ch.qos.logback.classic.Level LOG_LEVEL_BEFORE = org.estafeta.testing.QuietLogs.off();
 
-    /** The tests that run after this class in the same JVM read the log (BareLfDotLogTest): give it back. */
     @org.junit.jupiter.api.AfterAll
     static void restoreLogging() {
-        ROOT.setLevel(ROOT_LEVEL_BEFORE);
+        org.estafeta.testing.QuietLogs.restore(LOG_LEVEL_BEFORE);
     }
 
     static {
-        ROOT_LEVEL_BEFORE = ROOT.getLevel();
-        ROOT.setLevel(ch.qos.logback.classic.Level.OFF);
         try {
             // In memory where there is /dev/shm: every STORE, APPEND and EXPUNGE fsyncs, which a disk makes 100 times slower.
             Path shm = Path.of("/dev/shm");
