@@ -244,7 +244,16 @@ public final class ConfigLoader {
                         duration(ConfigKey.QUEUE_COMMAND_TIMEOUT), pairs(ConfigKey.QUEUE_TRANSPORTS),
                         string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)),
                 new Config.Sieve(integer(ConfigKey.LIMITS_SIEVE_SCRIPT), integer(ConfigKey.LIMITS_SIEVE_SCRIPTS),
-                        integer(ConfigKey.SIEVE_MAX_REDIRECTS), integer(ConfigKey.SIEVE_MAX_HOPS)));
+                        integer(ConfigKey.SIEVE_MAX_REDIRECTS), integer(ConfigKey.SIEVE_MAX_HOPS)),
+                new Config.MailAuth((Boolean) get(ConfigKey.MAILAUTH_CHECK), action(ConfigKey.MAILAUTH_DMARC_REJECT),
+                        action(ConfigKey.MAILAUTH_DMARC_QUARANTINE), action(ConfigKey.MAILAUTH_SPF_FAIL),
+                        (Boolean) get(ConfigKey.MAILAUTH_DKIM_SIGN), duration(ConfigKey.DNS_TIMEOUT)));
+    }
+
+    private String action(ConfigKey key) {
+        String a = string(key).strip().toLowerCase(Locale.ROOT);
+        if (!List.of("reject", "junk", "accept").contains(a)) throw new IllegalArgumentException(key.key + " must be reject, junk or accept, was '" + a + "'");
+        return a;
     }
 
     /** smtp.atrn_domains: {@code domain=user@ours} entries. */
@@ -368,6 +377,13 @@ public final class ConfigLoader {
         section(out, "dns");
         Config.Queue q = c.queue();
         line(out, "servers", list(q.dnsServers()));
+        line(out, "timeout", quote(human(c.mailAuth().dnsTimeout())));
+        section(out, "mailauth");
+        line(out, "check", c.mailAuth().check());
+        line(out, "dmarc_reject", quote(c.mailAuth().dmarcReject()));
+        line(out, "dmarc_quarantine", quote(c.mailAuth().dmarcQuarantine()));
+        line(out, "spf_fail", quote(c.mailAuth().spfFail()));
+        line(out, "dkim_sign", c.mailAuth().dkimSign());
         section(out, "queue");
         line(out, "retry_schedule", list(q.retrySchedule().stream().map(ConfigLoader::human).toList()));
         line(out, "max_age", quote(human(q.maxAge())));
