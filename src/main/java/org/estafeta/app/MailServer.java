@@ -24,6 +24,7 @@ import org.estafeta.mailauth.MessageAuthentication;
 import org.estafeta.mailauth.Spf;
 import org.estafeta.net.Networks;
 import org.estafeta.delivery.SieveFilter;
+import org.estafeta.delivery.SpamCheck;
 import org.estafeta.dns.Dns;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
@@ -153,7 +154,7 @@ public final class MailServer implements AutoCloseable {
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
     }
 
-    /** The arrival check (SPF, DKIM, DMARC) and DKIM signing, as configured. */
+    /** The arrival checks (SPF, DKIM, DMARC; then rspamd) and DKIM signing, as configured. */
     private void mailAuthentication(Config config) {
         Config.MailAuth m = config.mailAuth();
         if (m.check()) {
@@ -162,6 +163,11 @@ public final class MailServer implements AutoCloseable {
             var policy = new AuthenticationCheck.Policy(action(m.dmarcReject()), action(m.dmarcQuarantine()), action(m.spfFail()));
             delivery.addCheck(new AuthenticationCheck(checks, config.server().hostname(), policy,
                     new Networks(config.smtp().relayNetworks())::contains));
+        }
+        Config.Spam spam = m.spam();
+        if (!spam.rspamdUrl().isEmpty()) {
+            delivery.addCheck(new SpamCheck(new SpamCheck.Settings(java.net.URI.create(spam.rspamdUrl()), spam.rejectScore(), spam.junkScore(),
+                    spam.timeout()), config.server().hostname()));
         }
         if (m.dkimSign()) {
             DkimKeys keys = new DkimKeys(config.server().dataDir());

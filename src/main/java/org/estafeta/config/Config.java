@@ -212,7 +212,15 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
      * @param dnsTimeout dns.timeout, for every DNS question
      */
     public record MailAuth(boolean check, String dmarcReject, String dmarcQuarantine, String spfFail, boolean dkimSign,
-                           Duration dnsTimeout) {
+                           Duration dnsTimeout, Spam spam) {
+    }
+
+    /**
+     * The rspamd verdict on arrival.
+     *
+     * @param rspamdUrl empty: no scanning
+     */
+    public record Spam(String rspamdUrl, int rejectScore, int junkScore, Duration timeout) {
     }
 
     public record Sieve(int maxScriptBytes, int maxScripts, int maxRedirects, int maxHops) {

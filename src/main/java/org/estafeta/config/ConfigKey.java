@@ -96,6 +96,12 @@ public enum ConfigKey {
     MAILAUTH_SPF_FAIL("mailauth.spf_fail", Type.STRING, "junk",
             "What an SPF fail (-all) gets when the author's domain publishes no DMARC record: reject, junk or accept "
                     + "(junk: forwarders without SRS fail SPF on honest mail)."),
+    SPAM_RSPAMD_URL("spam.rspamd_url", Type.STRING, "",
+            "rspamd's normal worker (e.g. http://127.0.0.1:11333): mail from other servers is scanned with /checkv2 and stamped "
+                    + "X-Spam-Score/X-Spam-Symbols; when rspamd cannot be asked the message is deferred (451). Empty = no scanning."),
+    SPAM_REJECT_SCORE("spam.reject_score", Type.INT, 15L, "rspamd score from which a message is refused (550 5.7.1); rspamd's own reject action (GTUBE) refuses too."),
+    SPAM_JUNK_SCORE("spam.junk_score", Type.INT, 6L, "rspamd score from which a message is filed in Junk (and stamped X-Spam-Flag: YES)."),
+    SPAM_TIMEOUT("spam.timeout", Type.STRING, "30s", "Time allowed for rspamd's answer; after it the message is deferred (451 4.7.1)."),
     MAILAUTH_DKIM_SIGN("mailauth.dkim_sign", Type.BOOL, true,
             "Sign what logged-in users send (submission, webmail) with every DKIM key of the From domain (estafeta dkim generate)."),
     QUEUE_RETRY_SCHEDULE("queue.retry_schedule", Type.LIST, List.of("5m", "10m", "20m", "40m", "80m", "160m", "4h"),
