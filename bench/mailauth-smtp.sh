@@ -10,6 +10,7 @@
 # One Python client (bench/smtp_load.py, SESSIONS threads, persistent sessions) drives all four.
 #
 # Settings (environment): MESSAGES=3000 SESSIONS=8 SIZE=4096 PORT_OFFSET=14000 MODES="mx mx-checked submit submit-signed"
+#   ESTAFETA_JAR  run this jar instead of ./estafeta (which rebuilds when sources change), as in smtp.sh
 # Needs dnsmasq, python3-dkim, openssl, sqlite3.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -23,7 +24,12 @@ DOMAIN=bench.test
 SENDER_DOMAIN=sender.test
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-estafeta() { exec "$here/estafeta" "$@"; }
+if [ -n "${ESTAFETA_JAR:-}" ]; then
+  java_home=$(ls -d /usr/lib/jvm/*25* | head -1)
+  estafeta() { exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
+else
+  estafeta() { exec "$here/estafeta" "$@"; }
+fi
 for tool in dnsmasq openssl sqlite3; do command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }; done
 # Debian's python3 has python3-dkim; another python3 first on the PATH (pyenv) may not.
 python=/usr/bin/python3
