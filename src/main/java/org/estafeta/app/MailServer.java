@@ -157,17 +157,18 @@ public final class MailServer implements AutoCloseable {
     /** The arrival checks (SPF, DKIM, DMARC; then rspamd) and DKIM signing, as configured. */
     private void mailAuthentication(Config config) {
         Config.MailAuth m = config.mailAuth();
+        // The relay networks send our own mail: neither check looks at it.
+        Networks ours = new Networks(config.smtp().relayNetworks());
         if (m.check()) {
             var checks = new MessageAuthentication(new Spf(dns), new DkimVerifier(dns, Clock.systemUTC(), DkimVerifier.DEFAULT_MAX_SIGNATURES),
                     new Dmarc(dns, () -> ThreadLocalRandom.current().nextInt(100)));
             var policy = new AuthenticationCheck.Policy(action(m.dmarcReject()), action(m.dmarcQuarantine()), action(m.spfFail()));
-            delivery.addCheck(new AuthenticationCheck(checks, config.server().hostname(), policy,
-                    new Networks(config.smtp().relayNetworks())::contains));
+            delivery.addCheck(new AuthenticationCheck(checks, config.server().hostname(), policy, ours::contains));
         }
         Config.Spam spam = m.spam();
         if (!spam.rspamdUrl().isEmpty()) {
             delivery.addCheck(new SpamCheck(new SpamCheck.Settings(java.net.URI.create(spam.rspamdUrl()), spam.rejectScore(), spam.junkScore(),
-                    spam.timeout()), config.server().hostname()));
+                    spam.timeout()), config.server().hostname(), ours::contains));
         }
         if (m.dkimSign()) {
             DkimKeys keys = new DkimKeys(config.server().dataDir());

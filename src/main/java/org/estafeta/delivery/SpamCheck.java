@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code X-Spam-Symbols}; at the reject score (or when rspamd itself says reject, as it does for
  * GTUBE) the message is refused with 550 5.7.1, at the junk score it goes to Junk. When rspamd cannot
  * be asked the message is deferred (451), as Postfix's {@code milter_default_action = tempfail}: a
- * filter that is down must not let everything through unseen. Mail from logged-in users is not scanned.
+ * filter that is down must not let everything through unseen. Mail from logged-in users and the relay
+ * networks is ours and is not scanned, as in {@link AuthenticationCheck}.
  */
 public final class SpamCheck implements ArrivalCheck {
 
@@ -42,17 +45,22 @@ public final class SpamCheck implements ArrivalCheck {
     private final Settings settings;
     private final String hostname;
     private final HttpClient http;
+    private final Predicate<InetAddress> trusted;
 
-    public SpamCheck(Settings settings, String hostname) {
+    /** @param trusted the relay networks */
+    public SpamCheck(Settings settings, String hostname, Predicate<InetAddress> trusted) {
         this.settings = settings;
         this.hostname = hostname;
+        this.trusted = trusted;
         // HTTP/1.1: rspamd does not take an h2c upgrade, and reads the message as no body after one.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout()).build();
     }
 
     @Override
     public Verdict check(InboundEnvelope envelope, Channel channel, ArrivedMessage message) {
-        if (channel.kind() != Channel.Kind.MX || channel.account() != null) return Verdict.accept();
+        if (channel.kind() != Channel.Kind.MX || channel.account() != null || channel.client() != null && trusted.test(channel.client())) {
+            return Verdict.accept();
+        }
         JsonNode answer;
         try {
             answer = ask(envelope, channel, message);
