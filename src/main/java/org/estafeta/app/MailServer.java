@@ -3,16 +3,28 @@ package org.estafeta.app;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLContext;
 import org.estafeta.auth.AuthSettings;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.admin.Admin;
+import org.estafeta.delivery.AuthenticationCheck;
 import org.estafeta.delivery.Inbound;
+import org.estafeta.mailauth.DkimKeys;
+import org.estafeta.mailauth.DkimSigner;
+import org.estafeta.mailauth.DkimVerifier;
+import org.estafeta.mailauth.Dmarc;
+import org.estafeta.mailauth.MessageAuthentication;
+import org.estafeta.mailauth.Spf;
+import org.estafeta.net.Networks;
 import org.estafeta.delivery.SieveFilter;
+import org.estafeta.delivery.SpamCheck;
 import org.estafeta.dns.Dns;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
@@ -94,7 +106,8 @@ public final class MailServer implements AutoCloseable {
         delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), storage.accounts(), sieveLimits(config), config.server().hostname(),
                 config.sieve().maxHops(), java.time.Clock.systemUTC()));
         recentLog.attach();
-        dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
+        dns = new Dns(config.queue().dnsServers(), config.mailAuth().dnsTimeout());
+        mailAuthentication(config);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
@@ -139,6 +152,32 @@ public final class MailServer implements AutoCloseable {
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
+    }
+
+    /** The arrival checks (SPF, DKIM, DMARC; then rspamd) and DKIM signing, as configured. */
+    private void mailAuthentication(Config config) {
+        Config.MailAuth m = config.mailAuth();
+        // The relay networks send our own mail: neither check looks at it.
+        Networks ours = new Networks(config.smtp().relayNetworks());
+        if (m.check()) {
+            var checks = new MessageAuthentication(new Spf(dns), new DkimVerifier(dns, Clock.systemUTC(), DkimVerifier.DEFAULT_MAX_SIGNATURES),
+                    new Dmarc(dns, () -> ThreadLocalRandom.current().nextInt(100)));
+            var policy = new AuthenticationCheck.Policy(action(m.dmarcReject()), action(m.dmarcQuarantine()), action(m.spfFail()));
+            delivery.addCheck(new AuthenticationCheck(checks, config.server().hostname(), policy, ours::contains));
+        }
+        Config.Spam spam = m.spam();
+        if (!spam.rspamdUrl().isEmpty()) {
+            delivery.addCheck(new SpamCheck(new SpamCheck.Settings(java.net.URI.create(spam.rspamdUrl()), spam.rejectScore(), spam.junkScore(),
+                    spam.timeout()), config.server().hostname(), ours::contains));
+        }
+        if (m.dkimSign()) {
+            DkimKeys keys = new DkimKeys(config.server().dataDir());
+            delivery.signWith(message -> DkimSigner.signAsAuthor(keys, message, Instant.now()));
+        }
+    }
+
+    private static AuthenticationCheck.Action action(String configured) {
+        return AuthenticationCheck.Action.valueOf(configured.toUpperCase(java.util.Locale.ROOT));
     }
 
     /** The Sieve compiler's and interpreter's limits from the configuration; the rest are SieveLimits' defaults. */

@@ -52,6 +52,8 @@ public final class Inbound {
     private final RecipientResolver resolver;
     /** Arrival verdicts, in the order they were added; each may prepend fields, send to Junk or refuse. */
     final List<ArrivalCheck> checks = new CopyOnWriteArrayList<>();
+    /** Signs our users' messages (DKIM); null signs nothing. */
+    volatile MessageSigner signer;
     /** The per-recipient step; keeps everything until Sieve plugs in. */
     volatile RecipientFilter filter = RecipientFilter.KEEP;
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
@@ -73,6 +75,11 @@ public final class Inbound {
     /** Adds an arrival verdict (SPF, DKIM, DMARC, spam), run on every message after those added before. */
     public void addCheck(ArrivalCheck check) {
         checks.add(check);
+    }
+
+    /** Signs every message a logged-in user sends (submission, webmail) from now on. */
+    public void signWith(MessageSigner signer) {
+        this.signer = signer;
     }
 
     /** Sets the per-recipient step (Sieve). */

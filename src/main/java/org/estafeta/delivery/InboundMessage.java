@@ -108,6 +108,7 @@ public final class InboundMessage extends OutputStream {
         String added = channel.completesHeaders() ? missingFields(headers) : "";
 
         StringBuilder prefix = new StringBuilder();
+        List<Headers.Field> removed = new ArrayList<>();
         boolean junk = false;
         for (ArrivalCheck check : inbound.checks) {
             ArrivalCheck.Verdict v;
@@ -120,11 +121,13 @@ public final class InboundMessage extends OutputStream {
             }
             if (v.refusal() != null) throw new Refused(v.refusal().code(), v.refusal().enhancedCode(), v.refusal().text());
             v.prepend().forEach(prefix::append);
+            removed.addAll(v.remove());
             junk |= v.junk();
         }
+        Layout layout = layout(added, removed);
+        prefix.append(signature(layout));
         String trace = trace();
         byte[] prefixBytes = (trace + prefix + receivedLine()).getBytes(StandardCharsets.UTF_8);
-        Layout layout = layout(added);
         long storedSize = prefixBytes.length + layout.extra() + spool.size();
         checkQuota(storedSize);
 
@@ -201,24 +204,59 @@ public final class InboundMessage extends OutputStream {
     }
 
     /**
-     * Where the added fields go and what else the content needs there: the end of the header section
-     * (RFC 5322 §2.2), a line end if the last field had none, and the empty line a hand-typed message
-     * left out before its body. Imported and generated messages are stored as they are.
+     * How the header section changes: the fields a verdict removed (by their place in the header the
+     * scan kept, which is the content up to {@code at}), and the added fields with what else the
+     * content needs there: the end of the header section (RFC 5322 §2.2), a line end if the last field
+     * had none, and the empty line a hand-typed message left out before its body. Imported and
+     * generated messages are stored as they are.
      */
-    private record Layout(long at, byte[] insert) {
+    private record Layout(long at, byte[] header, byte[] insert) {
+        static final Layout NONE = new Layout(0, new byte[0], new byte[0]);
+
         long extra() {
-            return insert.length;
+            return header.length + insert.length - at;
+        }
+
+        boolean changes() {
+            return this != NONE;
         }
     }
 
-    private Layout layout(String added) throws IOException {
+    private Layout layout(String added, List<Headers.Field> removed) throws IOException {
         long end = header.end();
-        if (!channel.live() || end < 0) return new Layout(0, new byte[0]);
+        if (!channel.live() || end < 0) return Layout.NONE;
         StringBuilder insert = new StringBuilder();
         if (end > 0 && lastByteBefore(end) != '\n') insert.append("\r\n");
         insert.append(added);
         if (!header.hasEmptyLine() && end < spool.size()) insert.append("\r\n");
-        return new Layout(end, insert.toString().getBytes(StandardCharsets.US_ASCII));
+        if (insert.isEmpty() && removed.isEmpty()) return Layout.NONE;
+        byte[] raw = header.headers().raw();
+        var kept = new java.io.ByteArrayOutputStream(raw.length);
+        int from = 0;
+        for (Headers.Field f : removed.stream().sorted(java.util.Comparator.comparingInt(Headers.Field::start)).toList()) {
+            if (f.start() < from) continue;
+            kept.write(raw, from, f.start() - from);
+            from = f.end();
+        }
+        kept.write(raw, from, raw.length - from);
+        return new Layout(end, kept.toByteArray(), insert.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * RFC 6376: what our own users send is signed here, once, as it will be stored and relayed (with
+     * the Date and Message-ID completed above), so that every copy and every retry carries the same
+     * signature and mail that merely passes through (forwards, bounces) is never signed in our name.
+     */
+    private String signature(Layout layout) {
+        MessageSigner signer = inbound.signer;
+        if (signer == null || !channel.completesHeaders() || channel.account() == null) return "";
+        try (InputStream content = content(layout)) {
+            return signer.sign(content);
+        } catch (IOException | RuntimeException e) {
+            // The message still goes out; unsigned it may be filed as spam, which is better than lost.
+            log.error("{}: cannot sign the message, sending it unsigned", queueId, e);
+            return "";
+        }
     }
 
     private int lastByteBefore(long offset) throws IOException {
@@ -242,19 +280,20 @@ public final class InboundMessage extends OutputStream {
     }
 
     /**
-     * The bytes as stored: prefix, content with the layout's insertion, passing through {@code blob} as
+     * The bytes as stored: prefix, content with the layout's changes, passing through {@code blob} as
      * they are read, so the parser and the blob see one stream and the content is read once.
      */
     private InputStream stored(byte[] prefix, Layout layout, OutputStream blob) throws IOException {
+        return new Tee(new SequenceInputStream(new ByteArrayInputStream(prefix), content(layout)), blob);
+    }
+
+    /** The content with the layout's changes: the header as kept, the insertion, then the rest from the spool. */
+    private InputStream content(Layout layout) throws IOException {
         InputStream content = spool.open();
-        List<InputStream> parts = new ArrayList<>();
-        parts.add(new ByteArrayInputStream(prefix));
-        if (layout.insert().length > 0) {
-            parts.add(new Limited(content, layout.at()));
-            parts.add(new ByteArrayInputStream(layout.insert()));
-        }
-        parts.add(content);
-        return new Tee(new SequenceInputStream(Collections.enumeration(parts)), blob);
+        if (!layout.changes()) return content;
+        content.skipNBytes(layout.at());
+        return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(layout.header()),
+                new ByteArrayInputStream(layout.insert()), content)));
     }
 
     /** Filter per local account, then one transaction for local copies and queue entries, then the notices. */
@@ -374,37 +413,6 @@ public final class InboundMessage extends OutputStream {
         @Override
         public long size() {
             return spool.size();
-        }
-    }
-
-    /** The first {@code limit} bytes of a stream that goes on being read afterwards; closing it leaves the stream open. */
-    private static final class Limited extends FilterInputStream {
-        private long left;
-
-        Limited(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) return -1;
-            int b = in.read();
-            if (b >= 0) left--;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) return -1;
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) left -= n;
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // the underlying stream continues after this part
         }
     }
 
