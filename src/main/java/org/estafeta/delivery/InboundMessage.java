@@ -57,6 +57,8 @@ public final class InboundMessage extends OutputStream {
     private final HeaderScan header = new HeaderScan();
     private IOException failure;
     private boolean closed;
+    /** The IMAP internal date of the local copies: the arrival, or what an import or APPEND says. */
+    private java.time.Instant internalDate = arrival.toInstant();
 
     InboundMessage(Inbound inbound, InboundEnvelope envelope, Channel channel) {
         this.inbound = inbound;
@@ -87,6 +89,12 @@ public final class InboundMessage extends OutputStream {
         }
     }
 
+    /** The internal date of the stored copies (RFC 9051 §2.3.3), for messages that arrived elsewhere first. */
+    public InboundMessage dated(java.time.Instant date) {
+        this.internalDate = date;
+        return this;
+    }
+
     /** Octets of content written so far. */
     public long size() {
         return spool.size();
@@ -109,7 +117,7 @@ public final class InboundMessage extends OutputStream {
 
         StringBuilder prefix = new StringBuilder();
         boolean junk = false;
-        for (ArrivalCheck check : inbound.checks) {
+        for (ArrivalCheck check : channel.filedByCaller() ? List.<ArrivalCheck>of() : inbound.checks) {
             ArrivalCheck.Verdict v;
             try {
                 v = check.check(envelope, channel, arrived);
@@ -301,12 +309,13 @@ public final class InboundMessage extends OutputStream {
             outgoing.add(new Intake.Outgoing(QueueId.next(), new Envelope(sender, null, null,
                     forwards.stream().map(f -> new Envelope.Recipient(f, null, null)).toList())));
         }
-        inbound.intake.accept(blob, arrival.toInstant(), List.copyOf(filings.values()), outgoing, structure);
+        inbound.intake.accept(blob, internalDate, List.copyOf(filings.values()), outgoing, structure);
         inbound.accepted(!outgoing.isEmpty());
         afterCommit(blob, filings, replies, rejections);
     }
 
     private RecipientFilter.Decision decide(RecipientFilter.Context context) {
+        if (channel.filedByCaller()) return RecipientFilter.Decision.keep(context.keep());
         try {
             return inbound.filter.decide(context);
         } catch (RuntimeException e) {
