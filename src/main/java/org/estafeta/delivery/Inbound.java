@@ -87,11 +87,16 @@ public final class Inbound {
         if (original != null) return new Route.Local(List.of(), List.of(original));
         if (srs.claims(address)) return new Route.Unknown();
         return switch (resolver.resolve(address)) {
-            case Resolution.Local local -> local.accountIds().stream().anyMatch(quota::isFull) ? new Route.Full()
-                    : new Route.Local(local.accountIds().stream().map(Filing::inbox).toList(), local.forwards());
+            case Resolution.Local local -> local.accountIds().stream().anyMatch(id -> full(id, local.quotas().get(id))) ? new Route.Full()
+                    : new Route.Local(local.accountIds().stream().map(Filing::inbox).toList(), local.forwards(), local.quotas());
             case Resolution.UnknownUser u -> new Route.Unknown();
             case Resolution.Remote r -> new Route.Remote();
         };
+    }
+
+    /** Full, with the account's own quota as read with the account when there is one (no second lookup). */
+    private boolean full(long accountId, java.util.OptionalLong own) {
+        return own == null ? quota.isFull(accountId) : quota.isFull(accountId, own);
     }
 
     /** An authenticated user may send as their own address, an alias that leads only to them, or user+tag. */

@@ -238,12 +238,15 @@ public final class InboundMessage extends OutputStream {
 
     private void checkQuota(long size) throws Refused {
         if (channel.kind() == Channel.Kind.GENERATED) return;
-        Set<Long> accounts = new LinkedHashSet<>();
+        // The accounts' own quotas came with RCPT's account lookup: only the usage is read here.
+        Map<Long, java.util.OptionalLong> accounts = new LinkedHashMap<>();
         for (InboundEnvelope.Recipient r : envelope.recipients()) {
-            if (r.route() instanceof Route.Local l) l.targets().forEach(t -> accounts.add(t.accountId()));
+            if (r.route() instanceof Route.Local l) l.targets().forEach(t -> accounts.putIfAbsent(t.accountId(), l.quotas().get(t.accountId())));
         }
-        for (long account : accounts) {
-            if (!inbound.quota.allows(account, size)) {
+        for (var e : accounts.entrySet()) {
+            long account = e.getKey();
+            boolean fits = e.getValue() == null ? inbound.quota.allows(account, size) : inbound.quota.allows(account, e.getValue(), size);
+            if (!fits) {
                 throw new Refused(552, "5.2.2", "mailbox full, the message would exceed the recipient's quota");
             }
         }
