@@ -155,7 +155,7 @@ public final class MailServer implements AutoCloseable {
 
     private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
         return new ImapServer(name, settings, authenticator, storage.mailboxes(), storage.messages(), storage.blobs(),
-                storage.events(), quota);
+                storage.events(), quota, delivery);
     }
 
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)

@@ -110,6 +110,17 @@ public final class Inbound {
     }
 
     /**
+     * Commits several messages in one transaction, all or none (IMAP MULTIAPPEND, RFC 3502 §3): each is
+     * prepared (checks, blob, structure) first; a refusal or failure of any leaves none stored.
+     */
+    public void commitAll(List<InboundMessage> messages) throws Refused, IOException {
+        List<InboundMessage.Prepared> prepared = new ArrayList<>();
+        for (InboundMessage m : messages) prepared.add(m.prepare());
+        List<List<org.estafeta.store.Intake.Filed>> filed = intake.acceptAll(prepared.stream().map(InboundMessage.Prepared::arrival).toList());
+        for (int i = 0; i < messages.size(); i++) messages.get(i).finish(prepared.get(i), filed.get(i));
+    }
+
+    /**
      * Sends a complete message for a logged-in user (the webmail): every recipient is routed as in RCPT
      * and refused as RCPT would refuse it. Returns the queue id once the message is durable.
      */

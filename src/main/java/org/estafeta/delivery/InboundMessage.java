@@ -59,6 +59,8 @@ public final class InboundMessage extends OutputStream {
     private boolean closed;
     /** The IMAP internal date of the local copies: the arrival, or what an import or APPEND says. */
     private java.time.Instant internalDate = arrival.toInstant();
+    /** Where the local copies went, once committed. */
+    private List<Intake.Filed> filed;
 
     InboundMessage(Inbound inbound, InboundEnvelope envelope, Channel channel) {
         this.inbound = inbound;
@@ -107,6 +109,29 @@ public final class InboundMessage extends OutputStream {
      * @throws IOException storage failed; nobody has it (451 for SMTP)
      */
     public String commit() throws Refused, IOException {
+        Prepared p = prepare();
+        finish(p, inbound.intake.acceptAll(List.of(p.arrival())).getFirst());
+        return queueId;
+    }
+
+    /** The UIDs of the local copies once committed, in the order they were filed (APPENDUID, RFC 4315). */
+    public List<Long> uids() {
+        if (filed == null) throw new IllegalStateException("not committed");
+        return filed.stream().map(Intake.Filed::uid).toList();
+    }
+
+    /** The content written so far, as written. */
+    public InputStream content() throws IOException {
+        return spool.open();
+    }
+
+    /** A message ready for its transaction: its rows, and what is sent once they are committed. */
+    record Prepared(Intake.Arrival arrival, Blob blob, Map<String, Filing> filings, List<RecipientFilter.Reply> replies,
+                    List<String> rejections) {
+    }
+
+    /** Every step before the transaction: checks, the blob (fsynced), structure, filters; throws as {@link #commit} does. */
+    Prepared prepare() throws Refused, IOException {
         if (failure != null) throw failure;
         header.close();
         Headers headers = header.headers();
@@ -145,8 +170,14 @@ public final class InboundMessage extends OutputStream {
         }
         MessageStructure structure = ImapStructure.of(root);
         MessageSummary summary = Summaries.of(root, blob.size());
-        deliver(blob, new Arrived(headers, spool, root, summary), structure, junk);
-        return queueId;
+        return plan(blob, new Arrived(headers, spool, root, summary), structure, junk);
+    }
+
+    /** After the transaction: counts, wakes the queue, sends notices and filter replies. */
+    void finish(Prepared p, List<Intake.Filed> copies) {
+        this.filed = List.copyOf(copies);
+        inbound.accepted(!p.arrival().outgoing().isEmpty());
+        afterCommit(p.blob(), p.filings(), p.replies(), p.rejections());
     }
 
     /** The Return-Path and the forwarding Delivered-To fields (the Received line is separate: it goes below the verdicts). */
@@ -268,8 +299,8 @@ public final class InboundMessage extends OutputStream {
         return new Tee(new SequenceInputStream(Collections.enumeration(parts)), blob);
     }
 
-    /** Filter per local account, then one transaction for local copies and queue entries, then the notices. */
-    private void deliver(Blob blob, Arrived message, MessageStructure structure, boolean junk) throws Refused {
+    /** Filter per local account: the local copies and queue entries of the one transaction. */
+    private Prepared plan(Blob blob, Arrived message, MessageStructure structure, boolean junk) throws Refused {
         Map<String, Filing> filings = new LinkedHashMap<>();
         Set<String> forwards = new LinkedHashSet<>();
         List<Envelope.Recipient> remote = new ArrayList<>();
@@ -312,9 +343,8 @@ public final class InboundMessage extends OutputStream {
             outgoing.add(new Intake.Outgoing(QueueId.next(), new Envelope(sender, null, null,
                     forwards.stream().map(f -> new Envelope.Recipient(f, null, null)).toList())));
         }
-        inbound.intake.accept(blob, internalDate, List.copyOf(filings.values()), outgoing, structure);
-        inbound.accepted(!outgoing.isEmpty());
-        afterCommit(blob, filings, replies, rejections);
+        return new Prepared(new Intake.Arrival(blob, internalDate, List.copyOf(filings.values()), outgoing, structure), blob, filings,
+                replies, rejections);
     }
 
     private RecipientFilter.Decision decide(RecipientFilter.Context context) {
