@@ -166,6 +166,38 @@ class ImportExportTest {
         }
     }
 
+    /**
+     * Python's mailbox.mbox writes mboxo (only "From " body lines get a ">", flags in Status/X-Status),
+     * like Postfix's local delivery: read back with --mbox-quoting mboxo, byte for byte.
+     */
+    @Test
+    void mboxoWrittenByPython() throws Exception {
+        Path mbox = work.resolve("python.mbox");
+        List<Integer> numbers = List.of(1, 3, 15);
+        List<String> command = new ArrayList<>(List.of("python3", "-c", String.join("\n",
+                "import mailbox, sys",
+                "box = mailbox.mbox(sys.argv[1])",
+                "for i, path in enumerate(sys.argv[2:]):",
+                "    m = mailbox.mboxMessage(open(path, 'rb').read())",
+                "    m.set_flags(['', 'RF', 'RA'][i])",
+                "    box.add(m)",
+                "box.flush()"), mbox.toString()));
+        for (int i : numbers) {
+            Path file = work.resolve("m" + i);
+            Files.write(file, message(i));
+            command.add(file.toString());
+        }
+        assertThat(org.estafeta.testing.Processes.run(command, new byte[0]).exitCode()).isZero();
+        assertThat(Files.readString(mbox)).contains("\n>From here on").contains("\n>>From twice\n");
+
+        CliRun r = CliRun.run(data, "", "import", "--to", USER, "--folder", "Python", "--mbox-quoting", "mboxo", mbox.toString());
+        assertThat(r.out()).contains("imported 3 messages into " + USER + ", skipped 0 already there, 0 problems");
+        try (Storage storage = storage()) {
+            assertThat(contents(storage, USER, "Python")).containsExactlyInAnyOrder(crlf(message(1)), crlf(message(3)), crlf(message(15)));
+            assertThat(summary(storage, "Python")).containsExactlyInAnyOrder("1: 0 []", "3: 5 []", "15: 3 []");
+        }
+    }
+
     @Test
     void commandLineMistakes() throws Exception {
         assertThat(CliRun.run(data, "", "import", "--to", "nadie@example.com", work.toString()).err()).contains("no such account: nadie@example.com");
