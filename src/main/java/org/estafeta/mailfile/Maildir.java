@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.estafeta.mime.ModifiedUtf7;
 import org.estafeta.store.Flag;
 
 /**
@@ -47,7 +48,7 @@ final class Maildir {
             entries.filter(p -> {
                 String n = p.getFileName().toString();
                 return n.startsWith(".") && n.length() > 1 && !n.equals("..") && isMaildir(p);
-            }).sorted().forEach(p -> out.add(new Folder(p.getFileName().toString().substring(1).replace('.', '/'), p)));
+            }).sorted().forEach(p -> out.add(new Folder(imapName(p.getFileName().toString().substring(1)), p)));
         }
         return out;
     }
@@ -134,8 +135,14 @@ final class Maildir {
         return sb.toString();
     }
 
-    /** The Maildir++ directory of an IMAP name below {@code root}. */
+    /** The Maildir++ directory of an IMAP name below {@code root}: "." for "/", modified UTF-7 as Dovecot and Courier write. */
     static Path folderDir(Path root, String name) {
-        return name.equals("INBOX") ? root : root.resolve("." + name.replace('/', '.'));
+        return name.equals("INBOX") ? root : root.resolve("." + ModifiedUtf7.encode(name).replace('/', '.'));
+    }
+
+    /** The IMAP name of a folder directory's name (without its leading "."); kept as it is when it is not modified UTF-7. */
+    private static String imapName(String dirName) {
+        String decoded = ModifiedUtf7.decode(dirName);
+        return (decoded == null ? dirName : decoded).replace('.', '/');
     }
 }

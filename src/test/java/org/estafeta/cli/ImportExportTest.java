@@ -111,9 +111,9 @@ class ImportExportTest {
     void maildirTreeWrittenByDovecotWithBadInputBesideIt_thenExportAndImportAgain() throws Exception {
         Path tree = work.resolve("Maildir");
         Doveadm dovecot = new Doveadm(work.resolve("dovecot"), "maildir:" + tree);
-        dovecot.run("mailbox", "create", "Trabajo", "Trabajo.Proyecto");
+        dovecot.run("mailbox", "create", "Trabajo", "Trabajo.Proyecto", "Año");
         Map<String, List<byte[]>> saved = Map.of("INBOX", List.of(message(1), message(2), message(3)),
-                "Trabajo", List.of(message(4), message(5)), "Trabajo.Proyecto", List.of(message(6), message(7)));
+                "Trabajo", List.of(message(4), message(5)), "Trabajo.Proyecto", List.of(message(6), message(7)), "Año", List.of(message(8)));
         for (var box : saved.entrySet()) for (byte[] m : box.getValue()) dovecot.run(m, "save", "-m", box.getKey());
         dovecot.run("flags", "add", "\\Seen $Label1 proyecto", "mailbox", "Trabajo.Proyecto", "uid", "1");
         dovecot.run("flags", "add", "\\Answered \\Flagged", "mailbox", "INBOX", "uid", "2");
@@ -134,7 +134,8 @@ class ImportExportTest {
         CliRun r = CliRun.run(data, "", "import", "--to", USER, tree.toString(), cut.toString());
         assertThat(r.err()).contains(tree.resolve("cur").resolve("1.garbage.test:2,S") + ": offset 0: not a message")
                 .contains(cut + ": offset " + lastFrom + ": truncated: Content-Length says");
-        assertThat(r.out()).contains("imported 9 messages into " + USER + ", skipped 0 already there, 2 problems");
+        assertThat(tree.resolve(".A&APE-o")).as("Dovecot writes folder names in modified UTF-7").isDirectory();
+        assertThat(r.out()).contains("imported 10 messages into " + USER + ", skipped 0 already there, 2 problems");
         assertThat(r.code()).isEqualTo(2);
 
         try (Storage storage = storage()) {
@@ -142,25 +143,27 @@ class ImportExportTest {
                     crlf(message(10)), crlf(message(11)));
             assertThat(contents(storage, USER, "Trabajo")).containsExactlyInAnyOrder(crlf(message(4)), crlf(message(5)));
             assertThat(contents(storage, USER, "Trabajo/Proyecto")).containsExactlyInAnyOrder(crlf(message(6)), crlf(message(7)));
+            assertThat(contents(storage, USER, "Año")).containsExactly(crlf(message(8)));
             assertThat(summary(storage, "INBOX")).containsExactlyInAnyOrder("1: 0 []", "2: 6 []", "3: 0 []", "10: 0 []", "11: 0 []");
             assertThat(summary(storage, "Trabajo")).containsExactlyInAnyOrder("4: 24 []", "5: 0 [$Label1]");
             assertThat(summary(storage, "Trabajo/Proyecto")).containsExactlyInAnyOrder("6: 1 [$Label1, proyecto]", "7: 0 []");
         }
         assertThat(CliRun.run(data, "", "import", "--to", USER, tree.toString()).out())
-                .contains("imported 0 messages into " + USER + ", skipped 7 already there, 1 problems");
+                .contains("imported 0 messages into " + USER + ", skipped 8 already there, 1 problems");
 
         // Export: Dovecot reads it with the flags; importing it into another account gives the same mailboxes.
         Path export = work.resolve("export");
         CliRun e = CliRun.run(data, "", "export", USER, export.toString());
-        assertThat(e.out()).contains("exported 9 messages in 8 mailboxes of " + USER);
+        assertThat(e.out()).contains("exported 10 messages in 9 mailboxes of " + USER);
+        assertThat(export.resolve(".A&APE-o").resolve("cur")).isDirectory();
         openUp(export);
         String fetched = new Doveadm(work.resolve("dovecot-export"), "maildir:" + export)
                 .run("fetch", "mailbox flags", "mailbox", "Trabajo.Proyecto");
         assertThat(fetched).contains("flags: \\Seen \\Recent $Label1 proyecto");
         assertThat(CliRun.run(data, "", "import", "--to", OTHER, export.toString()).out())
-                .contains("imported 9 messages into " + OTHER + ", skipped 0 already there, 0 problems");
+                .contains("imported 10 messages into " + OTHER + ", skipped 0 already there, 0 problems");
         try (Storage storage = storage()) {
-            for (String box : List.of("INBOX", "Trabajo", "Trabajo/Proyecto", "Sent", "Junk")) {
+            for (String box : List.of("INBOX", "Trabajo", "Trabajo/Proyecto", "Año", "Sent", "Junk")) {
                 assertThat(view(messages(storage, OTHER, box))).as(box).isEqualTo(view(messages(storage, USER, box)));
             }
         }
