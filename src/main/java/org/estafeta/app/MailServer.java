@@ -98,7 +98,7 @@ public final class MailServer implements AutoCloseable {
         delivery = inbound(config, storage);
         var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
         AcceptedToday.restore(dataDir, delivery);
-        delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), sieveLimits(config), config.server().hostname(),
+        delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), storage.accounts(), sieveLimits(config), config.server().hostname(),
                 config.sieve().maxHops(), java.time.Clock.systemUTC()));
         recentLog.attach();
         dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
