@@ -60,7 +60,8 @@ final class ImportCommand implements Callable<Integer> {
         try (Storage storage = Storage.open(config)) {
             Account account = storage.accounts().account(to)
                     .orElseThrow(() -> new IllegalArgumentException("no such account: " + to));
-            var bar = new ProgressBar(System.err, System.console() != null);
+            // Since JDK 22 System.console() exists when redirected too: isTerminal() tells a person from a log file.
+            var bar = new ProgressBar(System.err, System.console() != null && System.console().isTerminal());
             var importer = new Importer(MailServer.inbound(config, storage), storage.mailboxes(), storage.messages(), account, bar);
             Importer.Counts c = importer.run(paths, folder, variant);
             bar.finish();

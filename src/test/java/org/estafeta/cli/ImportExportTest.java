@@ -202,6 +202,25 @@ class ImportExportTest {
     }
 
     @Test
+    void progressBarRedrawsOneLineOnATerminalAndProblemsScrollAboveIt() {
+        var terminal = new java.io.ByteArrayOutputStream();
+        var bar = new ImportCommand.ProgressBar(new java.io.PrintStream(terminal, true, StandardCharsets.UTF_8), true);
+        bar.advanced(50, 100, new org.estafeta.mailfile.Importer.Counts(5, 1, 0));
+        bar.problem(new org.estafeta.mailfile.Problem("f.mbox", 42, "truncated"));
+        bar.finish();
+        String line = "[###############...............]  50% 5 imported, 1 skipped, 0 problems";
+        assertThat(terminal.toString(StandardCharsets.UTF_8)).isEqualTo("\r" + line + "\r" + " ".repeat(line.length()) + "\r"
+                + "estafeta import: f.mbox: offset 42: truncated\n" + line + "\n");
+
+        var log = new java.io.ByteArrayOutputStream();
+        var quiet = new ImportCommand.ProgressBar(new java.io.PrintStream(log, true, StandardCharsets.UTF_8), false);
+        quiet.advanced(50, 100, new org.estafeta.mailfile.Importer.Counts(5, 1, 0));
+        quiet.problem(new org.estafeta.mailfile.Problem("f.mbox", 42, "truncated"));
+        quiet.finish();
+        assertThat(log.toString(StandardCharsets.UTF_8)).as("no bar in a log file").isEqualTo("estafeta import: f.mbox: offset 42: truncated\n");
+    }
+
+    @Test
     void commandLineMistakes() throws Exception {
         assertThat(CliRun.run(data, "", "import", "--to", "nadie@example.com", work.toString()).err()).contains("no such account: nadie@example.com");
         CliRun missing = CliRun.run(data, "", "import", "--to", USER, work.resolve("nope").toString());
