@@ -1,6 +1,7 @@
 package org.estafeta.app;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -91,17 +92,23 @@ public final class MailServer implements AutoCloseable {
         return server;
     }
 
+    /** The inbound pipeline over {@code storage}; the server adds its checks and filter, {@code estafeta import} uses it bare. */
+    public static Inbound inbound(Config config, Storage storage) {
+        Path dir = config.server().dataDir();
+        return new Inbound(storage.intake(), storage.queue(), storage.blobs(), new RecipientResolver(storage.accounts()),
+                new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota()), new Inbound.Settings(
+                config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dir.resolve("spool"),
+                Secrets.load(dir.resolve("srs.key"))));
+    }
+
     private void startListeners(Config config) throws IOException {
         SSLContext tls = config.tls().certificate() != null
                 ? TlsContexts.load(config.tls().certificate(), config.tls().privateKey())
                 : TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
-        var resolver = new RecipientResolver(storage.accounts());
-        var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
         dataDir = config.server().dataDir();
-        delivery = new Inbound(storage.intake(), storage.queue(), storage.blobs(), resolver, quota, new Inbound.Settings(
-                config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dataDir.resolve("spool"),
-                Secrets.load(dataDir.resolve("srs.key"))));
+        delivery = inbound(config, storage);
+        var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
         AcceptedToday.restore(dataDir, delivery);
         delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), storage.accounts(), sieveLimits(config), config.server().hostname(),
                 config.sieve().maxHops(), java.time.Clock.systemUTC()));
@@ -187,7 +194,7 @@ public final class MailServer implements AutoCloseable {
 
     private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
         return new ImapServer(name, settings, authenticator, storage.mailboxes(), storage.messages(), storage.blobs(),
-                storage.events(), quota);
+                storage.events(), quota, delivery);
     }
 
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)

@@ -57,6 +57,10 @@ public final class InboundMessage extends OutputStream {
     private final HeaderScan header = new HeaderScan();
     private IOException failure;
     private boolean closed;
+    /** The IMAP internal date of the local copies: the arrival, or what an import or APPEND says. */
+    private java.time.Instant internalDate = arrival.toInstant();
+    /** Where the local copies went, once committed. */
+    private List<Intake.Filed> filed;
 
     InboundMessage(Inbound inbound, InboundEnvelope envelope, Channel channel) {
         this.inbound = inbound;
@@ -87,6 +91,12 @@ public final class InboundMessage extends OutputStream {
         }
     }
 
+    /** The internal date of the stored copies (RFC 9051 §2.3.3), for messages that arrived elsewhere first. */
+    public InboundMessage dated(java.time.Instant date) {
+        this.internalDate = date;
+        return this;
+    }
+
     /** Octets of content written so far. */
     public long size() {
         return spool.size();
@@ -99,6 +109,29 @@ public final class InboundMessage extends OutputStream {
      * @throws IOException storage failed; nobody has it (451 for SMTP)
      */
     public String commit() throws Refused, IOException {
+        Prepared p = prepare();
+        finish(p, inbound.intake.acceptAll(List.of(p.arrival())).getFirst());
+        return queueId;
+    }
+
+    /** The UIDs of the local copies once committed, in the order they were filed (APPENDUID, RFC 4315). */
+    public List<Long> uids() {
+        if (filed == null) throw new IllegalStateException("not committed");
+        return filed.stream().map(Intake.Filed::uid).toList();
+    }
+
+    /** The content written so far, as written. */
+    public InputStream content() throws IOException {
+        return spool.open();
+    }
+
+    /** A message ready for its transaction: its rows, and what is sent once they are committed. */
+    record Prepared(Intake.Arrival arrival, Blob blob, Map<String, Filing> filings, List<RecipientFilter.Reply> replies,
+                    List<String> rejections) {
+    }
+
+    /** Every step before the transaction: checks, the blob (fsynced), structure, filters; throws as {@link #commit} does. */
+    Prepared prepare() throws Refused, IOException {
         if (failure != null) throw failure;
         header.close();
         Headers headers = header.headers();
@@ -110,7 +143,7 @@ public final class InboundMessage extends OutputStream {
         StringBuilder prefix = new StringBuilder();
         List<Headers.Field> removed = new ArrayList<>();
         boolean junk = false;
-        for (ArrivalCheck check : inbound.checks) {
+        for (ArrivalCheck check : channel.filedByCaller() ? List.<ArrivalCheck>of() : inbound.checks) {
             ArrivalCheck.Verdict v;
             try {
                 v = check.check(envelope, channel, arrived);
@@ -140,8 +173,14 @@ public final class InboundMessage extends OutputStream {
         }
         MessageStructure structure = ImapStructure.of(root);
         MessageSummary summary = Summaries.of(root, blob.size());
-        deliver(blob, new Arrived(headers, spool, root, summary), structure, junk);
-        return queueId;
+        return plan(blob, new Arrived(headers, spool, root, summary), structure, junk);
+    }
+
+    /** After the transaction: counts, wakes the queue, sends notices and filter replies. */
+    void finish(Prepared p, List<Intake.Filed> copies) {
+        this.filed = List.copyOf(copies);
+        inbound.accepted(!p.arrival().outgoing().isEmpty());
+        afterCommit(p.blob(), p.filings(), p.replies(), p.rejections());
     }
 
     /** The Return-Path and the forwarding Delivered-To fields (the Received line is separate: it goes below the verdicts). */
@@ -268,12 +307,15 @@ public final class InboundMessage extends OutputStream {
 
     private void checkQuota(long size) throws Refused {
         if (channel.kind() == Channel.Kind.GENERATED) return;
-        Set<Long> accounts = new LinkedHashSet<>();
+        // The accounts' own quotas came with RCPT's account lookup: only the usage is read here.
+        Map<Long, java.util.OptionalLong> accounts = new LinkedHashMap<>();
         for (InboundEnvelope.Recipient r : envelope.recipients()) {
-            if (r.route() instanceof Route.Local l) l.targets().forEach(t -> accounts.add(t.accountId()));
+            if (r.route() instanceof Route.Local l) l.targets().forEach(t -> accounts.putIfAbsent(t.accountId(), l.quotas().get(t.accountId())));
         }
-        for (long account : accounts) {
-            if (!inbound.quota.allows(account, size)) {
+        for (var e : accounts.entrySet()) {
+            long account = e.getKey();
+            boolean fits = e.getValue() == null ? inbound.quota.allows(account, size) : inbound.quota.allows(account, e.getValue(), size);
+            if (!fits) {
                 throw new Refused(552, "5.2.2", "mailbox full, the message would exceed the recipient's quota");
             }
         }
@@ -296,8 +338,8 @@ public final class InboundMessage extends OutputStream {
                 new ByteArrayInputStream(layout.insert()), content)));
     }
 
-    /** Filter per local account, then one transaction for local copies and queue entries, then the notices. */
-    private void deliver(Blob blob, Arrived message, MessageStructure structure, boolean junk) throws Refused {
+    /** Filter per local account: the local copies and queue entries of the one transaction. */
+    private Prepared plan(Blob blob, Arrived message, MessageStructure structure, boolean junk) throws Refused {
         Map<String, Filing> filings = new LinkedHashMap<>();
         Set<String> forwards = new LinkedHashSet<>();
         List<Envelope.Recipient> remote = new ArrayList<>();
@@ -340,12 +382,12 @@ public final class InboundMessage extends OutputStream {
             outgoing.add(new Intake.Outgoing(QueueId.next(), new Envelope(sender, null, null,
                     forwards.stream().map(f -> new Envelope.Recipient(f, null, null)).toList())));
         }
-        inbound.intake.accept(blob, arrival.toInstant(), List.copyOf(filings.values()), outgoing, structure);
-        inbound.accepted(!outgoing.isEmpty());
-        afterCommit(blob, filings, replies, rejections);
+        return new Prepared(new Intake.Arrival(blob, internalDate, List.copyOf(filings.values()), outgoing, structure), blob, filings,
+                replies, rejections);
     }
 
     private RecipientFilter.Decision decide(RecipientFilter.Context context) {
+        if (channel.filedByCaller()) return RecipientFilter.Decision.keep(context.keep());
         try {
             return inbound.filter.decide(context);
         } catch (RuntimeException e) {

@@ -16,6 +16,11 @@
  * the blob: the content is read once), SRS for forwarded copies, and the one transaction that files
  * local copies and queues remote ones.
  *
+ * <p>IMAP APPEND and {@code estafeta import} use the channel IMPORTED: the caller names each copy's
+ * mailbox, flags, keywords and date ({@code InboundMessage.dated}), and the message is stored byte for
+ * byte (no trace fields, no arrival verdicts, no filter). {@code Inbound.commitAll} commits several
+ * messages in one transaction, all or none (MULTIAPPEND); {@code InboundMessage.uids()} gives the UIDs.
+ *
  * <h2>Hooks</h2>
  * <ul>
  *   <li>{@link org.estafeta.delivery.ArrivalCheck} ({@code Inbound.addCheck}): SPF, DKIM, DMARC, spam.
