@@ -235,8 +235,6 @@ final class SmtpSession {
         lines.add("DSN");
         lines.add("ETRN");
         if (!conn.isTls() && settings.tls() != null) lines.add("STARTTLS");
-        // RFC 8689 §4: REQUIRETLS only where the session itself is protected.
-        if (conn.isTls()) lines.add("REQUIRETLS");
         if (role == SmtpRole.ODMR) lines.add("ATRN");
         if (authAllowed()) {
             StringBuilder auth = new StringBuilder("AUTH");
@@ -282,12 +280,6 @@ final class SmtpSession {
                 case "SMTPUTF8" -> {
                     if (value != null) throw new SmtpException(501, "5.5.4", "Error: SMTPUTF8 takes no value");
                     options.add(MailOption.SMTPUTF8);
-                }
-                case "REQUIRETLS" -> {
-                    if (value != null) throw new SmtpException(501, "5.5.4", "Error: REQUIRETLS takes no value");
-                    // RFC 8689 §4.1: not offered in clear, so not accepted in clear.
-                    if (!conn.isTls()) throw new SmtpException(530, "5.7.10", "Error: REQUIRETLS needs STARTTLS first");
-                    options.add(MailOption.REQUIRETLS);
                 }
                 case "RET" -> {
                     ret = value == null ? "" : value.toUpperCase(Locale.ROOT);
@@ -346,6 +338,10 @@ final class SmtpSession {
             case Route.Remote r -> {
                 boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
                 if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
+                // The queue sends with DATA or BDAT but does not carry BODY=BINARYMIME on, so binary content stays local.
+                if (transaction.options.contains(MailOption.BINARYMIME)) {
+                    yield Reply.of(554, "5.6.3", sanitize(rcpt.toString()) + ": BODY=BINARYMIME is accepted for local mailboxes only");
+                }
                 transaction.recipients.add(rcpt);
                 transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, r));
                 yield Reply.of(250, "2.1.5", "Ok");
