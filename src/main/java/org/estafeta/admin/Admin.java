@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
+import org.estafeta.store.AddressKey;
 import org.estafeta.store.ApiToken;
 import org.estafeta.store.Conflict;
 import org.estafeta.store.Mailboxes;
@@ -61,8 +62,10 @@ public final class Admin {
     }
 
     public String addDomain(String name) {
-        String domain = name.strip().toLowerCase(Locale.ROOT);
-        if (domain.isEmpty() || !domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+        // An IDN is stored in U-labels and must have an A-label form (RFC 5890): españa.es ≡ xn--espaa-rta.es.
+        String domain = AddressKey.domain(name);
+        String ascii = AddressKey.asciiDomain(domain);
+        if (domain.isEmpty() || ascii == null || !ascii.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
             throw new IllegalArgumentException("not a domain name: " + name);
         }
         accounts.addDomain(domain);
@@ -71,7 +74,7 @@ public final class Admin {
 
     public String removeDomain(String name) {
         accounts.removeDomain(name);
-        return name.strip().toLowerCase(Locale.ROOT);
+        return AddressKey.domain(name);
     }
 
     // --- users ---
@@ -227,7 +230,8 @@ public final class Admin {
     public static void requireAddress(String address) {
         String a = address == null ? "" : address.strip();
         int at = a.lastIndexOf('@');
-        if (at <= 0 || at == a.length() - 1 || a.chars().anyMatch(c -> c <= ' ' || c == 127 || c == '<' || c == '>' || c == ',')) {
+        if (at <= 0 || at == a.length() - 1 || a.chars().anyMatch(c -> c <= ' ' || c == 127 || c == '<' || c == '>' || c == ',')
+                || AddressKey.asciiDomain(a.substring(at + 1)) == null) {
             throw new IllegalArgumentException("not an address: " + address + " (expected user@domain)");
         }
     }

@@ -1,6 +1,7 @@
 package org.estafeta.cli;
 
 import org.estafeta.app.Storage;
+import org.estafeta.store.AddressKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +20,7 @@ final class AliasCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) {
             admin(storage).addAlias(alias, targets);
-            System.out.println("alias " + alias.toLowerCase(java.util.Locale.ROOT) + " -> " + String.join(", ", targets));
+            System.out.println("alias " + AddressKey.of(alias) + " -> " + String.join(", ", targets));
             return 0;
         }
     }
@@ -41,7 +42,7 @@ final class AliasCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) {
             admin(storage).removeAlias(alias);
-            System.out.println("removed alias " + alias.toLowerCase(java.util.Locale.ROOT));
+            System.out.println("removed alias " + AddressKey.of(alias));
             return 0;
         }
     }

@@ -1,6 +1,7 @@
 package org.estafeta.cli;
 
 import org.estafeta.app.Storage;
+import org.estafeta.store.AddressKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -16,7 +17,7 @@ final class DomainCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) {
             admin(storage).addDomain(name);
-            System.out.println("added domain " + name.toLowerCase(java.util.Locale.ROOT));
+            System.out.println("added domain " + AddressKey.domain(name));
             return 0;
         }
     }
@@ -38,7 +39,7 @@ final class DomainCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) {
             admin(storage).removeDomain(name);
-            System.out.println("removed domain " + name.toLowerCase(java.util.Locale.ROOT));
+            System.out.println("removed domain " + AddressKey.domain(name));
             return 0;
         }
     }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.estafeta.app.Storage;
 import org.estafeta.store.Account;
+import org.estafeta.store.AddressKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -79,7 +80,7 @@ final class UserCommand extends StoreCommand.Group {
         int run(Storage storage) throws IOException {
             if (storage.accounts().account(address).isEmpty()) throw new IllegalArgumentException("no such account: " + address);
             admin(storage).setPassword(address, readPassword(passwordStdin));
-            System.out.println("password changed for " + address.toLowerCase(java.util.Locale.ROOT));
+            System.out.println("password changed for " + AddressKey.of(address));
             return 0;
         }
     }
@@ -92,7 +93,7 @@ final class UserCommand extends StoreCommand.Group {
         @Override
         int run(Storage storage) {
             admin(storage).removeUser(address);
-            System.out.println("removed user " + address.toLowerCase(java.util.Locale.ROOT));
+            System.out.println("removed user " + AddressKey.of(address));
             return 0;
         }
     }

@@ -2,6 +2,8 @@ package org.estafeta.delivery;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import org.estafeta.store.MailOption;
 
 /**
  * The SMTP envelope of an arriving message: the reverse-path and each recipient with its route.
@@ -9,11 +11,18 @@ import java.util.Locale;
  * @param sender the reverse-path, empty for the null path
  * @param envelopeId RFC 3461 ENVID, or null
  * @param ret RFC 3461 RET (FULL or HDRS), or null
+ * @param options SMTPUTF8, BINARYMIME, REQUIRETLS as given on MAIL FROM, for the next hop
  */
-public record InboundEnvelope(String sender, String envelopeId, String ret, List<Recipient> recipients) {
+public record InboundEnvelope(String sender, String envelopeId, String ret, List<Recipient> recipients, Set<MailOption> options) {
 
     public InboundEnvelope {
         recipients = List.copyOf(recipients);
+        options = Set.copyOf(options);
+    }
+
+    /** An envelope without MAIL FROM options (notices, webmail, imports). */
+    public InboundEnvelope(String sender, String envelopeId, String ret, List<Recipient> recipients) {
+        this(sender, envelopeId, ret, recipients, Set.of());
     }
 
     /**

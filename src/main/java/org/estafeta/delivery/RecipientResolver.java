@@ -7,13 +7,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
+import org.estafeta.store.AddressKey;
 
 /**
  * Turns a recipient address into accounts: the account itself, else its alias, else the domain's
@@ -33,7 +33,7 @@ public final class RecipientResolver {
     }
 
     public Resolution resolve(String address) {
-        String addr = address.toLowerCase(Locale.ROOT);
+        String addr = AddressKey.of(address);
         int at = addr.lastIndexOf('@');
         String domain = addr.substring(at + 1);
         if (!accounts.servesDomain(domain)) return new Resolution.Remote();
@@ -67,7 +67,7 @@ public final class RecipientResolver {
             if (targets.isEmpty()) targets = accounts.aliasTargets(addr.substring(addr.lastIndexOf('@')));
             // Targets in domains we do not serve are forwarded through the outbound queue (RFC 5321 §3.9.1).
             for (String t : targets) {
-                if (accounts.servesDomain(t.substring(t.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT))) pending.add(t);
+                if (accounts.servesDomain(t.substring(t.lastIndexOf('@') + 1))) pending.add(AddressKey.of(t));
                 else forwards.add(t);
             }
         }

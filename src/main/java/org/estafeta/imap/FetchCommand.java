@@ -168,7 +168,7 @@ final class FetchCommand {
                     case "INTERNALDATE" -> "INTERNALDATE \"" + INTERNALDATE.format(m.internalDate().atOffset(ZoneOffset.UTC)) + "\"";
                     case "RFC822.SIZE" -> "RFC822.SIZE " + m.size();
                     case "MODSEQ" -> "MODSEQ (" + m.modSeq() + ")";
-                    case "ENVELOPE" -> "ENVELOPE " + structure.envelope();
+                    case "ENVELOPE" -> "ENVELOPE " + envelope(s, m, structure);
                     case "BODY" -> "BODY " + structure.body();
                     case "BODYSTRUCTURE" -> "BODYSTRUCTURE " + structure.bodyStructure();
                     default -> throw new IllegalStateException(name);
@@ -193,6 +193,16 @@ final class FetchCommand {
             }
         }
         out.raw(")\r\n");
+    }
+
+    /**
+     * The stored ENVELOPE, which may hold UTF-8 (RFC 6532); for a client that has enabled neither
+     * UTF8=ACCEPT nor IMAP4rev2, a downgraded one made from the header (RFC 6855 §3, RFC 6858 §3).
+     */
+    private static String envelope(ImapSession s, MessageInfo m, MessageStructure structure) throws IOException {
+        String stored = structure.envelope();
+        if (s.utf8 || s.rev2 || stored.chars().allMatch(c -> c < 0x80)) return stored;
+        return ImapStructure.asciiEnvelope(parseHeader(s, m).headers());
     }
 
     private static MimePart parseHeader(ImapSession s, MessageInfo m) throws IOException {

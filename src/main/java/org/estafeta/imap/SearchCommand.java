@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.estafeta.imap.ImapSession.Done;
+import org.estafeta.mime.AddressLists;
 import org.estafeta.mime.Headers;
 import org.estafeta.mime.MailDate;
 import org.estafeta.mime.MimeParser;
@@ -125,7 +126,7 @@ final class SearchCommand {
 
     /** An address header as "Name <local@domain>, ..." without comments or folding. */
     static String addressText(String raw) {
-        var list = org.apache.james.mime4j.field.address.LenientAddressParser.DEFAULT.parseAddressList(raw);
+        var list = AddressLists.parse(raw);
         if (list == null) return "";
         StringBuilder sb = new StringBuilder();
         for (var m : list.flatten()) {

@@ -11,8 +11,8 @@ import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
-import org.apache.james.mime4j.field.address.LenientAddressParser;
 import org.estafeta.imap.ImapSession.Done;
+import org.estafeta.mime.AddressLists;
 
 /**
  * SORT and UID SORT (RFC 5256 §3), and the sort keys THREAD shares: the base subject (§2.1), the
@@ -158,7 +158,7 @@ final class SortCommand {
      */
     static String firstMailbox(String raw) {
         if (raw == null) return "";
-        AddressList list = LenientAddressParser.DEFAULT.parseAddressList(raw);
+        AddressList list = AddressLists.parse(raw);
         if (list == null || list.isEmpty()) return "";
         Address first = list.getFirst();
         return switch (first) {

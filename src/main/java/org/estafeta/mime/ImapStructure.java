@@ -2,6 +2,7 @@ package org.estafeta.mime;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -11,11 +12,11 @@ import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
-import org.apache.james.mime4j.field.address.LenientAddressParser;
 import org.apache.james.mime4j.stream.NameValuePair;
 import org.apache.james.mime4j.stream.RawBody;
 import org.apache.james.mime4j.stream.RawField;
 import org.apache.james.mime4j.stream.RawFieldParser;
+import org.estafeta.store.AddressKey;
 import org.estafeta.store.MessageStructure;
 
 import static org.estafeta.mime.ImapSyntax.nstring;
@@ -36,31 +37,55 @@ public final class ImapStructure {
         return new MessageStructure(envelope(root.headers()), body(root, false), body(root, true));
     }
 
-    /** ENVELOPE: date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id, raw as sent. */
+    /** ENVELOPE: date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id, raw as sent (UTF-8 too). */
     public static String envelope(Headers h) {
-        String from = addresses(h.get("From"));
-        // RFC 9051 §7.5.2: a missing Sender or Reply-To is From; an empty one, with no address, too.
-        String sender = addresses(h.get("Sender"));
-        if (sender.equals("NIL")) sender = from;
-        String replyTo = addresses(h.get("Reply-To"));
-        if (replyTo.equals("NIL")) replyTo = from;
-        return "(" + nstring(h.get("Date")) + " " + nstring(h.get("Subject")) + " " + from + " " + sender + " " + replyTo
-                + " " + addresses(h.get("To")) + " " + addresses(h.get("Cc")) + " " + addresses(h.get("Bcc"))
-                + " " + nstring(h.get("In-Reply-To")) + " " + nstring(h.get("Message-ID")) + ")";
+        return envelope(h, true);
     }
 
-    private static String addresses(String raw) {
+    /**
+     * ENVELOPE for a client that has not enabled UTF8=ACCEPT (RFC 6855 §3, RFC 6858 §3): no UTF-8 in it.
+     * Text fields become RFC 2047 encoded-words; an IDN domain its A-labels; an address whose local part
+     * is UTF-8 cannot be written in ASCII, so it becomes an empty group whose name (encoded) is the
+     * whole address, which such a client shows but cannot reply to, as RFC 6858 §3 describes.
+     */
+    public static String asciiEnvelope(Headers h) {
+        return envelope(h, false);
+    }
+
+    private static String envelope(Headers h, boolean utf8) {
+        String from = addresses(h.get("From"), utf8);
+        // RFC 9051 §7.5.2: a missing Sender or Reply-To is From; an empty one, with no address, too.
+        String sender = addresses(h.get("Sender"), utf8);
+        if (sender.equals("NIL")) sender = from;
+        String replyTo = addresses(h.get("Reply-To"), utf8);
+        if (replyTo.equals("NIL")) replyTo = from;
+        return "(" + text(h.get("Date"), utf8) + " " + text(h.get("Subject"), utf8) + " " + from + " " + sender + " " + replyTo
+                + " " + addresses(h.get("To"), utf8) + " " + addresses(h.get("Cc"), utf8) + " " + addresses(h.get("Bcc"), utf8)
+                + " " + text(h.get("In-Reply-To"), utf8) + " " + text(h.get("Message-ID"), utf8) + ")";
+    }
+
+    private static String text(String value, boolean utf8) {
+        return nstring(utf8 ? value : ascii(value));
+    }
+
+    /** RFC 2047 encoded-words for text with UTF-8 in it; ASCII text as it is. */
+    private static String ascii(String value) {
+        if (value == null || AddressKey.isAscii(value)) return value;
+        return EncoderUtil.encodeEncodedWord(value, EncoderUtil.Usage.TEXT_TOKEN, 0, StandardCharsets.UTF_8, EncoderUtil.Encoding.Q);
+    }
+
+    private static String addresses(String raw, boolean utf8) {
         if (raw == null || raw.isBlank()) return "NIL";
-        AddressList list = LenientAddressParser.DEFAULT.parseAddressList(raw);
+        AddressList list = AddressLists.parse(raw);
         if (list == null || list.isEmpty()) return "NIL";
         StringBuilder sb = new StringBuilder("(");
         for (Address a : list) {
             switch (a) {
-                case Mailbox m -> address(sb, m, raw);
+                case Mailbox m -> address(sb, m, raw, utf8);
                 case Group g -> {
                     // RFC 9051 §7.5.2: a group is a start marker with the name as mailbox, then the members, then an end marker.
-                    sb.append("(NIL NIL ").append(string(g.getName())).append(" NIL)");
-                    for (Mailbox m : g.getMailboxes()) address(sb, m, raw);
+                    sb.append("(NIL NIL ").append(string(utf8 ? g.getName() : ascii(g.getName()))).append(" NIL)");
+                    for (Mailbox m : g.getMailboxes()) address(sb, m, raw, utf8);
                     sb.append("(NIL NIL NIL NIL)");
                 }
                 default -> { }
@@ -69,14 +94,25 @@ public final class ImapStructure {
         return sb.length() == 1 ? "NIL" : sb.append(')').toString();
     }
 
-    private static void address(StringBuilder sb, Mailbox m, String raw) {
+    private static void address(StringBuilder sb, Mailbox m, String raw, boolean utf8) {
         String name = m.getName() != null ? m.getName() : commentName(m, raw);
         if (name != null && !name.chars().allMatch(c -> c < 0x7f)) {
             name = EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.WORD_ENTITY);
         }
+        String local = m.getLocalPart(), domain = m.getDomain();
+        if (!utf8 && domain != null && !AddressKey.isAscii(domain)) {
+            String aLabels = AddressKey.asciiDomain(domain);
+            if (aLabels != null) domain = aLabels;
+        }
+        if (!utf8 && (!AddressKey.isAscii(local) || (domain != null && !AddressKey.isAscii(domain)))) {
+            String whole = (m.getName() != null ? m.getName() + " " : "") + "<" + m.getLocalPart() + "@" + m.getDomain() + ">";
+            sb.append("(NIL NIL ").append(string(EncoderUtil.encodeEncodedWord(whole, EncoderUtil.Usage.WORD_ENTITY, 0, StandardCharsets.UTF_8, EncoderUtil.Encoding.Q)))
+                    .append(" NIL)(NIL NIL NIL NIL)");
+            return;
+        }
         String route = m.getRoute() == null || m.getRoute().isEmpty() ? null : m.getRoute().toRouteString();
         sb.append('(').append(nstring(name)).append(' ').append(nstring(route)).append(' ')
-                .append(nstring(m.getLocalPart())).append(' ').append(nstring(m.getDomain())).append(')');
+                .append(nstring(local)).append(' ').append(nstring(domain)).append(')');
     }
 
     /**

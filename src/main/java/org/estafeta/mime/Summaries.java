@@ -10,7 +10,6 @@ import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
-import org.apache.james.mime4j.field.address.LenientAddressParser;
 import org.estafeta.store.MessageSummary;
 
 /** The typed {@link MessageSummary} of a parsed message. */
@@ -34,7 +33,7 @@ public final class Summaries {
     /** The mailboxes of an address field (group members included), names decoded; empty when absent or unreadable. */
     public static List<MessageSummary.Address> addresses(String raw) {
         if (raw == null || raw.isBlank()) return List.of();
-        AddressList list = LenientAddressParser.DEFAULT.parseAddressList(raw);
+        AddressList list = AddressLists.parse(raw);
         List<MessageSummary.Address> out = new ArrayList<>();
         if (list == null) return out;
         for (Address a : list) {

@@ -19,13 +19,22 @@ public final class ClientText {
      * UTF-8 could never match a password set as UTF-8, so the second reading costs no extra guesses.
      */
     public static String decode(byte[] line) {
+        String text = utf8(line);
+        return text != null ? text : new String(line, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The line as UTF-8, or null when it is not well-formed UTF-8 (RFC 3629 §3): the JDK's decoder
+     * refuses overlong forms, surrogates and truncated sequences, which RFC 6531 §3.3 forbids too.
+     */
+    public static String utf8(byte[] line) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(line)).toString();
         } catch (CharacterCodingException e) {
-            return new String(line, StandardCharsets.ISO_8859_1);
+            return null;
         }
     }
 

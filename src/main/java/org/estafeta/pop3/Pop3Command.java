@@ -13,6 +13,8 @@ enum Pop3Command {
     STLS(State.AUTHORIZATION, "STLS"),
     /** RFC 1939 §7: needs a plaintext-equivalent secret per account, which we do not keep; refused clearly. */
     APOP(State.AUTHORIZATION, "APOP name digest"),
+    /** RFC 6856 §3: messages with UTF-8 header fields are sent as they are, not downgraded. */
+    UTF8(State.AUTHORIZATION, "UTF8"),
     // RFC 2449 §5 and RFC 1939 §4, §6: in either state.
     CAPA(EnumSet.allOf(State.class), "CAPA"),
     QUIT(EnumSet.allOf(State.class), "QUIT"),

@@ -2,6 +2,7 @@ package org.estafeta.pop3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.estafeta.auth.AuthResult;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.SaslConversation;
 import org.estafeta.auth.SaslMechanism;
+import org.estafeta.mime.Downgrade;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
 import org.estafeta.net.DotStuffingOutputStream;
@@ -49,6 +51,8 @@ final class Pop3Session {
     private final boolean lenient;
 
     private State state = State.AUTHORIZATION;
+    /** RFC 6856: the client sent UTF8, so UTF-8 header fields reach it unchanged; else RFC 6858 §4 downgrades them. */
+    private boolean utf8;
     /** The name from USER, waiting for PASS (RFC 1939 §7); cleared by PASS, AUTH and STLS. */
     private String pendingUser;
     /** From a successful login on: the account, how it logged in, its maildrop lock and view. */
@@ -122,6 +126,7 @@ final class Pop3Session {
                 case AUTH -> auth(args);
                 case STLS -> stls(args);
                 case APOP -> throw new Pop3Exception("APOP is not offered: use USER and PASS, or AUTH");
+                case UTF8 -> utf8(args);
                 case CAPA -> capa(args);
                 case QUIT -> quit(args);
                 case STAT -> stat(args);
@@ -284,12 +289,21 @@ final class Pop3Session {
         conn.write("TOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n");
         if (state == State.AUTHORIZATION) {
             if (plaintextAllowed()) conn.write("USER\r\n");
+            // RFC 6856 §2: "USER": names and passwords in USER/PASS may be UTF-8 too.
+            conn.write("UTF8 USER\r\n");
             StringBuilder sasl = new StringBuilder("SASL");
             for (SaslMechanism m : offeredMechanisms()) sasl.append(' ').append(m.saslName());
             conn.write(sasl.append("\r\n").toString());
             if (!conn.isTls() && settings.tls() != null) conn.write("STLS\r\n");
         }
         conn.write("IMPLEMENTATION Estafeta\r\n.\r\n");
+    }
+
+    /** RFC 6856 §3. */
+    private void utf8(Pop3Args args) throws IOException, Pop3Exception {
+        args.end();
+        utf8 = true;
+        ok("UTF8 enabled");
     }
 
     /** RFC 1939 §4 and §6: in TRANSACTION, QUIT enters UPDATE and applies the session's marks. */
@@ -419,7 +433,16 @@ final class Pop3Session {
 
     private InputStream open(StoredMessage message) throws Pop3Exception {
         try {
-            return blobs.open(message.blob());
+            InputStream in = blobs.open(message.blob());
+            if (utf8) return in;
+            try {
+                return Downgrade.message(in);
+            } catch (IOException e) {
+                in.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (BlobUnreadable e) {
             log.error("{} {} session {}: cannot open blob {} of {}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(),
                     message.blob(), account.address(), e);

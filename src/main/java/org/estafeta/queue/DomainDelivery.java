@@ -13,6 +13,7 @@ import org.estafeta.dns.MxResolver;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.client.SmtpClient;
 import org.estafeta.smtp.client.SmtpClientException;
+import org.estafeta.store.AddressKey;
 import org.estafeta.store.Queue;
 
 /**
@@ -99,7 +100,8 @@ final class DomainDelivery {
 
     private Route route(String domain) throws MxResolver.DnsFailure {
         String transport = settings.transportFor(domain);
-        if (transport == null) return new Route(mx.mailHosts(domain), settings.remotePort(), false);
+        // DNS knows an IDN by its A-labels (RFC 5890); the queue keeps the U-label form.
+        if (transport == null) return new Route(mx.mailHosts(asciiDomain(domain)), settings.remotePort(), false);
         int colon = transport.lastIndexOf(':');
         return new Route(List.of(transport.substring(0, colon)), Integer.parseInt(transport.substring(colon + 1)),
                 settings.transports().get(domain) == null);
@@ -137,6 +139,11 @@ final class DomainDelivery {
             }
         }
         return null;
+    }
+
+    private static String asciiDomain(String domain) {
+        String a = AddressKey.asciiDomain(domain);
+        return a == null ? domain : a;
     }
 
     private static boolean isAddressLiteral(String host) {

@@ -6,7 +6,7 @@ import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
-import org.apache.james.mime4j.field.address.LenientAddressParser;
+import org.estafeta.mime.AddressLists;
 
 /** The addresses in a header value, split into local part and domain, for the address test (RFC 5228 §5.1). */
 final class Addresses {
@@ -33,7 +33,7 @@ final class Addresses {
         if (value == null || value.isBlank()) return out;
         AddressList list;
         try {
-            list = LenientAddressParser.DEFAULT.parseAddressList(value);
+            list = AddressLists.parse(value);
         } catch (RuntimeException e) {
             return out;
         }

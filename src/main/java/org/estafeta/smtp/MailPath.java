@@ -1,6 +1,7 @@
 package org.estafeta.smtp;
 
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
+import org.estafeta.store.AddressKey;
 
 /**
  * A reverse- or forward-path: {@code local@domain}, or the null path {@code <>}. Source routes
@@ -17,13 +18,18 @@ public record MailPath(String localPart, String domain) {
         return domain.isEmpty() && localPart.isEmpty();
     }
 
+    /** RFC 6531 §3.4: an address with UTF-8 in it needs the SMTPUTF8 parameter on the MAIL command. */
+    public boolean isAscii() {
+        return AddressKey.isAscii(localPart) && AddressKey.isAscii(domain);
+    }
+
     public String address() {
         return isNull() ? "" : localPart + "@" + domain;
     }
 
-    /** Domain in lower case, for lookups. */
+    /** Domain as stored, for lookups: lower case, an IDN in U-labels. */
     public String domainKey() {
-        return domain.toLowerCase(Locale.ROOT);
+        return AddressKey.domain(domain);
     }
 
     @Override
@@ -50,9 +56,12 @@ public record MailPath(String localPart, String domain) {
         if (allowPostmaster && p.equalsIgnoreCase("postmaster")) return new MailPath("postmaster", defaultDomain);
         int at = localPartEnd(p);
         if (at < 0 || at >= p.length() || p.charAt(at) != '@') throw syntax("address must be local-part@domain");
-        String local = p.substring(0, at), domain = p.substring(at + 1);
-        if (local.isEmpty() || local.length() > MAX_LOCAL) throw syntax("bad local part");
+        // RFC 6531 §3.3: UTF-8 is compared in NFC; the limits of RFC 5321 count octets, not characters.
+        String local = AddressKey.nfc(p.substring(0, at)), domain = AddressKey.nfc(p.substring(at + 1));
+        if (local.isEmpty() || octets(local) > MAX_LOCAL) throw syntax("bad local part");
         if (!isDomainName(domain) && !isAddressLiteral(domain)) throw syntax("bad domain");
+        // A U-label must have an A-label form (RFC 5890 §2.3.2.1), or no DNS can ever find it.
+        if (!AddressKey.isAscii(domain) && AddressKey.asciiDomain(domain) == null) throw syntax("bad internationalised domain");
         return new MailPath(local, domain);
     }
 
@@ -86,6 +95,10 @@ public record MailPath(String localPart, String domain) {
         return lastDot ? -1 : i;
     }
 
+    private static int octets(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
     private static boolean isAtext(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0 || c >= 0x80;
@@ -93,7 +106,7 @@ public record MailPath(String localPart, String domain) {
 
     /** RFC 5321 Domain: sub-domains of letters, digits and inner hyphens, dot-separated. */
     public static boolean isDomainName(String d) {
-        if (d.isEmpty() || d.length() > MAX_DOMAIN) return false;
+        if (d.isEmpty() || octets(d) > MAX_DOMAIN) return false;
         for (String label : d.split("\\.", -1)) {
             if (label.isEmpty() || label.length() > 63) return false;
             if (label.startsWith("-") || label.endsWith("-")) return false;

@@ -54,7 +54,9 @@ public final class SmtpDialog implements Closeable {
 
     /** One transaction; the message must use CRLF and is dot-stuffed here. Returns the reply to the data. */
     public String send(String from, List<String> to, String message) throws IOException {
-        String r = command("MAIL FROM:<" + from + ">");
+        // RFC 6531 §3.4: an address with UTF-8 in it needs SMTPUTF8.
+        boolean utf8 = !(from + to).chars().allMatch(c -> c < 0x80);
+        String r = command("MAIL FROM:<" + from + ">" + (utf8 ? " SMTPUTF8" : ""));
         if (!r.startsWith("250")) return r;
         for (String rcpt : to) {
             r = command("RCPT TO:<" + rcpt + ">");

@@ -87,6 +87,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** One more account with the standard password. */
+    public void addAccount(String address) {
+        server.storage().accounts().addAccount(address, new PasswordHasher().credentials(PASSWORD), false);
+    }
+
     public int port(String protocol) {
         return server.port(protocol);
     }

@@ -26,7 +26,7 @@ import org.estafeta.store.Flag;
  * DNS option            a dnsmasq line (txt-record=name,"text"; mx-host=...): a real dnsmasq serves them, as dns.servers
  * CONNECT smtps         connect the current session to another listener (default: the protocol's plain one)
  * C: line               send line + CRLF
- * RAW: text             send text exactly, with \r \n \t \0 \\ escapes and nothing appended
+ * RAW: text             send text exactly, with \r \n \t \0 \\ escapes (and \xNN for one raw octet) and nothing appended
  * S: text               expect this line; a trailing * makes it a prefix match; "S:" alone is an empty line
  * S~: regex             expect a line matching the regex
  * S..: text             skip lines until one matches text (as S:), e.g. to the end of an EHLO reply
@@ -38,6 +38,7 @@ import org.estafeta.store.Flag;
  * INBOX-CONTAINS address text   expect the newest INBOX message to contain text (escapes as RAW)
  * DELIVER address text  deliver a message through the SMTP listener (escapes as RAW), e.g. to fill a maildrop
  * SEEN address count    expect that many INBOX messages to have the \Seen flag
+ * ACCOUNT address       create an account with the standard password (e.g. a UTF-8 one)
  * </pre>
  * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted, and for AUTH
  * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}},
@@ -127,6 +128,10 @@ public final class Transcript {
                     server.deliver(parts[1], unescape(parts[2]));
                     continue;
                 }
+                if (line.startsWith("ACCOUNT ")) {
+                    server.addAccount(line.substring(8).strip());
+                    continue;
+                }
                 if (line.startsWith("SEEN ")) {
                     String[] parts = line.split(" ");
                     long actual = server.inboxMessages(parts[1]).stream().filter(m -> Flag.SEEN.isSet(m.flags())).count();
@@ -140,7 +145,7 @@ public final class Transcript {
                 } else if (line.equals("C:")) {
                     client.send("\r\n".getBytes(StandardCharsets.UTF_8));
                 } else if (line.startsWith("RAW: ")) {
-                    client.send(unescape(line.substring(5)).getBytes(StandardCharsets.UTF_8));
+                    client.send(rawBytes(line.substring(5)));
                 } else if (line.startsWith("S..: ")) {
                     String expected = line.substring(5);
                     String got;
@@ -195,6 +200,20 @@ public final class Transcript {
         return sb.toString();
     }
 
+    /** RAW's text as octets: UTF-8, with {@code \xNN} as one octet (e.g. a byte that is not UTF-8). */
+    static byte[] rawBytes(String s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Matcher m = Pattern.compile("\\\\x([0-9A-Fa-f]{2})").matcher(s);
+        int at = 0;
+        while (m.find()) {
+            out.writeBytes(unescape(s.substring(at, m.start())).getBytes(StandardCharsets.UTF_8));
+            out.write(Integer.parseInt(m.group(1), 16));
+            at = m.end();
+        }
+        out.writeBytes(unescape(s.substring(at)).getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
     static String unescape(String s) {
         return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\0", "\0").replace("\\\\", "\\");
     }
@@ -226,8 +245,11 @@ public final class Transcript {
     /** Every transcript file under a resource folder, for a {@code @TestFactory}. */
     public static List<Path> files(String resourceDir) throws IOException {
         Path dir = Path.of("src/test/resources/transcripts", resourceDir);
+        // -Dtranscripts=bdat,ehlo to run only the files whose names start so, while working on them.
+        List<String> only = List.of(System.getProperty("transcripts", "").split(","));
         try (var s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+            return s.filter(p -> p.toString().endsWith(".txt") && only.stream().anyMatch(p.getFileName().toString()::startsWith))
+                    .sorted().toList();
         }
     }
 

@@ -23,6 +23,7 @@ import org.estafeta.net.Connection;
 import org.estafeta.net.DotStuffingOutputStream;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.Xtext;
+import org.estafeta.store.AddressKey;
 
 /**
  * Outbound SMTP (RFC 5321) over one connection: greeting, EHLO (HELO when refused), opportunistic
@@ -38,6 +39,11 @@ public final class SmtpClient implements Closeable {
     /** Per-recipient replies of a transaction, and the reply to the end of data (null when no recipient was accepted). */
     public record Result(List<Reply> recipientReplies, Reply dataReply) {
     }
+
+    /** How much of a message is looked at for UTF-8 header fields; a header longer than this is looked at in part. */
+    private static final int HEADER_PEEK = 64 * 1024;
+    /** BDAT chunk size: big enough that the round trip per chunk does not matter. */
+    private static final int CHUNK = 256 * 1024;
 
     private final String remote;
     private final Duration commandTimeout;
@@ -156,12 +162,26 @@ public final class SmtpClient implements Closeable {
      * Recipient replies come back in order; the data is sent only if some recipient was accepted.
      */
     public Result send(String sender, String envelopeId, String ret, boolean eightBit, long size,
-                       List<Recipient> recipients, InputStream content) throws SmtpClientException {
+                       List<Recipient> recipients, InputStream message) throws SmtpClientException {
         try {
+            BufferedInputStream content = new BufferedInputStream(message, HEADER_PEEK);
+            // RFC 6531 §3.4: UTF-8 in the envelope (a local part; a domain has its A-labels) or the header needs SMTPUTF8.
+            boolean smtputf8 = supports("SMTPUTF8");
+            if (!smtputf8) {
+                sender = asciiDomain(sender);
+                recipients = recipients.stream().map(r -> new Recipient(asciiDomain(r.address()), r.notifyOn(), r.orcpt())).toList();
+            }
+            boolean needsUtf8 = !isAscii(sender) || recipients.stream().anyMatch(r -> !isAscii(r.address())) || headerHasUtf8(content);
+            if (needsUtf8 && !smtputf8) {
+                // RFC 6531 §3.7.5: never downgraded in transit; each recipient fails with 553 5.6.7 and is bounced.
+                Reply refused = Reply.of(553, "5.6.7", "the message needs SMTPUTF8, which " + remote + " does not offer");
+                return new Result(recipients.stream().map(r -> refused).toList(), null);
+            }
             boolean dsn = supports("DSN");
             StringBuilder mail = new StringBuilder("MAIL FROM:<").append(sender).append('>');
             if (supports("SIZE")) mail.append(" SIZE=").append(size);
             if (eightBit && supports("8BITMIME")) mail.append(" BODY=8BITMIME");
+            if (needsUtf8) mail.append(" SMTPUTF8");
             if (dsn && ret != null) mail.append(" RET=").append(ret);
             if (dsn && envelopeId != null) mail.append(" ENVID=").append(envelopeId);
             List<String> rcpts = new ArrayList<>();
@@ -188,6 +208,7 @@ public final class SmtpClient implements Closeable {
                 reset();
                 return new Result(replies, null);
             }
+            if (supports("CHUNKING")) return new Result(replies, chunks(content));
             send("DATA");
             // §4.5.3.2.2: two minutes for the 354.
             expect(read(commandTimeout.dividedBy(5).multipliedBy(2)), 3, "DATA");
@@ -203,6 +224,52 @@ public final class SmtpClient implements Closeable {
         } catch (IOException e) {
             throw new SmtpClientException("connection to " + remote + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * RFC 3030: the content in BDAT chunks, no dot-stuffing, then an empty LAST chunk. Each chunk's reply
+     * is awaited before the next is sent; an error ends the transaction with that reply.
+     */
+    private Reply chunks(InputStream content) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        while (true) {
+            int n = content.readNBytes(buf, 0, buf.length);
+            out.write(("BDAT " + n + (n == 0 ? " LAST" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(buf, 0, n);
+            out.flush();
+            // Like the reply to DATA's final dot (§4.5.3.2.6), the server may take its time to store.
+            Reply r = read(commandTimeout.multipliedBy(2));
+            if (n == 0 || r.code() / 100 != 2) return r;
+        }
+    }
+
+    /** Whether the header (the first HEADER_PEEK octets at most) holds a non-ASCII octet; the stream is left unread. */
+    private static boolean headerHasUtf8(BufferedInputStream content) throws IOException {
+        content.mark(HEADER_PEEK);
+        try {
+            byte[] head = content.readNBytes(HEADER_PEEK);
+            int prev = -1, prev2 = -1, prev3 = -1;
+            for (byte b : head) {
+                if (b < 0) return true;
+                if (b == '\n' && prev == '\r' && prev2 == '\n' && prev3 == '\r') return false;
+                prev3 = prev2;
+                prev2 = prev;
+                prev = b;
+            }
+            return false;
+        } finally {
+            content.reset();
+        }
+    }
+
+    private static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
+    }
+
+    /** The address with its domain in A-labels (RFC 6531 §3.7.1 allows that much for a peer without SMTPUTF8). */
+    private static String asciiDomain(String address) {
+        String a = AddressKey.asciiDomainAddress(address);
+        return a == null ? address : a;
     }
 
     private void reset() throws IOException {

@@ -9,6 +9,8 @@ enum SmtpCommand {
     MAIL(Needs.GREETING),
     RCPT(Needs.SENDER),
     DATA(Needs.RECIPIENT),
+    /** RFC 3030 CHUNKING. */
+    BDAT(Needs.RECIPIENT),
     RSET(Needs.NOTHING),
     NOOP(Needs.NOTHING),
     QUIT(Needs.NOTHING),

@@ -3,9 +3,12 @@ package org.estafeta.smtp.server;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.io.OutputStream;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.SSLSession;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.SaslConversation;
@@ -19,12 +22,14 @@ import org.estafeta.delivery.Route;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
 import org.estafeta.net.Line;
+import org.estafeta.smtp.ChunkSink;
 import org.estafeta.smtp.DataReader;
 import org.estafeta.smtp.MailPath;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.SmtpException;
 import org.estafeta.smtp.Xtext;
 import org.estafeta.store.Account;
+import org.estafeta.store.MailOption;
 import org.estafeta.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,24 +46,38 @@ final class SmtpSession {
     private static final Reply OK = Reply.of(250, "2.0.0", "Ok");
     private static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
     private static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Error: line too long");
+    /** RFC 3629 §3 and RFC 6531 §3.3: commands are UTF-8 or ASCII; an overlong form or a lone byte is neither. */
+    private static final Reply NOT_UTF8 = Reply.of(500, "5.5.2", "Error: the command is not valid UTF-8");
+    /** RFC 6531 §3.7.4.1. */
+    private static final SmtpException UTF8_WITHOUT_SMTPUTF8 =
+            new SmtpException(553, "5.6.7", "Error: a UTF-8 address needs SMTPUTF8 on MAIL FROM (RFC 6531)");
 
-    /** The envelope of the message being built: MAIL starts it; RSET, HELO, EHLO, STARTTLS and DATA's end drop it. */
+    /**
+     * The envelope of the message being built: MAIL starts it; RSET, HELO, EHLO, STARTTLS and the end
+     * of DATA or of the LAST BDAT chunk drop it (with any chunks received so far, unstored).
+     */
     private static final class Transaction {
         final MailPath sender;
         /** RFC 3461 ENVID and RET, passed on with remote recipients; null when not given. */
         final String envelopeId, ret;
+        /** SMTPUTF8, BODY=BINARYMIME, REQUIRETLS as given on MAIL FROM. */
+        final Set<MailOption> options;
         final List<MailPath> recipients = new ArrayList<>();
         /** Each accepted recipient with its route, for the pipeline. */
         final List<InboundEnvelope.Recipient> routed = new ArrayList<>();
+        /** RFC 3030: the message that BDAT chunks go into, open from the first chunk to the LAST one; null before. */
+        InboundMessage chunked;
+        ChunkSink chunks;
 
-        Transaction(MailPath sender, String envelopeId, String ret) {
+        Transaction(MailPath sender, String envelopeId, String ret, Set<MailOption> options) {
             this.sender = sender;
             this.envelopeId = envelopeId;
             this.ret = ret;
+            this.options = options;
         }
 
         InboundEnvelope envelope() {
-            return new InboundEnvelope(sender.address(), envelopeId, ret, routed);
+            return new InboundEnvelope(sender.address(), envelopeId, ret, routed, options);
         }
     }
 
@@ -119,12 +138,18 @@ final class SmtpSession {
                     reply(LINE_TOO_LONG);
                     continue;
                 }
-                dispatch(line.text());
+                String text = ClientText.utf8(line.bytes());
+                if (text == null) {
+                    reply(NOT_UTF8);
+                    continue;
+                }
+                dispatch(text);
             }
         } catch (SocketTimeoutException e) {
             endReason = "idle timeout";
             reply(Reply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
         } finally {
+            dropTransaction();
             conn.flush();
             log.info("{} {} session {} helo={} tls={} lenient={} relay={} user={} messages={} recipients={} errors={} end={}",
                     listenerName, conn.remoteAddress().getHostAddress(), conn.id(), helo, tlsDescription(), lenient, relayClient,
@@ -153,6 +178,7 @@ final class SmtpSession {
             sequenceError = Reply.of(502, "5.5.1", "Error: command not available on the ODMR port");
         }
         if (sequenceError != null) {
+            if (command == SmtpCommand.BDAT) skipChunk(args);
             reply(sequenceError);
             return;
         }
@@ -163,6 +189,7 @@ final class SmtpSession {
                 case MAIL -> mail(args);
                 case RCPT -> rcpt(args);
                 case DATA -> data(args);
+                case BDAT -> bdat(args);
                 case RSET -> rset(args);
                 case NOOP -> OK;
                 case QUIT -> quit();
@@ -193,7 +220,7 @@ final class SmtpSession {
         }
         helo = name;
         extended = ehlo;
-        transaction = null;
+        dropTransaction();
         String greeting = settings.hostname() + " Hello " + sanitize(name) + " [" + conn.remoteAddress().getHostAddress() + "]";
         if (!ehlo) return Reply.of(250, null, greeting);
         List<String> lines = new ArrayList<>();
@@ -201,6 +228,9 @@ final class SmtpSession {
         lines.add("PIPELINING");
         lines.add("SIZE " + settings.limits().messageSize());
         lines.add("8BITMIME");
+        lines.add("BINARYMIME");
+        lines.add("CHUNKING");
+        lines.add("SMTPUTF8");
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("DSN");
         lines.add("ETRN");
@@ -225,6 +255,7 @@ final class SmtpSession {
         MailPath sender = MailPath.parse(completed(path), true, false, settings.hostname());
         if (!extended && !params.isEmpty()) throw new SmtpException(555, "5.5.4", "Error: parameters need EHLO");
         String envelopeId = null, ret = null;
+        Set<MailOption> options = EnumSet.noneOf(MailOption.class);
         for (var param : params.entrySet()) {
             String value = param.getValue();
             switch (param.getKey()) {
@@ -241,9 +272,14 @@ final class SmtpSession {
                 }
                 case "BODY" -> {
                     String body = value == null ? "" : value.toUpperCase(Locale.ROOT);
-                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
-                        throw new SmtpException(501, "5.5.4", "Error: BODY must be 7BIT or 8BITMIME");
+                    if (body.equals("BINARYMIME")) options.add(MailOption.BINARYMIME);
+                    else if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
+                        throw new SmtpException(501, "5.5.4", "Error: BODY must be 7BIT, 8BITMIME or BINARYMIME");
                     }
+                }
+                case "SMTPUTF8" -> {
+                    if (value != null) throw new SmtpException(501, "5.5.4", "Error: SMTPUTF8 takes no value");
+                    options.add(MailOption.SMTPUTF8);
                 }
                 case "RET" -> {
                     ret = value == null ? "" : value.toUpperCase(Locale.ROOT);
@@ -258,16 +294,19 @@ final class SmtpSession {
                 default -> throw new SmtpException(555, "5.5.4", "Error: unsupported parameter " + sanitize(param.getKey()));
             }
         }
+        if (!sender.isAscii() && !options.contains(MailOption.SMTPUTF8)) throw UTF8_WITHOUT_SMTPUTF8;
         // The null reverse-path is for notices the server makes itself (RFC 5321 §4.5.5), never a user's.
         if (user != null && sender.isNull()) throw new SmtpException(553, "5.7.1", "Error: a logged-in user cannot send with the null sender <>");
         if (user != null && settings.checkSender() && !owns(user, sender)) {
             throw new SmtpException(553, "5.7.1", sanitize(sender.toString()) + ": Sender address rejected: not owned by user " + user.address());
         }
-        transaction = new Transaction(sender, envelopeId, ret);
+        transaction = new Transaction(sender, envelopeId, ret, options);
         return Reply.of(250, "2.1.0", "Ok");
     }
 
     private Reply rcpt(String args) throws SmtpException {
+        // The message is already being written for the recipients it has (RFC 3030 §2 puts BDAT after the envelope).
+        if (transaction.chunked != null) throw new SmtpException(503, "5.5.1", "Error: RCPT after BDAT");
         if (transaction.recipients.size() >= settings.limits().recipients()) {
             throw new SmtpException(452, "4.5.3", "Error: too many recipients");
         }
@@ -276,6 +315,7 @@ final class SmtpSession {
         String path = p.path();
         Map<String, String> params = p.parameters();
         MailPath rcpt = MailPath.parse(completed(path), false, true, settings.primaryDomain());
+        if (!rcpt.isAscii() && !transaction.options.contains(MailOption.SMTPUTF8)) throw UTF8_WITHOUT_SMTPUTF8;
         String notify = null, orcpt = null;
         for (var param : params.entrySet()) {
             String value = param.getValue() == null ? "" : param.getValue();
@@ -298,6 +338,10 @@ final class SmtpSession {
             case Route.Remote r -> {
                 boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
                 if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
+                // The queue sends with DATA or BDAT but does not carry BODY=BINARYMIME on, so binary content stays local.
+                if (transaction.options.contains(MailOption.BINARYMIME)) {
+                    yield Reply.of(554, "5.6.3", sanitize(rcpt.toString()) + ": BODY=BINARYMIME is accepted for local mailboxes only");
+                }
                 transaction.recipients.add(rcpt);
                 transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, r));
                 yield Reply.of(250, "2.1.5", "Ok");
@@ -307,6 +351,14 @@ final class SmtpSession {
 
     private Reply data(String args) throws IOException, SmtpException {
         if (!args.isEmpty()) throw new SmtpException(501, "5.5.4", "Syntax: DATA");
+        // RFC 3030 §3: DATA after BDAT in one transaction is a sequence error; what was sent is dropped.
+        if (transaction.chunked != null) {
+            dropTransaction();
+            throw new SmtpException(503, "5.5.1", "Error: DATA after BDAT in one transaction; the chunks are discarded");
+        }
+        if (transaction.options.contains(MailOption.BINARYMIME)) {
+            throw new SmtpException(503, "5.5.1", "Error: BODY=BINARYMIME needs BDAT, not DATA (RFC 3030 §3)");
+        }
         reply(Reply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
         Transaction tx = transaction;
         transaction = null;
@@ -315,34 +367,109 @@ final class SmtpSession {
             conn.beginTransfer(); // limits.min_data_rate from here to the end of the data
             DataReader.Outcome outcome = reader.copyTo(message);
             conn.endTransfer();
-            switch (outcome) {
-                case DISCONNECTED -> {
-                    done = true;
-                    endReason = "disconnected during DATA";
-                    return null;
-                }
-                case TOO_BIG -> {
-                    return Reply.of(552, "5.3.4", "Error: message too big, the limit is " + settings.limits().messageSize() + " octets");
-                }
-                case HAS_NUL -> {
-                    return Reply.of(554, "5.6.0", "Error: message contains NUL octets");
-                }
-                case COMPLETE -> { }
-            }
-            try {
-                message.commit();
-            } catch (Refused e) {
-                return Reply.of(e.code(), e.enhancedCode(), "Error: " + sanitize(e.getMessage()));
-            } catch (IOException | StoreException e) {
-                log.error("{} {} session {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), message.queueId(), e);
-                return LOCAL_ERROR;
-            }
-            messagesAccepted++;
-            recipientsAccepted += tx.recipients.size();
-            log.info("{} {}: {} from={} to={} size={}", listenerName, conn.remoteAddress().getHostAddress(), message.queueId(),
-                    tx.sender, tx.recipients, reader.size());
-            return Reply.of(250, "2.0.0", "Ok: queued as " + message.queueId());
+            return finish(tx, message, outcome, reader.size());
         }
+    }
+
+    /**
+     * RFC 3030: {@code BDAT size [LAST]}. The chunk's octets follow the command line at once, so they
+     * are read whatever the reply will be; taken as commands they could smuggle a second message. The
+     * message is committed (and so fsynced) by the LAST chunk, before its 250, as after DATA.
+     */
+    private Reply bdat(String args) throws IOException, SmtpException {
+        Chunk chunk = Chunk.parse(args);
+        Transaction tx = transaction;
+        if (tx.chunked == null) {
+            tx.chunked = inbound.open(tx.envelope(), channel());
+            tx.chunks = new ChunkSink(tx.chunked, tx.options.contains(MailOption.BINARYMIME), settings.limits().messageSize());
+        }
+        if (!conn.readExactly(chunk.size(), tx.chunks)) {
+            dropTransaction();
+            done = true;
+            endReason = "disconnected during BDAT";
+            return null;
+        }
+        if (tx.chunks.tooBig()) {
+            dropTransaction();
+            return tooBig();
+        }
+        if (!chunk.last()) return Reply.of(250, "2.0.0", "Ok: " + chunk.size() + " octets received");
+        transaction = null;
+        try (InboundMessage message = tx.chunked) {
+            DataReader.Outcome outcome = tx.chunks.finish();
+            // A last line without CRLF: most likely a size that did not match the data; store nothing half.
+            if (outcome == DataReader.Outcome.COMPLETE && !tx.chunks.endsWithCrlf()) {
+                return Reply.of(554, "5.6.0", "Error: the message does not end with CRLF; was a BDAT size wrong? Nothing was stored");
+            }
+            return finish(tx, message, outcome, tx.chunks.size());
+        }
+    }
+
+    /** RFC 3030 §2: a BDAT refused for its place in the session still has its octets read, and discarded. */
+    private void skipChunk(String args) throws IOException {
+        try {
+            if (!conn.readExactly(Chunk.parse(args).size(), OutputStream.nullOutputStream())) {
+                done = true;
+                endReason = "disconnected during BDAT";
+            }
+        } catch (SmtpException e) {
+            // No size to skip: the line is answered as it stands.
+        }
+    }
+
+    /** The arguments of BDAT: {@code chunk-size [SP end-marker]}, RFC 3030 §2. */
+    private record Chunk(long size, boolean last) {
+        static Chunk parse(String args) throws SmtpException {
+            String[] parts = args.split(" +");
+            boolean last = parts.length == 2 && parts[1].equalsIgnoreCase("LAST");
+            // chunk-size ::= 1*DIGIT; more than 18 digits is over any limit.
+            if (parts.length > 2 || (parts.length == 2 && !last) || parts[0].isEmpty() || parts[0].length() > 18
+                    || !parts[0].chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new SmtpException(501, "5.5.4", "Syntax: BDAT size [LAST]");
+            }
+            return new Chunk(Long.parseLong(parts[0]), last);
+        }
+    }
+
+    /** The end of DATA or of the LAST chunk: commit (blob and rows durable) and only then 250. */
+    private Reply finish(Transaction tx, InboundMessage message, DataReader.Outcome outcome, long size) {
+        switch (outcome) {
+            case DISCONNECTED -> {
+                done = true;
+                endReason = "disconnected during DATA";
+                return null;
+            }
+            case TOO_BIG -> {
+                return tooBig();
+            }
+            case HAS_NUL -> {
+                return Reply.of(554, "5.6.0", "Error: message contains NUL octets");
+            }
+            case COMPLETE -> { }
+        }
+        try {
+            message.commit();
+        } catch (Refused e) {
+            return Reply.of(e.code(), e.enhancedCode(), "Error: " + sanitize(e.getMessage()));
+        } catch (IOException | StoreException e) {
+            log.error("{} {} session {}: cannot store message {}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), message.queueId(), e);
+            return LOCAL_ERROR;
+        }
+        messagesAccepted++;
+        recipientsAccepted += tx.recipients.size();
+        log.info("{} {}: {} from={} to={} size={}", listenerName, conn.remoteAddress().getHostAddress(), message.queueId(),
+                tx.sender, tx.recipients, size);
+        return Reply.of(250, "2.0.0", "Ok: queued as " + message.queueId());
+    }
+
+    private Reply tooBig() {
+        return Reply.of(552, "5.3.4", "Error: message too big, the limit is " + settings.limits().messageSize() + " octets");
+    }
+
+    /** Ends the transaction; chunks received for it are discarded, never stored. */
+    private void dropTransaction() {
+        if (transaction != null && transaction.chunked != null) transaction.chunked.close();
+        transaction = null;
     }
 
     /** How this message arrives: submission when the port is for it, with the login and TLS state of the session. */
@@ -467,7 +594,7 @@ final class SmtpSession {
 
     private Reply rset(String args) throws SmtpException {
         if (!args.isEmpty()) throw new SmtpException(501, "5.5.4", "Syntax: RSET");
-        transaction = null;
+        dropTransaction();
         return OK;
     }
 
@@ -479,7 +606,7 @@ final class SmtpSession {
 
     private Reply help() {
         return new Reply(214, "2.0.0", List.of(
-                "Commands: HELO EHLO AUTH MAIL RCPT DATA RSET NOOP QUIT HELP VRFY EXPN STARTTLS ETRN",
+                "Commands: HELO EHLO AUTH MAIL RCPT DATA BDAT RSET NOOP QUIT HELP VRFY EXPN STARTTLS ETRN",
                 "See RFC 5321 for their syntax",
                 "End of HELP info"));
     }
@@ -517,7 +644,7 @@ final class SmtpSession {
         helo = null;
         user = null;
         extended = false;
-        transaction = null;
+        dropTransaction();
         return null;
     }
 

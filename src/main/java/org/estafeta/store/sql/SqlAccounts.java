@@ -7,10 +7,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.estafeta.store.Account;
+import org.estafeta.store.AddressKey;
 import org.estafeta.store.Accounts;
 import org.estafeta.store.ApiToken;
 import org.estafeta.store.Conflict;
@@ -27,7 +27,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public void addDomain(String domain) {
-        String name = lower(domain);
+        String name = AddressKey.domain(domain);
         db.write(c -> {
             if (domainId(c, name) != null) throw new Conflict("domain " + name + " already exists");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO domains(name, created) VALUES (?, ?)")) {
@@ -41,7 +41,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public void removeDomain(String domain) {
-        String name = lower(domain);
+        String name = AddressKey.domain(domain);
         db.write(c -> {
             Long id = domainId(c, name);
             if (id == null) throw new Conflict("no such domain: " + name);
@@ -73,7 +73,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public boolean servesDomain(String domain) {
-        String name = lower(domain);
+        String name = AddressKey.domain(domain);
         return db.read(c -> domainId(c, name) != null);
     }
 
@@ -84,7 +84,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public Account addAccount(String address, Credentials credentials, boolean admin) {
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         return db.write(c -> {
             Long domainId = domainId(c, domainOf(addr));
             if (domainId == null) {
@@ -118,7 +118,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public void setCredentials(String address, Credentials credentials) {
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE accounts SET password_hash = ?, scram_sha256 = ? WHERE address = ?")) {
@@ -133,7 +133,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public Optional<Credentials> credentials(String address) {
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT password_hash, scram_sha256 FROM accounts WHERE address = ?")) {
                 ps.setString(1, addr);
@@ -146,7 +146,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public void removeAccount(String address) {
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM accounts WHERE address = ?")) {
                 ps.setString(1, addr);
@@ -186,7 +186,7 @@ public final class SqlAccounts implements Accounts {
     @Override
     public void setQuota(String address, Long bytes) {
         if (bytes != null && bytes < 0) throw new IllegalArgumentException("a quota cannot be negative");
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET quota_bytes = ? WHERE address = ?")) {
                 ps.setObject(1, bytes);
@@ -199,7 +199,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public void setDisabled(String address, boolean disabled) {
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET disabled = ? WHERE address = ?")) {
                 ps.setInt(1, disabled ? 1 : 0);
@@ -264,13 +264,13 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public Optional<Account> account(String address) {
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         return db.read(c -> findAccount(c, addr));
     }
 
     @Override
     public Optional<WithQuota> accountWithQuota(String address) {
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id, address, password_hash, is_admin, disabled, quota_bytes FROM accounts WHERE address = ?")) {
@@ -287,7 +287,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public void addAlias(String alias, List<String> targets) {
-        String addr = lower(alias);
+        String addr = AddressKey.of(alias);
         if (targets.isEmpty()) throw new IllegalArgumentException("an alias needs at least one target");
         db.write(c -> {
             Long domainId = domainId(c, domainOf(addr));
@@ -297,7 +297,7 @@ public final class SqlAccounts implements Accounts {
                         "INSERT INTO aliases(domain_id, address, target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                     ps.setLong(1, domainId);
                     ps.setString(2, addr);
-                    ps.setString(3, lower(target));
+                    ps.setString(3, AddressKey.of(target));
                     ps.executeUpdate();
                 }
             }
@@ -307,7 +307,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public void removeAlias(String alias) {
-        String addr = lower(alias);
+        String addr = AddressKey.of(alias);
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM aliases WHERE address = ?")) {
                 ps.setString(1, addr);
@@ -348,7 +348,7 @@ public final class SqlAccounts implements Accounts {
 
     @Override
     public List<String> aliasTargets(String address) {
-        String addr = lower(address);
+        String addr = AddressKey.of(address);
         return db.read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT target FROM aliases WHERE address = ? ORDER BY target")) {
@@ -395,9 +395,5 @@ public final class SqlAccounts implements Accounts {
         int at = address.lastIndexOf('@');
         if (at < 0 || at == address.length() - 1) throw new IllegalArgumentException("not an address: " + address);
         return address.substring(at + 1);
-    }
-
-    private static String lower(String s) {
-        return s.strip().toLowerCase(Locale.ROOT);
     }
 }
