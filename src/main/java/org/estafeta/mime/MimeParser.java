@@ -99,14 +99,23 @@ public final class MimeParser {
     private void header(MimePart part, boolean inDigest) throws IOException {
         part.headerStart = offset;
         ByteArrayOutputStream header = new ByteArrayOutputStream();
+        boolean cutByBoundary = false;
         while (true) {
             byte[] line = peek();
-            if (line == null || boundaryIndex(line) >= 0) break;
+            if (line == null) break;
+            if (boundaryIndex(line) >= 0) {
+                cutByBoundary = true;
+                break;
+            }
             consume();
             if (header.size() < MAX_HEADER) header.write(line, 0, line.length);
             if (isBlank(line)) break;
         }
-        part.bodyStart = offset;
+        // A header cut short by a boundary gives its last line end to the delimiter (RFC 2046 §5.1.1:
+        // the CRLF before a boundary belongs to it), as a body does in finish(); otherwise an empty
+        // body would start, and end, after the enclosing part's end.
+        boolean trimmed = cutByBoundary && lastEnding > 0 && offset - lastEnding >= part.headerStart;
+        part.bodyStart = trimmed ? offset - lastEnding : offset;
         part.headers = new Headers(header.toByteArray());
         part.contentType(part.headers.get("Content-Type"), inDigest);
     }
