@@ -89,7 +89,7 @@ public final class MailServer implements AutoCloseable {
         dataDir = config.server().dataDir();
         delivery = new Inbound(storage.intake(), storage.queue(), storage.blobs(), resolver, quota, new Inbound.Settings(
                 config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dataDir.resolve("spool"),
-                Secrets.load(dataDir.resolve("srs.key"))));
+                Secrets.load(dataDir.resolve("srs.key")), config.limits().mimeParts()));
         AcceptedToday.restore(dataDir, delivery);
         delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), sieveLimits(config), config.server().hostname(),
                 config.sieve().maxHops(), java.time.Clock.systemUTC()));
@@ -135,7 +135,7 @@ public final class MailServer implements AutoCloseable {
                         }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
-                    storage.sieveScripts(), sieveLimits(config)));
+                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts()));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");

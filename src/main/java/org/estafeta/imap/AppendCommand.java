@@ -93,7 +93,7 @@ final class AppendCommand {
         }
         if (nul) blob = withoutNul(blobs, blob);
         try (InputStream in = blobs.open(blob.hash())) {
-            return new Messages.NewMessage(blob, flags, keywords, date, ImapStructure.of(in));
+            return new Messages.NewMessage(blob, flags, keywords, date, ImapStructure.of(in, s.settings.mimeParts()));
         }
     }
 

@@ -194,7 +194,7 @@ final class SearchCommand {
             if (bodyText != null) return bodyText;
             MimePart full;
             try (InputStream in = s.services.blobs().open(m.blob())) {
-                full = MimeParser.parse(in);
+                full = MimeParser.parse(in, s.settings.mimeParts());
             }
             tree = full;
             StringBuilder sb = new StringBuilder();

@@ -23,9 +23,13 @@ public final class MimeParser {
      * Parts beyond this many are opaque content of their multipart: one 11 MB message of 200,000
      * empty parts otherwise makes a 14 MB BODYSTRUCTURE and over a gigabyte of heap, while real
      * mail has tens of parts. The whole message stays intact and fetchable; only its tree is cut.
+     * Configured as limits.mime_parts; every parse of one server must use the same cap, or part
+     * numbers in a cached BODYSTRUCTURE would not match those a FETCH BODY[n] finds.
      */
-    public static final int MAX_PARTS = 10_000;
+    public static final int DEFAULT_MAX_PARTS = 10_000;
 
+    /** Entities parsed at most, the message itself included. */
+    private final int maxParts;
     /** Entities made so far, the message itself included. */
     private int parts;
 
@@ -46,17 +50,25 @@ public final class MimeParser {
     private final byte[] buf = new byte[64 * 1024];
     private int pos, limit;
 
-    private MimeParser(InputStream in) {
+    private MimeParser(InputStream in, int maxParts) {
         this.in = in;
+        this.maxParts = maxParts;
     }
 
+    /** The tree with at most {@link #DEFAULT_MAX_PARTS} parts (tests and tools; the server passes its limit). */
     public static MimePart parse(InputStream in) throws IOException {
-        return new MimeParser(in).entity(false, 0);
+        return parse(in, DEFAULT_MAX_PARTS);
+    }
+
+    /** The tree with at most {@code maxParts} entities (the message itself counts); later parts are opaque. */
+    public static MimePart parse(InputStream in, int maxParts) throws IOException {
+        if (maxParts < 1) throw new IllegalArgumentException("maxParts must be positive");
+        return new MimeParser(in, maxParts).entity(false, 0);
     }
 
     /** Only the top-level header, reading no further than its end. */
     public static MimePart parseHeader(InputStream in) throws IOException {
-        MimeParser p = new MimeParser(in);
+        MimeParser p = new MimeParser(in, 1);
         MimePart part = new MimePart();
         p.header(part, false);
         part.end = part.bodyStart;
@@ -136,7 +148,7 @@ public final class MimeParser {
                     continue;
                 }
                 // Past the cap the rest of this multipart is read as its content, unparsed.
-                if (parts < MAX_PARTS) part.children.add(entity(digest, depth + 1));
+                if (parts < maxParts) part.children.add(entity(digest, depth + 1));
             } else if (which >= 0 && which < mine) {
                 break;
             } else {

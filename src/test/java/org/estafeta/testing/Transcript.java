@@ -210,11 +210,15 @@ public final class Transcript {
                 }));
     }
 
-    /** Every transcript file under a resource folder, for a {@code @TestFactory}. */
+    /**
+     * Every transcript file under a resource folder, for a {@code @TestFactory}; with
+     * {@code -Dtranscript=text} only those whose name contains it (to run one while writing it).
+     */
     public static List<Path> files(String resourceDir) throws IOException {
         Path dir = Path.of("src/test/resources/transcripts", resourceDir);
+        String only = System.getProperty("transcript", "");
         try (var s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+            return s.filter(p -> p.toString().endsWith(".txt") && p.getFileName().toString().contains(only)).sorted().toList();
         }
     }
 
