@@ -54,6 +54,7 @@ public final class MailServer implements AutoCloseable {
     private java.nio.file.Path dataDir;
     private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
+    private Authenticator authenticator;
 
     private MailServer(DataDirLock lock, Storage storage) {
         this.lock = lock;
@@ -97,7 +98,8 @@ public final class MailServer implements AutoCloseable {
         dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
-        var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
+        authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
+        authenticator.sessions().start();
         listen(config, config.ports().smtp(),
                 new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().submission(),
@@ -115,7 +117,7 @@ public final class MailServer implements AutoCloseable {
         listen(config, config.ports().managesieve(),
                 new ManageSieveServer(ManageSieveSettings.from(config, sieveLimits(config), tls), authenticator, storage.sieveScripts()), null, limiter);
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
-                config.auth().minPasswordLength());
+                config.auth().minPasswordLength(), authenticator.sessions()::end);
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
             web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), delivery, admin, new WebServer.StatusSource() {
@@ -178,6 +180,10 @@ public final class MailServer implements AutoCloseable {
         return web;
     }
 
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
     public Admin admin() {
         return admin;
     }
@@ -218,6 +224,7 @@ public final class MailServer implements AutoCloseable {
                 log.warn("closing {}: {}", l.protocolName(), e.toString());
             }
         }
+        if (authenticator != null) authenticator.sessions().close();
         if (queueRunner != null) queueRunner.close();
         if (delivery != null) AcceptedToday.save(dataDir, delivery);
         recentLog.detach();

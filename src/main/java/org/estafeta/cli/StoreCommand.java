@@ -23,7 +23,8 @@ abstract class StoreCommand implements Callable<Integer> {
     /** The administration service over this store (shared with the web admin and the REST API). */
     org.estafeta.admin.Admin admin(Storage storage) {
         return new org.estafeta.admin.Admin(storage.accounts(), storage.mailboxes(), storage.queue(),
-                new org.estafeta.auth.PasswordHasher(), () -> { }, group.main.config().auth().minPasswordLength());
+                new org.estafeta.auth.PasswordHasher(), () -> { }, group.main.config().auth().minPasswordLength(),
+                address -> { });
     }
 
     abstract static class Group {
