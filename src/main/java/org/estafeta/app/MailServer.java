@@ -55,6 +55,7 @@ public final class MailServer implements AutoCloseable {
     private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
     private Authenticator authenticator;
+    private ControlSocket control;
 
     private MailServer(DataDirLock lock, Storage storage) {
         this.lock = lock;
@@ -100,6 +101,11 @@ public final class MailServer implements AutoCloseable {
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
         authenticator.sessions().start();
+        try {
+            control = ControlSocket.open(dataDir, authenticator);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("no control socket in {} ({}): 'estafeta auth' cannot reach this server", dataDir, e.toString());
+        }
         listen(config, config.ports().smtp(),
                 new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().submission(),
@@ -224,6 +230,7 @@ public final class MailServer implements AutoCloseable {
                 log.warn("closing {}: {}", l.protocolName(), e.toString());
             }
         }
+        if (control != null) control.close();
         if (authenticator != null) authenticator.sessions().close();
         if (queueRunner != null) queueRunner.close();
         if (delivery != null) AcceptedToday.save(dataDir, delivery);

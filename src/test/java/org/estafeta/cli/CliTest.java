@@ -2,10 +2,6 @@ package org.estafeta.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,31 +25,8 @@ class CliTest {
     @TempDir
     Path data;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String stdin, String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        InputStream oldIn = System.in;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            CommandLine cli = Main.commandLine();
-            cli.setOut(new java.io.PrintWriter(System.out, true));
-            cli.setErr(new java.io.PrintWriter(System.err, true));
-            String[] all = new String[args.length + 2];
-            all[0] = "--data";
-            all[1] = data.toString();
-            System.arraycopy(args, 0, all, 2, args.length);
-            int code = cli.execute(all);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            System.setIn(oldIn);
-        }
+    private CliRun run(String stdin, String... args) {
+        return CliRun.run(data, stdin, args);
     }
 
     @Test
@@ -111,12 +84,12 @@ class CliTest {
 
     @Test
     void configShowAppliesOverrides() {
-        Run r = run("", "--set", "limits.recipients=7", "config", "show");
+        CliRun r = run("", "--set", "limits.recipients=7", "config", "show");
         assertThat(r.out()).contains("[limits]", "recipients = 7", "[queue]");
-        Run unknown = run("", "--set", "limits.nope=1", "config", "show");
+        CliRun unknown = run("", "--set", "limits.nope=1", "config", "show");
         assertThat(unknown.code()).as("an unknown key is a warning").isZero();
         assertThat(unknown.err()).contains("--set limits.nope: unknown key limits.nope (did you mean limits.");
-        Run strict = run("", "--strict", "--set", "limits.nope=1", "config", "show");
+        CliRun strict = run("", "--strict", "--set", "limits.nope=1", "config", "show");
         assertThat(strict.code()).isEqualTo(1);
         assertThat(strict.err()).contains("estafeta: --set limits.nope: unknown key limits.nope");
     }
@@ -132,7 +105,7 @@ class CliTest {
             args.addAll(List.of("--set", "ports." + port + "=-1"));
         }
         args.add("serve");
-        Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+        CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
                 () -> run("", args.toArray(String[]::new)), "the server started with a key that is not the certificate's");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().lines().filter(l -> !l.matches("\\d\\d:\\d\\d:.*")).toList()).as("besides log lines").singleElement()
@@ -146,7 +119,7 @@ class CliTest {
         assertThat(paths).contains(List.of("serve"), List.of("user", "add"), List.of("queue", "retry"), List.of("config", "show"));
         for (List<String> path : paths) {
             String[] args = java.util.stream.Stream.concat(path.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
-            Run r = run("", args);
+            CliRun r = run("", args);
             assertThat(r.code()).as("%s --help: %s", path, r.err()).isZero();
             assertThat(r.out()).as("%s --help", path).startsWith("Usage: estafeta " + String.join(" ", path));
         }
@@ -192,7 +165,7 @@ class CliTest {
 
     @Test
     void dkimKeysAndTheirRecords() throws Exception {
-        Run ed = run("", "dkim", "generate", "Servidor.ES", "--selector", "nuevo");
+        CliRun ed = run("", "dkim", "generate", "Servidor.ES", "--selector", "nuevo");
         assertThat(ed.out()).contains("created ed25519 key nuevo for servidor.es", "nuevo._domainkey.servidor.es. IN TXT \"v=DKIM1; k=ed25519; p=");
         assertThat(run("", "dkim", "generate", "servidor.es", "--algorithm", "rsa", "--selector", "viejo").out())
                 .contains("viejo._domainkey.servidor.es. IN TXT \"v=DKIM1; k=rsa; p=MIIBIjAN");
