@@ -6,6 +6,9 @@
 # Settings (environment): MESSAGES=20000 SESSIONS=20 SIZE=2048 USERS=10 PORT_OFFSET=14000
 #   REUSE=1      keep each session open for its next message (smtp-source -d); 0: one connection each
 #   KEEP=1       keep the data dir and server log afterwards
+#   SIEVE_RULES=N give every user an active Sieve script of N rules that never match (every rule is
+#                tested), then one that flags the message $Sieved (counted: proof the script ran),
+#                then implicit keep: the cost of filtering (bench/sieve.sh compares)
 #   SERVER_OPTS  extra JVM options for the server only (e.g. -XX:StartFlightRecording=filename=/tmp/s.jfr)
 #   ESTAFETA_JAR run this jar with a JDK 25 instead of ./estafeta (which rebuilds when sources change):
 #                for measuring a fixed build while the tree is being edited
@@ -19,6 +22,7 @@ USERS=${USERS:-10}
 PORT_OFFSET=${PORT_OFFSET:-14000}
 REUSE=${REUSE:-1}
 KEEP=${KEEP:-0}
+SIEVE_RULES=${SIEVE_RULES:-0}
 DOMAIN=bench.test
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,6 +55,18 @@ for i in $(seq 1 "$USERS"); do
   echo bench-pw | (estafeta --data "$data" user add "user$i@$DOMAIN" --password-stdin >/dev/null)
 done
 
+if (( SIEVE_RULES > 0 )); then
+  script="$data/bench.sieve"
+  echo 'require ["fileinto", "imap4flags"];' >"$script"
+  for r in $(seq 1 "$SIEVE_RULES"); do
+    echo "if header :contains [\"subject\", \"from\"] \"nomatch$r\" { fileinto \"Folder$r\"; addflag \"\\\\Flagged\"; }" >>"$script"
+  done
+  # The last rule always matches, so that the count below proves the script ran for every message.
+  echo 'addflag "$Sieved";' >>"$script"
+  sqlite3 "$data/estafeta.db" "INSERT INTO sieve_scripts(account_id, name, content, active, updated)
+    SELECT id, 'bench', CAST(readfile('$script') AS TEXT), 1, 0 FROM accounts"
+fi
+
 # The launcher execs java, so $! is the JVM itself. JDK_JAVA_OPTIONS reaches the server's JVM only.
 (JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
   --set limits.connections_per_ip=$((SESSIONS + 10)) --set limits.connections=$((SESSIONS + 100)) \
@@ -61,7 +77,7 @@ server_pid=$!
 wait_for_server "$server_pid" "$port" "$log"
 
 # One smtp-source per user; sessions and messages shared out as evenly as possible.
-echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $USERS users, port $port (server pid $server_pid)"
+echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $USERS users, $SIEVE_RULES Sieve rules, port $port (server pid $server_pid)"
 reuse_flag=(); [ "$REUSE" = 1 ] && reuse_flag=(-d)
 pids=()
 cpu_ticks() { awk '{print $14, $15}' "/proc/$server_pid/stat"; }  # user, system
@@ -81,6 +97,10 @@ cpu_end=$(cpu_ticks)
 
 rss_peak=$(awk '/^VmHWM/ {print $2}' /proc/$server_pid/status)
 stored=$(sqlite3 "$data/estafeta.db" 'select count(*) from messages')
+if (( SIEVE_RULES > 0 )); then
+  sieved=$(sqlite3 "$data/estafeta.db" "select count(*) from keywords where keyword = '\$Sieved'")
+  (( sieved == stored )) || { echo "bench: the Sieve script ran for $sieved of $stored messages" >&2; failed=$((failed + 1)); }
+fi
 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
 read -r user_start sys_start <<<"$cpu_start"
 read -r user_end sys_end <<<"$cpu_end"

@@ -38,10 +38,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         Config config = main.config(offset);
         MailServer server = MailServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "shutdown"));
+        } catch (IllegalStateException shutdownInProgress) {
+            // Ctrl-C or SIGTERM arrived while the listeners were starting.
             server.close();
-            stopped.countDown();
-        }, "shutdown"));
+            return 0;
+        }
         PrintStream out = System.out;
         out.println("Estafeta is running as " + config.server().hostname() + ", data in " + config.server().dataDir().toAbsolutePath());
         for (Listener l : server.listeners()) out.printf("  %-6s port %d%n", l.protocolName(), l.port());

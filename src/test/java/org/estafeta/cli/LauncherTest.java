@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's commands as a newcomer runs them on a machine whose default java is 17: {@code ./mvnw}
  * and {@code ./estafeta} find a JDK 25 themselves, and a server started by {@code ./estafeta} survives
- * a rebuild of target/estafeta.jar.
+ * a rebuild of target/estafeta.jar; its first start records a start-up cache that later starts map.
  */
 class LauncherTest {
 
@@ -62,17 +62,9 @@ class LauncherTest {
     @Test
     void aRebuildOfTheJarDoesNotBreakTheRunningServer() throws Exception {
         Path repo = launcherCopy();
-        Path data = tmp.resolve("data");
-        List<String> cmd = new ArrayList<>(List.of("./estafeta", "--data", data.toString(), "serve"));
-        for (String p : List.of("smtp", "submission", "odmr", "smtps", "pop3", "pop3s", "imap", "imaps")) {
-            cmd.addAll(List.of("--set", "ports." + p + "=" + (p.equals("smtp") ? "0" : "-1")));
-        }
-        cmd.addAll(List.of("--set", "web.port=0", "--set", "web.tls_port=-1"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true);
-        environment(pb, System.getProperty("java.home"));
-        Process server = pb.start();
+        Served server = serve(repo, Map.of());
         try {
-            int web = webPort(server);
+            int web = server.webPort();
             // What a build does to the file: rewrite it in place.
             Files.write(repo.resolve("target/estafeta.jar"), "rebuilt: not the jar the server started from".getBytes(StandardCharsets.US_ASCII));
             HttpResponse<String> login = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
@@ -81,7 +73,101 @@ class LauncherTest {
             assertThat(login.statusCode()).isEqualTo(200);
             assertThat(login.body()).contains("<form");
         } finally {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            server.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theFirstServeRecordsTheSecondAssemblesAStartUpCacheTheThirdMaps() throws Exception {
+        Path repo = launcherCopy();
+        Path cache = tmp.resolve("cache/estafeta");
+
+        Served first = serve(repo, Map.of());
+        first.webPort();
+        assertThat(commandLine(first.process)).contains("-XX:AOTMode=record");
+        first.process.destroy(); // SIGTERM, as Ctrl-C: the JVM writes its record on the way out
+        first.exit();
+        assertThat(aotFiles(cache)).as(first.output.toString()).singleElement()
+                .satisfies(f -> assertThat(f.toString()).endsWith(".aot.record." + first.process.pid()));
+        assertThat(first.output.toString()).doesNotContain("[warning]", "Exception");
+
+        Served second = serve(repo, Map.of());
+        try {
+            second.webPort();
+            assertThat(commandLine(second.process)).noneMatch(a -> a.startsWith("-XX:AOT"));
+        } finally {
+            second.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        Path assembled = awaitCache(cache);
+
+        Served third = serve(repo, Map.of());
+        try {
+            third.webPort();
+            assertThat(commandLine(third.process)).contains("-XX:AOTCache=" + assembled);
+            // Mapped, not merely named: a cache the JVM rejects (another JDK, other options) is not.
+            assertThat(Files.readString(Path.of("/proc/" + third.process.pid() + "/maps")))
+                    .as(third.output.toString()).contains(assembled.toString());
+        } finally {
+            third.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The cache the launcher assembles in the background, once its temporary files are gone. */
+    private static Path awaitCache(Path cache) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        while (Instant.now().isBefore(deadline)) {
+            List<Path> files = aotFiles(cache);
+            if (files.size() == 1 && files.getFirst().toString().endsWith(".aot")) return files.getFirst();
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no start-up cache assembled: " + aotFiles(cache) + "\n"
+                + (Files.exists(aotLog(cache)) ? Files.readString(aotLog(cache)) : ""));
+    }
+
+    private static Path aotLog(Path cache) throws IOException {
+        if (!Files.isDirectory(cache)) return cache.resolve("none");
+        try (var files = Files.list(cache)) {
+            return files.filter(f -> f.toString().endsWith(".aot.log")).findFirst().orElse(cache.resolve("none"));
+        }
+    }
+
+    @Test
+    void noStartUpCacheWhenTurnedOffOrForOtherCommands() throws Exception {
+        Path repo = launcherCopy();
+        Served server = serve(repo, Map.of("ESTAFETA_AOT", "0"));
+        try {
+            server.webPort();
+            assertThat(commandLine(server.process)).noneMatch(a -> a.startsWith("-XX:AOT"));
+        } finally {
+            server.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(run(repo, null, "./estafeta", "--help").code()).isZero();
+        assertThat(aotFiles(tmp.resolve("cache/estafeta"))).isEmpty();
+    }
+
+    /** {@code ./estafeta --data DIR serve} with only SMTP and the plain web port open, on ports the system picks. */
+    private Served serve(Path repo, Map<String, String> extraEnv) throws IOException {
+        Path data = tmp.resolve("data");
+        List<String> cmd = new ArrayList<>(List.of("./estafeta", "--data", data.toString(), "serve"));
+        for (String p : List.of("smtp", "submission", "odmr", "smtps", "pop3", "pop3s", "imap", "imaps")) {
+            cmd.addAll(List.of("--set", "ports." + p + "=" + (p.equals("smtp") ? "0" : "-1")));
+        }
+        cmd.addAll(List.of("--set", "web.port=0", "--set", "web.tls_port=-1"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true);
+        environment(pb, System.getProperty("java.home"));
+        pb.environment().putAll(extraEnv);
+        return new Served(pb.start());
+    }
+
+    /** The JVM's arguments: the launcher execs java, so the process it started is the JVM. */
+    private static List<String> commandLine(Process p) throws IOException {
+        return List.of(Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).split("\\x00"));
+    }
+
+    private static List<Path> aotFiles(Path cache) throws IOException {
+        if (!Files.isDirectory(cache)) return List.of();
+        try (var files = Files.list(cache)) {
+            return files.filter(f -> f.getFileName().toString().contains(".aot") && !f.toString().endsWith(".log")).sorted().toList();
         }
     }
 
@@ -145,25 +231,40 @@ class LauncherTest {
         return repo;
     }
 
-    private static int webPort(Process server) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        Pattern p = Pattern.compile("^\\s+webmail http://localhost:(\\d+)/.*");
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while ((line = out.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = p.matcher(line);
-            if (m.matches()) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        out.transferTo(java.io.Writer.nullWriter());
-                    } catch (IOException ignored) {
-                        // the server was stopped
+    /** A server started through the launcher, its output kept for the failure message. */
+    private static final class Served {
+        final Process process;
+        final StringBuffer output = new StringBuffer();
+        private final java.util.concurrent.CompletableFuture<Integer> webPort = new java.util.concurrent.CompletableFuture<>();
+        private final Thread reader;
+
+        Served(Process process) {
+            this.process = process;
+            Pattern p = Pattern.compile("^\\s+webmail http://localhost:(\\d+)/.*");
+            reader = Thread.ofVirtual().start(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        output.append(line).append('\n');
+                        Matcher m = p.matcher(line);
+                        if (m.matches()) webPort.complete(Integer.parseInt(m.group(1)));
                     }
-                });
-                return Integer.parseInt(m.group(1));
-            }
+                } catch (IOException ignored) {
+                    // the server was stopped
+                }
+                webPort.completeExceptionally(new AssertionError("server did not start:\n" + output));
+            });
         }
-        throw new AssertionError("server did not start:\n" + seen);
+
+        int webPort() throws Exception {
+            return webPort.get(5, TimeUnit.MINUTES);
+        }
+
+        /** Waits for the process to end and its output to be read to the end; the exit code. */
+        int exit() throws InterruptedException {
+            assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("still running:\n%s", output).isTrue();
+            reader.join(Duration.ofSeconds(30));
+            return process.exitValue();
+        }
     }
 }
