@@ -47,6 +47,8 @@ public final class LiveSessions implements AutoCloseable {
         Login login = new Login(account.passwordHash(), conn);
         byAddress.compute(account.address(), (a, set) -> {
             Set<Login> s = set != null ? set : ConcurrentHashMap.newKeySet();
+            // Closed ones go here too, not only in check(): a client logging in over and over between checks.
+            s.removeIf(l -> l.conn().isClosed());
             s.add(login);
             return s;
         });
