@@ -86,6 +86,7 @@ public final class MimeParser {
             long startLine = consumedLines;
             part.message = entity(false, depth + 1);
             finish(part, startLine);
+            clamp(part.message, part.end);
         } else {
             long startLine = consumedLines;
             while (true) {
@@ -158,6 +159,21 @@ public final class MimeParser {
         boundaries.removeLast();
         boolean trimmed = peeked != null && lastEnding > 0 && offset - lastEnding >= part.bodyStart;
         part.end = trimmed ? offset - lastEnding : offset;
+        for (MimePart child : part.children) clamp(child, part.end);
+    }
+
+    /**
+     * Keeps a part inside its parent: the parent gives the line end before the next boundary to the
+     * delimiter, but a nested part that ended on that same line end (an empty body after a header
+     * whose blank line is that line end) still counts it. Only parts past {@code limit} change.
+     */
+    private static void clamp(MimePart p, long limit) {
+        if (p == null || p.end <= limit) return;
+        p.end = limit;
+        p.bodyStart = Math.min(p.bodyStart, limit);
+        p.headerStart = Math.min(p.headerStart, p.bodyStart);
+        for (MimePart child : p.children) clamp(child, limit);
+        clamp(p.message, limit);
     }
 
     /** Which open boundary the line is (innermost last), or -1. */
