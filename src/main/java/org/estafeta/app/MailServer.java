@@ -93,7 +93,7 @@ public final class MailServer implements AutoCloseable {
                 config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dataDir.resolve("spool"),
                 Secrets.load(dataDir.resolve("srs.key")), config.limits().mimeParts()));
         AcceptedToday.restore(dataDir, delivery);
-        delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), sieveLimits(config), config.server().hostname(),
+        delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), storage.accounts(), sieveLimits(config), config.server().hostname(),
                 config.sieve().maxHops(), java.time.Clock.systemUTC()));
         recentLog.attach();
         dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);

@@ -18,6 +18,7 @@ import org.estafeta.sieve.Script;
 import org.estafeta.sieve.SieveException;
 import org.estafeta.sieve.SieveLimits;
 import org.estafeta.sieve.SieveMessage;
+import org.estafeta.store.Accounts;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailboxes;
@@ -38,6 +39,7 @@ public final class SieveFilter implements RecipientFilter {
 
     private final SieveScripts scripts;
     private final Mailboxes mailboxes;
+    private final Accounts accounts;
     private final SieveLimits limits;
     private final String hostname;
     private final int maxHops;
@@ -49,9 +51,11 @@ public final class SieveFilter implements RecipientFilter {
     }
 
     /** @param maxHops sieve.max_hops: from this many Received fields on, redirect becomes keep (a loop between scripts ends here) */
-    public SieveFilter(SieveScripts scripts, Mailboxes mailboxes, SieveLimits limits, String hostname, int maxHops, Clock clock) {
+    public SieveFilter(SieveScripts scripts, Mailboxes mailboxes, Accounts accounts, SieveLimits limits, String hostname, int maxHops,
+            Clock clock) {
         this.scripts = scripts;
         this.mailboxes = mailboxes;
+        this.accounts = accounts;
         this.limits = limits;
         this.hostname = hostname;
         this.maxHops = maxHops;
@@ -66,8 +70,7 @@ public final class SieveFilter implements RecipientFilter {
         if (script == null) return Decision.keep(c.keep());
         Instant now = clock.instant();
         long account = c.accountId();
-        var context = new org.estafeta.sieve.Context(c.envelope().sender(), c.recipient(), List.of(c.recipient().toLowerCase(java.util.Locale.ROOT)),
-                hostname, name -> mailboxes.mailbox(account, name).isPresent(), now);
+        var context = new org.estafeta.sieve.Context(c.envelope().sender(), c.recipient(), ownAddresses(c, script), hostname, name -> mailboxes.mailbox(account, name).isPresent(), now);
         Outcome outcome = Interpreter.run(script, new Arrived(c.message()), context, limits);
         for (String note : outcome.notes()) log.info("sieve {} for {}: {}", active.get().name(), c.recipient(), note);
         if (outcome.failed()) {
@@ -105,6 +108,18 @@ public final class SieveFilter implements RecipientFilter {
             }
         }
         return new Decision(filings, redirects, replies, reject);
+    }
+
+    /**
+     * The addresses vacation takes as the user's own (RFC 5230 §4.5): the recipient this run is for
+     * and, when the script can reply, the account's address and its aliases.
+     */
+    private List<String> ownAddresses(Context c, Script script) {
+        List<String> own = new ArrayList<>(List.of(c.recipient().toLowerCase(java.util.Locale.ROOT)));
+        if (script.extensions().contains("vacation")) {
+            for (String a : accounts.ownAddresses(c.accountId())) if (!own.contains(a)) own.add(a);
+        }
+        return own;
     }
 
     private Script script(long account, String content) {

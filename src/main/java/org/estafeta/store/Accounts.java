@@ -73,6 +73,13 @@ public interface Accounts {
     /** The targets of exactly this alias address (not the catch-all), empty when none. */
     List<String> aliasTargets(String address);
 
+    /**
+     * The addresses that are the account's own: its address and every alias with it among the
+     * targets (catch-alls are not an address of anyone's), lower case, the account's first; empty
+     * when there is no such account.
+     */
+    List<String> ownAddresses(long accountId);
+
     private static Map<String, String> defaultMailboxes() {
         var m = new java.util.LinkedHashMap<String, String>();
         m.put("INBOX", null);

@@ -149,4 +149,9 @@ final class MemoryAccounts implements Accounts {
     public List<String> aliasTargets(String address) {
         return List.of();
     }
+
+    @Override
+    public List<String> ownAddresses(long accountId) {
+        throw new UnsupportedOperationException();
+    }
 }

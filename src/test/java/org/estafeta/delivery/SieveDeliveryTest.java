@@ -86,6 +86,21 @@ class SieveDeliveryTest {
     }
 
     @Test
+    void vacationKnowsTheAccountsAliasesAsItsOwnAddresses() throws Exception {
+        server.server().storage().accounts().addAlias("ventas@" + TestServer.DOMAIN, java.util.List.of(TestServer.USER));
+        server.server().storage().accounts().addAlias("@" + TestServer.DOMAIN, java.util.List.of(TestServer.USER));
+        activate(TestServer.USER, "require \"vacation\";\nvacation :days 1 :subject \"Away\" \"I am away.\";\n");
+        String from = TestServer.OTHER_USER;
+        // Through the catch-all: not an address of the account's, so no reply (RFC 5230 §4.5).
+        send(from, TestServer.USER, "From: <" + from + ">\r\nTo: <cualquiera@" + TestServer.DOMAIN + ">\r\nSubject: x\r\n\r\nhola\r\n");
+        // Delivered to the account's own address, written to its alias (a list expanded upstream, a Bcc).
+        send(from, TestServer.USER, "From: <" + from + ">\r\nTo: <ventas@" + TestServer.DOMAIN + ">\r\nSubject: pedido\r\n\r\nhola\r\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(from, "INBOX") == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> count(from, "INBOX") == 1);
+        assertThat(server.inboxText(from).getFirst()).contains("Subject: Away", "To: <" + from + ">");
+    }
+
+    @Test
     void discardAndRejectLeaveNoCopy() throws Exception {
         activate(TestServer.USER, "require \"reject\";\nif header :contains \"subject\" \"spam\" { discard; } elsif header :contains \"subject\" \"ad\" { reject \"no ads\"; }\n");
         send("pepe@pepito.es", TestServer.USER, "Subject: spam\r\n\r\nx\r\n");

@@ -1,7 +1,6 @@
 package org.estafeta.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -75,7 +74,7 @@ class ImapClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"plain", "starttls", "ssl"})
     void pythonImaplib(String mode) throws Exception {
-        assumeTrue(Processes.available("python3"), "python3 is not installed");
+        assertThat(Processes.available("python3")).as("python3 is not installed (./run-tests installs it)").isTrue();
         int port = server.port(mode.equals("ssl") ? "imaps" : "imap");
         byte[] appended = "Subject: guardado\r\n\r\nTexto con ñ\r\n".getBytes(StandardCharsets.UTF_8);
         Processes.Result r = Processes.run(List.of("python3", Processes.resource("imap_session.py").toString(),
@@ -102,7 +101,7 @@ class ImapClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"imap", "starttls", "imaps"})
     void curl(String mode) throws Exception {
-        assumeTrue(Processes.available("curl"), "curl is not installed");
+        assertThat(Processes.available("curl")).as("curl is not installed (./run-tests installs it)").isTrue();
         String scheme = mode.equals("imaps") ? "imaps" : "imap";
         String base = scheme + "://127.0.0.1:" + server.port(mode.equals("imaps") ? "imaps" : "imap");
         List<String> common = new ArrayList<>(List.of("curl", "-sS", "-k", "--max-time", "30", "--user", TestServer.USER + ":" + TestServer.PASSWORD));
@@ -129,7 +128,7 @@ class ImapClientsTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void opensslLabDialogue(boolean implicitTls) throws Exception {
-        assumeTrue(Processes.available("openssl"), "openssl is not installed");
+        assertThat(Processes.available("openssl")).as("openssl is not installed (./run-tests installs it)").isTrue();
         String dialogue = "1 login \"usuario\" \"" + TestServer.PASSWORD + "\"\n1 list \"\" \"*\"\n1 select INBOX\n"
                 + "1 search subject prueba\n1 fetch 1 body[]\n1 store 1 +flags.silent (\\Deleted)\n1 expunge\n1 logout\n";
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-crlf", "-quiet",

@@ -1,7 +1,6 @@
 package org.estafeta.pop3;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +73,7 @@ class Pop3ClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"plain", "stls", "ssl"})
     void pythonPoplib(String mode) throws Exception {
-        assumeTrue(Processes.available("python3"), "python3 is not installed");
+        assertThat(Processes.available("python3")).as("python3 is not installed (./run-tests installs it)").isTrue();
         List<byte[]> stored = deliver(2, "poplib " + mode);
         int port = server.port(mode.equals("ssl") ? "pop3s" : "pop3");
         Processes.Result r = Processes.run(List.of("python3", Processes.resource("pop3_fetch.py").toString(),
@@ -101,7 +100,7 @@ class Pop3ClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"plain", "stls", "pop3s"})
     void curl(String mode) throws Exception {
-        assumeTrue(Processes.available("curl"), "curl is not installed");
+        assertThat(Processes.available("curl")).as("curl is not installed (./run-tests installs it)").isTrue();
         byte[] stored = deliver(1, "curl " + mode).getFirst();
         String base = (mode.equals("pop3s") ? "pop3s" : "pop3") + "://127.0.0.1:" + server.port(mode.equals("pop3s") ? "pop3s" : "pop3");
         List<String> common = new ArrayList<>(List.of("curl", "-sS", "-k", "-u", TestServer.USER + ":" + TestServer.PASSWORD));
@@ -127,7 +126,7 @@ class Pop3ClientsTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void opensslSClient(boolean implicitTls) throws Exception {
-        assumeTrue(Processes.available("openssl"), "openssl is not installed");
+        assertThat(Processes.available("openssl")).as("openssl is not installed (./run-tests installs it)").isTrue();
         byte[] stored = deliver(1, "openssl").getFirst();
         String dialogue = "USER usuario\nPASS " + TestServer.PASSWORD + "\nSTAT\nRETR 1\nDELE 1\nQUIT\n";
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-crlf", "-quiet", "-ign_eof",
@@ -147,7 +146,7 @@ class Pop3ClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"plain", "stls", "ssl"})
     void fetchmailIntoAnMbox(String mode) throws Exception {
-        assumeTrue(Processes.available("fetchmail"), "fetchmail is not installed");
+        assertThat(Processes.available("fetchmail")).as("fetchmail is not installed (./run-tests installs it)").isTrue();
         List<byte[]> stored = deliver(2, "fetchmail " + mode);
         Path dir = Files.createTempDirectory("fetchmail");
         Path mbox = dir.resolve("mbox");
@@ -175,7 +174,7 @@ class Pop3ClientsTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void getmailIntoAMaildir(boolean ssl) throws Exception {
-        assumeTrue(Processes.available("getmail"), "getmail6 is not installed");
+        assertThat(Processes.available("getmail")).as("getmail6 is not installed (./run-tests installs it)").isTrue();
         List<byte[]> stored = deliver(2, "getmail " + (ssl ? "ssl" : "plain"));
         Path dir = Files.createTempDirectory("getmail");
         Path maildir = dir.resolve("Maildir");

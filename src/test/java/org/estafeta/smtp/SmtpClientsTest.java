@@ -1,7 +1,6 @@
 package org.estafeta.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -68,7 +67,7 @@ class SmtpClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"plain", "starttls", "smtps", "submission"})
     void swaks(String mode) throws Exception {
-        assumeTrue(Processes.available("swaks"), "swaks is not installed");
+        assertThat(Processes.available("swaks")).as("swaks is not installed (./run-tests installs it)").isTrue();
         byte[] sent = message("swaks " + mode, sender(mode));
         Path file = Files.createTempFile("swaks", ".eml");
         // swaks always sends CRLF "." CRLF after the data, so the file leaves out the last CRLF.
@@ -93,7 +92,7 @@ class SmtpClientsTest {
     @ParameterizedTest
     @ValueSource(strings = {"plain", "starttls", "ssl"})
     void pythonSmtplib(String mode) throws Exception {
-        assumeTrue(Processes.available("python3"), "python3 is not installed");
+        assertThat(Processes.available("python3")).as("python3 is not installed (./run-tests installs it)").isTrue();
         byte[] sent = message("smtplib " + mode, sender(mode));
         int port = server.port(mode.equals("ssl") ? "smtps" : "smtp");
         Processes.Result r = Processes.run(List.of("python3", Processes.resource("smtp_send.py").toString(),
@@ -106,7 +105,7 @@ class SmtpClientsTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void opensslStartTls(boolean implicitTls) throws Exception {
-        assumeTrue(Processes.available("openssl"), "openssl is not installed");
+        assertThat(Processes.available("openssl")).as("openssl is not installed (./run-tests installs it)").isTrue();
         String subject = "openssl " + (implicitTls ? "465" : "starttls");
         String from = implicitTls ? TestServer.USER : "pepe@pepito.es";
         String login = implicitTls ? "AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(

@@ -1,7 +1,6 @@
 package org.estafeta.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import jakarta.mail.Folder;
@@ -58,7 +57,7 @@ class BrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "needs Debian's chromium and chromium-driver");
+        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)).as("needs Debian's chromium and chromium-driver (./run-tests installs them)").isTrue();
         Files.createDirectories(SHOTS);
         server = TestServer.start();
         server.server().admin().addUser("jefa@servidor.es", TestServer.PASSWORD, true);

@@ -1,7 +1,6 @@
 package org.estafeta.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -33,7 +32,7 @@ class FiltersBrowserTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER), "needs Debian's chromium and chromium-driver");
+        assertThat(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER)).as("needs Debian's chromium and chromium-driver (./run-tests installs them)").isTrue();
         server = TestServer.start();
         base = "http://127.0.0.1:" + server.server().web().port();
     }

@@ -313,6 +313,23 @@ public final class SqlAccounts implements Accounts {
     }
 
     @Override
+    public List<String> ownAddresses(long accountId) {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT address, 0 FROM accounts WHERE id = ?"
+                    + " UNION SELECT a.address, 1 FROM aliases a JOIN accounts t ON a.target = t.address"
+                    + " WHERE t.id = ? AND a.address NOT LIKE '@%' ORDER BY 2, 1")) {
+                ps.setLong(1, accountId);
+                ps.setLong(2, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public List<String> aliasTargets(String address) {
         String addr = lower(address);
         return db.read(c -> {
