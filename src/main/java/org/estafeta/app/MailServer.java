@@ -1,18 +1,31 @@
 package org.estafeta.app;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLContext;
 import org.estafeta.auth.AuthSettings;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
 import org.estafeta.admin.Admin;
+import org.estafeta.delivery.AuthenticationCheck;
 import org.estafeta.delivery.Inbound;
+import org.estafeta.mailauth.DkimKeys;
+import org.estafeta.mailauth.DkimSigner;
+import org.estafeta.mailauth.DkimVerifier;
+import org.estafeta.mailauth.Dmarc;
+import org.estafeta.mailauth.MessageAuthentication;
+import org.estafeta.mailauth.Spf;
+import org.estafeta.net.Networks;
 import org.estafeta.delivery.SieveFilter;
+import org.estafeta.delivery.SpamCheck;
 import org.estafeta.dns.Dns;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
@@ -81,22 +94,29 @@ public final class MailServer implements AutoCloseable {
         return server;
     }
 
+    /** The inbound pipeline over {@code storage}; the server adds its checks and filter, {@code estafeta import} uses it bare. */
+    public static Inbound inbound(Config config, Storage storage) {
+        Path dir = config.server().dataDir();
+        return new Inbound(storage.intake(), storage.queue(), storage.blobs(), new RecipientResolver(storage.accounts()),
+                new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota()), new Inbound.Settings(
+                config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dir.resolve("spool"),
+                Secrets.load(dir.resolve("srs.key")), config.limits().mimeParts()));
+    }
+
     private void startListeners(Config config) throws IOException {
         SSLContext tls = config.tls().certificate() != null
                 ? TlsContexts.load(config.tls().certificate(), config.tls().privateKey())
                 : TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
-        var resolver = new RecipientResolver(storage.accounts());
-        var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
         dataDir = config.server().dataDir();
-        delivery = new Inbound(storage.intake(), storage.queue(), storage.blobs(), resolver, quota, new Inbound.Settings(
-                config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dataDir.resolve("spool"),
-                Secrets.load(dataDir.resolve("srs.key")), config.limits().mimeParts()));
+        delivery = inbound(config, storage);
+        var quota = new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota());
         AcceptedToday.restore(dataDir, delivery);
         delivery.filterWith(new SieveFilter(storage.sieveScripts(), storage.mailboxes(), storage.accounts(), sieveLimits(config), config.server().hostname(),
                 config.sieve().maxHops(), java.time.Clock.systemUTC()));
         recentLog.attach();
-        dns = new Dns(config.queue().dnsServers(), Dns.DEFAULT_TIMEOUT);
+        dns = new Dns(config.queue().dnsServers(), config.mailAuth().dnsTimeout());
+        mailAuthentication(config);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
@@ -149,6 +169,32 @@ public final class MailServer implements AutoCloseable {
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
     }
 
+    /** The arrival checks (SPF, DKIM, DMARC; then rspamd) and DKIM signing, as configured. */
+    private void mailAuthentication(Config config) {
+        Config.MailAuth m = config.mailAuth();
+        // The relay networks send our own mail: neither check looks at it.
+        Networks ours = new Networks(config.smtp().relayNetworks());
+        if (m.check()) {
+            var checks = new MessageAuthentication(new Spf(dns), new DkimVerifier(dns, Clock.systemUTC(), DkimVerifier.DEFAULT_MAX_SIGNATURES),
+                    new Dmarc(dns, () -> ThreadLocalRandom.current().nextInt(100)));
+            var policy = new AuthenticationCheck.Policy(action(m.dmarcReject()), action(m.dmarcQuarantine()), action(m.spfFail()));
+            delivery.addCheck(new AuthenticationCheck(checks, config.server().hostname(), policy, ours::contains));
+        }
+        Config.Spam spam = m.spam();
+        if (!spam.rspamdUrl().isEmpty()) {
+            delivery.addCheck(new SpamCheck(new SpamCheck.Settings(java.net.URI.create(spam.rspamdUrl()), spam.rejectScore(), spam.junkScore(),
+                    spam.timeout()), config.server().hostname(), ours::contains));
+        }
+        if (m.dkimSign()) {
+            DkimKeys keys = new DkimKeys(config.server().dataDir());
+            delivery.signWith(message -> DkimSigner.signAsAuthor(keys, message, Instant.now()));
+        }
+    }
+
+    private static AuthenticationCheck.Action action(String configured) {
+        return AuthenticationCheck.Action.valueOf(configured.toUpperCase(java.util.Locale.ROOT));
+    }
+
     /** The Sieve compiler's and interpreter's limits from the configuration; the rest are SieveLimits' defaults. */
     static SieveLimits sieveLimits(Config config) {
         return SieveLimits.DEFAULT.withMaxScriptBytes(config.sieve().maxScriptBytes()).withMaxRedirects(config.sieve().maxRedirects());
@@ -156,7 +202,7 @@ public final class MailServer implements AutoCloseable {
 
     private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
         return new ImapServer(name, settings, authenticator, storage.mailboxes(), storage.messages(), storage.blobs(),
-                storage.events(), quota);
+                storage.events(), quota, delivery);
     }
 
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)

@@ -9,7 +9,7 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve) {
+public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -206,6 +206,25 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
      * @param maxRedirects sieve.max_redirects
      * @param maxHops sieve.max_hops
      */
+    /**
+     * Mail authentication (SPF, DKIM, DMARC): the arrival check and its policy, and DKIM signing.
+     *
+     * @param check run the checks on mail from other servers
+     * @param dmarcReject one of reject, junk, accept (checked by the loader, which names the key); so are the next two
+     * @param dnsTimeout dns.timeout, for every DNS question
+     */
+    public record MailAuth(boolean check, String dmarcReject, String dmarcQuarantine, String spfFail, boolean dkimSign,
+                           Duration dnsTimeout, Spam spam) {
+    }
+
+    /**
+     * The rspamd verdict on arrival.
+     *
+     * @param rspamdUrl empty: no scanning
+     */
+    public record Spam(String rspamdUrl, int rejectScore, int junkScore, Duration timeout) {
+    }
+
     public record Sieve(int maxScriptBytes, int maxScripts, int maxRedirects, int maxHops) {
         public Sieve {
             if (maxScriptBytes < 1024) throw new IllegalArgumentException("limits.sieve_script must be at least 1024");

@@ -245,7 +245,26 @@ public final class ConfigLoader {
                         duration(ConfigKey.QUEUE_COMMAND_TIMEOUT), pairs(ConfigKey.QUEUE_TRANSPORTS),
                         string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)),
                 new Config.Sieve(integer(ConfigKey.LIMITS_SIEVE_SCRIPT), integer(ConfigKey.LIMITS_SIEVE_SCRIPTS),
-                        integer(ConfigKey.SIEVE_MAX_REDIRECTS), integer(ConfigKey.SIEVE_MAX_HOPS)));
+                        integer(ConfigKey.SIEVE_MAX_REDIRECTS), integer(ConfigKey.SIEVE_MAX_HOPS)),
+                new Config.MailAuth((Boolean) get(ConfigKey.MAILAUTH_CHECK), action(ConfigKey.MAILAUTH_DMARC_REJECT),
+                        action(ConfigKey.MAILAUTH_DMARC_QUARANTINE), action(ConfigKey.MAILAUTH_SPF_FAIL),
+                        (Boolean) get(ConfigKey.MAILAUTH_DKIM_SIGN), duration(ConfigKey.DNS_TIMEOUT),
+                        new Config.Spam(rspamdUrl(), integer(ConfigKey.SPAM_REJECT_SCORE), integer(ConfigKey.SPAM_JUNK_SCORE),
+                                duration(ConfigKey.SPAM_TIMEOUT))));
+    }
+
+    private String rspamdUrl() {
+        String url = string(ConfigKey.SPAM_RSPAMD_URL).strip();
+        if (!url.isEmpty() && !url.matches("https?://[^/\\s]+/?")) {
+            throw new IllegalArgumentException("spam.rspamd_url must be http://host:port, was '" + url + "'");
+        }
+        return url;
+    }
+
+    private String action(ConfigKey key) {
+        String a = string(key).strip().toLowerCase(Locale.ROOT);
+        if (!List.of("reject", "junk", "accept").contains(a)) throw new IllegalArgumentException(key.key + " must be reject, junk or accept, was '" + a + "'");
+        return a;
     }
 
     /** smtp.atrn_domains: {@code domain=user@ours} entries. */
@@ -369,6 +388,18 @@ public final class ConfigLoader {
         section(out, "dns");
         Config.Queue q = c.queue();
         line(out, "servers", list(q.dnsServers()));
+        line(out, "timeout", quote(human(c.mailAuth().dnsTimeout())));
+        section(out, "mailauth");
+        line(out, "check", c.mailAuth().check());
+        line(out, "dmarc_reject", quote(c.mailAuth().dmarcReject()));
+        line(out, "dmarc_quarantine", quote(c.mailAuth().dmarcQuarantine()));
+        line(out, "spf_fail", quote(c.mailAuth().spfFail()));
+        line(out, "dkim_sign", c.mailAuth().dkimSign());
+        section(out, "spam");
+        line(out, "rspamd_url", quote(c.mailAuth().spam().rspamdUrl()));
+        line(out, "reject_score", c.mailAuth().spam().rejectScore());
+        line(out, "junk_score", c.mailAuth().spam().junkScore());
+        line(out, "timeout", quote(human(c.mailAuth().spam().timeout())));
         section(out, "queue");
         line(out, "retry_schedule", list(q.retrySchedule().stream().map(ConfigLoader::human).toList()));
         line(out, "max_age", quote(human(q.maxAge())));

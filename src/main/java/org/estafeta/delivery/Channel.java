@@ -53,6 +53,14 @@ public record Channel(Kind kind, String helo, InetAddress client, boolean extend
         return kind == Kind.MX || kind == Kind.SUBMISSION || kind == Kind.WEBMAIL;
     }
 
+    /**
+     * The caller names each copy's mailbox, flags and date, and the message is stored byte for byte:
+     * no arrival verdicts and no filter (a migrated or appended message was filed by its owner already).
+     */
+    boolean filedByCaller() {
+        return kind == Kind.IMPORTED;
+    }
+
     /** RFC 6409 §8: the server adds the Date and Message-ID a submitting client left out. */
     boolean completesHeaders() {
         return kind == Kind.SUBMISSION || kind == Kind.WEBMAIL;

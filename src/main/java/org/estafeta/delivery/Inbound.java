@@ -52,6 +52,8 @@ public final class Inbound {
     private final RecipientResolver resolver;
     /** Arrival verdicts, in the order they were added; each may prepend fields, send to Junk or refuse. */
     final List<ArrivalCheck> checks = new CopyOnWriteArrayList<>();
+    /** Signs our users' messages (DKIM); null signs nothing. */
+    volatile MessageSigner signer;
     /** The per-recipient step; keeps everything until Sieve plugs in. */
     volatile RecipientFilter filter = RecipientFilter.KEEP;
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
@@ -75,6 +77,11 @@ public final class Inbound {
         checks.add(check);
     }
 
+    /** Signs every message a logged-in user sends (submission, webmail) from now on. */
+    public void signWith(MessageSigner signer) {
+        this.signer = signer;
+    }
+
     /** Sets the per-recipient step (Sieve). */
     public void filterWith(RecipientFilter filter) {
         this.filter = filter;
@@ -87,11 +94,16 @@ public final class Inbound {
         if (original != null) return new Route.Local(List.of(), List.of(original));
         if (srs.claims(address)) return new Route.Unknown();
         return switch (resolver.resolve(address)) {
-            case Resolution.Local local -> local.accountIds().stream().anyMatch(quota::isFull) ? new Route.Full()
-                    : new Route.Local(local.accountIds().stream().map(Filing::inbox).toList(), local.forwards());
+            case Resolution.Local local -> local.accountIds().stream().anyMatch(id -> full(id, local.quotas().get(id))) ? new Route.Full()
+                    : new Route.Local(local.accountIds().stream().map(Filing::inbox).toList(), local.forwards(), local.quotas());
             case Resolution.UnknownUser u -> new Route.Unknown();
             case Resolution.Remote r -> new Route.Remote();
         };
+    }
+
+    /** Full, with the account's own quota as read with the account when there is one (no second lookup). */
+    private boolean full(long accountId, java.util.OptionalLong own) {
+        return own == null ? quota.isFull(accountId) : quota.isFull(accountId, own);
     }
 
     /** An authenticated user may send as their own address, an alias that leads only to them, or user+tag. */
@@ -102,6 +114,17 @@ public final class Inbound {
     /** Starts a message; write its content (CRLF line ends, no dot-stuffing), then commit or close. */
     public InboundMessage open(InboundEnvelope envelope, Channel channel) {
         return new InboundMessage(this, envelope, channel);
+    }
+
+    /**
+     * Commits several messages in one transaction, all or none (IMAP MULTIAPPEND, RFC 3502 §3): each is
+     * prepared (checks, blob, structure) first; a refusal or failure of any leaves none stored.
+     */
+    public void commitAll(List<InboundMessage> messages) throws Refused, IOException {
+        List<InboundMessage.Prepared> prepared = new ArrayList<>();
+        for (InboundMessage m : messages) prepared.add(m.prepare());
+        List<List<org.estafeta.store.Intake.Filed>> filed = intake.acceptAll(prepared.stream().map(InboundMessage.Prepared::arrival).toList());
+        for (int i = 0; i < messages.size(); i++) messages.get(i).finish(prepared.get(i), filed.get(i));
     }
 
     /**

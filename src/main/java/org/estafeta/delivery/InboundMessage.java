@@ -57,6 +57,10 @@ public final class InboundMessage extends OutputStream {
     private final HeaderScan header = new HeaderScan();
     private IOException failure;
     private boolean closed;
+    /** The IMAP internal date of the local copies: the arrival, or what an import or APPEND says. */
+    private java.time.Instant internalDate = arrival.toInstant();
+    /** Where the local copies went, once committed. */
+    private List<Intake.Filed> filed;
 
     InboundMessage(Inbound inbound, InboundEnvelope envelope, Channel channel) {
         this.inbound = inbound;
@@ -87,6 +91,12 @@ public final class InboundMessage extends OutputStream {
         }
     }
 
+    /** The internal date of the stored copies (RFC 9051 §2.3.3), for messages that arrived elsewhere first. */
+    public InboundMessage dated(java.time.Instant date) {
+        this.internalDate = date;
+        return this;
+    }
+
     /** Octets of content written so far. */
     public long size() {
         return spool.size();
@@ -99,6 +109,29 @@ public final class InboundMessage extends OutputStream {
      * @throws IOException storage failed; nobody has it (451 for SMTP)
      */
     public String commit() throws Refused, IOException {
+        Prepared p = prepare();
+        finish(p, inbound.intake.acceptAll(List.of(p.arrival())).getFirst());
+        return queueId;
+    }
+
+    /** The UIDs of the local copies once committed, in the order they were filed (APPENDUID, RFC 4315). */
+    public List<Long> uids() {
+        if (filed == null) throw new IllegalStateException("not committed");
+        return filed.stream().map(Intake.Filed::uid).toList();
+    }
+
+    /** The content written so far, as written. */
+    public InputStream content() throws IOException {
+        return spool.open();
+    }
+
+    /** A message ready for its transaction: its rows, and what is sent once they are committed. */
+    record Prepared(Intake.Arrival arrival, Blob blob, Map<String, Filing> filings, List<RecipientFilter.Reply> replies,
+                    List<String> rejections) {
+    }
+
+    /** Every step before the transaction: checks, the blob (fsynced), structure, filters; throws as {@link #commit} does. */
+    Prepared prepare() throws Refused, IOException {
         if (failure != null) throw failure;
         header.close();
         Headers headers = header.headers();
@@ -108,8 +141,9 @@ public final class InboundMessage extends OutputStream {
         String added = channel.completesHeaders() ? missingFields(headers) : "";
 
         StringBuilder prefix = new StringBuilder();
+        List<Headers.Field> removed = new ArrayList<>();
         boolean junk = false;
-        for (ArrivalCheck check : inbound.checks) {
+        for (ArrivalCheck check : channel.filedByCaller() ? List.<ArrivalCheck>of() : inbound.checks) {
             ArrivalCheck.Verdict v;
             try {
                 v = check.check(envelope, channel, arrived);
@@ -120,11 +154,13 @@ public final class InboundMessage extends OutputStream {
             }
             if (v.refusal() != null) throw new Refused(v.refusal().code(), v.refusal().enhancedCode(), v.refusal().text());
             v.prepend().forEach(prefix::append);
+            removed.addAll(v.remove());
             junk |= v.junk();
         }
+        Layout layout = layout(added, removed);
+        prefix.append(signature(layout));
         String trace = trace();
         byte[] prefixBytes = (trace + prefix + receivedLine()).getBytes(StandardCharsets.UTF_8);
-        Layout layout = layout(added);
         long storedSize = prefixBytes.length + layout.extra() + spool.size();
         checkQuota(storedSize);
 
@@ -137,8 +173,14 @@ public final class InboundMessage extends OutputStream {
         }
         MessageStructure structure = ImapStructure.of(root);
         MessageSummary summary = Summaries.of(root, blob.size());
-        deliver(blob, new Arrived(headers, spool, root, summary), structure, junk);
-        return queueId;
+        return plan(blob, new Arrived(headers, spool, root, summary), structure, junk);
+    }
+
+    /** After the transaction: counts, wakes the queue, sends notices and filter replies. */
+    void finish(Prepared p, List<Intake.Filed> copies) {
+        this.filed = List.copyOf(copies);
+        inbound.accepted(!p.arrival().outgoing().isEmpty());
+        afterCommit(p.blob(), p.filings(), p.replies(), p.rejections());
     }
 
     /** The Return-Path and the forwarding Delivered-To fields (the Received line is separate: it goes below the verdicts). */
@@ -201,24 +243,59 @@ public final class InboundMessage extends OutputStream {
     }
 
     /**
-     * Where the added fields go and what else the content needs there: the end of the header section
-     * (RFC 5322 §2.2), a line end if the last field had none, and the empty line a hand-typed message
-     * left out before its body. Imported and generated messages are stored as they are.
+     * How the header section changes: the fields a verdict removed (by their place in the header the
+     * scan kept, which is the content up to {@code at}), and the added fields with what else the
+     * content needs there: the end of the header section (RFC 5322 §2.2), a line end if the last field
+     * had none, and the empty line a hand-typed message left out before its body. Imported and
+     * generated messages are stored as they are.
      */
-    private record Layout(long at, byte[] insert) {
+    private record Layout(long at, byte[] header, byte[] insert) {
+        static final Layout NONE = new Layout(0, new byte[0], new byte[0]);
+
         long extra() {
-            return insert.length;
+            return header.length + insert.length - at;
+        }
+
+        boolean changes() {
+            return this != NONE;
         }
     }
 
-    private Layout layout(String added) throws IOException {
+    private Layout layout(String added, List<Headers.Field> removed) throws IOException {
         long end = header.end();
-        if (!channel.live() || end < 0) return new Layout(0, new byte[0]);
+        if (!channel.live() || end < 0) return Layout.NONE;
         StringBuilder insert = new StringBuilder();
         if (end > 0 && lastByteBefore(end) != '\n') insert.append("\r\n");
         insert.append(added);
         if (!header.hasEmptyLine() && end < spool.size()) insert.append("\r\n");
-        return new Layout(end, insert.toString().getBytes(StandardCharsets.US_ASCII));
+        if (insert.isEmpty() && removed.isEmpty()) return Layout.NONE;
+        byte[] raw = header.headers().raw();
+        var kept = new java.io.ByteArrayOutputStream(raw.length);
+        int from = 0;
+        for (Headers.Field f : removed.stream().sorted(java.util.Comparator.comparingInt(Headers.Field::start)).toList()) {
+            if (f.start() < from) continue;
+            kept.write(raw, from, f.start() - from);
+            from = f.end();
+        }
+        kept.write(raw, from, raw.length - from);
+        return new Layout(end, kept.toByteArray(), insert.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * RFC 6376: what our own users send is signed here, once, as it will be stored and relayed (with
+     * the Date and Message-ID completed above), so that every copy and every retry carries the same
+     * signature and mail that merely passes through (forwards, bounces) is never signed in our name.
+     */
+    private String signature(Layout layout) {
+        MessageSigner signer = inbound.signer;
+        if (signer == null || !channel.completesHeaders() || channel.account() == null) return "";
+        try (InputStream content = content(layout)) {
+            return signer.sign(content);
+        } catch (IOException | RuntimeException e) {
+            // The message still goes out; unsigned it may be filed as spam, which is better than lost.
+            log.error("{}: cannot sign the message, sending it unsigned", queueId, e);
+            return "";
+        }
     }
 
     private int lastByteBefore(long offset) throws IOException {
@@ -230,35 +307,39 @@ public final class InboundMessage extends OutputStream {
 
     private void checkQuota(long size) throws Refused {
         if (channel.kind() == Channel.Kind.GENERATED) return;
-        Set<Long> accounts = new LinkedHashSet<>();
+        // The accounts' own quotas came with RCPT's account lookup: only the usage is read here.
+        Map<Long, java.util.OptionalLong> accounts = new LinkedHashMap<>();
         for (InboundEnvelope.Recipient r : envelope.recipients()) {
-            if (r.route() instanceof Route.Local l) l.targets().forEach(t -> accounts.add(t.accountId()));
+            if (r.route() instanceof Route.Local l) l.targets().forEach(t -> accounts.putIfAbsent(t.accountId(), l.quotas().get(t.accountId())));
         }
-        for (long account : accounts) {
-            if (!inbound.quota.allows(account, size)) {
+        for (var e : accounts.entrySet()) {
+            long account = e.getKey();
+            boolean fits = e.getValue() == null ? inbound.quota.allows(account, size) : inbound.quota.allows(account, e.getValue(), size);
+            if (!fits) {
                 throw new Refused(552, "5.2.2", "mailbox full, the message would exceed the recipient's quota");
             }
         }
     }
 
     /**
-     * The bytes as stored: prefix, content with the layout's insertion, passing through {@code blob} as
+     * The bytes as stored: prefix, content with the layout's changes, passing through {@code blob} as
      * they are read, so the parser and the blob see one stream and the content is read once.
      */
     private InputStream stored(byte[] prefix, Layout layout, OutputStream blob) throws IOException {
-        InputStream content = spool.open();
-        List<InputStream> parts = new ArrayList<>();
-        parts.add(new ByteArrayInputStream(prefix));
-        if (layout.insert().length > 0) {
-            parts.add(new Limited(content, layout.at()));
-            parts.add(new ByteArrayInputStream(layout.insert()));
-        }
-        parts.add(content);
-        return new Tee(new SequenceInputStream(Collections.enumeration(parts)), blob);
+        return new Tee(new SequenceInputStream(new ByteArrayInputStream(prefix), content(layout)), blob);
     }
 
-    /** Filter per local account, then one transaction for local copies and queue entries, then the notices. */
-    private void deliver(Blob blob, Arrived message, MessageStructure structure, boolean junk) throws Refused {
+    /** The content with the layout's changes: the header as kept, the insertion, then the rest from the spool. */
+    private InputStream content(Layout layout) throws IOException {
+        InputStream content = spool.open();
+        if (!layout.changes()) return content;
+        content.skipNBytes(layout.at());
+        return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(layout.header()),
+                new ByteArrayInputStream(layout.insert()), content)));
+    }
+
+    /** Filter per local account: the local copies and queue entries of the one transaction. */
+    private Prepared plan(Blob blob, Arrived message, MessageStructure structure, boolean junk) throws Refused {
         Map<String, Filing> filings = new LinkedHashMap<>();
         Set<String> forwards = new LinkedHashSet<>();
         List<Envelope.Recipient> remote = new ArrayList<>();
@@ -301,12 +382,12 @@ public final class InboundMessage extends OutputStream {
             outgoing.add(new Intake.Outgoing(QueueId.next(), new Envelope(sender, null, null,
                     forwards.stream().map(f -> new Envelope.Recipient(f, null, null)).toList())));
         }
-        inbound.intake.accept(blob, arrival.toInstant(), List.copyOf(filings.values()), outgoing, structure);
-        inbound.accepted(!outgoing.isEmpty());
-        afterCommit(blob, filings, replies, rejections);
+        return new Prepared(new Intake.Arrival(blob, internalDate, List.copyOf(filings.values()), outgoing, structure), blob, filings,
+                replies, rejections);
     }
 
     private RecipientFilter.Decision decide(RecipientFilter.Context context) {
+        if (channel.filedByCaller()) return RecipientFilter.Decision.keep(context.keep());
         try {
             return inbound.filter.decide(context);
         } catch (RuntimeException e) {
@@ -374,37 +455,6 @@ public final class InboundMessage extends OutputStream {
         @Override
         public long size() {
             return spool.size();
-        }
-    }
-
-    /** The first {@code limit} bytes of a stream that goes on being read afterwards; closing it leaves the stream open. */
-    private static final class Limited extends FilterInputStream {
-        private long left;
-
-        Limited(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) return -1;
-            int b = in.read();
-            if (b >= 0) left--;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) return -1;
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) left -= n;
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // the underlying stream continues after this part
         }
     }
 

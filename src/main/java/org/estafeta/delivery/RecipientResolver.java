@@ -2,11 +2,15 @@ package org.estafeta.delivery;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
@@ -33,25 +37,28 @@ public final class RecipientResolver {
         int at = addr.lastIndexOf('@');
         String domain = addr.substring(at + 1);
         if (!accounts.servesDomain(domain)) return new Resolution.Remote();
-        Set<Long> found = new LinkedHashSet<>();
+        Map<Long, OptionalLong> found = new LinkedHashMap<>();
         Set<String> forwards = new LinkedHashSet<>();
         expand(addr, found, forwards);
         if (found.isEmpty() && forwards.isEmpty() && addr.startsWith("postmaster@")) {
-            accounts.accounts().stream().filter(a -> a.admin() && !a.disabled()).map(Account::id).forEach(found::add);
+            accounts.accounts().stream().filter(a -> a.admin() && !a.disabled()).map(Account::id).forEach(id -> found.put(id, null));
         }
+        Map<Long, OptionalLong> quotas = new HashMap<>(found);
+        quotas.values().removeIf(java.util.Objects::isNull);
         return found.isEmpty() && forwards.isEmpty() ? new Resolution.UnknownUser()
-                : new Resolution.Local(List.copyOf(found), List.copyOf(forwards));
+                : new Resolution.Local(List.copyOf(found.keySet()), List.copyOf(forwards), quotas);
     }
 
-    private void expand(String start, Set<Long> found, Set<String> forwards) {
+    private void expand(String start, Map<Long, OptionalLong> found, Set<String> forwards) {
         Deque<String> pending = new ArrayDeque<>(List.of(start));
         Set<String> seen = new HashSet<>();
         while (!pending.isEmpty() && seen.size() < MAX_EXPANSIONS) {
             String addr = pending.pop();
             if (!seen.add(addr)) continue;
-            Optional<Account> account = accounts.account(addr);
-            if (account.isPresent()) {
-                if (!account.get().disabled()) found.add(account.get().id());
+            Optional<Accounts.WithQuota> holder = accounts.accountWithQuota(addr);
+            if (holder.isPresent()) {
+                Account account = holder.get().account();
+                if (!account.disabled()) found.put(account.id(), holder.get().quota());
                 continue;
             }
             List<String> targets = accounts.aliasTargets(addr);

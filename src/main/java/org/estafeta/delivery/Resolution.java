@@ -1,15 +1,19 @@
 package org.estafeta.delivery;
 
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /** Where a recipient address leads. */
 public sealed interface Resolution {
 
     /** Delivered to these accounts (an alias may name several) and forwarded to an alias's targets elsewhere. */
-    record Local(List<Long> accountIds, List<String> forwards) implements Resolution {
+    /** {@code quotas}: each account's own quota as read with the account (absent: not read, e.g. postmaster's admins). */
+    record Local(List<Long> accountIds, List<String> forwards, Map<Long, OptionalLong> quotas) implements Resolution {
         public Local {
             accountIds = List.copyOf(accountIds);
             forwards = List.copyOf(forwards);
+            quotas = Map.copyOf(quotas);
         }
     }
 

@@ -1,6 +1,8 @@
 package org.estafeta.delivery;
 
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import org.estafeta.store.Filing;
 
 /** Where one recipient address leads, as RCPT learns it. Only {@link Local} and {@link Remote} can be delivered. */
@@ -8,12 +10,18 @@ public sealed interface Route {
 
     /**
      * Mailboxes here (an alias may name several accounts), and the alias's targets in other domains,
-     * which are forwarded with an SRS sender.
+     * which are forwarded with an SRS sender; {@code quotas}: the accounts' own quotas as RCPT read them
+     * with the accounts, so that DATA need not read them again (an account without one here is looked up).
      */
-    record Local(List<Filing> targets, List<String> forwards) implements Route {
+    record Local(List<Filing> targets, List<String> forwards, Map<Long, OptionalLong> quotas) implements Route {
         public Local {
             targets = List.copyOf(targets);
             forwards = List.copyOf(forwards);
+            quotas = Map.copyOf(quotas);
+        }
+
+        public Local(List<Filing> targets, List<String> forwards) {
+            this(targets, forwards, Map.of());
         }
     }
 

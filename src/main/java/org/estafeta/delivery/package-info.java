@@ -16,14 +16,25 @@
  * the blob: the content is read once), SRS for forwarded copies, and the one transaction that files
  * local copies and queues remote ones.
  *
+ * <p>IMAP APPEND and {@code estafeta import} use the channel IMPORTED: the caller names each copy's
+ * mailbox, flags, keywords and date ({@code InboundMessage.dated}), and the message is stored byte for
+ * byte (no trace fields, no arrival verdicts, no filter). {@code Inbound.commitAll} commits several
+ * messages in one transaction, all or none (MULTIAPPEND); {@code InboundMessage.uids()} gives the UIDs.
+ *
  * <h2>Hooks</h2>
  * <ul>
  *   <li>{@link org.estafeta.delivery.ArrivalCheck} ({@code Inbound.addCheck}): SPF, DKIM, DMARC, spam.
  *   Runs once per message after the content is in, before anything is stored, with the envelope, the
  *   channel (client address, HELO, TLS, login) and the message (header section as sent, content to
- *   read again from memory). Its {@code Verdict} may prepend header fields (above Received), send the
- *   local copies to Junk, or refuse with a reply. A check that throws is logged and skipped: it never
- *   loses mail.</li>
+ *   read again from memory). Its {@code Verdict} may prepend header fields (above Received), remove
+ *   fields that came in (a forged Authentication-Results), send the local copies to Junk, or refuse
+ *   with a reply. A check that throws is logged and skipped: it never loses mail. Two live here:
+ *   {@link org.estafeta.delivery.AuthenticationCheck} (SPF, DKIM, DMARC through {@code mailauth}) and
+ *   {@link org.estafeta.delivery.SpamCheck} (rspamd).</li>
+ *   <li>{@link org.estafeta.delivery.MessageSigner} ({@code Inbound.signWith}): DKIM. Runs once per
+ *   message a logged-in user submits (SMTP submission, webmail), after the verdicts, on the content as
+ *   it will be stored (Date and Message-ID completed); its fields go on top. Signing here rather than
+ *   at relay time means one signature for every copy and retry, and nothing forwarded is signed.</li>
  *   <li>{@link org.estafeta.delivery.RecipientFilter} ({@code Inbound.filterWith}): Sieve. Runs once per
  *   local account a message reaches, after it is stored as a blob and parsed, with the recipient
  *   address, the envelope, the parsed message (structure and summary) and the implicit keep (INBOX,

@@ -31,9 +31,6 @@ import org.xbill.DNS.Type;
  */
 public final class Dns {
 
-    /** The resolver timeout when none is configured. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-
     /** No answer could be had now (timeout, SERVFAIL, network error): the same question may work later. */
     public static final class TemporaryFailure extends Exception {
         public TemporaryFailure(String message) {

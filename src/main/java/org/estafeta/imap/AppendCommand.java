@@ -7,20 +7,23 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.estafeta.delivery.Channel;
+import org.estafeta.delivery.InboundEnvelope;
+import org.estafeta.delivery.InboundMessage;
+import org.estafeta.delivery.Refused;
+import org.estafeta.delivery.Route;
 import org.estafeta.imap.ImapSession.Done;
-import org.estafeta.mime.ImapStructure;
 import org.estafeta.mime.NulEncoding;
-import org.estafeta.store.Blob;
-import org.estafeta.store.Blobs;
+import org.estafeta.store.Filing;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
-import org.estafeta.store.Messages;
 
 /**
- * APPEND (RFC 9051 §6.3.12) with MULTIAPPEND (RFC 3502): one or more messages, each streamed from its
- * literal into a new blob that is fsynced; then all rows are committed in one transaction, so either
- * every message is added or none, before the OK (durably, like SMTP delivery). Each message is
- * bounded by limits.message_size (advertised as APPENDLIMIT), checked before its literal is sent.
+ * APPEND (RFC 9051 §6.3.12) with MULTIAPPEND (RFC 3502): each message is streamed from its literal
+ * into the inbound path (channel IMPORTED: stored as sent, no trace field, no filter, its flags and
+ * date kept); then all are committed in one transaction, so either every message is added or none,
+ * before the OK (durably, like SMTP delivery). Each message is bounded by limits.message_size
+ * (advertised as APPENDLIMIT), checked before its literal is sent.
  */
 final class AppendCommand {
 
@@ -33,20 +36,27 @@ final class AppendCommand {
         // Checked before the first literal is invited, so a refused message is never sent.
         Mailbox mailbox = s.services.mailboxes().mailbox(s.account.id(), name)
                 .orElseThrow(() -> ImapException.no("TRYCREATE", "No such mailbox"));
-        List<Messages.NewMessage> messages = new ArrayList<>();
-        long bytes = 0;
-        do {
-            r.sp();
-            Messages.NewMessage m = message(s, r, bytes);
-            messages.add(m);
-            bytes += m.blob().size();
-        } while (!r.atEnd());
-        List<Long> uids = s.services.messages().appendAll(mailbox.id(), messages);
+        List<InboundMessage> messages = new ArrayList<>();
+        try {
+            long bytes = 0;
+            do {
+                r.sp();
+                InboundMessage m = message(s, r, mailbox, bytes);
+                messages.add(m);
+                bytes += m.size();
+            } while (!r.atEnd());
+            s.services.inbound().commitAll(messages);
+        } catch (Refused e) {
+            throw e.code() == 552 ? ImapException.no("OVERQUOTA", "Quota exceeded") : ImapException.no(null, "Message refused");
+        } finally {
+            messages.forEach(InboundMessage::close);
+        }
+        List<Long> uids = messages.stream().map(m -> m.uids().getFirst()).toList();
         return new Done("APPENDUID " + mailbox.uidValidity() + " " + SequenceSet.format(uids), "APPEND completed");
     }
 
-    /** One [flag-list] [date-time] literal, stored as a durable blob; {@code before} octets precede it. */
-    private static Messages.NewMessage message(ImapSession s, ImapReader r, long before) throws ImapException, IOException {
+    /** One [flag-list] [date-time] literal, written into a new inbound message; {@code before} octets precede it. */
+    private static InboundMessage message(ImapSession s, ImapReader r, Mailbox mailbox, long before) throws ImapException, IOException {
         List<String> flagNames = List.of();
         if (r.peekIs('(')) {
             flagNames = r.flagList(false);
@@ -80,21 +90,26 @@ final class AppendCommand {
             // Refused before it is sent (RFC 7888 §4).
             r.literal(OutputStream.nullOutputStream(), limit);
         }
-        Blobs blobs = s.services.blobs();
-        Blob blob;
-        boolean nul;
-        try (Blobs.BlobWriter writer = blobs.create()) {
-            NulWatch watch = new NulWatch(writer);
+        Filing filing = new Filing(s.account.id(), mailbox.name(), flags, keywords);
+        InboundMessage m = open(s, filing, date);
+        try {
+            NulWatch watch = new NulWatch(m);
             r.literal(watch, limit);
             if (utf8Form) r.expect(')');
             if (size == 0) throw ImapException.no("CANNOT", "Empty message");
-            blob = writer.finish();
-            nul = watch.seen;
+            if (watch.seen) m = withoutNul(s, m, filing, date);
+            return m;
+        } catch (ImapException | IOException | RuntimeException e) {
+            m.close();
+            throw e;
         }
-        if (nul) blob = withoutNul(blobs, blob);
-        try (InputStream in = blobs.open(blob.hash())) {
-            return new Messages.NewMessage(blob, flags, keywords, date, ImapStructure.of(in, s.settings.mimeParts()));
-        }
+    }
+
+    /** The message for the logged-in user's own mailbox, as the inbound path takes it. */
+    private static InboundMessage open(ImapSession s, Filing filing, Instant date) {
+        var route = new Route.Local(List.of(filing), List.of());
+        var envelope = new InboundEnvelope("", null, null, List.of(new InboundEnvelope.Recipient(s.account.address(), null, null, route)));
+        return s.services.inbound().open(envelope, Channel.imported()).dated(date);
     }
 
     /** Passes octets on and notes whether a NUL went by. */
@@ -122,16 +137,17 @@ final class AppendCommand {
      * A literal8 APPEND with NUL (RFC 3516 §4.4): stored with those parts as base64, so that no
      * {@code {n}} literal ever carries NUL (see {@link NulEncoding}); NUL in a header is refused.
      */
-    private static Blob withoutNul(Blobs blobs, Blob original) throws ImapException, IOException {
+    private static InboundMessage withoutNul(ImapSession s, InboundMessage original, Filing filing, Instant date)
+            throws ImapException, IOException {
         byte[] raw;
-        try (InputStream in = blobs.open(original.hash())) {
+        try (InputStream in = original.content()) {
             raw = in.readAllBytes();
         }
+        original.close();
         byte[] encoded = NulEncoding.encode(raw);
         if (encoded == null) throw ImapException.no("PARSE", "NUL in a message header");
-        try (Blobs.BlobWriter writer = blobs.create()) {
-            writer.write(encoded);
-            return writer.finish();
-        }
+        InboundMessage m = open(s, filing, date);
+        m.write(encoded);
+        return m;
     }
 }

@@ -2,6 +2,7 @@ package org.estafeta.imap;
 
 import java.io.IOException;
 import org.estafeta.auth.Authenticator;
+import org.estafeta.delivery.Inbound;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.net.Connection;
 import org.estafeta.net.ConnectionLimiter;
@@ -16,7 +17,7 @@ public final class ImapServer implements Protocol {
 
     /** What sessions use, shared by all of them. */
     record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
-                    Quota quota, MailboxSnapshots snapshots) {
+                    Quota quota, MailboxSnapshots snapshots, Inbound inbound) {
     }
 
     private final String name;
@@ -26,11 +27,11 @@ public final class ImapServer implements Protocol {
     private final MailboxSnapshots snapshots;
 
     public ImapServer(String name, ImapSettings settings, Authenticator authenticator, Mailboxes mailboxes, Messages messages,
-                      Blobs blobs, MailboxEvents events, Quota quota) {
+                      Blobs blobs, MailboxEvents events, Quota quota, Inbound inbound) {
         this.name = name;
         this.settings = settings;
         this.snapshots = new MailboxSnapshots();
-        this.services = new Services(authenticator, mailboxes, messages, blobs, events, quota, snapshots);
+        this.services = new Services(authenticator, mailboxes, messages, blobs, events, quota, snapshots, inbound);
     }
 
     @Override

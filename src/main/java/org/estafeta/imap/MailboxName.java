@@ -1,9 +1,7 @@
 package org.estafeta.imap;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
+import org.estafeta.mime.ModifiedUtf7;
 
 /**
  * Mailbox names on the wire. Stored names are UTF-8 with "/" as the hierarchy delimiter and "INBOX"
@@ -36,53 +34,11 @@ final class MailboxName {
 
     /** Modified UTF-7 to a Java string; null if malformed. */
     static String decodeUtf7(String s) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c != '&') {
-                if (c < 0x20 || c > 0x7e) return null;
-                out.append(c);
-                i++;
-                continue;
-            }
-            int end = s.indexOf('-', i);
-            if (end < 0) return null;
-            if (end == i + 1) {
-                out.append('&');
-            } else {
-                String b64 = s.substring(i + 1, end).replace(',', '/');
-                byte[] bytes;
-                try {
-                    bytes = Base64.getDecoder().decode(b64 + "==".substring(0, (4 - b64.length() % 4) % 4));
-                } catch (IllegalArgumentException e) {
-                    return null;
-                }
-                if (bytes.length % 2 != 0) return null;
-                out.append(StandardCharsets.UTF_16BE.decode(ByteBuffer.wrap(bytes)));
-            }
-            i = end + 1;
-        }
-        return out.toString();
+        return ModifiedUtf7.decode(s);
     }
 
     static String encodeUtf7(String s) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c <= 0x7e) {
-                out.append(c == '&' ? "&-" : String.valueOf(c));
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < s.length() && (s.charAt(j) < 0x20 || s.charAt(j) > 0x7e)) j++;
-            byte[] utf16 = s.substring(i, j).getBytes(StandardCharsets.UTF_16BE);
-            out.append('&').append(Base64.getEncoder().withoutPadding().encodeToString(utf16).replace('/', ',')).append('-');
-            i = j;
-        }
-        return out.toString();
+        return ModifiedUtf7.encode(s);
     }
 
     /** RFC 9051 §6.3.9: does {@code name} match a LIST pattern ({@code *} anything, {@code %} anything but "/")? */

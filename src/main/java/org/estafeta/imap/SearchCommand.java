@@ -17,6 +17,7 @@ import org.estafeta.mime.MimePart;
 import org.estafeta.mime.PartContent;
 import org.estafeta.store.Flag;
 import org.estafeta.store.MessageInfo;
+import org.estafeta.store.TextSearch;
 
 /**
  * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH return options (RFC 4731), SEARCHRES's
@@ -25,9 +26,6 @@ import org.estafeta.store.MessageInfo;
  * {@link Key}s first, then evaluated per message; message content is read only for keys that need it.
  */
 final class SearchCommand {
-
-    /** Text read per part when searching bodies; beyond it a part is not searched further. */
-    private static final int MAX_TEXT = 8 * 1024 * 1024;
 
     private SearchCommand() {
     }
@@ -140,10 +138,7 @@ final class SearchCommand {
 
     record BodyKey(String text, boolean withHeader) implements Key {
         public boolean matches(Ctx c) throws IOException {
-            if (withHeader) {
-                for (Headers.Field f : c.header().fields()) if (contains(decode(f.value()), text)) return true;
-            }
-            return contains(c.bodyText(), text);
+            return c.textContains(text, withHeader);
         }
     }
 
@@ -155,7 +150,7 @@ final class SearchCommand {
         MessageInfo m;
         int seq;
         private MimePart tree;
-        private String bodyText;
+        private TextSearch textSearch;
 
         Ctx(ImapSession s, SelectedMailbox view, List<Long> saved) {
             this.s = s;
@@ -167,7 +162,6 @@ final class SearchCommand {
             m = message;
             seq = sequence;
             tree = null;
-            bodyText = null;
         }
 
         Headers header() throws IOException {
@@ -190,24 +184,15 @@ final class SearchCommand {
             return sent != null ? sent.toInstant() : m.internalDate();
         }
 
-        String bodyText() throws IOException {
-            if (bodyText != null) return bodyText;
-            MimePart full;
-            try (InputStream in = s.services.blobs().open(m.blob())) {
-                full = MimeParser.parse(in, s.settings.mimeParts());
-            }
-            tree = full;
-            StringBuilder sb = new StringBuilder();
-            for (MimePart p : PartContent.textLeaves(full)) {
-                byte[] raw;
-                try (InputStream in = s.services.blobs().open(m.blob())) {
-                    in.skipNBytes(p.bodyStart());
-                    raw = in.readNBytes((int) Math.min(p.bodySize(), MAX_TEXT));
-                }
-                sb.append(PartContent.text(p, raw)).append('\n');
-            }
-            bodyText = sb.toString();
-            return bodyText;
+        /** Searches the message's text, from the full-text index or by reading it. */
+        boolean textContains(String needle, boolean inHeader) throws IOException {
+            if (textSearch == null) textSearch = new TextSearch(s.services.messages(), s.services.blobs(), view.mailbox().id());
+            return textSearch.contains(m.blob(), needle, inHeader);
+        }
+
+        /** Texts read by this search go to the index, so that the next search need not read them. */
+        void close() {
+            if (textSearch != null) textSearch.close();
         }
     }
 
@@ -315,9 +300,13 @@ final class SearchCommand {
         SelectedMailbox view = s.selected;
         Ctx ctx = new Ctx(s, view, s.savedSearch);
         List<Integer> hits = new ArrayList<>();
-        for (int i = 0; i < view.size(); i++) {
-            ctx.reset(view.get(i), i + 1);
-            if (key.matches(ctx)) hits.add(i);
+        try {
+            for (int i = 0; i < view.size(); i++) {
+                ctx.reset(view.get(i), i + 1);
+                if (key.matches(ctx)) hits.add(i);
+            }
+        } finally {
+            ctx.close();
         }
         return hits;
     }

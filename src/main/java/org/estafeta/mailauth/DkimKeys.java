@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -16,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +33,10 @@ public final class DkimKeys {
     /** RSA keys we make (RFC 8301 §3.2 asks for at least 2048 bits from signers). */
     static final int RSA_BITS = 2048;
 
+    private static final Pattern VALID_DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+
     private final Path dir;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     public DkimKeys(Path dataDir) {
         this.dir = dataDir.resolve("dkim");
@@ -38,7 +45,7 @@ public final class DkimKeys {
     /** Creates and stores a key; refuses to overwrite an existing selector. */
     public DkimKey generate(String domain, DkimAlgorithm algorithm, String selector) throws IOException {
         domain = domain.toLowerCase(Locale.ROOT);
-        if (!domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?") || !selector.matches("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")) {
+        if (!VALID_DOMAIN.matcher(domain).matches() || !selector.matches("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")) {
             throw new IllegalArgumentException("bad domain or selector name");
         }
         Path file = dir.resolve(domain).resolve(selector + ".pem");
@@ -73,10 +80,29 @@ public final class DkimKeys {
         return keys;
     }
 
-    /** The keys that sign mail from this domain (its own directory, exact name). */
+    /**
+     * The keys that sign mail from this domain (its own directory, exact name). Asked once per
+     * submitted message, so the keys are kept and read again only when the directory changed (a key
+     * added or removed by {@code estafeta dkim} while the server runs).
+     */
     public List<DkimKey> forDomain(String domain) throws IOException {
         String d = domain.toLowerCase(Locale.ROOT);
-        return all().stream().filter(k -> k.domain().equals(d)).toList();
+        // The name comes from a message's From field: it must not walk out of the key directory.
+        if (!VALID_DOMAIN.matcher(d).matches() || d.contains("..")) return List.of();
+        Path domainDir = dir.resolve(d);
+        if (!Files.isDirectory(domainDir)) return List.of();
+        FileTime changed = Files.getLastModifiedTime(domainDir);
+        Cached cached = cache.get(d);
+        if (cached != null && cached.changed().equals(changed)) return cached.keys();
+        List<DkimKey> keys = new ArrayList<>();
+        try (Stream<Path> files = Files.list(domainDir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".pem")).sorted().toList()) keys.add(load(f));
+        }
+        cache.put(d, new Cached(changed, List.copyOf(keys)));
+        return List.copyOf(keys);
+    }
+
+    private record Cached(FileTime changed, List<DkimKey> keys) {
     }
 
     private static DkimKey load(Path file) throws IOException {

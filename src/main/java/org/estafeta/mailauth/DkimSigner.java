@@ -35,7 +35,23 @@ public final class DkimSigner {
     public static String sign(List<DkimKey> keys, InputStream message, Instant now) throws IOException {
         if (keys.isEmpty()) return "";
         InputStream in = message instanceof BufferedInputStream ? message : new BufferedInputStream(message, 65536);
+        return sign(keys, HeaderField.readBlock(in, DkimVerifier.MAX_HEADER_BYTES), in, now);
+    }
+
+    /**
+     * Signs with the keys of the author's domain (the From field's, RFC 6376 §3.10 ties d= to it for
+     * DMARC alignment); empty when that domain has no key or the From field names no single domain.
+     */
+    public static String signAsAuthor(DkimKeys keys, InputStream message, Instant now) throws IOException {
+        InputStream in = message instanceof BufferedInputStream ? message : new BufferedInputStream(message, 65536);
         List<HeaderField> headers = HeaderField.readBlock(in, DkimVerifier.MAX_HEADER_BYTES);
+        String author = AuthorDomain.of(headers);
+        if (author == null) return "";
+        List<DkimKey> own = keys.forDomain(author);
+        return own.isEmpty() ? "" : sign(own, headers, in, now);
+    }
+
+    private static String sign(List<DkimKey> keys, List<HeaderField> headers, InputStream in, Instant now) throws IOException {
         var hash = new DkimVerifier.BodyHash(-1);
         var body = Canonicalization.RELAXED.body(new BufferedOutputStream(hash, 8192));
         in.transferTo(body);

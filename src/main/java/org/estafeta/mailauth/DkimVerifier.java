@@ -40,7 +40,11 @@ public final class DkimVerifier {
     /** One result per signature (at most the configured number), or a single {@code none} when unsigned. */
     public List<DkimResult> verify(InputStream message) throws IOException {
         InputStream in = message instanceof BufferedInputStream ? message : new BufferedInputStream(message, 65536);
-        List<HeaderField> headers = HeaderField.readBlock(in, MAX_HEADER_BYTES);
+        return verify(HeaderField.readBlock(in, MAX_HEADER_BYTES), in);
+    }
+
+    /** As {@link #verify(InputStream)} for a header block already read; {@code body} is what follows it. */
+    List<DkimResult> verify(List<HeaderField> headers, InputStream in) throws IOException {
         long now = clock.instant().getEpochSecond();
         List<DkimResult> results = new ArrayList<>();
         List<DkimSignature> usable = new ArrayList<>();

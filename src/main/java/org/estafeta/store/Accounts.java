@@ -62,6 +62,18 @@ public interface Accounts {
 
     Optional<Account> account(String address);
 
+    /** An account with its own quota (empty when limits.quota applies), read together. */
+    record WithQuota(Account account, java.util.OptionalLong quota) {
+    }
+
+    /**
+     * The account at {@code address} and its quota in one lookup: RCPT routes by it and then knows
+     * whether the mailbox is full without asking for the quota again (nor again at DATA).
+     */
+    default Optional<WithQuota> accountWithQuota(String address) {
+        return account(address).map(a -> new WithQuota(a, quota(a.id())));
+    }
+
     /** Adds targets to an alias; {@code @domain} as the alias is that domain's catch-all. */
     void addAlias(String alias, List<String> targets);
 

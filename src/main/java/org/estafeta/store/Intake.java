@@ -10,10 +10,27 @@ public interface Intake {
     record Outgoing(String queueId, Envelope envelope) {
     }
 
+    /** One message's rows: {@code structure} is cached beside the local copies (null: computed when first fetched). */
+    record Arrival(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageStructure structure) {
+        public Arrival {
+            local = List.copyOf(local);
+            outgoing = List.copyOf(outgoing);
+        }
+    }
+
+    /** Where one local copy went. */
+    record Filed(long mailboxId, long uid) {
+    }
+
     /**
-     * Adds {@code blob} to each local mailbox of {@code local} and queues it once per {@code outgoing}
-     * envelope, all or nothing; returns once committed. Concurrent calls share one commit (group
-     * commit). {@code structure} is cached beside the local copies (null: computed when first fetched).
+     * Adds each message to its local mailboxes and queues it once per outgoing envelope, all messages
+     * or none (IMAP MULTIAPPEND, RFC 3502); returns once committed, for each message where its local
+     * copies went (in the order of its {@code local}). Concurrent calls share one commit (group commit).
      */
-    void accept(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageStructure structure);
+    List<List<Filed>> acceptAll(List<Arrival> messages);
+
+    /** One message: {@link #acceptAll} of one. */
+    default List<Filed> accept(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageStructure structure) {
+        return acceptAll(List.of(new Arrival(blob, arrival, local, outgoing, structure))).getFirst();
+    }
 }

@@ -24,6 +24,18 @@ public interface Messages {
     /** Cached ENVELOPE/BODY/BODYSTRUCTURE by UID for UIDs in [fromUid, toUid]; absent when never computed. */
     Map<Long, MessageStructure> structures(long mailboxId, long fromUid, long toUid);
 
+    /** The contents (blobs) of the mailbox's messages whose searchable text is in the full-text index. */
+    java.util.Set<String> indexedBlobs(long mailboxId);
+
+    /**
+     * Of the mailbox's indexed contents, those whose header field values (or body text) contain
+     * {@code needle}, lower case as {@link org.estafeta.mime.SearchableText#lower} makes it.
+     */
+    java.util.Set<String> blobsContaining(long mailboxId, String needle, boolean inHeader);
+
+    /** Adds contents' searchable text to the full-text index (those already there are left as they are). */
+    void indexText(Map<String, org.estafeta.mime.SearchableText> texts);
+
     /** Caches a structure computed late (messages stored before the cache existed). */
     void saveStructure(long messageId, MessageStructure structure);
 

@@ -20,7 +20,12 @@ public final class Quota {
 
     /** The account's limit in bytes; 0 means none. */
     public long limit(long accountId) {
-        return accounts.quota(accountId).orElse(defaultLimit);
+        return limit(accounts.quota(accountId));
+    }
+
+    /** The limit given the account's own quota as already read ({@link Accounts#accountWithQuota}). */
+    private long limit(java.util.OptionalLong own) {
+        return own.orElse(defaultLimit);
     }
 
     public boolean enabled(long accountId) {
@@ -33,13 +38,23 @@ public final class Quota {
 
     /** Whether {@code bytes} more fit in the account. */
     public boolean allows(long accountId, long bytes) {
-        long limit = limit(accountId);
+        return allows(accountId, accounts.quota(accountId), bytes);
+    }
+
+    /** {@link #allows(long, long)} with the account's own quota already read: only the usage is asked for. */
+    public boolean allows(long accountId, java.util.OptionalLong own, long bytes) {
+        long limit = limit(own);
         return limit == 0 || used(accountId) + bytes <= limit;
     }
 
     /** At or over its limit: nothing more fits. */
     public boolean isFull(long accountId) {
-        long limit = limit(accountId);
+        return isFull(accountId, accounts.quota(accountId));
+    }
+
+    /** {@link #isFull(long)} with the account's own quota already read. */
+    public boolean isFull(long accountId, java.util.OptionalLong own) {
+        long limit = limit(own);
         return limit > 0 && used(accountId) >= limit;
     }
 }

@@ -25,7 +25,6 @@ import org.estafeta.delivery.Refused;
 import org.estafeta.mime.Headers;
 import org.estafeta.mime.ImapStructure;
 import org.estafeta.mime.MimeParser;
-import org.estafeta.mime.MimePart;
 import org.estafeta.mime.PartContent;
 import org.estafeta.store.Account;
 import org.estafeta.store.Blob;
@@ -34,6 +33,7 @@ import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.MessageInfo;
+import org.estafeta.store.TextSearch;
 import org.estafeta.store.Messages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,7 +181,9 @@ final class Webmail {
         messages.removeIf(m -> m.has(Flag.DELETED));
         if (!query.isEmpty()) {
             List<MessageInfo> found = new ArrayList<>();
-            for (MessageInfo m : messages) if (matches(m, field, query)) found.add(m);
+            try (TextSearch text = new TextSearch(s.messages(), s.blobs(), box.id())) {
+                for (MessageInfo m : messages) if (matches(m, field, query, text)) found.add(m);
+            }
             messages = found;
         }
         Comparator<MessageInfo> order = switch (sort) {
@@ -232,7 +234,7 @@ final class Webmail {
     }
 
     /** Search as IMAP SEARCH does: case-insensitive substring of decoded header fields, or of the text parts. */
-    private boolean matches(MessageInfo m, String field, String query) throws IOException {
+    private boolean matches(MessageInfo m, String field, String query, TextSearch text) throws IOException {
         String q = query.toLowerCase(Locale.ROOT);
         Summary sum = summary(m);
         boolean from = sum.from().toLowerCase(Locale.ROOT).contains(q);
@@ -242,21 +244,9 @@ final class Webmail {
             case "from" -> from;
             case "to" -> to;
             case "subject" -> subject;
-            case "body" -> bodyContains(m, q);
-            default -> from || to || subject || bodyContains(m, q);
+            case "body" -> text.contains(m.blob(), q, false);
+            default -> from || to || subject || text.contains(m.blob(), q, false);
         };
-    }
-
-    private boolean bodyContains(MessageInfo m, String lowerQuery) throws IOException {
-        byte[] bytes = read(m.blob());
-        MimePart root = MimeParser.parse(new ByteArrayInputStream(bytes), s.mimeParts());
-        for (MimePart p : PartContent.textLeaves(root)) {
-            int end = (int) Math.min(p.end(), p.bodyStart() + 1024 * 1024);
-            String text = PartContent.text(p, java.util.Arrays.copyOfRange(bytes, (int) p.bodyStart(), end));
-            if (p.subtype().equals("html")) text = text.replaceAll("<[^>]*>", " ");
-            if (text.toLowerCase(Locale.ROOT).contains(lowerQuery)) return true;
-        }
-        return false;
     }
 
     private Summary summary(MessageInfo m) {

@@ -6,9 +6,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import picocli.CommandLine;
 
-/** Runs the command line in this JVM as a person types it, on a data dir, with this standard input. */
+/** A command line run in this JVM against a data dir, as a person types it: its exit code, standard output and error. */
 record CliRun(int code, String out, String err) {
 
     static CliRun run(Path data, String stdin, String... args) {
@@ -19,7 +18,7 @@ record CliRun(int code, String out, String err) {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            CommandLine cli = Main.commandLine();
+            var cli = Main.commandLine();
             cli.setOut(new java.io.PrintWriter(System.out, true));
             cli.setErr(new java.io.PrintWriter(System.err, true));
             String[] all = new String[args.length + 2];

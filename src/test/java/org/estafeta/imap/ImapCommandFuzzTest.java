@@ -61,7 +61,8 @@ class ImapCommandFuzzTest {
             STORAGE = Storage.open(config);
             Authenticator auth = new Authenticator(STORAGE.accounts(), new PasswordHasher(), AuthSettings.from(config));
             SERVER = new ImapServer("imap", ImapSettings.from(config, null), auth, STORAGE.mailboxes(), STORAGE.messages(),
-                    STORAGE.blobs(), STORAGE.events(), new Quota(STORAGE.mailboxes(), STORAGE.accounts(), 0));
+                    STORAGE.blobs(), STORAGE.events(), new Quota(STORAGE.mailboxes(), STORAGE.accounts(), 0),
+                    org.estafeta.app.MailServer.inbound(config, STORAGE));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

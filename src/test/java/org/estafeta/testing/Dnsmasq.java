@@ -33,6 +33,12 @@ public final class Dnsmasq implements AutoCloseable {
         return this;
     }
 
+    /** A line of dnsmasq's configuration as it is, e.g. {@code txt-record=example.org,"v=spf1 -all"}. */
+    public Dnsmasq line(String option) {
+        lines.add(option);
+        return this;
+    }
+
     /** A and AAAA records for a name. */
     public Dnsmasq host(String name, String... addresses) {
         lines.add("host-record=" + name + "," + String.join(",", addresses));

@@ -23,6 +23,7 @@ import org.estafeta.store.Flag;
  * <pre>
  * # comment
  * CONFIG key=value      configuration for the server this transcript runs against (before any line below)
+ * DNS option            a dnsmasq line (txt-record=name,"text"; mx-host=...): a real dnsmasq serves them, as dns.servers
  * CONNECT smtps         connect the current session to another listener (default: the protocol's plain one)
  * C: line               send line + CRLF
  * RAW: text             send text exactly, with \r \n \t \0 \\ escapes and nothing appended
@@ -80,6 +81,11 @@ public final class Transcript {
         return out;
     }
 
+    /** The DNS lines, as dnsmasq options; empty when the transcript needs no DNS of its own. */
+    public List<String> dns() {
+        return lines.stream().filter(l -> l.startsWith("DNS ")).map(l -> l.substring(4).strip()).toList();
+    }
+
     public void run(TestServer server) throws IOException {
         Map<String, Client> sessions = new HashMap<>();
         String current = "1";
@@ -89,7 +95,7 @@ public final class Transcript {
             for (String raw : lines) {
                 lineNo++;
                 String line = substitute(raw);
-                if (line.isBlank() || line.startsWith("#") || line.startsWith("CONFIG ")) continue;
+                if (line.isBlank() || line.startsWith("#") || line.startsWith("CONFIG ") || line.startsWith("DNS ")) continue;
                 String where = file.getFileName() + ":" + lineNo + ": ";
                 if (line.startsWith("CONNECT ")) {
                     pendingListener = line.substring(8).strip();
@@ -201,11 +207,18 @@ public final class Transcript {
         return files(protocol).stream().map(file -> org.junit.jupiter.api.DynamicTest.dynamicTest(
                 file.getFileName().toString().replace(".txt", ""), () -> {
                     Transcript transcript = new Transcript(file, protocol);
-                    TestServer server = TestServer.start(transcript.config());
-                    try {
-                        transcript.run(server);
-                    } finally {
-                        server.closeAndDelete();
+                    Map<String, String> config = new java.util.LinkedHashMap<>(transcript.config());
+                    try (Dnsmasq dns = new Dnsmasq()) {
+                        if (!transcript.dns().isEmpty()) {
+                            transcript.dns().forEach(dns::line);
+                            config.put("dns.servers", dns.start().address());
+                        }
+                        TestServer server = TestServer.start(config);
+                        try {
+                            transcript.run(server);
+                        } finally {
+                            server.closeAndDelete();
+                        }
                     }
                 }));
     }

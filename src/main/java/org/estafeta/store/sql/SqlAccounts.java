@@ -269,6 +269,23 @@ public final class SqlAccounts implements Accounts {
     }
 
     @Override
+    public Optional<WithQuota> accountWithQuota(String address) {
+        String addr = lower(address);
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, address, password_hash, is_admin, disabled, quota_bytes FROM accounts WHERE address = ?")) {
+                ps.setString(1, addr);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return Optional.empty();
+                    Account account = account(rs);
+                    long quota = rs.getLong(6);
+                    return Optional.of(new WithQuota(account, rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(quota)));
+                }
+            }
+        });
+    }
+
+    @Override
     public void addAlias(String alias, List<String> targets) {
         String addr = lower(alias);
         if (targets.isEmpty()) throw new IllegalArgumentException("an alias needs at least one target");

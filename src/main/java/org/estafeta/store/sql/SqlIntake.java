@@ -1,11 +1,8 @@
 package org.estafeta.store.sql;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.estafeta.events.MailboxEvents;
-import org.estafeta.store.MessageStructure;
-import org.estafeta.store.Blob;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Intake;
 
@@ -21,16 +18,24 @@ public final class SqlIntake implements Intake {
     }
 
     @Override
-    public void accept(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageStructure structure) {
-        List<Long> mailboxes = db.write(c -> {
-            List<Long> ids = new ArrayList<>();
-            for (Filing f : local) ids.add(SqlMailboxes.append(c, f, blob, arrival, structure));
-            for (Outgoing o : outgoing) {
-                if (!o.envelope().recipients().isEmpty()) SqlQueue.insert(c, o.queueId(), blob, arrival, o.envelope());
+    public List<List<Filed>> acceptAll(List<Arrival> messages) {
+        List<List<Filed>> filed = db.write(c -> {
+            List<List<Filed>> all = new ArrayList<>();
+            for (Arrival a : messages) {
+                List<Filed> copies = new ArrayList<>();
+                for (Filing f : a.local()) copies.add(SqlMailboxes.append(c, f, a.blob(), a.arrival(), a.structure()));
+                for (Outgoing o : a.outgoing()) {
+                    if (!o.envelope().recipients().isEmpty()) SqlQueue.insert(c, o.queueId(), a.blob(), a.arrival(), o.envelope());
+                }
+                all.add(copies);
             }
-            return ids;
+            return all;
         });
         // After the commit: IDLE sessions look at the store and must find the message there.
-        for (int i = 0; i < local.size(); i++) events.publish(local.get(i).accountId(), mailboxes.get(i));
+        for (int m = 0; m < messages.size(); m++) {
+            List<Filing> local = messages.get(m).local();
+            for (int i = 0; i < local.size(); i++) events.publish(local.get(i).accountId(), filed.get(m).get(i).mailboxId());
+        }
+        return filed;
     }
 }

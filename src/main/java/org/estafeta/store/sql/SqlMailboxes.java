@@ -18,6 +18,7 @@ import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Conflict;
 import org.estafeta.store.Filing;
+import org.estafeta.store.Intake;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
@@ -359,13 +360,12 @@ public final class SqlMailboxes implements Mailboxes {
     }
 
     /** One local copy of an arriving message; a mailbox that is gone means INBOX (see {@link Filing}). */
-    static long append(Connection c, Filing filing, Blob blob, Instant internalDate, MessageStructure structure) throws SQLException {
+    static Intake.Filed append(Connection c, Filing filing, Blob blob, Instant internalDate, MessageStructure structure) throws SQLException {
         long accountId = filing.accountId();
         Optional<Mailbox> named = findMailbox(c, accountId, filing.mailbox());
         Mailbox mailbox = (named.isPresent() ? named : findMailbox(c, accountId, "INBOX"))
                 .orElseThrow(() -> new StoreException("account " + accountId + " has no INBOX"));
-        SqlMessages.insert(c, mailbox.id(), blob, filing.flags(), filing.keywords(), internalDate, structure);
-        return mailbox.id();
+        return new Intake.Filed(mailbox.id(), SqlMessages.insert(c, mailbox.id(), blob, filing.flags(), filing.keywords(), internalDate, structure));
     }
 
     private static Mailbox mailbox(ResultSet rs) throws SQLException {

@@ -25,10 +25,12 @@ public final class SqlMessages implements Messages {
 
     private final SqlDatabase db;
     private final MailboxEvents events;
+    private final SqlTextIndex textIndex;
 
     public SqlMessages(SqlDatabase db, MailboxEvents events) {
         this.db = db;
         this.events = events;
+        this.textIndex = new SqlTextIndex(db);
     }
 
     @Override
@@ -85,6 +87,21 @@ public final class SqlMessages implements Messages {
             }
             return out;
         });
+    }
+
+    @Override
+    public Set<String> indexedBlobs(long mailboxId) {
+        return textIndex.indexedBlobs(mailboxId);
+    }
+
+    @Override
+    public Set<String> blobsContaining(long mailboxId, String needle, boolean inHeader) {
+        return textIndex.blobsContaining(mailboxId, needle, inHeader);
+    }
+
+    @Override
+    public void indexText(Map<String, org.estafeta.mime.SearchableText> texts) {
+        textIndex.index(texts);
     }
 
     @Override
