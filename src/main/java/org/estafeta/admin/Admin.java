@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
@@ -45,9 +46,17 @@ public final class Admin {
     private final SecureRandom random = new SecureRandom();
     /** auth.min_password_length: new passwords shorter than this are refused. */
     private final int minPasswordLength;
+    /**
+     * Told the address of an account disabled, removed or given a new password, after the change: the
+     * server ends the account's sessions on every protocol at once (in the CLI it tells the running
+     * server, which would otherwise find the change within seconds).
+     */
+    private final Consumer<String> loginRevoked;
 
-    public Admin(Accounts accounts, Mailboxes mailboxes, Queue queue, PasswordHasher hasher, Runnable queueChanged, int minPasswordLength) {
+    public Admin(Accounts accounts, Mailboxes mailboxes, Queue queue, PasswordHasher hasher, Runnable queueChanged, int minPasswordLength,
+                 Consumer<String> loginRevoked) {
         this.minPasswordLength = minPasswordLength;
+        this.loginRevoked = loginRevoked;
         this.accounts = accounts;
         this.mailboxes = mailboxes;
         this.queue = queue;
@@ -104,6 +113,7 @@ public final class Admin {
         requirePassword(password);
         if (accounts.account(address).isEmpty()) throw new Conflict("no such account: " + address);
         accounts.setCredentials(address, hasher.credentials(password));
+        loginRevoked.accept(address);
     }
 
     /** The account's own quota in bytes (0 = unlimited), or null for the server default (limits.quota). */
@@ -113,10 +123,12 @@ public final class Admin {
 
     public void setDisabled(String address, boolean disabled) {
         accounts.setDisabled(address, disabled);
+        if (disabled) loginRevoked.accept(address);
     }
 
     public void removeUser(String address) {
         accounts.removeAccount(address);
+        loginRevoked.accept(address);
     }
 
     // --- aliases ---

@@ -67,6 +67,8 @@ public final class MailServer implements AutoCloseable {
     private java.nio.file.Path dataDir;
     private final RecentLog recentLog = new RecentLog(500);
     private Admin admin;
+    private Authenticator authenticator;
+    private ControlSocket control;
 
     private MailServer(DataDirLock lock, Storage storage) {
         this.lock = lock;
@@ -98,7 +100,7 @@ public final class MailServer implements AutoCloseable {
         return new Inbound(storage.intake(), storage.queue(), storage.blobs(), new RecipientResolver(storage.accounts()),
                 new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota()), new Inbound.Settings(
                 config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dir.resolve("spool"),
-                Secrets.load(dir.resolve("srs.key"))));
+                Secrets.load(dir.resolve("srs.key")), config.limits().mimeParts()));
     }
 
     private void startListeners(Config config) throws IOException {
@@ -117,7 +119,13 @@ public final class MailServer implements AutoCloseable {
         mailAuthentication(config);
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
-        var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
+        authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
+        authenticator.sessions().start();
+        try {
+            control = ControlSocket.open(dataDir, authenticator);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("no control socket in {} ({}): 'estafeta auth' cannot reach this server", dataDir, e.toString());
+        }
         listen(config, config.ports().smtp(),
                 new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, delivery), null, limiter);
         listen(config, config.ports().submission(),
@@ -135,7 +143,7 @@ public final class MailServer implements AutoCloseable {
         listen(config, config.ports().managesieve(),
                 new ManageSieveServer(ManageSieveSettings.from(config, sieveLimits(config), tls), authenticator, storage.sieveScripts()), null, limiter);
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
-                config.auth().minPasswordLength());
+                config.auth().minPasswordLength(), authenticator.sessions()::end);
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
             web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), delivery, admin, new WebServer.StatusSource() {
@@ -155,7 +163,7 @@ public final class MailServer implements AutoCloseable {
                         }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
-                    storage.sieveScripts(), sieveLimits(config)));
+                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts()));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
@@ -224,6 +232,10 @@ public final class MailServer implements AutoCloseable {
         return web;
     }
 
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
     public Admin admin() {
         return admin;
     }
@@ -264,6 +276,8 @@ public final class MailServer implements AutoCloseable {
                 log.warn("closing {}: {}", l.protocolName(), e.toString());
             }
         }
+        if (control != null) control.close();
+        if (authenticator != null) authenticator.sessions().close();
         if (queueRunner != null) queueRunner.close();
         if (delivery != null) AcceptedToday.save(dataDir, delivery);
         recentLog.detach();

@@ -35,6 +35,7 @@ public final class Authenticator {
     private final AuthSettings settings;
     private final FailureThrottle throttle;
     private final VerifiedPasswords verified;
+    private final LiveSessions sessions;
     /** Makes stable fake SCRAM salts for unknown users, so that probing names learns nothing. Never stored. */
     private final byte[] secret = new byte[32];
     /** Verified against when the user is unknown, so that the answer takes as long as for a real one. */
@@ -50,6 +51,7 @@ public final class Authenticator {
         this.settings = settings;
         this.throttle = new FailureThrottle(settings, clock);
         this.verified = new VerifiedPasswords(settings.cacheTtl(), clock);
+        this.sessions = new LiveSessions(accounts);
         new SecureRandom().nextBytes(secret);
     }
 
@@ -87,6 +89,11 @@ public final class Authenticator {
         if (account.disabled()) return failed(client, user, method, "account disabled");
         succeeded(client, account.address());
         return new AuthResult.Success(account);
+    }
+
+    /** The sessions logged in now, on every mail protocol, to end when their account is disabled or re-passworded. */
+    public LiveSessions sessions() {
+        return sessions;
     }
 
     /** The account address a login name stands for: lower-cased, with the default domain when it has none. */

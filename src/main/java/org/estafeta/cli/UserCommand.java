@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "user", description = "Manage mail accounts.",
-        subcommands = {UserCommand.Add.class, UserCommand.List.class, UserCommand.Passwd.class, UserCommand.Remove.class})
+        subcommands = {UserCommand.Add.class, UserCommand.List.class, UserCommand.Passwd.class, UserCommand.Remove.class,
+                UserCommand.Disable.class, UserCommand.Enable.class})
 final class UserCommand extends StoreCommand.Group {
 
     /** Reads a new password from standard input (first line) or, interactively, twice from the console. */
@@ -81,6 +82,34 @@ final class UserCommand extends StoreCommand.Group {
             if (storage.accounts().account(address).isEmpty()) throw new IllegalArgumentException("no such account: " + address);
             admin(storage).setPassword(address, readPassword(passwordStdin));
             System.out.println("password changed for " + AddressKey.of(address));
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", description = "Refuse the account's logins and mail (its mail is kept) and end its sessions.")
+    static final class Disable extends StoreCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        int run(Storage storage) {
+            if (storage.accounts().account(address).isEmpty()) throw new IllegalArgumentException("no such account: " + address);
+            admin(storage).setDisabled(address, true);
+            System.out.println("disabled user " + address.toLowerCase(java.util.Locale.ROOT));
+            return 0;
+        }
+    }
+
+    @Command(name = "enable", description = "Let a disabled account log in and receive mail again.")
+    static final class Enable extends StoreCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        int run(Storage storage) {
+            if (storage.accounts().account(address).isEmpty()) throw new IllegalArgumentException("no such account: " + address);
+            admin(storage).setDisabled(address, false);
+            System.out.println("enabled user " + address.toLowerCase(java.util.Locale.ROOT));
             return 0;
         }
     }

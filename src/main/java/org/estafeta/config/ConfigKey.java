@@ -82,6 +82,8 @@ public enum ConfigKey {
             "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),
     LIMITS_COMMAND_TIMEOUT("limits.command_timeout", Type.INT, 60L,
             "Seconds for one command line from its first byte to its end, on every protocol (nc and telnet send a line at once)."),
+    LIMITS_MIME_PARTS("limits.mime_parts", Type.INT, 10_000L,
+            "MIME parts parsed in one message (BODYSTRUCTURE, FETCH BODY[n], webmail); parts past it stay opaque content of their multipart. Change it only with no mail stored: cached structures keep the old count."),
     LIMITS_MIN_DATA_RATE("limits.min_data_rate", Type.INT, 500L,
             "Octets per second that SMTP DATA and IMAP literals must average after their first limits.command_timeout (Postfix: smtpd_min_data_rate 500); 0 = no minimum."),
     DNS_SERVERS("dns.servers", Type.LIST, List.of(), "Resolvers for MX lookups as host:port (default: the system's, from /etc/resolv.conf)."),

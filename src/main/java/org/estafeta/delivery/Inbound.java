@@ -36,7 +36,7 @@ public final class Inbound {
      * @param spool where content too large to hold in memory waits until it is stored
      * @param srsSecret the key of SRS addresses (see {@link Srs})
      */
-    public record Settings(String hostname, boolean checkSender, int maxHops, Path spool, byte[] srsSecret) {
+    public record Settings(String hostname, boolean checkSender, int maxHops, Path spool, byte[] srsSecret, int mimeParts) {
         public Settings {
             if (maxHops < 1) throw new IllegalArgumentException("maxHops must be positive");
             srsSecret = srsSecret.clone();

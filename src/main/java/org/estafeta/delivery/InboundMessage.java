@@ -167,7 +167,7 @@ public final class InboundMessage extends OutputStream {
         Blob blob;
         MimePart root;
         try (Blobs.BlobWriter w = inbound.blobs.create(); InputStream stored = stored(prefixBytes, layout, w)) {
-            root = MimeParser.parse(stored);
+            root = MimeParser.parse(stored, inbound.settings.mimeParts());
             stored.transferTo(OutputStream.nullOutputStream());
             blob = w.finish();
         }

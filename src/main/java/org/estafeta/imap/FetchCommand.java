@@ -133,7 +133,7 @@ final class FetchCommand {
     private static MessageStructure computeStructure(ImapSession s, MessageInfo m) throws IOException {
         MessageStructure structure;
         try (InputStream in = s.services.blobs().open(m.blob())) {
-            structure = ImapStructure.of(in);
+            structure = ImapStructure.of(in, s.settings.mimeParts());
         }
         s.services.messages().saveStructure(m.id(), structure);
         return structure;
@@ -213,7 +213,7 @@ final class FetchCommand {
 
     private static MimePart parse(ImapSession s, MessageInfo m) throws IOException {
         try (InputStream in = s.services.blobs().open(m.blob())) {
-            return MimeParser.parse(in);
+            return MimeParser.parse(in, s.settings.mimeParts());
         }
     }
 

@@ -415,6 +415,7 @@ final class ImapSession implements ImapReader.Source {
 
     private void loggedIn(Account a) {
         account = a;
+        services.authenticator().sessions().add(a, conn);
         state = State.AUTHENTICATED;
     }
 

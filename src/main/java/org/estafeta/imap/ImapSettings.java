@@ -19,12 +19,12 @@ import org.estafeta.net.Networks;
  */
 public record ImapSettings(String hostname, Networks lenient, SSLContext tls,
                            int lineLength, long literalLimit, long appendLimit, long commandLiterals, int searchKeys,
-                           int errors, Duration idleTimeout) {
+                           int errors, Duration idleTimeout, int mimeParts) {
 
     public static ImapSettings from(Config config, SSLContext tls) {
         Config.Limits l = config.limits();
         return new ImapSettings(config.server().hostname(), new Networks(config.net().lenientNetworks()), tls, l.imapLineLength(), l.imapLiteral(),
                 Math.min(l.imapLiteral(), l.messageSize()), l.imapCommandLiterals(), l.imapSearchKeys(), l.errors(),
-                l.imapIdleTimeout());
+                l.imapIdleTimeout(), l.mimeParts());
     }
 }

@@ -196,6 +196,7 @@ final class ManageSieveSession {
         switch (outcome) {
             case SaslConversation.Outcome.Authenticated a -> {
                 account = a.account();
+                authenticator.sessions().add(account, conn);
                 state = State.AUTHENTICATED;
                 ok("Logged in");
             }

@@ -28,9 +28,9 @@ public final class ImapStructure {
     private ImapStructure() {
     }
 
-    /** Parses the message in one streaming pass. */
-    public static MessageStructure of(InputStream message) throws IOException {
-        return of(MimeParser.parse(message));
+    /** Parses the message in one streaming pass, at most {@code maxParts} parts deep into it. */
+    public static MessageStructure of(InputStream message, int maxParts) throws IOException {
+        return of(MimeParser.parse(message, maxParts));
     }
 
     public static MessageStructure of(MimePart root) {

@@ -23,9 +23,13 @@ public final class MimeParser {
      * Parts beyond this many are opaque content of their multipart: one 11 MB message of 200,000
      * empty parts otherwise makes a 14 MB BODYSTRUCTURE and over a gigabyte of heap, while real
      * mail has tens of parts. The whole message stays intact and fetchable; only its tree is cut.
+     * Configured as limits.mime_parts; every parse of one server must use the same cap, or part
+     * numbers in a cached BODYSTRUCTURE would not match those a FETCH BODY[n] finds.
      */
-    public static final int MAX_PARTS = 10_000;
+    public static final int DEFAULT_MAX_PARTS = 10_000;
 
+    /** Entities parsed at most, the message itself included. */
+    private final int maxParts;
     /** Entities made so far, the message itself included. */
     private int parts;
 
@@ -46,17 +50,25 @@ public final class MimeParser {
     private final byte[] buf = new byte[64 * 1024];
     private int pos, limit;
 
-    private MimeParser(InputStream in) {
+    private MimeParser(InputStream in, int maxParts) {
         this.in = in;
+        this.maxParts = maxParts;
     }
 
+    /** The tree with at most {@link #DEFAULT_MAX_PARTS} parts (tests and tools; the server passes its limit). */
     public static MimePart parse(InputStream in) throws IOException {
-        return new MimeParser(in).entity(false, 0);
+        return parse(in, DEFAULT_MAX_PARTS);
+    }
+
+    /** The tree with at most {@code maxParts} entities (the message itself counts); later parts are opaque. */
+    public static MimePart parse(InputStream in, int maxParts) throws IOException {
+        if (maxParts < 1) throw new IllegalArgumentException("maxParts must be positive");
+        return new MimeParser(in, maxParts).entity(false, 0);
     }
 
     /** Only the top-level header, reading no further than its end. */
     public static MimePart parseHeader(InputStream in) throws IOException {
-        MimeParser p = new MimeParser(in);
+        MimeParser p = new MimeParser(in, 1);
         MimePart part = new MimePart();
         p.header(part, false);
         part.end = part.bodyStart;
@@ -74,6 +86,7 @@ public final class MimeParser {
             long startLine = consumedLines;
             part.message = entity(false, depth + 1);
             finish(part, startLine);
+            clamp(part.message, part.end);
         } else {
             long startLine = consumedLines;
             while (true) {
@@ -99,14 +112,23 @@ public final class MimeParser {
     private void header(MimePart part, boolean inDigest) throws IOException {
         part.headerStart = offset;
         ByteArrayOutputStream header = new ByteArrayOutputStream();
+        boolean cutByBoundary = false;
         while (true) {
             byte[] line = peek();
-            if (line == null || boundaryIndex(line) >= 0) break;
+            if (line == null) break;
+            if (boundaryIndex(line) >= 0) {
+                cutByBoundary = true;
+                break;
+            }
             consume();
             if (header.size() < MAX_HEADER) header.write(line, 0, line.length);
             if (isBlank(line)) break;
         }
-        part.bodyStart = offset;
+        // A header cut short by a boundary gives its last line end to the delimiter (RFC 2046 §5.1.1:
+        // the CRLF before a boundary belongs to it), as a body does in finish(); otherwise an empty
+        // body would start, and end, after the enclosing part's end.
+        boolean trimmed = cutByBoundary && lastEnding > 0 && offset - lastEnding >= part.headerStart;
+        part.bodyStart = trimmed ? offset - lastEnding : offset;
         part.headers = new Headers(header.toByteArray());
         part.contentType(part.headers.get("Content-Type"), inDigest);
     }
@@ -127,7 +149,7 @@ public final class MimeParser {
                     continue;
                 }
                 // Past the cap the rest of this multipart is read as its content, unparsed.
-                if (parts < MAX_PARTS) part.children.add(entity(digest, depth + 1));
+                if (parts < maxParts) part.children.add(entity(digest, depth + 1));
             } else if (which >= 0 && which < mine) {
                 break;
             } else {
@@ -137,6 +159,21 @@ public final class MimeParser {
         boundaries.removeLast();
         boolean trimmed = peeked != null && lastEnding > 0 && offset - lastEnding >= part.bodyStart;
         part.end = trimmed ? offset - lastEnding : offset;
+        for (MimePart child : part.children) clamp(child, part.end);
+    }
+
+    /**
+     * Keeps a part inside its parent: the parent gives the line end before the next boundary to the
+     * delimiter, but a nested part that ended on that same line end (an empty body after a header
+     * whose blank line is that line end) still counts it. Only parts past {@code limit} change.
+     */
+    private static void clamp(MimePart p, long limit) {
+        if (p == null || p.end <= limit) return;
+        p.end = limit;
+        p.bodyStart = Math.min(p.bodyStart, limit);
+        p.headerStart = Math.min(p.headerStart, p.bodyStart);
+        for (MimePart child : p.children) clamp(child, limit);
+        clamp(p.message, limit);
     }
 
     /** Which open boundary the line is (innermost last), or -1. */

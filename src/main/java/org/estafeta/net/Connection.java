@@ -30,7 +30,8 @@ public final class Connection implements Closeable {
 
     private static final int BUFFER = 16 * 1024;
 
-    private Socket socket;
+    /** Volatile: {@link #abort()} reads it from another thread. */
+    private volatile Socket socket;
     private InputStream in;
     private OutputStream out;
     /** Read-ahead: bytes buf[pos..limit) arrived but are not consumed yet (pipelined commands). */
@@ -329,6 +330,23 @@ public final class Connection implements Closeable {
     /** Changes how long the client may stay silent (POP3's and IMAP's sessions wait longer than SMTP's). */
     public void setIdleTimeout(Duration timeout) {
         deadlines = deadlines.withIdle(timeout);
+    }
+
+    /**
+     * Cuts the connection from another thread (its account was disabled meanwhile): the session's
+     * blocked read or write fails and it ends as on a disconnect. No flush: the streams are the
+     * session thread's.
+     */
+    public void abort() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
     }
 
     @Override

@@ -261,6 +261,7 @@ final class Pop3Session {
         }
         lock = taken.get();
         account = who;
+        authenticator.sessions().add(who, conn);
         authMethod = method;
         state = State.TRANSACTION;
         ok("Mailbox locked and ready, " + maildrop.count() + " messages (" + maildrop.octets() + " octets)");

@@ -35,9 +35,9 @@ public final class Xtext {
         return sb.toString();
     }
 
-    /** NOTIFY=NEVER, or a list of SUCCESS, FAILURE, DELAY (§4.1); returned upper-case. */
+    /** NOTIFY=NEVER, or a list of SUCCESS, FAILURE, DELAY (§4.1); returned upper-case. Empty items ("," alone, a trailing comma) are refused. */
     public static String notify(String value) throws SmtpException {
-        Set<String> items = new LinkedHashSet<>(Arrays.asList(value.toUpperCase(Locale.ROOT).split(",")));
+        Set<String> items = new LinkedHashSet<>(Arrays.asList(value.toUpperCase(Locale.ROOT).split(",", -1)));
         boolean ok = !value.isEmpty() && (items.equals(Set.of("NEVER"))
                 || Set.of("SUCCESS", "FAILURE", "DELAY").containsAll(items));
         if (!ok) throw new SmtpException(501, "5.5.4", "Error: NOTIFY must be NEVER or SUCCESS, FAILURE, DELAY");

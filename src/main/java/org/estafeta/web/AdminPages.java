@@ -60,7 +60,7 @@ final class AdminPages {
         Texts t = WebServer.texts(ctx);
         ctx.html(web.render("admin.jte", new Views.AdminPage(web.chrome(ctx, t.t("admin.title")), status(s, web.sessionCount(), t),
                 s.status().listeners(), admin.domains(), admin.users(), admin.aliases(), admin.queue(), admin.apiTokens(), newToken,
-                s.status().recentLog().stream().limit(100).toList(), formError)));
+                s.status().recentLog().stream().limit(100).toList(), s.authenticator().blocks(), formError)));
     }
 
     private void operate(Context ctx) {
@@ -172,6 +172,12 @@ final class AdminPages {
                 if (!admin.revokeApiToken(form(ctx, "hash"))) throw new IllegalArgumentException("admin.error.noToken");
                 log.info("web admin {}: API token revoked", session.address);
                 notice = t.t("admin.tokenRevoked");
+            }
+            case "blocks/lift" -> {
+                // The failed-login throttle's refusals of an address or an account (issue 10 item 6).
+                String subject = form(ctx, "subject");
+                s.authenticator().unblock(subject);
+                notice = t.t("admin.blocksLifted", subject);
             }
             default -> throw new io.javalin.http.NotFoundResponse("error.noAdminOperation");
         }

@@ -39,8 +39,8 @@ final class RenderedMessage {
         this.root = root;
     }
 
-    static RenderedMessage of(byte[] bytes) throws IOException {
-        RenderedMessage m = new RenderedMessage(bytes, MimeParser.parse(new ByteArrayInputStream(bytes)));
+    static RenderedMessage of(byte[] bytes, int maxParts) throws IOException {
+        RenderedMessage m = new RenderedMessage(bytes, MimeParser.parse(new ByteArrayInputStream(bytes), maxParts));
         m.walk(m.root, List.of(), m.root.isMultipart() ? "" : "1");
         return m;
     }

@@ -69,7 +69,7 @@ public final class Views {
     public record AdminPage(Chrome chrome, Map<String, String> status, List<String> listeners, List<String> domains,
                             List<org.estafeta.admin.Admin.User> users, Map<String, List<String>> aliases,
                             List<org.estafeta.admin.Admin.QueuedMessage> queue, List<org.estafeta.store.ApiToken> tokens, String newToken,
-                            List<String> recentLog, FormError formError) {
+                            List<String> recentLog, List<org.estafeta.auth.Authenticator.Block> blocks, FormError formError) {
 
         /** The error to show beside the form for {@code op} ("users/add"), or null. */
         public String errorFor(String op) {

@@ -298,7 +298,7 @@ final class Webmail {
         Texts t = WebServer.texts(ctx);
         Mailbox box = box(ctx);
         MessageInfo m = find(box, ctx);
-        RenderedMessage msg = RenderedMessage.of(read(m.blob()));
+        RenderedMessage msg = RenderedMessage.of(read(m.blob()), s.mimeParts());
         if (!m.has(Flag.SEEN)) {
             s.messages().setFlags(box.id(), List.of(m.uid()), Messages.Mode.ADD, Flag.SEEN.bit(), List.of(), -1);
         }
@@ -331,7 +331,7 @@ final class Webmail {
     private void htmlBody(Context ctx) throws IOException {
         Mailbox box = box(ctx);
         MessageInfo m = find(box, ctx);
-        RenderedMessage msg = RenderedMessage.of(read(m.blob()));
+        RenderedMessage msg = RenderedMessage.of(read(m.blob()), s.mimeParts());
         if (msg.html == null) throw new NotFoundResponse("error.noHtml");
         boolean images = "1".equals(ctx.queryParam("images"));
         String base = "/box/" + box.id() + "/msg/" + m.uid() + "/part/";
@@ -347,7 +347,7 @@ final class Webmail {
     private void download(Context ctx) throws IOException {
         Mailbox box = box(ctx);
         MessageInfo m = find(box, ctx);
-        RenderedMessage msg = RenderedMessage.of(read(m.blob()));
+        RenderedMessage msg = RenderedMessage.of(read(m.blob()), s.mimeParts());
         RenderedMessage.Part p = msg.part(ctx.pathParam("path"));
         if (p == null) throw new NotFoundResponse("error.noAttachment");
         String type = p.type().toLowerCase(Locale.ROOT);
@@ -496,7 +496,7 @@ final class Webmail {
             long uid = intParam(ctx.queryParam("uid"), -1);
             MessageInfo m = s.messages().list(box.id()).stream().filter(x -> x.uid() == uid).findFirst()
                     .orElseThrow(() -> new NotFoundResponse("error.noMessage"));
-            RenderedMessage msg = RenderedMessage.of(read(m.blob()));
+            RenderedMessage msg = RenderedMessage.of(read(m.blob()), s.mimeParts());
             String original = msg.plain != null ? msg.text(msg.plain)
                     : msg.html != null ? msg.text(msg.html).replaceAll("(?s)<style.*?</style>", "").replaceAll("<[^>]*>", " ") : "";
             String subj = msg.header("Subject");
@@ -628,7 +628,7 @@ final class Webmail {
             w.write(message);
             blob = w.finish();
         }
-        s.messages().append(box.id(), blob, flags, List.of(), Instant.now(), ImapStructure.of(new ByteArrayInputStream(message)));
+        s.messages().append(box.id(), blob, flags, List.of(), Instant.now(), ImapStructure.of(new ByteArrayInputStream(message), s.mimeParts()));
     }
 
     // --- new mail without reloading ---

@@ -97,7 +97,10 @@ class ImapCommandFuzzTest {
 
     private static String session(byte[] input) throws IOException {
         ByteSocket socket = new ByteSocket(input);
-        SERVER.serve(new Connection(socket, new Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 0)));
+        // Closed after, as the listener does: the authenticator's live sessions forget closed connections.
+        try (Connection conn = new Connection(socket, new Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 0))) {
+            SERVER.serve(conn);
+        }
         return new String(socket.written(), StandardCharsets.ISO_8859_1);
     }
 

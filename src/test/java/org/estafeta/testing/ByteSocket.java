@@ -58,7 +58,16 @@ public final class ByteSocket extends Socket {
     public void setTcpNoDelay(boolean on) {
     }
 
+    /** Closing keeps what was written readable; it only marks the socket closed, as a server's registries see it. */
+    private volatile boolean closed;
+
     @Override
     public synchronized void close() {
+        closed = true;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
     }
 }

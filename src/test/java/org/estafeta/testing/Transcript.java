@@ -242,13 +242,15 @@ public final class Transcript {
                 }));
     }
 
-    /** Every transcript file under a resource folder, for a {@code @TestFactory}. */
+    /**
+     * Every transcript file under a resource folder, for a {@code @TestFactory}; with
+     * {@code -Dtranscript=bdat,ehlo} only those whose name contains one of the words (to run a few while writing them).
+     */
     public static List<Path> files(String resourceDir) throws IOException {
         Path dir = Path.of("src/test/resources/transcripts", resourceDir);
-        // -Dtranscripts=bdat,ehlo to run only the files whose names start so, while working on them.
-        List<String> only = List.of(System.getProperty("transcripts", "").split(","));
+        List<String> only = List.of(System.getProperty("transcript", "").split(","));
         try (var s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".txt") && only.stream().anyMatch(p.getFileName().toString()::startsWith))
+            return s.filter(p -> p.toString().endsWith(".txt") && only.stream().anyMatch(p.getFileName().toString()::contains))
                     .sorted().toList();
         }
     }

@@ -211,6 +211,29 @@ class BrowserTest {
         assertThat(driver.findElement(By.cssSelector("header nav")).getText()).doesNotContain("Admin");
     }
 
+    /** Issue 10 item 6: five wrong passwords block an account from this address; the admin sees it and lifts it. */
+    @Test
+    void adminSeesAndLiftsALoginBlock() throws Exception {
+        String wrong = java.util.Base64.getEncoder().encodeToString(("\0" + TestServer.OTHER_USER + "\0mal").getBytes());
+        String right = java.util.Base64.getEncoder().encodeToString(("\0" + TestServer.OTHER_USER + "\0" + TestServer.PASSWORD)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (org.estafeta.testing.SmtpDialog smtp = org.estafeta.testing.SmtpDialog.connect(server.port("smtp"))) {
+            for (int i = 0; i < 5; i++) assertThat(smtp.command("AUTH PLAIN " + wrong)).startsWith("535");
+            assertThat(smtp.command("AUTH PLAIN " + right)).startsWith("454 4.7.0");
+            browser(1280, 900);
+            login("jefa@servidor.es", TestServer.PASSWORD);
+            driver.findElement(By.linkText("Admin")).click();
+            driver.findElement(By.linkText("Login blocks")).click();
+            WebElement row = waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#block-list tbody tr")));
+            assertThat(row.getText()).contains("Account from an address", "127.0.0.1 " + TestServer.OTHER_USER, "5");
+            shot("07-admin-blocks");
+            driver.findElement(By.cssSelector("#block-list button[aria-label='Unblock " + TestServer.OTHER_USER + "']")).click();
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.notice"), "Blocks lifted for " + TestServer.OTHER_USER));
+            assertThat(driver.findElement(By.id("blocks")).getText()).contains("Nothing is blocked.");
+            assertThat(smtp.command("AUTH PLAIN " + right)).startsWith("235");
+        }
+    }
+
     @Test
     void hostileMailRunsNoScriptAndMakesNoRemoteRequest() throws Exception {
         String canaryUrl = "http://127.0.0.1:" + canary.getAddress().getPort() + "/canary";

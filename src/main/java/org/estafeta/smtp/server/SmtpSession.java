@@ -574,6 +574,7 @@ final class SmtpSession {
         return switch (outcome) {
             case SaslConversation.Outcome.Authenticated a -> {
                 user = a.account();
+                authenticator.sessions().add(user, conn);
                 yield Reply.of(235, "2.7.0", "Authentication successful");
             }
             case SaslConversation.Outcome.Failed f -> switch (f.reason()) {
