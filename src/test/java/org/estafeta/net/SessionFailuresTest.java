@@ -111,7 +111,7 @@ class SessionFailuresTest {
     }
 
     private java.util.List<String> errorsLogged() {
-        return log.list.stream().filter(e -> e.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage).toList();
+        return org.estafeta.testing.Logged.events(log).stream().filter(e -> e.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private void sql(String statement) throws Exception {

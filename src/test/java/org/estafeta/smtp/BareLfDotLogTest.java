@@ -56,6 +56,6 @@ class BareLfDotLogTest {
     }
 
     private static java.util.List<String> lines(ListAppender<ILoggingEvent> seen) {
-        return seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return org.estafeta.testing.Logged.events(seen).stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 }
