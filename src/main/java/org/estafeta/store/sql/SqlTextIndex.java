@@ -10,7 +10,7 @@ import java.util.Set;
 import org.estafeta.mime.SearchableText;
 
 /**
- * The full-text index (V8__text_index.sql, V9__text_index_pending.sql): the searchable text of each
+ * The full-text index (V8__text_index.sql, V10__text_index_pending.sql): the searchable text of each
  * message content, by blob. Every content a message brings in is queued by the schema's trigger until
  * it is indexed, so a search asks only for the few queued contents and the texts that match; the
  * other trigger removes a content's text with its last message.
