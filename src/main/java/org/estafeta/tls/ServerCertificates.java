@@ -119,7 +119,7 @@ public final class ServerCertificates implements AutoCloseable {
                 Loaded was = loaded.get(s);
                 if (!always && was != null && Objects.equals(was.certificate(), Stamp.of(s.certificate()))
                         && Objects.equals(was.privateKey(), Stamp.of(s.privateKey()))) continue;
-                if (!always && was == null && !Files.exists(s.certificate())) continue;
+                if (was == null && !s.required() && !Files.exists(s.certificate())) continue; // ACME's before its first order
                 try {
                     read(s);
                 } catch (IOException | GeneralSecurityException | RuntimeException e) {

@@ -207,13 +207,26 @@ public final class TlsContexts {
         return out;
     }
 
+    /**
+     * The key as the JDK's own provider makes it: once BouncyCastle's provider is registered (ACME
+     * needs it) the converter returns BC's keys, named "ECDSA" where the JDK's TLS asks for "EC".
+     */
+    private static PrivateKey jdkKey(PrivateKey key) throws IOException {
+        String algorithm = key.getAlgorithm().equals("ECDSA") ? "EC" : key.getAlgorithm();
+        try {
+            return java.security.KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("unsupported private key (" + key.getAlgorithm() + "): " + e.getMessage(), e);
+        }
+    }
+
     private static PrivateKey readPrivateKey(Path file) throws IOException {
         try (Reader r = Files.newBufferedReader(file); PEMParser parser = new PEMParser(r)) {
             Object o;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((o = parser.readObject()) != null) {
-                if (o instanceof PEMKeyPair kp) return converter.getPrivateKey(kp.getPrivateKeyInfo());
-                if (o instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
+                if (o instanceof PEMKeyPair kp) return jdkKey(converter.getPrivateKey(kp.getPrivateKeyInfo()));
+                if (o instanceof PrivateKeyInfo info) return jdkKey(converter.getPrivateKey(info));
             }
         }
         throw new IOException("no private key in " + file);

@@ -94,6 +94,8 @@ public final class AcmeRenewal implements AutoCloseable {
     }
 
     public void start() {
+        // acme4j signs its CSRs and reads keys through BouncyCastle's provider; added last, so the JDK's stay first for TLS.
+        if (java.security.Security.getProvider("BC") == null) java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
         thread = Thread.ofVirtual().name("acme").start(this::run);
     }
 
