@@ -170,6 +170,11 @@ public final class MailServer implements AutoCloseable {
                         public List<String> recentLog() {
                             return recentLog.lines();
                         }
+
+                        @Override
+                        public java.util.Map<String, Integer> mailPorts() {
+                            return listeners.stream().collect(java.util.stream.Collectors.toMap(Listener::protocolName, Listener::port));
+                        }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
                     storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges));

@@ -92,6 +92,9 @@ public final class WebServer implements AutoCloseable {
 
         /** Recent session log lines, newest first. */
         List<String> recentLog();
+
+        /** The port each mail listener is bound to, by name ("imaps", "submission"…); disabled ones are absent. */
+        java.util.Map<String, Integer> mailPorts();
     }
 
     private final Javalin app;
@@ -111,6 +114,7 @@ public final class WebServer implements AutoCloseable {
         Filters filters = new Filters(this, services, webmail);
         AdminPages adminPages = new AdminPages(this, services);
         AdminApi api = new AdminApi(services);
+        ClientSetup clientSetup = new ClientSetup(services);
         long maxBody = services.messageSizeLimit() + 1024 * 1024;
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -140,6 +144,7 @@ public final class WebServer implements AutoCloseable {
             filters.routes(routes);
             adminPages.routes(routes);
             api.routes(routes);
+            clientSetup.routes(routes);
             routes.exception(Composer.Invalid.class, (e, ctx) -> error(ctx, 400, e.text(texts(ctx))));
             routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             routes.exception(Conflict.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
@@ -289,7 +294,7 @@ public final class WebServer implements AutoCloseable {
         }
         if (path.startsWith("/api/")) return;
         boolean unsafe = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
-        if (PUBLIC.contains(path)) {
+        if (PUBLIC.contains(path) || ClientSetup.PUBLIC.contains(path)) {
             if (unsafe && path.equals("/login")) {
                 String cookie = ctx.cookie(LOGIN_COOKIE);
                 if (cookie == null || !constantEquals(cookie, ctx.formParam("_csrf"))) {
