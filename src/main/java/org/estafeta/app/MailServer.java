@@ -185,6 +185,9 @@ public final class MailServer implements AutoCloseable {
             acme = new AcmeRenewal(new AcmeRenewal.Settings(config.tls().acmeDirectory(), config.tls().acmeEmail(), config.tls().acmeTrust(), acmeDir),
                     () -> AcmeRenewal.names(config.server().hostname(), storage.accounts().domains()), certificates, acmeChallenges, Clock.systemUTC());
             acme.start();
+            // RFC 8555 §8.3: the CA fetches the HTTP-01 answer from port 80 of each name.
+            if (web == null || web.port() < 0) log.warn("ACME: the web port is disabled, so no CA can validate this server by http-01 (set web.port)");
+            else if (web.port() != 80) log.info("ACME: http-01 is answered on web port {}; the CA asks port 80, so that must reach it", web.port());
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
     }

@@ -74,6 +74,9 @@ public final class ServerCertificates implements AutoCloseable {
             for (Source s : this.sources) {
                 try {
                     read(s);
+                } catch (IllegalArgumentException e) {
+                    if (s.required()) throw e; // says itself which files do not match
+                    log.debug("no TLS certificate from {} yet: {}", s.certificate(), e.toString());
                 } catch (IOException | GeneralSecurityException | RuntimeException e) {
                     if (s.required()) throw new IllegalArgumentException("cannot load TLS certificate " + s.certificate() + ": " + e.getMessage(), e);
                     log.debug("no TLS certificate from {} yet: {}", s.certificate(), e.toString());
