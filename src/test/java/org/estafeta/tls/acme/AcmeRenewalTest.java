@@ -23,7 +23,8 @@ class AcmeRenewalTest {
         assertThat(AcmeRenewal.pause(1)).isEqualTo(Duration.ofMinutes(1));
         assertThat(AcmeRenewal.pause(2)).isEqualTo(Duration.ofMinutes(2));
         assertThat(AcmeRenewal.pause(5)).isEqualTo(Duration.ofMinutes(16));
-        assertThat(AcmeRenewal.pause(9)).isEqualTo(Duration.ofHours(6));
+        assertThat(AcmeRenewal.pause(9)).isEqualTo(Duration.ofMinutes(256));
+        assertThat(AcmeRenewal.pause(10)).isEqualTo(Duration.ofHours(6));
         assertThat(AcmeRenewal.pause(1000)).isEqualTo(Duration.ofHours(6));
     }
 }
