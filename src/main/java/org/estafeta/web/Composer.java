@@ -123,6 +123,9 @@ final class Composer {
         message.addField(new RawField("MIME-Version", "1.0"));
         message.addField(new RawField("User-Agent", "Estafeta webmail"));
         String body = (d.body() == null ? "" : d.body()).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n");
+        // Every line ends in CRLF (RFC 5322 §2.3), the last one too: SMTP would add it on the way
+        // (RFC 5321 §4.1.1.4), and the Sent copy is then the same bytes the recipients get.
+        if (!body.endsWith("\r\n")) body += "\r\n";
         BasicBodyFactory bodies = BasicBodyFactory.INSTANCE;
         if (d.uploads().isEmpty() && d.forwarded() == null) {
             message.setBody(bodies.textBody(body, StandardCharsets.UTF_8))

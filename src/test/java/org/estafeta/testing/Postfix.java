@@ -175,6 +175,19 @@ public final class Postfix implements AutoCloseable {
         return false;
     }
 
+    /**
+     * From now on mail for other domains goes to 127.0.0.1:{@code port}: for a test where each side
+     * must know the other's port, so one of them learns it after both have started.
+     */
+    public void relayTo(int port) throws IOException, InterruptedException {
+        String etc = dir.resolve("etc").toString();
+        for (List<String> command : List.of(List.of("postconf", "-c", etc, "-e", "relayhost=[127.0.0.1]:" + port),
+                List.of("postfix", "-c", etc, "reload"))) {
+            Processes.Result r = Processes.run(command, new byte[0]);
+            if (r.exitCode() != 0) throw new IOException(command + " failed: " + r.output() + log());
+        }
+    }
+
     /** Postfix's SMTP port on 127.0.0.1. */
     public int port() {
         return port;
