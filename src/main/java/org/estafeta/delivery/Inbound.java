@@ -59,6 +59,8 @@ public final class Inbound {
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
     private final List<Runnable> queueListeners = new CopyOnWriteArrayList<>();
     private volatile Pickup.Source pickups;
+    /** Told of each message committed or refused by {@link InboundMessage#commit} (metrics). */
+    final List<Observer> observers = new CopyOnWriteArrayList<>();
     /** Messages accepted since local midnight (status page): the day they count for, and how many. */
     private final AtomicReference<long[]> today = new AtomicReference<>(new long[] {0, 0});
 
@@ -202,6 +204,19 @@ public final class Inbound {
     public long acceptedToday() {
         long[] c = today.get();
         return c[0] == LocalDate.now().toEpochDay() ? c[1] : 0;
+    }
+
+    /** What the pipeline tells those who count (metrics), on the committing thread: keep it quick. */
+    public interface Observer {
+        /** A message is stored (the 250); {@code took}: from the end of its content to durable. */
+        void accepted(Channel channel, java.time.Duration took);
+
+        /** A message was refused after its content arrived (a verdict, a loop, quota, a filter). */
+        void refused(Channel channel, Refused refusal);
+    }
+
+    public void observe(Observer observer) {
+        observers.add(observer);
     }
 
     public void onQueued(Runnable listener) {
