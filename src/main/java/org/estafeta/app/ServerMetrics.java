@@ -27,8 +27,8 @@ import org.estafeta.web.MetricsEndpoint;
  */
 final class ServerMetrics implements MetricsEndpoint.Source {
 
-    /** A store of many blobs takes seconds to walk: at most once a minute. */
-    private static final Duration BLOB_SIZE_AGE = Duration.ofMinutes(1);
+    /** The blob store's size is measured again after this at the soonest (longer for a big store, see DirectorySize). */
+    private static final Duration BLOB_SIZE_AGE = Duration.ofSeconds(5);
 
     private final Metrics metrics = new Metrics();
     private volatile Networks allow;
@@ -91,7 +91,7 @@ final class ServerMetrics implements MetricsEndpoint.Source {
 
     void observeBlobs(java.nio.file.Path blobDir) {
         DirectorySize size = new DirectorySize(blobDir, BLOB_SIZE_AGE);
-        metrics.gauge("estafeta.blob.store.size", "Octets of message bodies on disk (measured at most once a minute)", "bytes", size::bytes);
+        metrics.gauge("estafeta.blob.store.size", "Octets of message bodies on disk (measured again after 5 s or more)", "bytes", size::bytes);
     }
 
     @Override

@@ -123,10 +123,22 @@ public final class Inbound {
      * prepared (checks, blob, structure) first; a refusal or failure of any leaves none stored.
      */
     public void commitAll(List<InboundMessage> messages) throws Refused, IOException {
+        long started = System.nanoTime();
         List<InboundMessage.Prepared> prepared = new ArrayList<>();
-        for (InboundMessage m : messages) prepared.add(m.prepare());
+        for (InboundMessage m : messages) {
+            try {
+                prepared.add(m.prepare());
+            } catch (Refused r) {
+                for (Observer o : observers) o.refused(m.channel, r);
+                throw r;
+            }
+        }
         List<List<org.estafeta.store.Intake.Filed>> filed = intake.acceptAll(prepared.stream().map(InboundMessage.Prepared::arrival).toList());
-        for (int i = 0; i < messages.size(); i++) messages.get(i).finish(prepared.get(i), filed.get(i));
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+        for (int i = 0; i < messages.size(); i++) {
+            messages.get(i).finish(prepared.get(i), filed.get(i));
+            for (Observer o : observers) o.accepted(messages.get(i).channel, took);
+        }
     }
 
     /**

@@ -50,7 +50,7 @@ public final class InboundMessage extends OutputStream {
 
     private final Inbound inbound;
     private final InboundEnvelope envelope;
-    private final Channel channel;
+    final Channel channel;
     private final String queueId = QueueId.next();
     private final ZonedDateTime arrival = ZonedDateTime.now();
     private final Spool spool;

@@ -12,29 +12,34 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The octets in a directory tree (the blob store), remembered for a while: walking a store of a
- * million files takes seconds, and Prometheus scrapes every 15 s.
+ * million files takes seconds, and Prometheus scrapes every 15 s. The measure is kept for a hundred
+ * times as long as it took, and at least {@code minAge}: a small store is fresh at every scrape,
+ * a big one costs at most 1 % of a core.
  */
 public final class DirectorySize {
 
     private final Path root;
-    private final Duration maxAge;
+    private final Duration minAge;
     private final ReentrantLock lock = new ReentrantLock();
     private long bytes = -1;
     private long measuredAt;
+    /** How long the measure stays good: 100 times what the last walk took, at least minAge. */
+    private long keepNanos;
 
-    public DirectorySize(Path root, Duration maxAge) {
+    public DirectorySize(Path root, Duration minAge) {
         this.root = root;
-        this.maxAge = maxAge;
+        this.minAge = minAge;
     }
 
-    /** The size, measured again when the last measure is older than {@code maxAge}; 0 when the directory is missing. */
+    /** The size, measured again when the last measure is too old; 0 when the directory is missing. */
     public long bytes() {
         lock.lock();
         try {
             long now = System.nanoTime();
-            if (bytes < 0 || now - measuredAt > maxAge.toNanos()) {
+            if (bytes < 0 || now - measuredAt > keepNanos) {
                 bytes = walk();
-                measuredAt = now;
+                measuredAt = System.nanoTime();
+                keepNanos = Math.max(minAge.toNanos(), 100 * (measuredAt - now));
             }
             return bytes;
         } finally {

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * estafeta_auth_failures_total{reason}        refused logins: invalid (name, password, disabled) or throttled
  * estafeta_smtp_data_seconds                  end of DATA to the 250 (checks, fsync, commit), histogram
  * estafeta_imap_command_seconds{command}      IMAP commands from line read to tagged reply, histogram
- * estafeta_blob_store_size_bytes              octets of message bodies on disk
+ * estafeta_blob_store_size_bytes              octets of message bodies on disk (DirectorySize: re-measured after 5 s or more)
  * jvm_*, process_*, system_*                  Micrometer's JVM and process binders
  * </pre>
  */
