@@ -20,7 +20,8 @@ final class ReloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path data = main.config().server().dataDir();
+        // Not main.config(): a file with a mistake is for the server to report, which keeps running as it was.
+        Path data = main.dataDir;
         List<String> answer = ControlSocket.request(data, "reload");
         if (answer == null) throw new IllegalArgumentException("no server is running on " + data);
         for (String line : answer) System.out.println(line);
