@@ -267,6 +267,7 @@ public final class ConfigLoader {
                         (Boolean) get(ConfigKey.MAILAUTH_DKIM_SIGN), duration(ConfigKey.DNS_TIMEOUT),
                         new Config.Spam(rspamdUrl(), integer(ConfigKey.SPAM_REJECT_SCORE), integer(ConfigKey.SPAM_JUNK_SCORE),
                                 duration(ConfigKey.SPAM_TIMEOUT))),
+                new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)),
                 new Config.Ops(seconds(ConfigKey.SERVER_SHUTDOWN_TIMEOUT),
                         list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)));
     }
