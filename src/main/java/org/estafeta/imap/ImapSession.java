@@ -79,7 +79,15 @@ final class ImapSession implements ImapReader.Source {
         try {
             out.untagged("OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Estafeta IMAP ready");
             // RFC 9051 §7.1.5: BYE may come at any time, when the server is shutting down.
-            conn.onShutdown(Connection.GoodbyeTiming.AT_ONCE, () -> out.untagged("BYE [UNAVAILABLE] " + settings.hostname() + " shutting down"));
+            // Under the writer's lock: during IDLE, mailbox events write from another thread.
+            conn.onShutdown(Connection.GoodbyeTiming.AT_ONCE, () -> {
+                out.lock.lock();
+                try {
+                    out.untagged("BYE [UNAVAILABLE] " + settings.hostname() + " shutting down");
+                } finally {
+                    out.lock.unlock();
+                }
+            });
             while (state != State.LOGOUT) {
                 Line line = conn.readCommand(settings.lineLength());
                 if (line == null || line.ending() == Line.Ending.EOF) break;

@@ -192,9 +192,9 @@ public final class Connection implements Closeable {
 
     /**
      * The server is shutting down (from the listener's thread). A session waiting for a command with an
-     * unsolicited goodbye gets it now and then ends at the client's next line or hang-up; one in the
-     * middle of a command (a DATA transfer) finishes it and says goodbye at its next command; one
-     * without a goodbye is cut.
+     * unsolicited goodbye gets it now and is closed; one in the middle of a command (a DATA transfer)
+     * finishes it and says goodbye at its next command (answers it, for POP3); one without a goodbye is
+     * cut.
      */
     public void drain() {
         shutdownLock.lock();
@@ -206,8 +206,11 @@ public final class Connection implements Closeable {
                 try {
                     sayGoodbye();
                 } catch (IOException e) {
-                    abort();
+                    // the client is gone already
                 }
+                // Said, and nothing is under way: hang up rather than wait for a client (a telnet) that may never
+                // answer. On its own thread: closing a TLS socket may wait for the session's blocked read.
+                Thread.ofVirtual().name("goodbye").start(this::abort);
             }
         } finally {
             shutdownLock.unlock();

@@ -86,6 +86,8 @@ class MetricsTest {
                 assertThat(after).anyMatch(s -> s.name().equals("jvm_memory_used_bytes"));
                 assertThat(after).anyMatch(s -> s.name().equals("process_cpu_usage"));
                 assertThat(after).anyMatch(s -> s.name().equals("jvm_threads_live_threads"));
+                assertThat(dashboardMetrics()).isNotEmpty().allSatisfy(name ->
+                        assertThat(after).as("docs/grafana-dashboard.json uses " + name).anyMatch(s -> s.name().equals(name)));
             }
         }
     }
@@ -112,6 +114,20 @@ class MetricsTest {
             assertThat(scrape(url)).isNotEmpty();
             assertThat(scrapeFails(url, "guess")).isEqualTo("HTTP 401");
         }
+    }
+
+    /** Every metric name the Grafana dashboard's queries use. */
+    private static java.util.Set<String> dashboardMetrics() throws java.io.IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(java.nio.file.Path.of("docs/grafana-dashboard.json").toFile());
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b(?:estafeta|jvm|process)_[a-z_]+");
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                var m = metric.matcher(target.get("expr").asText());
+                while (m.find()) names.add(m.group());
+            }
+        }
+        return names;
     }
 
     /** Debian's python3, where python3-prometheus-client puts the parser (a python3 first on PATH, as pyenv's, may lack it). */
