@@ -57,9 +57,13 @@ final class SqlTextIndex {
             Set<String> out = new HashSet<>();
             // CROSS JOIN keeps the texts first: the trigram index finds the few that match, and only
             // those are looked up, instead of every content being tried against the pattern.
+            // The trigram index serves LIKE only without an ESCAPE clause, so one is added only when
+            // the needle holds a wildcard character; those searches read every text.
+            boolean wildcard = needle.indexOf('%') >= 0 || needle.indexOf('_') >= 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT b.blob FROM message_text t CROSS JOIN message_text_blobs b ON b.text_rowid = t.rowid"
-                    + " WHERE t." + column + " LIKE ? ESCAPE '\\' AND EXISTS (SELECT 1 FROM messages m WHERE m.blob = b.blob AND m.mailbox_id = ?)")) {
-                ps.setString(1, "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+                    + " WHERE t." + column + " LIKE ?" + (wildcard ? " ESCAPE '\\'" : "")
+                    + " AND EXISTS (SELECT 1 FROM messages m WHERE m.blob = b.blob AND m.mailbox_id = ?)")) {
+                ps.setString(1, "%" + (wildcard ? needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") : needle) + "%");
                 ps.setLong(2, mailboxId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(rs.getString(1));
