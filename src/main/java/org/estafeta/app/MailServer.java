@@ -73,7 +73,7 @@ public final class MailServer implements AutoCloseable {
     private Authenticator authenticator;
     private ControlSocket control;
     private ServerMetrics metrics;
-    /** SIGHUP and 'estafeta reload'; null when the server was started without a way to read its configuration again. */
+    /** SIGHUP and 'estafeta reload' (one that says it cannot, when the server was started without a way to read its configuration again). */
     private Reload reload;
     /** How long a shutdown waits for sessions (server.shutdown_timeout; a reload may change it). */
     private volatile java.time.Duration shutdownTimeout;
@@ -93,7 +93,7 @@ public final class MailServer implements AutoCloseable {
     }
 
     public static MailServer start(Config config) throws IOException {
-        return start(config, null);
+        return start(config, new Reload(null, null));
     }
 
     private static MailServer start(Config config, Reload reload) throws IOException {
@@ -252,7 +252,7 @@ public final class MailServer implements AutoCloseable {
 
     /** How a reloaded configuration reaches a part of this server (see {@link Reload#APPLIED}). */
     private void applyOnReload(java.util.function.Consumer<Config> applier) {
-        if (reload != null) reload.applyWith(applier);
+        reload.applyWith(applier);
     }
 
     /**
@@ -260,13 +260,11 @@ public final class MailServer implements AutoCloseable {
      * listeners took theirs: where a certificate source re-reads its files.
      */
     public void onReload(java.util.function.Consumer<Config> listener) {
-        if (reload == null) throw new IllegalStateException("this server was started without a configuration source to reload");
         reload.addListener(listener);
     }
 
     /** Reads the configuration again and applies what can change while sessions run; one line per change. */
     public List<String> reload() {
-        if (reload == null) return List.of("error: this server was started without a configuration file to read again");
         return reload.run();
     }
 

@@ -47,9 +47,11 @@ final class Reload {
     /** The values in effect: a key that needs a restart keeps its start value, and is reported at every reload until then. */
     private final Map<ConfigKey, Object> effective;
 
+    /** {@code source} null: a server started from a Config alone (tests); listeners may still be added, a reload says it cannot. */
     Reload(Supplier<ConfigLoader.Effective> source, ConfigLoader.Effective started) {
         this.source = source;
-        this.effective = new java.util.EnumMap<>(started.values());
+        this.effective = new java.util.EnumMap<>(ConfigKey.class);
+        if (started != null) effective.putAll(started.values());
     }
 
     void applyWith(Consumer<Config> applier) {
@@ -62,6 +64,7 @@ final class Reload {
 
     /** Reads the configuration again and applies it; one line per change, for the log and the CLI. */
     List<String> run() {
+        if (source == null) return List.of("error: this server was started without a configuration file to read again");
         lock.lock();
         try {
             ConfigLoader.Effective next;

@@ -48,7 +48,11 @@ class LifecycleTest {
         final OutputStream out;
 
         Client(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
+            this(new Socket("127.0.0.1", port));
+        }
+
+        Client(Socket socket) throws IOException {
+            this.socket = socket;
             socket.setSoTimeout(30_000);
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out = socket.getOutputStream();
@@ -80,8 +84,9 @@ class LifecycleTest {
     @Test
     void sigtermLetsARunningDataFinishAndAnswersEveryoneElse() throws Exception {
         assertThat(CliRun.run(data, PASSWORD + "\n", "user", "add", USER, "--password-stdin").code()).isZero();
-        server = ServerProcess.start(data, Map.of("ports.imap", "0", "ports.pop3", "0", "server.shutdown_timeout", "60"));
-        try (Client smtp = new Client(server.smtpPort()); Client imap = new Client(server.port("imap")); Client pop3 = new Client(server.port("pop3"))) {
+        server = ServerProcess.start(data, Map.of("ports.imap", "0", "ports.imaps", "0", "ports.pop3", "0", "server.shutdown_timeout", "60"));
+        try (Client smtp = new Client(server.smtpPort()); Client imap = new Client(server.port("imap")); Client pop3 = new Client(server.port("pop3"));
+             Client imaps = new Client(org.estafeta.testing.TrustAll.context().getSocketFactory().createSocket("127.0.0.1", server.port("imaps")))) {
             assertThat(smtp.reply()).startsWith("220 ");
             assertThat(smtp.command("EHLO client.example")).startsWith("250 ");
             assertThat(smtp.command("MAIL FROM:<sender@example.org>")).startsWith("250 ");
@@ -90,6 +95,8 @@ class LifecycleTest {
             smtp.send("Subject: sent across a SIGTERM\r\n\r\nThe first half, before the signal.\r\n");
             assertThat(imap.in.readLine()).startsWith("* OK");
             assertThat(imap.command("a1 LOGIN " + USER + " " + PASSWORD)).startsWith("a1 OK");
+            assertThat(imaps.in.readLine()).startsWith("* OK");
+            assertThat(imaps.command("b1 NOOP")).startsWith("b1 OK");
             assertThat(pop3.reply()).startsWith("+OK");
             assertThat(pop3.command("USER " + USER)).startsWith("+OK");
             assertThat(pop3.command("PASS " + PASSWORD)).startsWith("+OK");
@@ -98,6 +105,9 @@ class LifecycleTest {
 
             // RFC 9051 §7.1.5: IMAP is told at once, unasked.
             assertThat(imap.in.readLine()).startsWith("* BYE [UNAVAILABLE]").contains("shutting down");
+            assertThat(imap.in.readLine()).as("then closed").isNull();
+            // Over TLS too: the BYE is written while the session's thread is blocked reading.
+            assertThat(imaps.in.readLine()).startsWith("* BYE [UNAVAILABLE]");
             // No new connections.
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThatThrownBy(() -> new Socket("127.0.0.1", server.smtpPort()).close()).isInstanceOf(ConnectException.class));
