@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * blocks                 one line per block: kind, subject, failures, until (ISO-8601), tab-separated
  * unblock SUBJECT        "lifted N"
  * end-sessions ADDRESS   "ended N" (an account the CLI disabled or re-passworded)
+ * reload                 reads the configuration again (as SIGHUP): one line per change, "applied: KEY" or "needs a restart: KEY"
  * </pre>
  */
 public final class ControlSocket implements AutoCloseable {
@@ -42,21 +43,23 @@ public final class ControlSocket implements AutoCloseable {
     private final ServerSocketChannel channel;
     private final Path path;
     private final Authenticator authenticator;
+    private final java.util.function.Supplier<List<String>> reload;
 
-    private ControlSocket(ServerSocketChannel channel, Path path, Authenticator authenticator) {
+    private ControlSocket(ServerSocketChannel channel, Path path, Authenticator authenticator, java.util.function.Supplier<List<String>> reload) {
         this.channel = channel;
         this.path = path;
         this.authenticator = authenticator;
+        this.reload = reload;
     }
 
     /** Listens in {@code dataDir}; a socket file left by a server killed before is replaced (the data directory lock says we own it). */
-    static ControlSocket open(Path dataDir, Authenticator authenticator) throws IOException {
+    static ControlSocket open(Path dataDir, Authenticator authenticator, java.util.function.Supplier<List<String>> reload) throws IOException {
         Path path = dataDir.resolve(FILE);
         Files.deleteIfExists(path);
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         channel.bind(UnixDomainSocketAddress.of(path));
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        ControlSocket c = new ControlSocket(channel, path, authenticator);
+        ControlSocket c = new ControlSocket(channel, path, authenticator, reload);
         Thread.ofVirtual().name("control").start(c::accept);
         return c;
     }
@@ -94,6 +97,7 @@ public final class ControlSocket implements AutoCloseable {
             case "blocks" -> authenticator.blocks().forEach(b ->
                     out.add(b.kind() + "\t" + b.subject() + "\t" + b.failures() + "\t" + b.until()));
             case "unblock" -> out.add(arg.isEmpty() ? "error: unblock needs an IP address or an account" : "lifted " + authenticator.unblock(arg));
+            case "reload" -> out.addAll(reload.get());
             case "end-sessions" -> out.add(arg.isEmpty() ? "error: end-sessions needs an account" : "ended " + authenticator.sessions().end(arg));
             default -> out.add("error: unknown request " + ClientText.printable(verb));
         }

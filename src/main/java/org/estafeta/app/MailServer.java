@@ -14,6 +14,7 @@ import org.estafeta.auth.AuthSettings;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.auth.PasswordHasher;
 import org.estafeta.config.Config;
+import org.estafeta.config.ConfigLoader;
 import org.estafeta.admin.Admin;
 import org.estafeta.delivery.AuthenticationCheck;
 import org.estafeta.delivery.Inbound;
@@ -74,6 +75,11 @@ public final class MailServer implements AutoCloseable {
     private Admin admin;
     private Authenticator authenticator;
     private ControlSocket control;
+    private ServerMetrics metrics;
+    /** SIGHUP and 'estafeta reload' (one that says it cannot, when the server was started without a way to read its configuration again). */
+    private Reload reload;
+    /** How long a shutdown waits for sessions (server.shutdown_timeout; a reload may change it). */
+    private volatile java.time.Duration shutdownTimeout;
     /** What every TLS listener serves; reloadable. */
     private ServerCertificates certificates;
     /** HTTP-01 answers the web port gives while an ACME order waits for its CA. */
@@ -86,7 +92,20 @@ public final class MailServer implements AutoCloseable {
         this.storage = storage;
     }
 
+    /**
+     * A server that can read its configuration again ({@link #reload}): {@code reloadSource} reads it
+     * as at start (the same file and overrides).
+     */
+    public static MailServer start(ConfigLoader.Effective started, java.util.function.Supplier<ConfigLoader.Effective> reloadSource)
+            throws IOException {
+        return start(started.config(), new Reload(reloadSource, started));
+    }
+
     public static MailServer start(Config config) throws IOException {
+        return start(config, new Reload(null, null));
+    }
+
+    private static MailServer start(Config config, Reload reload) throws IOException {
         DataDirLock lock = DataDirLock.acquire(config.server().dataDir());
         Storage storage;
         try {
@@ -96,6 +115,7 @@ public final class MailServer implements AutoCloseable {
             throw e;
         }
         MailServer server = new MailServer(lock, storage);
+        server.reload = reload;
         try {
             server.startListeners(config);
         } catch (IOException | RuntimeException e) {
@@ -117,6 +137,8 @@ public final class MailServer implements AutoCloseable {
     private void startListeners(Config config) throws IOException {
         certificates = new ServerCertificates(certificateSources(config));
         certificates.watch(config.tls().checkInterval());
+        // Every reload (SIGHUP, 'estafeta reload') re-reads the certificate files, whether the configuration changed or not.
+        reload.addListener(c -> reloadCertificates());
         SSLContext tls = certificates.context();
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         dataDir = config.server().dataDir();
@@ -133,25 +155,32 @@ public final class MailServer implements AutoCloseable {
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
         authenticator.sessions().start();
+        shutdownTimeout = config.ops().shutdownTimeout();
+        metrics = new ServerMetrics(config.ops());
+        metrics.observe(delivery);
+        metrics.observe(authenticator);
+        metrics.observe(queueRunner, storage.queue());
+        metrics.observeBlobs(dataDir.resolve("blobs"));
+        applyOnReload(c -> {
+            shutdownTimeout = c.ops().shutdownTimeout();
+            metrics.configure(c.ops());
+        });
         try {
-            control = ControlSocket.open(dataDir, authenticator);
+            control = ControlSocket.open(dataDir, authenticator, this::reload);
         } catch (IOException | UnsupportedOperationException e) {
             log.warn("no control socket in {} ({}): 'estafeta auth' cannot reach this server", dataDir, e.toString());
         }
-        listen(config, config.ports().smtp(),
-                new SmtpServer("smtp", SmtpRole.MX, smtp, authenticator, delivery), null, limiter);
-        listen(config, config.ports().submission(),
-                new SmtpServer("submission", SmtpRole.SUBMISSION, smtp, authenticator, delivery), null, limiter);
-        listen(config, config.ports().odmr(),
-                new SmtpServer("odmr", SmtpRole.ODMR, smtp, authenticator, delivery), null, limiter);
-        listen(config, config.ports().smtps(),
-                new SmtpServer("smtps", SmtpRole.SUBMISSION, smtp, authenticator, delivery), tls, limiter);
+        listen(config, config.ports().smtp(), smtpServer("smtp", SmtpRole.MX, smtp, tls), null, limiter);
+        listen(config, config.ports().submission(), smtpServer("submission", SmtpRole.SUBMISSION, smtp, tls), null, limiter);
+        listen(config, config.ports().odmr(), smtpServer("odmr", SmtpRole.ODMR, smtp, tls), null, limiter);
+        listen(config, config.ports().smtps(), smtpServer("smtps", SmtpRole.SUBMISSION, smtp, tls), tls, limiter);
         Pop3Settings pop3 = Pop3Settings.from(config, tls);
-        listen(config, config.ports().pop3(), new Pop3Server("pop3", pop3, authenticator, storage.mailboxes(), storage.blobs()), null, limiter);
-        listen(config, config.ports().pop3s(), new Pop3Server("pop3s", pop3, authenticator, storage.mailboxes(), storage.blobs()), tls, limiter);
+        listen(config, config.ports().pop3(), pop3Server("pop3", pop3, tls), null, limiter);
+        listen(config, config.ports().pop3s(), pop3Server("pop3s", pop3, tls), tls, limiter);
         ImapSettings imap = ImapSettings.from(config, tls);
-        listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota), null, limiter);
-        listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota), tls, limiter);
+        listen(config, config.ports().imap(), imapServer("imap", imap, authenticator, quota, tls), null, limiter);
+        listen(config, config.ports().imaps(), imapServer("imaps", imap, authenticator, quota, tls), tls, limiter);
+        metrics.observe(listeners);
         listen(config, config.ports().managesieve(),
                 new ManageSieveServer(ManageSieveSettings.from(config, sieveLimits(config), tls), authenticator, storage.sieveScripts()), null, limiter);
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
@@ -180,7 +209,7 @@ public final class MailServer implements AutoCloseable {
                         }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
-                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges));
+                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges, metrics));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (config.tls().acme()) {
@@ -252,9 +281,72 @@ public final class MailServer implements AutoCloseable {
         return SieveLimits.DEFAULT.withMaxScriptBytes(config.sieve().maxScriptBytes()).withMaxRedirects(config.sieve().maxRedirects());
     }
 
-    private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota) {
-        return new ImapServer(name, settings, authenticator, storage.mailboxes(), storage.messages(), storage.blobs(),
+    private ImapServer imapServer(String name, ImapSettings settings, Authenticator authenticator, Quota quota, SSLContext tls) {
+        ImapServer server = new ImapServer(name, settings, authenticator, storage.mailboxes(), storage.messages(), storage.blobs(),
                 storage.events(), quota, delivery);
+        metrics.observe(server);
+        applyOnReload(c -> server.reconfigure(ImapSettings.from(c, tls)));
+        return server;
+    }
+
+    private SmtpServer smtpServer(String name, SmtpRole role, SmtpSettings settings, SSLContext tls) {
+        SmtpServer server = new SmtpServer(name, role, settings, authenticator, delivery);
+        applyOnReload(c -> server.reconfigure(SmtpSettings.from(c, tls)));
+        return server;
+    }
+
+    private Pop3Server pop3Server(String name, Pop3Settings settings, SSLContext tls) {
+        Pop3Server server = new Pop3Server(name, settings, authenticator, storage.mailboxes(), storage.blobs());
+        applyOnReload(c -> server.reconfigure(Pop3Settings.from(c, tls)));
+        return server;
+    }
+
+    /** How a reloaded configuration reaches a part of this server (see {@link Reload#APPLIED}). */
+    private void applyOnReload(java.util.function.Consumer<Config> applier) {
+        reload.applyWith(applier);
+    }
+
+    /**
+     * Runs at every reload (SIGHUP, 'estafeta reload') with the configuration just read, after the
+     * listeners took theirs: where a certificate source re-reads its files.
+     */
+    public void onReload(java.util.function.Consumer<Config> listener) {
+        reload.addListener(listener);
+    }
+
+    /** Reads the configuration again and applies what can change while sessions run; one line per change. */
+    public List<String> reload() {
+        return reload.run();
+    }
+
+    /**
+     * Stops gracefully (SIGTERM): no new connections; sessions end at their next command (SMTP 421
+     * 4.3.2, IMAP BYE, POP3 -ERR [SYS/TEMP]), those in the middle of one (a DATA transfer) finish it
+     * first, until server.shutdown_timeout; then whatever is left is cut and everything closes.
+     */
+    public void shutdown() {
+        java.time.Duration grace = shutdownTimeout == null ? java.time.Duration.ZERO : shutdownTimeout;
+        log.info("shutting down: sessions have {} s to finish", grace.toSeconds());
+        for (Listener l : listeners) {
+            try {
+                l.drain();
+            } catch (IOException e) {
+                log.warn("closing {}: {}", l.protocolName(), e.toString());
+            }
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline && listeners.stream().anyMatch(l -> l.openConnections() > 0)) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = listeners.stream().mapToInt(Listener::openConnections).sum();
+        if (left > 0) log.warn("shutting down: {} session(s) still open after {} s, cut", left, grace.toSeconds());
+        for (Listener l : listeners) l.abortAll();
+        close();
     }
 
     private void listen(Config config, int port, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter)

@@ -34,6 +34,7 @@ public final class Authenticator {
     private final PasswordHasher hasher;
     private final AuthSettings settings;
     private final FailureThrottle throttle;
+    private final List<java.util.function.Consumer<String>> failureListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final VerifiedPasswords verified;
     private final LiveSessions sessions;
     /** Makes stable fake SCRAM salts for unknown users, so that probing names learns nothing. Never stored. */
@@ -134,7 +135,13 @@ public final class Authenticator {
                     case "login" -> "for this account from this address";
                     default -> "for this account, delayed";
                 });
+        failureListeners.forEach(l -> l.accept("throttled"));
         return true;
+    }
+
+    /** Told of each refused login, "invalid" (wrong name or password, disabled) or "throttled" (metrics). */
+    public void onFailure(java.util.function.Consumer<String> listener) {
+        failureListeners.add(listener);
     }
 
     void succeeded(InetAddress client, String address) {
@@ -143,6 +150,7 @@ public final class Authenticator {
 
     AuthResult.Failure failed(InetAddress client, String user, String method, String why) {
         throttle.failed(client, qualify(user));
+        failureListeners.forEach(l -> l.accept("invalid"));
         log.info("auth {} failed for {} from {}: {}", method, ClientText.printable(user), client.getHostAddress(), why);
         return new AuthResult.Failure(AuthFailure.INVALID_CREDENTIALS);
     }

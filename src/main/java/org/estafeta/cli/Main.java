@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
         description = "A mail server in one program: SMTP (MX and submission), the outbound relay queue, POP3, IMAP, "
                 + "webmail and web admin; and the tools to manage its domains, users, aliases, queue and configuration.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, QueueCommand.class,
-                ConfigCommand.class, DkimCommand.class, ImportCommand.class, ExportCommand.class, AuthCommand.class})
+                ConfigCommand.class, DkimCommand.class, ImportCommand.class, ExportCommand.class, AuthCommand.class,
+                ReloadCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class Main {
 
     @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "data",
@@ -38,6 +39,12 @@ public final class Main {
     /** The effective configuration; {@code portOffset} shifts the standard ports. */
     Config config(int portOffset) {
         return ConfigLoader.load(dataDir, configFile, overrides, portOffset,
+                strict ? ConfigLoader.Strictness.STRICT : ConfigLoader.Strictness.LENIENT);
+    }
+
+    /** As {@link #config(int)}, with every key's value, so that a reload can tell what changed. */
+    ConfigLoader.Effective effective(int portOffset) {
+        return ConfigLoader.loadEffective(dataDir, configFile, overrides, portOffset,
                 strict ? ConfigLoader.Strictness.STRICT : ConfigLoader.Strictness.LENIENT);
     }
 

@@ -35,12 +35,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         int offset = ports == null ? ConfigLoader.DEFAULT_PORT_OFFSET : ports.standard ? 0 : ports.offset;
         if (bind != null) main.overrides.put("server.bind", bind);
-        Config config = main.config(offset);
-        MailServer server = MailServer.start(config);
+        ConfigLoader.Effective started = main.effective(offset);
+        Config config = started.config();
+        MailServer server = MailServer.start(started, () -> main.effective(offset));
         CountDownLatch stopped = new CountDownLatch(1);
         try {
+            // SIGTERM and Ctrl-C: a graceful stop (running DATA transfers finish, server.shutdown_timeout).
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
+                server.shutdown();
                 stopped.countDown();
             }, "shutdown"));
         } catch (IllegalStateException shutdownInProgress) {
@@ -48,6 +50,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             server.close();
             return 0;
         }
+        reloadOnHangup(server);
         PrintStream out = System.out;
         out.println("Estafeta is running as " + config.server().hostname() + ", data in " + config.server().dataDir().toAbsolutePath());
         for (Listener l : server.listeners()) out.printf("  %-6s port %d%n", l.protocolName(), l.port());
@@ -68,5 +71,19 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * SIGHUP reads the configuration again, as daemons do (systemd's ExecReload sends it). The JDK has no
+     * public API for signals; sun.misc.Signal (jdk.unsupported) is the one in use everywhere. Where the
+     * platform has no SIGHUP, {@code estafeta reload} still works.
+     */
+    @SuppressWarnings("restriction")
+    private static void reloadOnHangup(MailServer server) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(server::reload));
+        } catch (IllegalArgumentException noSuchSignal) {
+            org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("no SIGHUP here: reload with 'estafeta reload'");
+        }
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth, Search search) {
+public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth, Search search,
+                     Ops ops) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -23,6 +24,18 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
         Objects.requireNonNull(limits);
         Objects.requireNonNull(queue);
         Objects.requireNonNull(sieve);
+        Objects.requireNonNull(ops);
+    }
+
+    /**
+     * Running the server: how long a shutdown waits for sessions to finish, and who may read the
+     * Prometheus metrics (an address in {@code metricsAllow}, or the bearer token when it is not empty).
+     */
+    public record Ops(java.time.Duration shutdownTimeout, List<Cidr> metricsAllow, String metricsToken) {
+        public Ops {
+            if (shutdownTimeout.isNegative()) throw new IllegalArgumentException("server.shutdown_timeout must not be negative");
+            metricsAllow = List.copyOf(metricsAllow);
+        }
     }
 
     /** Identity of this node and where it keeps its data. */

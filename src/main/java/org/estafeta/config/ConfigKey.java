@@ -13,6 +13,12 @@ public enum ConfigKey {
     SERVER_HOSTNAME("server.hostname", Type.STRING, "", "Name in greetings and Received headers (default: this machine's host name)."),
     SERVER_DOMAINS("server.domains", Type.LIST, List.of(), "Domains added on the first start (default: localhost and the host name)."),
     SERVER_BIND("server.bind", Type.STRING, "", "Listening address (default: all addresses)."),
+    SERVER_SHUTDOWN_TIMEOUT("server.shutdown_timeout", Type.INT, 30L,
+            "Seconds a stopping server (SIGTERM) lets sessions finish what they are doing (a DATA transfer) before it cuts them; new commands get 421 4.3.2 at once."),
+    METRICS_ALLOW("metrics.allow", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
+            "Clients (CIDR) that may read /metrics on the web ports without a token. Empty = only with metrics.token."),
+    METRICS_TOKEN("metrics.token", Type.STRING, "",
+            "Bearer token that opens /metrics from any address (Authorization: Bearer TOKEN; Prometheus' bearer_token_file). Empty = none."),
     NET_LENIENT_NETWORKS("net.lenient_networks", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
             "Clients (CIDR) where people type by hand (nc, telnet; a lab's subnet), in every protocol: LF.LF ends DATA, a bare HELO/EHLO "
                     + "and bare local parts are completed (the first domain), plaintext login before TLS, AUTH failures say why. "

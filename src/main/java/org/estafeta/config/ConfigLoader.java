@@ -56,6 +56,22 @@ public final class ConfigLoader {
         return loader.build(dataDir);
     }
 
+    /** A configuration with the value of every key behind it (defaults included), so that a reload can tell what changed. */
+    public record Effective(Config config, Map<ConfigKey, Object> values) {
+        public Effective {
+            values = Map.copyOf(values);
+        }
+    }
+
+    /** As {@link #load}, with the values (for {@code estafeta reload} and SIGHUP). */
+    public static Effective loadEffective(Path dataDir, Path file, Map<String, String> overrides, int portOffset, Strictness strictness) {
+        Config config = load(dataDir, file, overrides, portOffset, strictness);
+        ConfigLoader loader = read(dataDir, file, overrides, portOffset);
+        Map<ConfigKey, Object> all = new EnumMap<>(ConfigKey.class);
+        for (ConfigKey k : ConfigKey.values()) all.put(k, loader.get(k));
+        return new Effective(config, all);
+    }
+
     /**
      * Everything wrong with a configuration file, for {@code estafeta config check}: each line
      * starts with {@code warning:} (the server starts anyway) or {@code error:} (it does not).
@@ -253,7 +269,9 @@ public final class ConfigLoader {
                         (Boolean) get(ConfigKey.MAILAUTH_DKIM_SIGN), duration(ConfigKey.DNS_TIMEOUT),
                         new Config.Spam(rspamdUrl(), integer(ConfigKey.SPAM_REJECT_SCORE), integer(ConfigKey.SPAM_JUNK_SCORE),
                                 duration(ConfigKey.SPAM_TIMEOUT))),
-                new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)));
+                new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)),
+                new Config.Ops(seconds(ConfigKey.SERVER_SHUTDOWN_TIMEOUT),
+                        list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)));
     }
 
     private String rspamdUrl() {

@@ -59,6 +59,8 @@ public final class Inbound {
     /** Told when something was queued or made due, so delivery workers need not wait for their next poll. */
     private final List<Runnable> queueListeners = new CopyOnWriteArrayList<>();
     private volatile Pickup.Source pickups;
+    /** Told of each message committed or refused by {@link InboundMessage#commit} (metrics). */
+    final List<Observer> observers = new CopyOnWriteArrayList<>();
     /** Messages accepted since local midnight (status page): the day they count for, and how many. */
     private final AtomicReference<long[]> today = new AtomicReference<>(new long[] {0, 0});
 
@@ -121,10 +123,22 @@ public final class Inbound {
      * prepared (checks, blob, structure) first; a refusal or failure of any leaves none stored.
      */
     public void commitAll(List<InboundMessage> messages) throws Refused, IOException {
+        long started = System.nanoTime();
         List<InboundMessage.Prepared> prepared = new ArrayList<>();
-        for (InboundMessage m : messages) prepared.add(m.prepare());
+        for (InboundMessage m : messages) {
+            try {
+                prepared.add(m.prepare());
+            } catch (Refused r) {
+                for (Observer o : observers) o.refused(m.channel, r);
+                throw r;
+            }
+        }
         List<List<org.estafeta.store.Intake.Filed>> filed = intake.acceptAll(prepared.stream().map(InboundMessage.Prepared::arrival).toList());
-        for (int i = 0; i < messages.size(); i++) messages.get(i).finish(prepared.get(i), filed.get(i));
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+        for (int i = 0; i < messages.size(); i++) {
+            messages.get(i).finish(prepared.get(i), filed.get(i));
+            for (Observer o : observers) o.accepted(messages.get(i).channel, took);
+        }
     }
 
     /**
@@ -202,6 +216,19 @@ public final class Inbound {
     public long acceptedToday() {
         long[] c = today.get();
         return c[0] == LocalDate.now().toEpochDay() ? c[1] : 0;
+    }
+
+    /** What the pipeline tells those who count (metrics), on the committing thread: keep it quick. */
+    public interface Observer {
+        /** A message is stored (the 250); {@code took}: from the end of its content to durable. */
+        void accepted(Channel channel, java.time.Duration took);
+
+        /** A message was refused after its content arrived (a verdict, a loop, quota, a filter). */
+        void refused(Channel channel, Refused refusal);
+    }
+
+    public void observe(Observer observer) {
+        observers.add(observer);
     }
 
     public void onQueued(Runnable listener) {

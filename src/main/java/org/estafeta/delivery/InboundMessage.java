@@ -50,7 +50,7 @@ public final class InboundMessage extends OutputStream {
 
     private final Inbound inbound;
     private final InboundEnvelope envelope;
-    private final Channel channel;
+    final Channel channel;
     private final String queueId = QueueId.next();
     private final ZonedDateTime arrival = ZonedDateTime.now();
     private final Spool spool;
@@ -109,8 +109,17 @@ public final class InboundMessage extends OutputStream {
      * @throws IOException storage failed; nobody has it (451 for SMTP)
      */
     public String commit() throws Refused, IOException {
-        Prepared p = prepare();
+        long started = System.nanoTime();
+        Prepared p;
+        try {
+            p = prepare();
+        } catch (Refused r) {
+            for (Inbound.Observer o : inbound.observers) o.refused(channel, r);
+            throw r;
+        }
         finish(p, inbound.intake.acceptAll(List.of(p.arrival())).getFirst());
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+        for (Inbound.Observer o : inbound.observers) o.accepted(channel, took);
         return queueId;
     }
 

@@ -20,8 +20,17 @@ public final class ImapServer implements Protocol {
                     Quota quota, MailboxSnapshots snapshots, Inbound inbound) {
     }
 
+    /** Told how long each command took, by name (metrics); the session's thread calls it after the tagged reply. */
+    public interface CommandTimer {
+        CommandTimer NONE = (command, took) -> { };
+
+        void took(String command, java.time.Duration took);
+    }
+
     private final String name;
-    private final ImapSettings settings;
+    /** Volatile: a reload ({@link #reconfigure}) gives the sessions that start after it new settings. */
+    private volatile ImapSettings settings;
+    private volatile CommandTimer timer = CommandTimer.NONE;
     private final Services services;
     /** Shared by this listener's sessions. */
     private final MailboxSnapshots snapshots;
@@ -34,6 +43,15 @@ public final class ImapServer implements Protocol {
         this.services = new Services(authenticator, mailboxes, messages, blobs, events, quota, snapshots, inbound);
     }
 
+    /** Settings for the sessions that start from now on (a configuration reload); running ones keep theirs. */
+    public void reconfigure(ImapSettings settings) {
+        this.settings = settings;
+    }
+
+    public void timeCommandsWith(CommandTimer timer) {
+        this.timer = timer;
+    }
+
     @Override
     public String name() {
         return name;
@@ -41,8 +59,9 @@ public final class ImapServer implements Protocol {
 
     @Override
     public void serve(Connection connection) throws IOException {
+        ImapSettings settings = this.settings;
         connection.setIdleTimeout(settings.idleTimeout());
-        new ImapSession(name, connection, settings, services).run();
+        new ImapSession(name, connection, settings, services, timer).run();
     }
 
     @Override

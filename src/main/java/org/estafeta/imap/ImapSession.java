@@ -17,6 +17,7 @@ import org.estafeta.auth.SaslMechanism;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.imap.ImapCommand.State;
 import org.estafeta.net.Connection;
+import org.estafeta.net.ShuttingDown;
 import org.estafeta.net.Line;
 import org.estafeta.store.Account;
 import org.estafeta.store.StoreException;
@@ -62,9 +63,11 @@ final class ImapSession implements ImapReader.Source {
     private int errors;
     private int commands;
     private String endReason = "disconnected";
+    private final ImapServer.CommandTimer timer;
 
-    ImapSession(String listenerName, Connection conn, ImapSettings settings, ImapServer.Services services) {
+    ImapSession(String listenerName, Connection conn, ImapSettings settings, ImapServer.Services services, ImapServer.CommandTimer timer) {
         this.listenerName = listenerName;
+        this.timer = timer;
         this.conn = conn;
         this.settings = settings;
         this.services = services;
@@ -75,8 +78,18 @@ final class ImapSession implements ImapReader.Source {
     void run() throws IOException {
         try {
             out.untagged("OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Estafeta IMAP ready");
+            // RFC 9051 §7.1.5: BYE may come at any time, when the server is shutting down.
+            // Under the writer's lock: during IDLE, mailbox events write from another thread.
+            conn.onShutdown(Connection.GoodbyeTiming.AT_ONCE, () -> {
+                out.lock.lock();
+                try {
+                    out.untagged("BYE [UNAVAILABLE] " + settings.hostname() + " shutting down");
+                } finally {
+                    out.lock.unlock();
+                }
+            });
             while (state != State.LOGOUT) {
-                Line line = conn.readLine(settings.lineLength());
+                Line line = conn.readCommand(settings.lineLength());
                 if (line == null || line.ending() == Line.Ending.EOF) break;
                 if (line.ending() == Line.Ending.TRUNCATED) {
                     conn.skipLine();
@@ -92,6 +105,8 @@ final class ImapSession implements ImapReader.Source {
             out.untagged("BYE Autologout; idle for too long");
         } catch (EOFException e) {
             endReason = "disconnected in a literal";
+        } catch (ShuttingDown e) {
+            endReason = "server shutting down";
         } finally {
             conn.flush();
             if (selected != null) selected.close();
@@ -137,27 +152,33 @@ final class ImapSession implements ImapReader.Source {
             reply(tag, "BAD", null, command + " is not allowed " + why);
             return;
         }
+        long started = System.nanoTime();
         try {
-            Done done = run(command, uid, r, tag);
-            if (done == null) return;
-            sendUpdates(command, uid);
-            reply(tag, "OK", done.code(), done.text());
-        } catch (ImapException e) {
-            r.discardRest();
-            if (state == State.SELECTED && e instanceof ImapException.No) sendUpdates(command, uid);
-            reply(tag, e instanceof ImapException.Bad ? "BAD" : "NO", e.code, e.getMessage());
-        } catch (RuntimeException e) {
-            // The store (an unreadable blob, the database) or a bug, not the client.
-            log.error("{} {} session {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account, command, e);
-            if (out.inResponse()) {
-                // Half a FETCH response (a literal announced) cannot be taken back: the client would
-                // read our next line as message data. End the session rather than feed it garbage.
-                state = State.LOGOUT;
-                endReason = "store failure in the middle of a response";
-                return;
+            try {
+                Done done = run(command, uid, r, tag);
+                if (done == null) return;
+                sendUpdates(command, uid);
+                reply(tag, "OK", done.code(), done.text());
+            } catch (ImapException e) {
+                r.discardRest();
+                if (state == State.SELECTED && e instanceof ImapException.No) sendUpdates(command, uid);
+                reply(tag, e instanceof ImapException.Bad ? "BAD" : "NO", e.code, e.getMessage());
+            } catch (RuntimeException e) {
+                // The store (an unreadable blob, the database) or a bug, not the client.
+                log.error("{} {} session {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account, command, e);
+                if (out.inResponse()) {
+                    // Half a FETCH response (a literal announced) cannot be taken back: the client would
+                    // read our next line as message data. End the session rather than feed it garbage.
+                    state = State.LOGOUT;
+                    endReason = "store failure in the middle of a response";
+                    return;
+                }
+                r.discardRest();
+                reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
             }
-            r.discardRest();
-            reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
+        } finally {
+            // Every outcome (OK, NO, BAD) counts: a slow NO is as slow for the user. IDLE lasts as long as the client likes.
+            if (command != ImapCommand.IDLE) timer.took((uid ? "UID " : "") + command, java.time.Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -492,7 +513,7 @@ final class ImapSession implements ImapReader.Source {
                     out.lock.unlock();
                 }
             }
-            Line line = conn.readLine(settings.lineLength());
+            Line line = conn.readCommand(settings.lineLength());
             if (line == null || line.ending() == Line.Ending.EOF) {
                 state = State.LOGOUT;
                 return null;

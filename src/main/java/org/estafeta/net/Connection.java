@@ -51,6 +51,20 @@ public final class Connection implements Closeable {
     private long transferStarted = -1;
     private long transferred;
 
+    /** What a session says when the server shuts down (its 421, its BYE), and when it may say it. */
+    public interface Goodbye {
+        void say() throws IOException;
+    }
+
+    /** RFC 5321 §3.8 and RFC 9051 §7.1.5 allow an unsolicited goodbye; POP3 (RFC 1939) only answers commands. */
+    public enum GoodbyeTiming { AT_ONCE, AT_NEXT_COMMAND }
+
+    /** Guards the shutdown state below: {@link #drain} runs on another thread than the session. */
+    private final java.util.concurrent.locks.ReentrantLock shutdownLock = new java.util.concurrent.locks.ReentrantLock();
+    private Goodbye goodbye;
+    private GoodbyeTiming goodbyeTiming;
+    private boolean draining, goodbyeSaid, awaitingCommand;
+
     public Connection(Socket socket, Deadlines deadlines) throws IOException {
         this.socket = socket;
         this.deadlines = deadlines;
@@ -125,6 +139,92 @@ public final class Connection implements Closeable {
             }
             if (len == max) return new Line(Arrays.copyOf(line, len), Line.Ending.TRUNCATED);
         }
+    }
+
+    /**
+     * The next command line, as {@link #readLine}; once the server is shutting down ({@link #drain}),
+     * the session's goodbye is said (if it was not already) and {@link ShuttingDown} is thrown instead:
+     * a command that arrives during the shutdown is answered with the goodbye, not run.
+     */
+    public Line readCommand(int max) throws IOException {
+        shutdownLock.lock();
+        try {
+            if (draining && goodbyeTiming == GoodbyeTiming.AT_ONCE) throw sayGoodbye();
+            awaitingCommand = true;
+        } finally {
+            shutdownLock.unlock();
+        }
+        Line line;
+        try {
+            line = readLine(max);
+        } catch (IOException e) {
+            shutdownLock.lock();
+            try {
+                if (draining) throw sayGoodbye();
+            } finally {
+                shutdownLock.unlock();
+            }
+            throw e;
+        } finally {
+            shutdownLock.lock();
+            awaitingCommand = false;
+            shutdownLock.unlock();
+        }
+        shutdownLock.lock();
+        try {
+            if (draining) throw sayGoodbye();
+        } finally {
+            shutdownLock.unlock();
+        }
+        return line;
+    }
+
+    /** What to say when the server shuts down; without it, a shutdown cuts the connection at once. */
+    public void onShutdown(GoodbyeTiming timing, Goodbye goodbye) {
+        shutdownLock.lock();
+        try {
+            this.goodbyeTiming = timing;
+            this.goodbye = goodbye;
+        } finally {
+            shutdownLock.unlock();
+        }
+    }
+
+    /**
+     * The server is shutting down (from the listener's thread). A session waiting for a command with an
+     * unsolicited goodbye gets it now and is closed; one in the middle of a command (a DATA transfer)
+     * finishes it and says goodbye at its next command (answers it, for POP3); one without a goodbye is
+     * cut.
+     */
+    public void drain() {
+        shutdownLock.lock();
+        try {
+            draining = true;
+            if (goodbye == null) {
+                abort();
+            } else if (awaitingCommand && goodbyeTiming == GoodbyeTiming.AT_ONCE) {
+                try {
+                    sayGoodbye();
+                } catch (IOException e) {
+                    // the client is gone already
+                }
+                // Said, and nothing is under way: hang up rather than wait for a client (a telnet) that may never
+                // answer. On its own thread: closing a TLS socket may wait for the session's blocked read.
+                Thread.ofVirtual().name("goodbye").start(this::abort);
+            }
+        } finally {
+            shutdownLock.unlock();
+        }
+    }
+
+    /** Says the goodbye once (under the shutdown lock) and returns what the session ends on. */
+    private ShuttingDown sayGoodbye() throws IOException {
+        if (!goodbyeSaid && goodbye != null) {
+            goodbyeSaid = true;
+            goodbye.say();
+            out.flush();
+        }
+        return new ShuttingDown();
     }
 
     /** Discards input up to and including the next LF (the rest of an overlong line). */

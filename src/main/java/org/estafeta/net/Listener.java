@@ -28,6 +28,9 @@ public final class Listener implements AutoCloseable {
     private final Thread acceptor;
     /** Sessions being served now (for the admin's status page). */
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    /** The connections being served, so that a shutdown can reach them ({@link #drain}). */
+    private final java.util.Set<Connection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
 
     public Listener(InetSocketAddress bind, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter,
                     Deadlines deadlines) throws IOException {
@@ -87,9 +90,13 @@ public final class Listener implements AutoCloseable {
                     protocol.refuse(connection, refusal);
                 } else {
                     open.incrementAndGet();
+                    connections.add(connection);
+                    // A connection accepted just as the shutdown began is not left out of it.
+                    if (draining) connection.drain();
                     try {
                         protocol.serve(connection);
                     } finally {
+                        connections.remove(connection);
                         open.decrementAndGet();
                         // Before the socket closes: a client that saw the close may connect again at once.
                         limiter.release(peer);
@@ -113,6 +120,21 @@ public final class Listener implements AutoCloseable {
 
     private SSLSocket handshake(Socket plain) throws IOException {
         return Connection.serverHandshake(implicitTls, plain, deadlines);
+    }
+
+    /**
+     * The first step of a graceful shutdown: accepts no more connections and tells each session to end
+     * ({@link Connection#drain}); the sessions that are in the middle of a command finish it first.
+     */
+    public void drain() throws IOException {
+        draining = true;
+        close();
+        for (Connection c : connections) c.drain();
+    }
+
+    /** Cuts the sessions still open (a shutdown's grace time is over). */
+    public void abortAll() {
+        for (Connection c : connections) c.abort();
     }
 
     @Override

@@ -12,7 +12,8 @@ import org.estafeta.store.Mailboxes;
 public final class Pop3Server implements Protocol {
 
     private final String name;
-    private final Pop3Settings settings;
+    /** Volatile: a reload ({@link #reconfigure}) gives the sessions that start after it new settings. */
+    private volatile Pop3Settings settings;
     private final Authenticator authenticator;
     private final Mailboxes mailboxes;
     private final Blobs blobs;
@@ -23,6 +24,11 @@ public final class Pop3Server implements Protocol {
         this.authenticator = authenticator;
         this.mailboxes = mailboxes;
         this.blobs = blobs;
+    }
+
+    /** Settings for the sessions that start from now on (a configuration reload); running ones keep theirs. */
+    public void reconfigure(Pop3Settings settings) {
+        this.settings = settings;
     }
 
     @Override

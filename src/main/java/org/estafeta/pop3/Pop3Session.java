@@ -16,6 +16,7 @@ import org.estafeta.auth.SaslMechanism;
 import org.estafeta.mime.Downgrade;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
+import org.estafeta.net.ShuttingDown;
 import org.estafeta.net.DotStuffingOutputStream;
 import org.estafeta.net.Line;
 import org.estafeta.pop3.Pop3Command.State;
@@ -87,8 +88,11 @@ final class Pop3Session {
         try {
             conn.setIdleTimeout(settings.idleTimeout());
             ok(settings.hostname() + " POP3 Estafeta ready");
+            // POP3 has no unsolicited responses (RFC 1939 §3): the next command is answered, with
+            // RFC 3206's SYS/TEMP (a passing trouble of the server, try again later).
+            conn.onShutdown(Connection.GoodbyeTiming.AT_NEXT_COMMAND, () -> conn.write("-ERR [SYS/TEMP] " + settings.hostname() + " shutting down\r\n"));
             while (!done) {
-                Line line = conn.readLine(settings.lineLength());
+                Line line = conn.readCommand(settings.lineLength());
                 if (line == null || line.ending() == Line.Ending.EOF) break;
                 if (line.ending() == Line.Ending.TRUNCATED) {
                     conn.skipLine();
@@ -101,6 +105,9 @@ final class Pop3Session {
             // RFC 1939 §3: an autologout timer ends the session without entering UPDATE.
             endReason = "idle timeout";
             conn.write("-ERR Disconnected for inactivity\r\n");
+        } catch (ShuttingDown e) {
+            // Nothing deleted: the session never reaches UPDATE, as on any disconnect (RFC 1939 §6).
+            endReason = "server shutting down";
         } finally {
             if (lock != null) lock.close();
             log.info("{} {} user={} auth={} tls={} lenient={} retrieved={} deleted={} errors={} end={}",

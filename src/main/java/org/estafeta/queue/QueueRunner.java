@@ -51,6 +51,8 @@ public final class QueueRunner implements AutoCloseable {
     private boolean woken;
     private volatile boolean closed;
     private final Thread thread;
+    /** Told what each delivery attempt decided (metrics), on the delivering thread. */
+    private final List<java.util.function.Consumer<List<Queue.Outcome>>> outcomeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public QueueRunner(Queue queue, Blobs blobs, Inbound delivery, Config config, Dns dns, SSLContext clientTls) {
         this.queue = queue;
@@ -66,6 +68,11 @@ public final class QueueRunner implements AutoCloseable {
         int released = queue.releaseLeases();
         if (released > 0) log.info("queue: {} recipient(s) left in progress by the previous run are due again", released);
         this.thread = Thread.ofPlatform().name("queue-runner").daemon().start(this::loop);
+    }
+
+    /** Adds a listener for the outcomes of delivery attempts (delivered, deferred, bounced). */
+    public void onOutcomes(java.util.function.Consumer<List<Queue.Outcome>> listener) {
+        outcomeListeners.add(listener);
     }
 
     /** Look at the queue now rather than at the next poll. */
@@ -159,6 +166,7 @@ public final class QueueRunner implements AutoCloseable {
     private void record(List<Queue.Entry> group, DomainDelivery.Attempt attempt) {
         List<Queue.Outcome> outcomes = expireOrWarn(group, withNextAttempt(group, attempt.outcomes()));
         queue.record(outcomes);
+        outcomeListeners.forEach(l -> l.accept(outcomes));
         List<Queue.Entry> relayed = new ArrayList<>();
         for (Queue.Outcome o : outcomes) {
             Queue.Entry e = entry(group, o.recipientId());

@@ -83,8 +83,13 @@ public final class FileBlobs implements Blobs {
     }
 
     Path path(String hash) {
+        return root.resolve(relative(hash));
+    }
+
+    /** Where a blob lives under the store's root ({@code ab/cdef…}): what a backup copies. */
+    public static Path relative(String hash) {
         if (!hash.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("not a blob name");
-        return root.resolve(hash.substring(0, 2)).resolve(hash.substring(2));
+        return Path.of(hash.substring(0, 2), hash.substring(2));
     }
 
     private final class FileBlobWriter extends BlobWriter {

@@ -71,13 +71,13 @@ public final class WebServer implements AutoCloseable {
             + "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /** Paths served without a session. */
-    private static final Set<String> PUBLIC = Set.of("/login", "/favicon.ico", "/lang");
+    private static final Set<String> PUBLIC = Set.of("/login", "/favicon.ico", "/lang", MetricsEndpoint.PATH);
 
     /** What the web needs of the rest of the server. */
     public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
                            Inbound inbound, Admin admin, StatusSource status, String hostname,
                            long messageSizeLimit, List<Cidr> cleartextLoginNetworks, SieveScripts sieveScripts, SieveLimits sieveLimits,
-                           int mimeParts, Http01Responses acmeChallenges) {
+                           int mimeParts, Http01Responses acmeChallenges, MetricsEndpoint.Source metrics) {
         public Services {
             cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);
         }
@@ -145,6 +145,7 @@ public final class WebServer implements AutoCloseable {
             adminPages.routes(routes);
             api.routes(routes);
             clientSetup.routes(routes);
+            if (services.metrics() != null) new MetricsEndpoint(services.metrics()).routes(routes);
             routes.exception(Composer.Invalid.class, (e, ctx) -> error(ctx, 400, e.text(texts(ctx))));
             routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             routes.exception(Conflict.class, (e, ctx) -> error(ctx, 409, e.getMessage()));

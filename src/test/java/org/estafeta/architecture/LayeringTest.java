@@ -52,7 +52,8 @@ class LayeringTest {
     @Test
     void nothingBelowTheProtocolsImportsThem() throws IOException {
         Set<String> foundations = Set.of("net", "tls", "config", "store", "auth", "mime", "sieve", "delivery", "events", "admin", "dns", "mailauth",
-                "mailfile");
+                "mailfile",
+                "metrics");
         List<String> violations = new ArrayList<>();
         forEachImport((pkg, imported, file) -> {
             if (foundations.contains(top(pkg)) && (PROTOCOLS.contains(top(imported)) || Set.of("app", "cli").contains(top(imported)))) {
@@ -86,6 +87,17 @@ class LayeringTest {
         forEachImport((pkg, imported, file) -> {
             if (top(pkg).equals("mailauth") && !Set.of("mailauth", "dns").contains(top(imported))) violations.add(file + " imports " + imported);
             if (top(pkg).equals("dns") && !top(imported).equals("dns")) violations.add(file + " imports " + imported);
+        });
+        assertThat(violations).isEmpty();
+    }
+
+    /** metrics is a leaf that the wiring feeds through hooks (package-info): it names no package of ours, none but app names it. */
+    @Test
+    void metricsIsALeafOnlyTheWiringUses() throws IOException {
+        List<String> violations = new ArrayList<>();
+        forEachImport((pkg, imported, file) -> {
+            if (top(pkg).equals("metrics") && !top(imported).equals("metrics")) violations.add(file + " imports " + imported);
+            if (top(imported).equals("metrics") && !Set.of("metrics", "app").contains(top(pkg))) violations.add(file + " imports " + imported);
         });
         assertThat(violations).isEmpty();
     }

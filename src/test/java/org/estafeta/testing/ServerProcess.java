@@ -16,16 +16,19 @@ import java.util.regex.Pattern;
 public final class ServerProcess {
 
     private final Process process;
-    private final int smtpPort;
+    /** Every listener's port, by name, as serve printed them. */
+    private final Map<String, Integer> ports;
+    /** What the process wrote after its start-up lines (its log), read as it comes. */
+    private final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private ServerProcess(Process process, int smtpPort) {
+    private ServerProcess(Process process) throws IOException {
         this.process = process;
-        this.smtpPort = smtpPort;
+        this.ports = ports(process);
     }
 
     public static ServerProcess start(Path dataDir, Map<String, String> settings) throws IOException {
         Process p = new ProcessBuilder(command(dataDir, settings)).redirectErrorStream(true).start();
-        return new ServerProcess(p, smtpPort(p));
+        return new ServerProcess(p);
     }
 
     /** What a serve that must not start says, and its exit code; fails if it is still running after 90 s (a loaded machine starts slowly). */
@@ -70,7 +73,31 @@ public final class ServerProcess {
     }
 
     public int smtpPort() {
-        return smtpPort;
+        return port("smtp");
+    }
+
+    /** A listener's port by name (smtp, imap, pop3, ...): only those the settings turned on. */
+    public int port(String listener) {
+        Integer port = ports.get(listener);
+        if (port == null) throw new IllegalArgumentException("no listener " + listener + " in " + ports);
+        return port;
+    }
+
+    /** The log lines written since the start. */
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
+    /** Sends a signal (TERM, HUP) as kill(1) does. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new AssertionError("kill -" + name + " failed");
+    }
+
+    /** Waits for the process to end by itself; its exit code. */
+    public int awaitExit(java.time.Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError("server still running after " + atMost);
+        return process.exitValue();
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
@@ -79,27 +106,28 @@ public final class ServerProcess {
         if (!process.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError("server did not die");
     }
 
-    private static int smtpPort(Process server) throws IOException {
+    /** Reads the start-up lines up to the listener list's end ("Domains: ..."), then keeps reading in the background. */
+    private Map<String, Integer> ports(Process server) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        Pattern p = Pattern.compile("^\\s+smtp\\s+port (\\d+)$");
+        Pattern p = Pattern.compile("^\\s+(\\w+)\\s+port (\\d+)$");
+        Map<String, Integer> found = new java.util.LinkedHashMap<>();
         String line;
         StringBuilder seen = new StringBuilder();
         while ((line = out.readLine()) != null) {
             seen.append(line).append('\n');
             Matcher m = p.matcher(line);
-            if (m.matches()) {
+            if (m.matches()) found.put(m.group(1), Integer.parseInt(m.group(2)));
+            if (line.startsWith("Domains: ") && !found.isEmpty()) {
                 Thread.ofVirtual().start(() -> drain(out));
-                return Integer.parseInt(m.group(1));
+                return found;
             }
         }
         throw new AssertionError("server did not start:\n" + seen);
     }
 
-    private static void drain(BufferedReader out) {
+    private void drain(BufferedReader out) {
         try {
-            while (out.readLine() != null) {
-                // keep the pipe from filling up
-            }
+            for (String line = out.readLine(); line != null; line = out.readLine()) output.add(line);
         } catch (IOException ignored) {
             // the process was killed
         }

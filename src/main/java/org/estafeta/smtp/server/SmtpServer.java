@@ -14,7 +14,8 @@ public final class SmtpServer implements Protocol {
 
     private final String name;
     private final SmtpRole role;
-    private final SmtpSettings settings;
+    /** Volatile: a reload ({@link #reconfigure}) gives the sessions that start after it new settings. */
+    private volatile SmtpSettings settings;
     private final Authenticator authenticator;
     private final Inbound inbound;
 
@@ -24,6 +25,11 @@ public final class SmtpServer implements Protocol {
         this.settings = settings;
         this.authenticator = authenticator;
         this.inbound = inbound;
+    }
+
+    /** Settings for the sessions that start from now on (a configuration reload); running ones keep theirs. */
+    public void reconfigure(SmtpSettings settings) {
+        this.settings = settings;
     }
 
     @Override

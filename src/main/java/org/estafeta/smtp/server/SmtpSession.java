@@ -21,6 +21,7 @@ import org.estafeta.delivery.Refused;
 import org.estafeta.delivery.Route;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
+import org.estafeta.net.ShuttingDown;
 import org.estafeta.net.Line;
 import org.estafeta.smtp.ChunkSink;
 import org.estafeta.smtp.DataReader;
@@ -125,8 +126,10 @@ final class SmtpSession {
     void run() throws IOException {
         try {
             reply(Reply.of(220, null, settings.hostname() + " " + settings.banner()));
+            // RFC 5321 §3.8: a server that must shut down answers 421, "asynchronously from command receipt" if need be.
+            conn.onShutdown(Connection.GoodbyeTiming.AT_ONCE, () -> conn.write(Reply.of(421, "4.3.2", settings.hostname() + " shutting down").wire()));
             while (!done) {
-                Line line = conn.readLine(settings.limits().lineLength() + SmtpCommand.LONGEST_EXTENSION);
+                Line line = conn.readCommand(settings.limits().lineLength() + SmtpCommand.LONGEST_EXTENSION);
                 if (line == null || line.ending() == Line.Ending.EOF) break;
                 if (line.ending() == Line.Ending.TRUNCATED) {
                     conn.skipLine();
@@ -148,6 +151,8 @@ final class SmtpSession {
         } catch (SocketTimeoutException e) {
             endReason = "idle timeout";
             reply(Reply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
+        } catch (ShuttingDown e) {
+            endReason = "server shutting down";
         } finally {
             dropTransaction();
             conn.flush();

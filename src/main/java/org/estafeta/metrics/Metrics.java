@@ -1,0 +1,97 @@
+package org.estafeta.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The server's meters, by their Prometheus names (Micrometer adds {@code _total}, {@code _seconds},
+ * {@code _bytes}):
+ * <pre>
+ * estafeta_messages_accepted_total{channel}   messages stored or queued (mx, submission, webmail, generated, imported, append)
+ * estafeta_messages_refused_total{reason}     refused after their content arrived, by enhanced status code (5.7.1, 4.7.1, ...)
+ * estafeta_deliveries_total{outcome}          outbound attempts per recipient: delivered, deferred, bounced
+ * estafeta_queue_recipients                   recipients waiting in the outbound queue
+ * estafeta_queue_oldest_age_seconds           how long the oldest of them has waited
+ * estafeta_sessions{protocol}                 sessions open now, per listener (smtp, submission, imaps, ...)
+ * estafeta_auth_failures_total{reason}        refused logins: invalid (name, password, disabled) or throttled
+ * estafeta_smtp_data_seconds                  end of DATA to the 250 (checks, fsync, commit), histogram
+ * estafeta_imap_command_seconds{command}      IMAP commands from line read to tagged reply, histogram
+ * estafeta_blob_store_size_bytes              octets of message bodies on disk (DirectorySize: re-measured after 5 s or more)
+ * jvm_*, process_*, system_*                  Micrometer's JVM and process binders
+ * </pre>
+ */
+public final class Metrics {
+
+    /** Histogram buckets: from a cached FETCH (1 ms) to a DATA held up by DNS checks (30 s). */
+    private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    public void accepted(String channel) {
+        Counter.builder("estafeta.messages.accepted").description("Messages stored or queued, by the channel they came in on")
+                .tag("channel", channel).register(registry).increment();
+    }
+
+    public void refused(String reason) {
+        Counter.builder("estafeta.messages.refused").description("Messages refused after their content arrived, by enhanced status code")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void delivery(String outcome) {
+        Counter.builder("estafeta.deliveries").description("Outbound delivery attempts per recipient, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void authFailure(String reason) {
+        Counter.builder("estafeta.auth.failures").description("Refused logins on every protocol: invalid or throttled")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void smtpData(Duration took) {
+        timer("estafeta.smtp.data", "From the end of SMTP DATA to the 250 reply").register(registry).record(took);
+    }
+
+    public void imapCommand(String command, Duration took) {
+        timer("estafeta.imap.command", "IMAP commands, from the command line to the tagged reply").tag("command", command)
+                .register(registry).record(took);
+    }
+
+    /** A value read at each scrape; {@code baseUnit} (seconds, bytes) or null. */
+    public void gauge(String name, String description, String baseUnit, Supplier<Number> value, String... tags) {
+        Gauge.builder(name, value).description(description).baseUnit(baseUnit).tags(tags).strongReference(true).register(registry);
+    }
+
+    /** Everything, in the Prometheus text format (version 0.0.4). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private static Timer.Builder timer(String name, String description) {
+        return Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS).minimumExpectedValue(BUCKETS[0])
+                .maximumExpectedValue(BUCKETS[BUCKETS.length - 1]);
+    }
+}
