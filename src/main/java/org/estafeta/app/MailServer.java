@@ -27,6 +27,7 @@ import org.estafeta.net.Networks;
 import org.estafeta.delivery.SieveFilter;
 import org.estafeta.delivery.SpamCheck;
 import org.estafeta.dns.Dns;
+import org.estafeta.events.SessionTraces;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
@@ -69,6 +70,8 @@ public final class MailServer implements AutoCloseable {
     private Admin admin;
     private Authenticator authenticator;
     private ControlSocket control;
+    /** The live session traces every listener reports to (webmail, web admin and 'estafeta trace' watch them). */
+    private SessionTraces traces;
 
     private MailServer(DataDirLock lock, Storage storage) {
         this.lock = lock;
@@ -121,8 +124,9 @@ public final class MailServer implements AutoCloseable {
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
         authenticator.sessions().start();
+        traces = new SessionTraces(config.limits().traceBuffer(), config.limits().traceExcerptLines());
         try {
-            control = ControlSocket.open(dataDir, authenticator);
+            control = ControlSocket.open(dataDir, authenticator, traces);
         } catch (IOException | UnsupportedOperationException e) {
             log.warn("no control socket in {} ({}): 'estafeta auth' cannot reach this server", dataDir, e.toString());
         }
@@ -163,7 +167,7 @@ public final class MailServer implements AutoCloseable {
                         }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
-                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts()));
+                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), traces));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
@@ -211,7 +215,7 @@ public final class MailServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
         var limits = config.limits();
         var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines);
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines, traces);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
     }
@@ -238,6 +242,10 @@ public final class MailServer implements AutoCloseable {
 
     public Admin admin() {
         return admin;
+    }
+
+    public SessionTraces traces() {
+        return traces;
     }
 
     private List<String> describeListeners() {

@@ -25,13 +25,15 @@ public final class Listener implements AutoCloseable {
     private final SSLContext implicitTls;
     private final ConnectionLimiter limiter;
     private final Deadlines deadlines;
+    private final Trace.Tap traces;
     private final Thread acceptor;
     /** Sessions being served now (for the admin's status page). */
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     public Listener(InetSocketAddress bind, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter,
-                    Deadlines deadlines) throws IOException {
+                    Deadlines deadlines, Trace.Tap traces) throws IOException {
         this.protocol = protocol;
+        this.traces = traces;
         this.implicitTls = implicitTls;
         this.limiter = limiter;
         this.deadlines = deadlines;
@@ -82,6 +84,7 @@ public final class Listener implements AutoCloseable {
         try {
             Socket s = implicitTls != null ? handshake(socket) : socket;
             try (Connection connection = new Connection(s, deadlines)) {
+                connection.attachTrace(traces, protocol.name(), protocol.traceRules());
                 if (refusal != null) {
                     log.info("{}: refused {}: {}", protocol.name(), peer.getHostAddress(), refusal);
                     protocol.refuse(connection, refusal);
