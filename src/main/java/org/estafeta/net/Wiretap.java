@@ -164,14 +164,15 @@ final class Wiretap {
         return line.substring(i).isBlank() ? kept : kept + " " + MASK;
     }
 
-    /** The first lines of a body or literal, then how many bytes it had in all. */
+    /** The first lines of a body or literal, then how many bytes it had in all when that was not everything. */
     private final class Excerpt {
         final Trace.Kind kind;
-        long total;
+        /** Octets in all, and octets of the lines shown. */
+        long total, shownBytes;
         int shown;
-        boolean cut;
         /** The line being put together from the bytes; null once the excerpt is full. */
         java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        long pendingBytes;
 
         Excerpt(Trace.Kind kind) {
             this.kind = kind;
@@ -181,22 +182,23 @@ final class Wiretap {
             total += line.length + 2;
             if (shown < excerptLines) {
                 shown++;
+                shownBytes += line.length + 2;
                 trace.line(kind, new String(line, StandardCharsets.UTF_8));
-            } else {
-                cut = true;
             }
         }
 
         void bytes(byte[] b, int off, int len) {
             total += len;
-            for (int i = off; i < off + len && pending != null; i++) {
-                if (b[i] != '\n') {
-                    if (pending.size() < 1000) pending.write(b[i]);
-                    continue;
+            if (shown >= excerptLines) return;
+            for (int i = off; i < off + len && shown < excerptLines; i++) {
+                pendingBytes++;
+                if (b[i] == '\n') {
+                    emitPending();
+                } else if (pending.size() < 1000) {
+                    // A longer line is shown cut: it is there to be recognised, not read.
+                    pending.write(b[i]);
                 }
-                emitPending();
             }
-            if (pending == null) cut = true;
         }
 
         private void emitPending() {
@@ -204,15 +206,14 @@ final class Wiretap {
             int n = l.length > 0 && l[l.length - 1] == '\r' ? l.length - 1 : l.length;
             trace.line(kind, new String(l, 0, n, StandardCharsets.UTF_8));
             pending.reset();
-            if (++shown >= excerptLines) pending = null;
+            shown++;
+            shownBytes += pendingBytes;
+            pendingBytes = 0;
         }
 
         void finish() {
-            if (pending != null && pending.size() > 0) {
-                if (shown < excerptLines) emitPending();
-                else cut = true;
-            }
-            if (cut) trace.line(kind, "\u2026 " + total + " bytes in all");
+            if (pendingBytes > 0 && shown < excerptLines) emitPending();
+            if (total > shownBytes) trace.line(kind, "\u2026 " + total + " bytes in all");
         }
     }
 }
