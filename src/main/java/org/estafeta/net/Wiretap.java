@@ -35,7 +35,7 @@ final class Wiretap {
     }
 
     static Wiretap off() {
-        return new Wiretap(new TraceRules(false, java.util.Map.of(), java.util.List.of(), null), Trace.Off.OFF, 0);
+        return new Wiretap(TraceRules.NONE, Trace.Off.OFF, 0);
     }
 
     Trace trace() {
