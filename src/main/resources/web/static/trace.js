@@ -25,10 +25,10 @@
     var li = document.createElement("li");
     li.setAttribute("data-kind", e.kind);
     li.setAttribute("data-session", e.session);
-    li.appendChild(cell("at", e.at.substring(11, 23)));
-    li.appendChild(cell("who", e.protocol + " " + e.session + (e.user ? " " + e.user : "")));
-    li.appendChild(cell("kind", label(e.kind)));
-    li.appendChild(cell("text", e.text));
+    li.appendChild(cell("t-at", e.at.substring(11, 23)));
+    li.appendChild(cell("t-who", e.protocol + " " + e.session + (e.user ? " " + e.user : "")));
+    li.appendChild(cell("t-kind", label(e.kind)));
+    li.appendChild(cell("t-line", e.text));
     list.appendChild(li);
     while (list.children.length > MAX) list.removeChild(list.firstChild);
     if (atBottom) list.scrollTop = list.scrollHeight;
