@@ -252,7 +252,8 @@ public final class ConfigLoader {
                         action(ConfigKey.MAILAUTH_DMARC_QUARANTINE), action(ConfigKey.MAILAUTH_SPF_FAIL),
                         (Boolean) get(ConfigKey.MAILAUTH_DKIM_SIGN), duration(ConfigKey.DNS_TIMEOUT),
                         new Config.Spam(rspamdUrl(), integer(ConfigKey.SPAM_REJECT_SCORE), integer(ConfigKey.SPAM_JUNK_SCORE),
-                                duration(ConfigKey.SPAM_TIMEOUT))));
+                                duration(ConfigKey.SPAM_TIMEOUT))),
+                new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)));
     }
 
     private String rspamdUrl() {
