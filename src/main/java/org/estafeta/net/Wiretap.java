@@ -1,6 +1,7 @@
 package org.estafeta.net;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -9,7 +10,9 @@ import javax.net.ssl.SSLSession;
  * {@link Trace}. Its masking state (inside a login exchange, inside a message body) is kept up even
  * while nobody watches, with a few character comparisons per line and no allocation, so that a
  * watcher who arrives in the middle of AUTH LOGIN still never sees the password. Text is built only
- * while {@link Trace#watched()}. Runs on the connection's thread only.
+ * while {@link Trace#watched()}. Mostly called on the connection's thread, but IMAP IDLE writes its
+ * updates from another one while the session waits for DONE: a lock (uncontended, so cheap) keeps
+ * the state whole.
  */
 final class Wiretap {
 
@@ -27,6 +30,7 @@ final class Wiretap {
     private Excerpt excerpt;
     /** The server's text since its last line end (IMAP writes a FETCH line in pieces). */
     private StringBuilder serverPartial;
+    private final ReentrantLock lock = new ReentrantLock();
 
     Wiretap(TraceRules rules, Trace trace, int excerptLines) {
         this.rules = rules;
@@ -44,6 +48,15 @@ final class Wiretap {
 
     /** A line the client sent (its terminator removed). */
     void clientLine(byte[] line) {
+        lock.lock();
+        try {
+            clientLineLocked(line);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void clientLineLocked(byte[] line) {
         if (body) {
             if (!trace.watched()) return;
             if (excerpt == null || excerpt.kind != Trace.Kind.CLIENT) startExcerpt(Trace.Kind.CLIENT);
@@ -70,6 +83,15 @@ final class Wiretap {
 
     /** Part of a literal or chunk the client sent (IMAP APPEND, BDAT, a script); {@code last} ends it. */
     void clientBytes(byte[] b, int off, int len, boolean last) {
+        lock.lock();
+        try {
+            clientBytesLocked(b, off, len, last);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void clientBytesLocked(byte[] b, int off, int len, boolean last) {
         if (secret) {
             if (last && trace.watched()) trace.line(Trace.Kind.CLIENT, MASK);
             return;
@@ -82,6 +104,15 @@ final class Wiretap {
 
     /** Text the server writes: replies, whole or in pieces. */
     void serverText(String text) {
+        lock.lock();
+        try {
+            serverTextLocked(text);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void serverTextLocked(String text) {
         body = false;
         endExcerpt();
         if (secret && !rules.continues(text)) secret = false;
@@ -101,6 +132,15 @@ final class Wiretap {
 
     /** Bytes the server writes as they are (a message in RETR, a literal in FETCH): shortened. */
     void serverBytes(byte[] b, int off, int len) {
+        lock.lock();
+        try {
+            serverBytesLocked(b, off, len);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void serverBytesLocked(byte[] b, int off, int len) {
         if (!trace.watched()) return;
         if (excerpt == null || excerpt.kind != Trace.Kind.SERVER) {
             flushServerPartial();
@@ -110,11 +150,29 @@ final class Wiretap {
     }
 
     void tls(SSLSession session) {
+        lock.lock();
+        try {
+            tlsLocked(session);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void tlsLocked(SSLSession session) {
         endExcerpt();
         if (trace.watched()) trace.line(Trace.Kind.TLS, session.getProtocol() + " " + session.getCipherSuite());
     }
 
     void closed() {
+        lock.lock();
+        try {
+            closedLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closedLocked() {
         endExcerpt();
         flushServerPartial();
         trace.closed();
