@@ -112,7 +112,8 @@ class SessionTracesTest {
                 List<SessionTraces.Event> got = slow.next(Duration.ofSeconds(1));
                 assertThat(got.getFirst().kind()).isEqualTo("DROPPED");
                 assertThat(got.getFirst().text()).matches("\\d+ lines dropped: this viewer did not keep up");
-                assertThat(got).hasSize(5);
+                // Four kept, and at most the session's last line, which found room once the first was taken.
+                assertThat(got.size()).isBetween(5, 6);
                 // The first four lines were kept, in order.
                 assertThat(lines(got.subList(1, 5))).startsWith("OPEN connected to port " + server.port("smtp"), "S: 220 mx.servidor.es ESMTP Estafeta");
             }
