@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.estafeta.auth.Authenticator;
+import org.estafeta.events.SessionTraces;
 import org.estafeta.net.ClientText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * unblock SUBJECT        "lifted N"
  * end-sessions ADDRESS   "ended N" (an account the CLI disabled or re-passworded)
  * reload                 reads the configuration again (as SIGHUP): one line per change, "applied: KEY" or "needs a restart: KEY"
+ * trace [protocol=P] [address=A]
+ *                        the live session trace, one line per event (SessionTraces.Event.format), for
+ *                        as long as the client stays connected: no empty line ends it
  * </pre>
  */
 public final class ControlSocket implements AutoCloseable {
@@ -44,22 +48,26 @@ public final class ControlSocket implements AutoCloseable {
     private final Path path;
     private final Authenticator authenticator;
     private final java.util.function.Supplier<List<String>> reload;
+    private final SessionTraces traces;
 
-    private ControlSocket(ServerSocketChannel channel, Path path, Authenticator authenticator, java.util.function.Supplier<List<String>> reload) {
+    private ControlSocket(ServerSocketChannel channel, Path path, Authenticator authenticator, java.util.function.Supplier<List<String>> reload,
+                          SessionTraces traces) {
         this.channel = channel;
         this.path = path;
         this.authenticator = authenticator;
         this.reload = reload;
+        this.traces = traces;
     }
 
     /** Listens in {@code dataDir}; a socket file left by a server killed before is replaced (the data directory lock says we own it). */
-    static ControlSocket open(Path dataDir, Authenticator authenticator, java.util.function.Supplier<List<String>> reload) throws IOException {
+    static ControlSocket open(Path dataDir, Authenticator authenticator, java.util.function.Supplier<List<String>> reload, SessionTraces traces)
+            throws IOException {
         Path path = dataDir.resolve(FILE);
         Files.deleteIfExists(path);
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         channel.bind(UnixDomainSocketAddress.of(path));
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        ControlSocket c = new ControlSocket(channel, path, authenticator, reload);
+        ControlSocket c = new ControlSocket(channel, path, authenticator, reload, traces);
         Thread.ofVirtual().name("control").start(c::accept);
         return c;
     }
@@ -80,11 +88,48 @@ public final class ControlSocket implements AutoCloseable {
              var out = new PrintWriter(Channels.newOutputStream(client), false, StandardCharsets.UTF_8)) {
             String line = in.readLine();
             if (line == null) return;
+            if (line.startsWith("trace") && line.length() <= MAX_LINE) {
+                trace(line.substring("trace".length()).strip(), client, out);
+                return;
+            }
             for (String reply : answer(line.length() > MAX_LINE ? "" : line.strip())) out.print(reply + "\n");
             out.print("\n");
             out.flush();
         } catch (IOException e) {
             log.debug("control socket: {}", e.toString());
+        }
+    }
+
+    /**
+     * Streams the trace until the CLI goes away. The CLI sends nothing more after its request, so a
+     * read that ends tells that it has gone (Ctrl-C), even while no session says anything.
+     */
+    private void trace(String args, SocketChannel client, PrintWriter out) throws IOException {
+        String protocol = null, address = null;
+        for (String word : args.split(" +")) {
+            if (word.startsWith("protocol=")) protocol = word.substring("protocol=".length());
+            else if (word.startsWith("address=")) address = word.substring("address=".length());
+        }
+        try (var subscription = traces.subscribe(new SessionTraces.Filter(null, protocol, address, null))) {
+            Thread watcher = Thread.ofVirtual().name("control-trace").start(() -> {
+                try {
+                    while (Channels.newInputStream(client).read() >= 0) {
+                        // nothing more is expected; wait for the end
+                    }
+                } catch (IOException ignored) {
+                    // gone
+                }
+            });
+            out.print("watching\n");
+            out.flush();
+            while (watcher.isAlive() && !out.checkError()) {
+                for (SessionTraces.Event e : subscription.next(java.time.Duration.ofMillis(500))) {
+                    out.print(e.format() + "\n");
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -133,5 +178,25 @@ public final class ControlSocket implements AutoCloseable {
             for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) lines.add(l);
             return lines;
         }
+    }
+
+    /**
+     * The CLI's side of a streamed answer ({@code trace}): each line goes to {@code sink} until the
+     * server closes or the sink throws. False when no server is running on {@code dataDir}.
+     */
+    public static boolean stream(Path dataDir, String request, java.util.function.Consumer<String> sink) throws IOException {
+        Path path = dataDir.resolve(FILE);
+        if (!Files.exists(path)) return false;
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open(UnixDomainSocketAddress.of(path));
+        } catch (java.net.ConnectException e) {
+            return false;
+        }
+        try (ch; var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))) {
+            ch.write(java.nio.ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
+            for (String l = in.readLine(); l != null; l = in.readLine()) sink.accept(l);
+        }
+        return true;
     }
 }

@@ -28,6 +28,7 @@ import org.estafeta.net.Networks;
 import org.estafeta.delivery.SieveFilter;
 import org.estafeta.delivery.SpamCheck;
 import org.estafeta.dns.Dns;
+import org.estafeta.events.SessionTraces;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
 import org.estafeta.imap.ImapServer;
@@ -80,6 +81,8 @@ public final class MailServer implements AutoCloseable {
     private Reload reload;
     /** How long a shutdown waits for sessions (server.shutdown_timeout; a reload may change it). */
     private volatile java.time.Duration shutdownTimeout;
+    /** The live session traces every listener reports to (webmail, web admin and 'estafeta trace' watch them). */
+    private SessionTraces traces;
     /** What every TLS listener serves; reloadable. */
     private ServerCertificates certificates;
     /** HTTP-01 answers the web port gives while an ACME order waits for its CA. */
@@ -165,8 +168,9 @@ public final class MailServer implements AutoCloseable {
             shutdownTimeout = c.ops().shutdownTimeout();
             metrics.configure(c.ops());
         });
+        traces = new SessionTraces(config.limits().traceBuffer(), config.limits().traceExcerptLines());
         try {
-            control = ControlSocket.open(dataDir, authenticator, this::reload);
+            control = ControlSocket.open(dataDir, authenticator, this::reload, traces);
         } catch (IOException | UnsupportedOperationException e) {
             log.warn("no control socket in {} ({}): 'estafeta auth' cannot reach this server", dataDir, e.toString());
         }
@@ -209,7 +213,7 @@ public final class MailServer implements AutoCloseable {
                         }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
-                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges, metrics));
+                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges, metrics, traces));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (config.tls().acme()) {
@@ -355,7 +359,7 @@ public final class MailServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
         var limits = config.limits();
         var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines);
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines, traces);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
     }
@@ -382,6 +386,10 @@ public final class MailServer implements AutoCloseable {
 
     public Admin admin() {
         return admin;
+    }
+
+    public SessionTraces traces() {
+        return traces;
     }
 
     private List<String> describeListeners() {

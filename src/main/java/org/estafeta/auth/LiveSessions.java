@@ -44,6 +44,8 @@ public final class LiveSessions implements AutoCloseable {
 
     /** Records a session that has just logged in; it is forgotten once its connection is closed. */
     public void add(Account account, Connection conn) {
+        // The one place every protocol passes at login: so the live trace learns whose session it is here.
+        conn.loggedIn(account.address());
         Login login = new Login(account.passwordHash(), conn);
         byAddress.compute(account.address(), (a, set) -> {
             Set<Login> s = set != null ? set : ConcurrentHashMap.newKeySet();

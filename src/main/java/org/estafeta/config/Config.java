@@ -203,7 +203,9 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
             Duration commandTimeout,
             long minDataRate,
             int hops,
-            int mimeParts) {
+            int mimeParts,
+            int traceBuffer,
+            int traceExcerptLines) {
         public Limits {
             if (hops < 1) throw new IllegalArgumentException("limits.hops must be at least 1");
             if (lineLength < 512) throw new IllegalArgumentException("limits.line_length must be at least 512 (RFC 5321 §4.5.3.1.4)");
@@ -223,6 +225,8 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
             if (commandTimeout.toSeconds() < 1) throw new IllegalArgumentException("limits.command_timeout must be positive");
             if (minDataRate < 0) throw new IllegalArgumentException("limits.min_data_rate must not be negative");
             if (mimeParts < 1) throw new IllegalArgumentException("limits.mime_parts must be at least 1");
+            if (traceBuffer < 1) throw new IllegalArgumentException("limits.trace_buffer must be at least 1");
+            if (traceExcerptLines < 0) throw new IllegalArgumentException("limits.trace_excerpt_lines must not be negative");
         }
     }
 

@@ -1,12 +1,15 @@
 package org.estafeta.imap;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.delivery.Inbound;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.net.Connection;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Protocol;
+import org.estafeta.net.TraceRules;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Messages;
@@ -14,6 +17,12 @@ import org.estafeta.store.Quota;
 
 /** The IMAP listener's protocol: an {@link ImapSession} per connection. */
 public final class ImapServer implements Protocol {
+
+    /**
+     * RFC 9051 §6.2.3 LOGIN's password (and any literal it sends) and §6.2.2 AUTHENTICATE's responses,
+     * up to the tagged reply: a "+" continuation keeps the exchange going.
+     */
+    private static final TraceRules TRACE = new TraceRules(true, Map.of("LOGIN", 1, "AUTHENTICATE", 1), List.of("+"), null);
 
     /** What sessions use, shared by all of them. */
     record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
@@ -50,6 +59,11 @@ public final class ImapServer implements Protocol {
 
     public void timeCommandsWith(CommandTimer timer) {
         this.timer = timer;
+    }
+
+    @Override
+    public TraceRules traceRules() {
+        return TRACE;
     }
 
     @Override

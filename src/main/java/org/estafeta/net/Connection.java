@@ -50,6 +50,8 @@ public final class Connection implements Closeable {
     /** System.nanoTime() when the bulk transfer under way began, -1 if none; and the octets read since. */
     private long transferStarted = -1;
     private long transferred;
+    /** The live trace's tap: every line and byte in and out passes it (off until a listener attaches one). */
+    private Wiretap tap = Wiretap.off();
 
     /** What a session says when the server shuts down (its 421, its BYE), and when it may say it. */
     public interface Goodbye {
@@ -79,6 +81,20 @@ public final class Connection implements Closeable {
         out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
     }
 
+    /**
+     * Puts this connection under the live session trace, with {@code rules} for what to mask and shorten;
+     * on an implicit-TLS port the handshake already done is its first line.
+     */
+    public void attachTrace(Trace.Tap traces, String protocol, TraceRules rules) {
+        tap = new Wiretap(rules, traces.open(protocol, this), traces.excerptLines());
+        if (socket instanceof SSLSocket s) tap.tls(s.getSession());
+    }
+
+    /** The account this session logged in as, for the live trace: its owner may now watch it. */
+    public void loggedIn(String address) {
+        tap.trace().user(address);
+    }
+
     /** Eight hex digits, random: the session id in the logs. */
     public String id() {
         return id;
@@ -104,7 +120,9 @@ public final class Connection implements Closeable {
     /** The next line, or null at the end of the stream. A line longer than {@code max} is returned TRUNCATED. */
     public Line readLine(int max) throws IOException {
         try {
-            return readLineUntilDeadline(max);
+            Line line = readLineUntilDeadline(max);
+            if (line != null) tap.clientLine(line.bytes());
+            return line;
         } finally {
             lineStarted = -1;
         }
@@ -270,8 +288,9 @@ public final class Connection implements Closeable {
             if (pos == limit && !fill()) return false;
             int take = (int) Math.min(left, limit - pos);
             sink.write(buf, pos, take);
-            pos += take;
             left -= take;
+            tap.clientBytes(buf, pos, take, left == 0);
+            pos += take;
         }
         return true;
     }
@@ -327,10 +346,12 @@ public final class Connection implements Closeable {
     }
 
     public void write(String text) throws IOException {
+        tap.serverText(text);
         out.write(text.getBytes(StandardCharsets.UTF_8));
     }
 
     public void write(byte[] bytes, int off, int len) throws IOException {
+        tap.serverBytes(bytes, off, len);
         out.write(bytes, off, len);
     }
 
@@ -370,12 +391,12 @@ public final class Connection implements Closeable {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
-                out.write(b);
+                write(new byte[] {(byte) b}, 0, 1);
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
+                Connection.this.write(b, off, len);
             }
 
             @Override
@@ -395,6 +416,7 @@ public final class Connection implements Closeable {
         socket = serverHandshake(context, socket, deadlines);
         readTimeout = socket.getSoTimeout();
         attachStreams();
+        tap.tls(((SSLSocket) socket).getSession());
     }
 
     /**
@@ -451,6 +473,7 @@ public final class Connection implements Closeable {
 
     @Override
     public void close() {
+        tap.closed();
         try {
             out.flush();
         } catch (IOException ignored) {

@@ -25,6 +25,7 @@ public final class Listener implements AutoCloseable {
     private final SSLContext implicitTls;
     private final ConnectionLimiter limiter;
     private final Deadlines deadlines;
+    private final Trace.Tap traces;
     private final Thread acceptor;
     /** Sessions being served now (for the admin's status page). */
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
@@ -33,8 +34,9 @@ public final class Listener implements AutoCloseable {
     private volatile boolean draining;
 
     public Listener(InetSocketAddress bind, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter,
-                    Deadlines deadlines) throws IOException {
+                    Deadlines deadlines, Trace.Tap traces) throws IOException {
         this.protocol = protocol;
+        this.traces = traces;
         this.implicitTls = implicitTls;
         this.limiter = limiter;
         this.deadlines = deadlines;
@@ -85,6 +87,7 @@ public final class Listener implements AutoCloseable {
         try {
             Socket s = implicitTls != null ? handshake(socket) : socket;
             try (Connection connection = new Connection(s, deadlines)) {
+                connection.attachTrace(traces, protocol.name(), protocol.traceRules());
                 if (refusal != null) {
                     log.info("{}: refused {}: {}", protocol.name(), peer.getHostAddress(), refusal);
                     protocol.refuse(connection, refusal);

@@ -8,6 +8,9 @@ public interface Protocol {
     /** Name for logs and thread names, such as {@code smtp} or {@code pop3s}. */
     String name();
 
+    /** What the live session trace masks (passwords, AUTH data) and shortens (message bodies) in this protocol. */
+    TraceRules traceRules();
+
     /** Runs the whole session on the calling (virtual) thread; the connection is closed afterwards. */
     void serve(Connection connection) throws IOException;
 

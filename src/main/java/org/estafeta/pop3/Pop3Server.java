@@ -1,15 +1,21 @@
 package org.estafeta.pop3;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.net.Connection;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Protocol;
+import org.estafeta.net.TraceRules;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Mailboxes;
 
 /** The POP3 service: one {@link Pop3Session} per connection. */
 public final class Pop3Server implements Protocol {
+
+    /** RFC 1939 PASS and APOP's digest; RFC 5034 AUTH's initial response and every line after a "+ " challenge. */
+    private static final TraceRules TRACE = new TraceRules(false, Map.of("PASS", 0, "APOP", 1, "AUTH", 1), List.of("+ "), null);
 
     private final String name;
     /** Volatile: a reload ({@link #reconfigure}) gives the sessions that start after it new settings. */
@@ -29,6 +35,11 @@ public final class Pop3Server implements Protocol {
     /** Settings for the sessions that start from now on (a configuration reload); running ones keep theirs. */
     public void reconfigure(Pop3Settings settings) {
         this.settings = settings;
+    }
+
+    @Override
+    public TraceRules traceRules() {
+        return TRACE;
     }
 
     @Override

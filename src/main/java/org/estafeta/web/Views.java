@@ -100,4 +100,9 @@ public final class Views {
 
     public record VacationPage(Chrome chrome, List<Folder> folders, FilterRules.Vacation vacation) {
     }
+
+    /** The live protocol trace: a user's own sessions, or (admin) any, with the filter that chose them. */
+    public record TracePage(Chrome chrome, boolean admin, String stream, List<org.estafeta.events.SessionTraces.SessionInfo> sessions,
+                            String protocol, String address, String session) {
+    }
 }

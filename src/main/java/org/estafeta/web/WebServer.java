@@ -40,6 +40,7 @@ import org.estafeta.config.Cidr;
 import org.estafeta.config.Config;
 import org.estafeta.delivery.Inbound;
 import org.estafeta.events.MailboxEvents;
+import org.estafeta.events.SessionTraces;
 import org.estafeta.store.Account;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Conflict;
@@ -77,7 +78,7 @@ public final class WebServer implements AutoCloseable {
     public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
                            Inbound inbound, Admin admin, StatusSource status, String hostname,
                            long messageSizeLimit, List<Cidr> cleartextLoginNetworks, SieveScripts sieveScripts, SieveLimits sieveLimits,
-                           int mimeParts, Http01Responses acmeChallenges, MetricsEndpoint.Source metrics) {
+                           int mimeParts, Http01Responses acmeChallenges, MetricsEndpoint.Source metrics, SessionTraces traces) {
         public Services {
             cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);
         }
@@ -143,6 +144,7 @@ public final class WebServer implements AutoCloseable {
             webmail.routes(routes);
             filters.routes(routes);
             adminPages.routes(routes);
+            new TracePages(this, services).routes(routes);
             api.routes(routes);
             clientSetup.routes(routes);
             if (services.metrics() != null) new MetricsEndpoint(services.metrics()).routes(routes);
@@ -315,7 +317,7 @@ public final class WebServer implements AutoCloseable {
             session = null;
         }
         if (session == null) {
-            if (ctx.header("HX-Request") != null || path.equals("/events")) {
+            if (ctx.header("HX-Request") != null || path.equals("/events") || path.endsWith("/trace/stream")) {
                 ctx.header("HX-Redirect", "/login");
                 throw new HttpResponseException(401, "error.logInFirst");
             }

@@ -182,7 +182,8 @@ public final class Transcript {
         return got.equals(expected);
     }
 
-    private static String substitute(String line) {
+    /** The line with its ${VAR}s replaced, as the transcript runner does (for runners built on this one). */
+    public static String substitute(String line) {
         line = repeat(line);
         Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(line);
         StringBuilder sb = new StringBuilder();

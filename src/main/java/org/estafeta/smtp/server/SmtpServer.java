@@ -1,16 +1,25 @@
 package org.estafeta.smtp.server;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.delivery.Inbound;
 import org.estafeta.net.Connection;
 import org.estafeta.net.ConnectionLimiter;
 import org.estafeta.net.Protocol;
+import org.estafeta.net.TraceRules;
 import org.estafeta.smtp.Reply;
 import org.estafeta.store.Blobs;
 
 /** The SMTP receiving service: one {@link SmtpSession} per connection. */
 public final class SmtpServer implements Protocol {
+
+    /**
+     * RFC 4954 §4: AUTH's initial response and every line after a 334 challenge are credentials;
+     * after 354 the client sends the message (RFC 5321 §4.1.1.4) until the server replies again.
+     */
+    private static final TraceRules TRACE = new TraceRules(false, Map.of("AUTH", 1), List.of("334"), "354");
 
     private final String name;
     private final SmtpRole role;
@@ -30,6 +39,11 @@ public final class SmtpServer implements Protocol {
     /** Settings for the sessions that start from now on (a configuration reload); running ones keep theirs. */
     public void reconfigure(SmtpSettings settings) {
         this.settings = settings;
+    }
+
+    @Override
+    public TraceRules traceRules() {
+        return TRACE;
     }
 
     @Override
