@@ -100,7 +100,7 @@ public final class MailServer implements AutoCloseable {
         return new Inbound(storage.intake(), storage.queue(), storage.blobs(), new RecipientResolver(storage.accounts()),
                 new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota()), new Inbound.Settings(
                 config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dir.resolve("spool"),
-                Secrets.load(dir.resolve("srs.key")), config.limits().mimeParts()));
+                Secrets.load(dir.resolve("srs.key")), config.limits().mimeParts(), config.limits().headerSize()));
     }
 
     private void startListeners(Config config) throws IOException {

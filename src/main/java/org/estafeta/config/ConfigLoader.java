@@ -235,7 +235,8 @@ public final class ConfigLoader {
                         Duration.ofSeconds((Long) get(ConfigKey.LIMITS_COMMAND_TIMEOUT)),
                         (Long) get(ConfigKey.LIMITS_MIN_DATA_RATE),
                         integer(ConfigKey.LIMITS_HOPS),
-                        integer(ConfigKey.LIMITS_MIME_PARTS)),
+                        integer(ConfigKey.LIMITS_MIME_PARTS),
+                        integer(ConfigKey.LIMITS_HEADER_SIZE)),
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
@@ -250,7 +251,10 @@ public final class ConfigLoader {
                         action(ConfigKey.MAILAUTH_DMARC_QUARANTINE), action(ConfigKey.MAILAUTH_SPF_FAIL),
                         (Boolean) get(ConfigKey.MAILAUTH_DKIM_SIGN), duration(ConfigKey.DNS_TIMEOUT),
                         new Config.Spam(rspamdUrl(), integer(ConfigKey.SPAM_REJECT_SCORE), integer(ConfigKey.SPAM_JUNK_SCORE),
-                                duration(ConfigKey.SPAM_TIMEOUT))));
+                                duration(ConfigKey.SPAM_TIMEOUT)),
+                        new Config.MtaSts(mtaStsMode(), duration(ConfigKey.MTASTS_MAX_AGE), integer(ConfigKey.MTASTS_FETCH_PORT),
+                                duration(ConfigKey.MTASTS_FETCH_TIMEOUT), integer(ConfigKey.MTASTS_MAX_POLICY_SIZE),
+                                list(ConfigKey.TLS_TRUSTED_CAS).stream().map(Path::of).toList())));
     }
 
     private String rspamdUrl() {
@@ -259,6 +263,12 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("spam.rspamd_url must be http://host:port, was '" + url + "'");
         }
         return url;
+    }
+
+    private String mtaStsMode() {
+        String m = string(ConfigKey.MTASTS_MODE).strip().toLowerCase(Locale.ROOT);
+        if (!List.of("none", "testing", "enforce").contains(m)) throw new IllegalArgumentException("mtasts.mode must be none, testing or enforce, was '" + m + "'");
+        return m;
     }
 
     private String action(ConfigKey key) {
