@@ -26,6 +26,7 @@ import org.estafeta.mailauth.Spf;
 import org.estafeta.net.Networks;
 import org.estafeta.delivery.SieveFilter;
 import org.estafeta.delivery.SpamCheck;
+import org.estafeta.admin.DnsRecords;
 import org.estafeta.dns.Dns;
 import org.estafeta.web.WebServer;
 import org.estafeta.delivery.RecipientResolver;
@@ -163,7 +164,8 @@ public final class MailServer implements AutoCloseable {
                         }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
-                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts()));
+                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(),
+                    new DnsRecords(config, new DkimKeys(config.server().dataDir()), dns)));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");

@@ -197,6 +197,40 @@ class MtaStsTest {
         assertThat(b.inbox(ENFORCED)).isEmpty();
     }
 
+    /**
+     * Item of RFC 8461 on the receiving side: a second Estafeta serves its own policy (enforce, its host
+     * name as the mx) on its web port by Host name, and the sender delivers to it under that policy.
+     * curl, an independent client, reads the same file and gets 404 for a domain the server does not have.
+     */
+    @Test
+    void aSecondEstafetaServesItsOwnPolicyAndReceivesUnderIt() throws Exception {
+        TestCa.Issued both = ca.issue("both", "mx.destino.es", "mta-sts.destino.es", "mta-sts.elsewhere.example");
+        Map<String, String> settings = Map.of("server.hostname", "mx.destino.es", "server.domains", "destino.es",
+                "tls.certificate", both.certificate().toString(), "tls.private_key", both.privateKey().toString(), "mtasts.mode", "enforce",
+                "mtasts.max_age", "2d");
+        Path dir = Files.createTempDirectory("estafeta-test");
+        try (Storage storage = Storage.open(ConfigLoader.load(dir, null, settings, 0))) {
+            storage.accounts().addAccount(ENFORCED, new PasswordHasher().hash("x"), false);
+        }
+        b = TestServer.start(dir, settings, false);
+        int web = b.server().web().tlsPort();
+        var curl = new ProcessBuilder("curl", "-sS", "--cacert", ca.certificate().toString(), "--resolve", "mta-sts.destino.es:" + web + ":127.0.0.1",
+                "-w", "\n%{http_code} %{content_type}", "https://mta-sts.destino.es:" + web + "/.well-known/mta-sts.txt").redirectErrorStream(true).start();
+        assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("version: STSv1\r\nmode: enforce\r\nmx: mx.destino.es\r\nmax_age: 172800\r\n\n200 text/plain;charset=utf-8");
+        var other = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.certificate().toString(), "--resolve",
+                "mta-sts.elsewhere.example:" + web + ":127.0.0.1", "https://mta-sts.elsewhere.example:" + web + "/.well-known/mta-sts.txt")
+                .redirectErrorStream(true).start();
+        assertThat(new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("404");
+
+        Map<String, String> sending = sender(b.port("smtp"));
+        sending.put("mtasts.fetch_port", String.valueOf(web));
+        a = TestServer.start(sending);
+        send(a, ENFORCED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.inbox(ENFORCED).size() == 1);
+        assertThat(Files.readString(a.dataDir().resolve("mta-sts").resolve("destino.es"))).contains("mode: enforce\r\nmx: mx.destino.es\r\n");
+    }
+
     /** §3.3: a policy that is not served as text/plain is no policy; mail goes as without one. */
     @Test
     void aPolicyServedWithTheWrongMediaTypeIsIgnored() throws Exception {
