@@ -45,6 +45,7 @@ import org.estafeta.sieve.SieveLimits;
 import org.estafeta.smtp.server.SmtpRole;
 import org.estafeta.smtp.server.SmtpServer;
 import org.estafeta.store.Quota;
+import org.estafeta.store.TextIndexer;
 import org.estafeta.smtp.server.SmtpSettings;
 import org.estafeta.tls.TlsContexts;
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ public final class MailServer implements AutoCloseable {
     private final Storage storage;
     private final List<Listener> listeners = new ArrayList<>();
     private QueueRunner queueRunner;
+    private TextIndexer textIndexer;
     private WebServer web;
     /** The one resolver: queue (MX) and mail authentication (TXT) share its cache. */
     private Dns dns;
@@ -118,6 +120,7 @@ public final class MailServer implements AutoCloseable {
         recentLog.attach();
         dns = new Dns(config.queue().dnsServers(), config.mailAuth().dnsTimeout());
         mailAuthentication(config);
+        if (config.search().backgroundIndex()) textIndexer = TextIndexer.start(storage.messages(), storage.blobs());
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
         authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
@@ -281,6 +284,7 @@ public final class MailServer implements AutoCloseable {
         if (control != null) control.close();
         if (authenticator != null) authenticator.sessions().close();
         if (queueRunner != null) queueRunner.close();
+        if (textIndexer != null) textIndexer.close();
         if (delivery != null) AcceptedToday.save(dataDir, delivery);
         recentLog.detach();
         storage.close();

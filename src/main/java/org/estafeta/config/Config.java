@@ -9,7 +9,7 @@ import java.util.Objects;
  * The effective configuration: immutable, validated on construction, built by {@link ConfigLoader}
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
-public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth) {
+public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth, Search search) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -242,6 +242,10 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
      * @param rspamdUrl empty: no scanning
      */
     public record Spam(String rspamdUrl, int rejectScore, int junkScore, Duration timeout) {
+    }
+
+    /** IMAP SEARCH and the webmail's search. */
+    public record Search(boolean backgroundIndex) {
     }
 
     public record Sieve(int maxScriptBytes, int maxScripts, int maxRedirects, int maxHops) {

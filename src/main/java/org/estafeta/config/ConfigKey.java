@@ -81,6 +81,9 @@ public enum ConfigKey {
     SIEVE_MAX_REDIRECTS("sieve.max_redirects", Type.INT, 4L, "Redirects one Sieve script may make per message; more is a runtime error and the message is kept (Pigeonhole: 4)."),
     SIEVE_MAX_HOPS("sieve.max_hops", Type.INT, 20L,
             "A message that already has this many Received fields is not redirected again but kept: ends redirect loops between accounts."),
+    SEARCH_BACKGROUND_INDEX("search.background_index", Type.BOOL, true,
+            "Add each arriving message's text to the full-text index right after delivery, in the background (at most half of one core); "
+                    + "false: a mailbox's messages are indexed by the first search that reads them."),
     LIMITS_TLS_HANDSHAKE_TIMEOUT("limits.tls_handshake_timeout", Type.INT, 30L,
             "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),
     LIMITS_COMMAND_TIMEOUT("limits.command_timeout", Type.INT, 60L,

@@ -254,7 +254,8 @@ public final class ConfigLoader {
                                 duration(ConfigKey.SPAM_TIMEOUT)),
                         new Config.MtaSts(mtaStsMode(), duration(ConfigKey.MTASTS_MAX_AGE), integer(ConfigKey.MTASTS_FETCH_PORT),
                                 duration(ConfigKey.MTASTS_FETCH_TIMEOUT), integer(ConfigKey.MTASTS_MAX_POLICY_SIZE),
-                                list(ConfigKey.TLS_TRUSTED_CAS).stream().map(Path::of).toList())));
+                                list(ConfigKey.TLS_TRUSTED_CAS).stream().map(Path::of).toList())),
+                new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)));
     }
 
     private String rspamdUrl() {

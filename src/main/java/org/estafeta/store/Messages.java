@@ -24,8 +24,11 @@ public interface Messages {
     /** Cached ENVELOPE/BODY/BODYSTRUCTURE by UID for UIDs in [fromUid, toUid]; absent when never computed. */
     Map<Long, MessageStructure> structures(long mailboxId, long fromUid, long toUid);
 
-    /** The contents (blobs) of the mailbox's messages whose searchable text is in the full-text index. */
-    java.util.Set<String> indexedBlobs(long mailboxId);
+    /** The contents (blobs) of the mailbox's messages whose searchable text is not in the full-text index yet. */
+    java.util.Set<String> unindexedBlobs(long mailboxId);
+
+    /** Up to {@code limit} contents, of any mailbox, waiting for the full-text index, in blob order after {@code after}. */
+    List<String> blobsToIndex(String after, int limit);
 
     /**
      * Of the mailbox's indexed contents, those whose header field values (or body text) contain
@@ -33,7 +36,10 @@ public interface Messages {
      */
     java.util.Set<String> blobsContaining(long mailboxId, String needle, boolean inHeader);
 
-    /** Adds contents' searchable text to the full-text index (those already there are left as they are). */
+    /**
+     * Adds contents' searchable text to the full-text index and takes them off the waiting list
+     * (those already indexed, or whose messages are gone, are left as they are).
+     */
     void indexText(Map<String, org.estafeta.mime.SearchableText> texts);
 
     /** Caches a structure computed late (messages stored before the cache existed). */

@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One search through the texts of one mailbox's messages (IMAP SEARCH TEXT/BODY, the webmail's
- * search): a content in the full-text index is answered from it; any other is read, searched as the
- * index would, and its text added to the index for the next search. Both ways look in the same
- * {@link SearchableText}, so the answer does not depend on what is indexed. Close it to write what
- * is left to add.
+ * search): a content in the full-text index is answered from it; one still waiting for the
+ * {@link TextIndexer} is read, searched as the index would, and its text added to the index. Both
+ * ways look in the same {@link SearchableText}, so the answer does not depend on what is indexed.
+ * Close it to write what is left to add.
  */
 public final class TextSearch implements AutoCloseable {
 
@@ -28,7 +28,7 @@ public final class TextSearch implements AutoCloseable {
     private final Messages messages;
     private final Blobs blobs;
     private final long mailboxId;
-    private Set<String> indexed;
+    private Set<String> unindexed;
     private final Map<String, Set<String>> hits = new HashMap<>();
     private final Map<String, SearchableText> toIndex = new HashMap<>();
     private long toIndexChars;
@@ -48,9 +48,9 @@ public final class TextSearch implements AutoCloseable {
     public boolean contains(String blob, String needle, boolean inHeader) throws IOException {
         String lower = SearchableText.lower(needle);
         if (lower.isEmpty()) return true;
-        if (indexed == null) indexed = messages.indexedBlobs(mailboxId);
+        if (unindexed == null) unindexed = messages.unindexedBlobs(mailboxId);
         // A needle with a line break could span two header fields in the index's one-field-per-line text.
-        if (indexed.contains(blob) && lower.indexOf('\n') < 0) {
+        if (!unindexed.contains(blob) && lower.indexOf('\n') < 0) {
             return hits.computeIfAbsent((inHeader ? "H" : "B") + lower, k -> {
                 Set<String> found = new HashSet<>(messages.blobsContaining(mailboxId, lower, false));
                 if (inHeader) found.addAll(messages.blobsContaining(mailboxId, lower, true));
@@ -63,21 +63,25 @@ public final class TextSearch implements AutoCloseable {
 
     private SearchableText text(String blob) throws IOException {
         if (blob.equals(lastBlob)) return lastText;
-        SearchableText text;
-        try (InputStream in = blobs.open(blob)) {
-            text = SearchableText.of(MimeParser.parse(in), (offset, length) -> {
-                try (InputStream part = blobs.open(blob)) {
-                    part.skipNBytes(offset);
-                    return part.readNBytes(length);
-                }
-            });
-        }
+        SearchableText text = read(blobs, blob);
         lastBlob = blob;
         lastText = text;
         toIndex.put(blob, text);
         toIndexChars += text.header().length() + text.body().length();
         if (toIndex.size() >= BATCH || toIndexChars >= BATCH_CHARS) addToIndex();
         return text;
+    }
+
+    /** The searchable text of a stored content, read from its blob. */
+    static SearchableText read(Blobs blobs, String blob) throws IOException {
+        try (InputStream in = blobs.open(blob)) {
+            return SearchableText.of(MimeParser.parse(in), (offset, length) -> {
+                try (InputStream part = blobs.open(blob)) {
+                    part.skipNBytes(offset);
+                    return part.readNBytes(length);
+                }
+            });
+        }
     }
 
     private void addToIndex() {

@@ -14,13 +14,13 @@ import java.util.Map;
 import org.estafeta.testing.SmtpDialog;
 import org.estafeta.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * SEARCH TEXT/BODY answers the same from the full-text index as from reading every message: the
- * first search reads the messages and fills the index, the second is answered from it, and both
- * must agree for every key on a corpus of the encodings mail comes in.
+ * SEARCH TEXT/BODY answers the same from the full-text index as from reading every message: without
+ * the background indexer the first search reads the messages and fills the index, the second is
+ * answered from it, and both must agree for every key on a corpus of the encodings mail comes in;
+ * with it, arriving mail is indexed before anyone searches.
  */
 class SearchIndexTest {
 
@@ -42,39 +42,60 @@ class SearchIndexTest {
 
     private TestServer server;
 
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start();
+    @AfterEach
+    void stop() {
+        if (server != null) server.closeAndDelete();
+    }
+
+    @Test
+    void theIndexAnswersAsReadingEveryMessageDoes() throws Exception {
+        start(false);
+        var messages = server.server().storage().messages();
+        long inbox = inbox();
+        assertThat(messages.unindexedBlobs(inbox)).hasSize(CORPUS.size());
+
+        Map<String, String> scanned = searchAll();
+        assertThat(messages.unindexedBlobs(inbox)).isEmpty();
+        Map<String, String> indexed = searchAll();
+        assertThat(indexed).isEqualTo(scanned);
+        assertExpectedAnswers(scanned);
+
+        // The text goes with the last message that has it.
+        assertThat(messages.blobsContaining(inbox, "", false)).hasSize(CORPUS.size());
+        imap("a STORE 1:2 +FLAGS (\\Deleted)", "a EXPUNGE");
+        assertThat(messages.blobsContaining(inbox, "", false)).hasSize(CORPUS.size() - 2);
+    }
+
+    @Test
+    void arrivingMailIsIndexedInTheBackground() throws Exception {
+        start(true);
+        var messages = server.server().storage().messages();
+        long inbox = inbox();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!messages.unindexedBlobs(inbox).isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(messages.unindexedBlobs(inbox)).as("indexed without any search").isEmpty();
+
+        assertExpectedAnswers(searchAll());
+    }
+
+    private void start(boolean backgroundIndex) throws Exception {
+        server = TestServer.start(Map.of("search.background_index", String.valueOf(backgroundIndex)));
         try (SmtpDialog smtp = SmtpDialog.connect(server.port("smtp"))) {
             for (String m : CORPUS) assertThat(smtp.send("pepe@pepito.es", TestServer.USER, m)).startsWith("250");
         }
     }
 
-    @AfterEach
-    void stop() {
-        server.closeAndDelete();
-    }
-
-    @Test
-    void theIndexAnswersAsReadingEveryMessageDoes() throws Exception {
-        var messages = server.server().storage().messages();
-        long inbox = server.server().storage().mailboxes().mailbox(id(), "INBOX").orElseThrow().id();
-        assertThat(messages.indexedBlobs(inbox)).isEmpty();
-
-        Map<String, String> scanned = searchAll();
-        assertThat(messages.indexedBlobs(inbox)).hasSize(CORPUS.size());
-        Map<String, String> indexed = searchAll();
-        assertThat(indexed).isEqualTo(scanned);
-        // The answers themselves, so that agreeing on nothing cannot pass.
-        assertThat(scanned).containsEntry("TEXT reunión", "1").containsEntry("TEXT REUNIÓN", "1").containsEntry("BODY cañón", "2")
+    /** The answers themselves, so that agreeing on nothing cannot pass. */
+    private static void assertExpectedAnswers(Map<String, String> answers) {
+        assertThat(answers).containsEntry("TEXT reunión", "1").containsEntry("TEXT REUNIÓN", "1").containsEntry("BODY cañón", "2")
                 .containsEntry("BODY \"100% revisado_ok\"", "2").containsEntry("BODY \"100%\"", "2").containsEntry("BODY _", "2")
                 .containsEntry("BODY descuento", "3").containsEntry("BODY div", "").containsEntry("BODY secreto", "")
                 .containsEntry("TEXT \"linea plegada\"", "5").containsEntry("BODY ñandú", "5").containsEntry("BODY NANDU", "")
                 .containsEntry("BODY \"\"", "1 2 3 4 5").containsEntry("OR BODY sala BODY cañón", "1 2").containsEntry("BODY pepe", "");
+    }
 
-        // The text goes with the last message that has it.
-        imap("a STORE 1:2 +FLAGS (\\Deleted)", "a EXPUNGE");
-        assertThat(messages.indexedBlobs(inbox)).hasSize(CORPUS.size() - 2);
+    private long inbox() {
+        return server.server().storage().mailboxes().mailbox(id(), "INBOX").orElseThrow().id();
     }
 
     private long id() {

@@ -90,8 +90,13 @@ public final class SqlMessages implements Messages {
     }
 
     @Override
-    public Set<String> indexedBlobs(long mailboxId) {
-        return textIndex.indexedBlobs(mailboxId);
+    public Set<String> unindexedBlobs(long mailboxId) {
+        return textIndex.unindexedBlobs(mailboxId);
+    }
+
+    @Override
+    public List<String> blobsToIndex(String after, int limit) {
+        return textIndex.blobsToIndex(after, limit);
     }
 
     @Override
