@@ -46,11 +46,14 @@ public final class DnsRecords {
     }
 
     private final Config config;
+    private final Config.Ports ports;
     private final DkimKeys dkim;
     private final Dns dns;
 
-    public DnsRecords(Config config, DkimKeys dkim, Dns dns) {
+    /** @param ports the listeners' ports as bound (a running server) or as configured (the CLI); -1 for one that is off */
+    public DnsRecords(Config config, Config.Ports ports, DkimKeys dkim, Dns dns) {
         this.config = config;
+        this.ports = ports;
         this.dkim = dkim;
         this.dns = dns;
     }
@@ -75,7 +78,7 @@ public final class DnsRecords {
                 "MTA-STS: policy at https://mta-sts." + d + "/.well-known/mta-sts.txt (the id changes with it)"));
         out.add(new Wanted("mta-sts." + d + ".", Type.CNAME, host, "MTA-STS policy host, served by our web port"));
         out.add(new Wanted("_smtp._tls." + d + ".", Type.TXT, quoted("v=TLSRPTv1; rua=mailto:postmaster@" + d), "TLS-RPT (RFC 8460): where reports go"));
-        Config.Ports p = config.ports();
+        Config.Ports p = ports;
         for (Service s : List.of(new Service("_submissions._tcp.", p.smtps()), new Service("_submission._tcp.", p.submission()),
                 new Service("_imaps._tcp.", p.imaps()), new Service("_imap._tcp.", p.imap()),
                 new Service("_pop3s._tcp.", p.pop3s()), new Service("_pop3._tcp.", p.pop3()))) {

@@ -168,7 +168,7 @@ public final class MailServer implements AutoCloseable {
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
                     storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(),
-                    new DnsRecords(config, new DkimKeys(config.server().dataDir()), dns)));
+                    new DnsRecords(config, boundPorts(), new DkimKeys(config.server().dataDir()), dns)));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
@@ -260,6 +260,14 @@ public final class MailServer implements AutoCloseable {
     public int port(String protocol) {
         return listeners.stream().filter(l -> l.protocolName().equals(protocol)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener " + protocol)).port();
+    }
+
+    /** The mail listeners' ports as bound (port 0 in config becomes the real one), -1 for those not started. */
+    private Config.Ports boundPorts() {
+        java.util.function.ToIntFunction<String> p = name -> listeners.stream().filter(l -> l.protocolName().equals(name))
+                .mapToInt(Listener::port).findFirst().orElse(-1);
+        return new Config.Ports(p.applyAsInt("smtp"), p.applyAsInt("submission"), p.applyAsInt("smtps"), p.applyAsInt("odmr"),
+                p.applyAsInt("pop3"), p.applyAsInt("pop3s"), p.applyAsInt("imap"), p.applyAsInt("imaps"), p.applyAsInt("managesieve"));
     }
 
     public List<Listener> listeners() {

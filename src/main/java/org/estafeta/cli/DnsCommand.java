@@ -32,7 +32,7 @@ final class DnsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = main.config(standardPorts ? 0 : portOffset != null ? portOffset : org.estafeta.config.ConfigLoader.DEFAULT_PORT_OFFSET);
-        DnsRecords records = new DnsRecords(config, new DkimKeys(config.server().dataDir()),
+        DnsRecords records = new DnsRecords(config, config.ports(), new DkimKeys(config.server().dataDir()),
                 new Dns(config.queue().dnsServers(), config.mailAuth().dnsTimeout()));
         System.out.println("; DNS records for " + domain + " (mail server " + config.server().hostname() + ")");
         if (noCheck) {
