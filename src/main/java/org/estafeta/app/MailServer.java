@@ -47,7 +47,10 @@ import org.estafeta.smtp.server.SmtpServer;
 import org.estafeta.store.Quota;
 import org.estafeta.store.TextIndexer;
 import org.estafeta.smtp.server.SmtpSettings;
+import org.estafeta.tls.ServerCertificates;
 import org.estafeta.tls.TlsContexts;
+import org.estafeta.tls.acme.AcmeRenewal;
+import org.estafeta.tls.acme.Http01Responses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +75,12 @@ public final class MailServer implements AutoCloseable {
     private Admin admin;
     private Authenticator authenticator;
     private ControlSocket control;
+    /** What every TLS listener serves; reloadable. */
+    private ServerCertificates certificates;
+    /** HTTP-01 answers the web port gives while an ACME order waits for its CA. */
+    private final Http01Responses acmeChallenges = new Http01Responses();
+    /** Null unless tls.acme_directory is set. */
+    private AcmeRenewal acme;
 
     private MailServer(DataDirLock lock, Storage storage) {
         this.lock = lock;
@@ -107,9 +116,9 @@ public final class MailServer implements AutoCloseable {
     }
 
     private void startListeners(Config config) throws IOException {
-        SSLContext tls = config.tls().certificate() != null
-                ? TlsContexts.load(config.tls().certificate(), config.tls().privateKey())
-                : TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname());
+        certificates = new ServerCertificates(certificateSources(config));
+        certificates.watch(config.tls().checkInterval());
+        SSLContext tls = certificates.context();
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().connections(), config.limits().connectionsPerIp());
         dataDir = config.server().dataDir();
         delivery = inbound(config, storage);
@@ -165,13 +174,53 @@ public final class MailServer implements AutoCloseable {
                         public List<String> recentLog() {
                             return recentLog.lines();
                         }
+
+                        @Override
+                        public java.util.Map<String, Integer> mailPorts() {
+                            return listeners.stream().collect(java.util.stream.Collectors.toMap(Listener::protocolName, Listener::port));
+                        }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
-                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(),
+                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges,
                     new DnsRecords(config, boundPorts(), new DkimKeys(config.server().dataDir()), dns)));
             for (String line : web.describe()) log.info("{}", line);
         }
+        if (config.tls().acme()) {
+            Path acmeDir = config.server().dataDir().resolve("acme");
+            acme = new AcmeRenewal(new AcmeRenewal.Settings(config.tls().acmeDirectory(), config.tls().acmeEmail(), config.tls().acmeTrust(), acmeDir),
+                    () -> AcmeRenewal.names(config.server().hostname(), storage.accounts().domains()), certificates, acmeChallenges, Clock.systemUTC());
+            acme.start();
+            // RFC 8555 §8.3: the CA fetches the HTTP-01 answer from port 80 of each name.
+            if (web == null || web.port() < 0) log.warn("ACME: the web port is disabled, so no CA can validate this server by http-01 (set web.port)");
+            else if (web.port() != 80) log.info("ACME: http-01 is answered on web port {}; the CA asks port 80, so that must reach it", web.port());
+        }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
+    }
+
+    /**
+     * Where certificates come from, in order of preference: the configured PEM pair, ACME's, and
+     * (without a configured pair) the self-signed one, which serves until ACME's first order.
+     */
+    private static List<ServerCertificates.Source> certificateSources(Config config) {
+        List<ServerCertificates.Source> sources = new ArrayList<>();
+        if (config.tls().certificate() != null) sources.add(new ServerCertificates.Source(config.tls().certificate(), config.tls().privateKey(), true));
+        if (config.tls().acme()) sources.add(AcmeRenewal.source(config.server().dataDir().resolve("acme")));
+        if (config.tls().certificate() == null) sources.add(TlsContexts.selfSigned(config.server().dataDir().resolve("tls"), config.server().hostname()));
+        return sources;
+    }
+
+    /**
+     * Reads the certificate files again and has ACME look at once (SIGHUP and {@code estafeta
+     * reload}): new handshakes on every listener get what is on disk now; open sessions go on.
+     */
+    public void reloadCertificates() {
+        if (certificates != null) certificates.reload();
+        if (acme != null) acme.check();
+    }
+
+    /** The certificates every TLS listener serves. */
+    public ServerCertificates certificates() {
+        return certificates;
     }
 
     /** The arrival checks (SPF, DKIM, DMARC; then rspamd) and DKIM signing, as configured. */
@@ -281,6 +330,8 @@ public final class MailServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (acme != null) acme.close();
+        if (certificates != null) certificates.close();
         if (web != null) web.close();
         for (Listener l : listeners) {
             try {

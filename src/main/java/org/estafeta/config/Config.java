@@ -74,12 +74,27 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
         }
     }
 
-    /** PEM certificate chain and private key; when absent a self-signed pair is made in the data dir. */
-    public record Tls(Path certificate, Path privateKey) {
+    /**
+     * PEM certificate chain and private key (when absent a self-signed pair is made in the data dir),
+     * how often their files are looked at for a change, and ACME (RFC 8555): off while
+     * {@code acmeDirectory} is empty; {@code acmeTrust} a PEM of CAs for a private ACME server's HTTPS.
+     */
+    public record Tls(Path certificate, Path privateKey, Duration checkInterval, String acmeDirectory, String acmeEmail, Path acmeTrust) {
         public Tls {
             if ((certificate == null) != (privateKey == null)) {
                 throw new IllegalArgumentException("tls.certificate and tls.private_key must be set together");
             }
+            if (checkInterval.toSeconds() < 1) throw new IllegalArgumentException("tls.check_interval must be at least 1 second");
+            if (!acmeDirectory.isEmpty() && !acmeDirectory.startsWith("https://") && !acmeDirectory.startsWith("http://")) {
+                throw new IllegalArgumentException("tls.acme_directory must be the https:// URL of an ACME directory, was '" + acmeDirectory + "'");
+            }
+            if (!acmeDirectory.isEmpty() && !acmeEmail.contains("@")) {
+                throw new IllegalArgumentException("tls.acme_email must be set to an address for the CA's notices when tls.acme_directory is");
+            }
+        }
+
+        public boolean acme() {
+            return !acmeDirectory.isEmpty();
         }
     }
 

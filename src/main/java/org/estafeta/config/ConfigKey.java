@@ -37,6 +37,13 @@ public enum ConfigKey {
     TLS_TRUSTED_CAS("tls.trusted_cas", Type.LIST, List.of(),
             "PEM files of CAs trusted, besides the JDK's, where outbound TLS must be authenticated (MTA-STS policy fetch and enforce, "
                     + "REQUIRETLS): a private or test CA. Verification itself is never turned off."),
+    TLS_CHECK_INTERVAL("tls.check_interval", Type.INT, 60L,
+            "Seconds between looks at the certificate files: a changed one is served by new connections without a restart."),
+    TLS_ACME_DIRECTORY("tls.acme_directory", Type.STRING, "",
+            "ACME directory URL to get certificates from (e.g. https://acme-v02.api.letsencrypt.org/directory); empty: no ACME."),
+    TLS_ACME_EMAIL("tls.acme_email", Type.STRING, "", "Contact address given to the ACME CA (expiry and policy notices); needed with tls.acme_directory."),
+    TLS_ACME_TRUST("tls.acme_trust", Type.STRING, "",
+            "PEM file of CA certificates trusted for a private ACME server's HTTPS (e.g. step-ca); empty: the JDK's trusted CAs."),
     SMTP_RELAY_NETWORKS("smtp.relay_networks", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
             "Clients (CIDR) that may relay to other domains without AUTH (leniency is net.lenient_networks). Empty = nobody."),
     SMTP_VRFY_LOCAL_USERS("smtp.vrfy_local_users", Type.BOOL, false, "VRFY answers 250/550 for local users (for labs) instead of 252."),

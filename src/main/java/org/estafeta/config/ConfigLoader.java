@@ -209,7 +209,9 @@ public final class ConfigLoader {
                         integer(ConfigKey.PORTS_MANAGESIEVE)),
                 new Config.Web(integer(ConfigKey.WEB_PORT), integer(ConfigKey.WEB_TLS_PORT), (Boolean) get(ConfigKey.WEB_REDIRECT_HTTPS),
                         seconds(ConfigKey.WEB_SESSION_TIMEOUT)),
-                new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key)),
+                new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key), seconds(ConfigKey.TLS_CHECK_INTERVAL),
+                        string(ConfigKey.TLS_ACME_DIRECTORY), string(ConfigKey.TLS_ACME_EMAIL),
+                        string(ConfigKey.TLS_ACME_TRUST).isBlank() ? null : Path.of(string(ConfigKey.TLS_ACME_TRUST))),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
                         (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
@@ -360,6 +362,10 @@ public final class ConfigLoader {
         section(out, "tls");
         line(out, "certificate", quote(c.tls().certificate() == null ? "" : c.tls().certificate().toString()));
         line(out, "private_key", quote(c.tls().privateKey() == null ? "" : c.tls().privateKey().toString()));
+        line(out, "check_interval", c.tls().checkInterval().toSeconds());
+        line(out, "acme_directory", quote(c.tls().acmeDirectory()));
+        line(out, "acme_email", quote(c.tls().acmeEmail()));
+        line(out, "acme_trust", quote(c.tls().acmeTrust() == null ? "" : c.tls().acmeTrust().toString()));
         section(out, "smtp");
         line(out, "relay_networks", list(c.smtp().relayNetworks().stream().map(Cidr::toString).toList()));
         line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());

@@ -96,8 +96,10 @@ public final class ImapStructure {
 
     private static void address(StringBuilder sb, Mailbox m, String raw, boolean utf8) {
         String name = m.getName() != null ? m.getName() : commentName(m, raw);
-        if (name != null && !name.chars().allMatch(c -> c < 0x7f)) {
-            name = EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.WORD_ENTITY);
+        // RFC 6855 §3: after ENABLE UTF8=ACCEPT the name goes as it was written; before it, as an
+        // encoded word (RFC 6858 §3), in UTF-8, which holds any name (Mime4j would pick ISO-8859-1).
+        if (name != null && !utf8 && !name.chars().allMatch(c -> c < 0x7f)) {
+            name = EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.WORD_ENTITY, 0, StandardCharsets.UTF_8, EncoderUtil.Encoding.Q);
         }
         String local = m.getLocalPart(), domain = m.getDomain();
         if (!utf8 && domain != null && !AddressKey.isAscii(domain)) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import org.estafeta.store.PrivateFiles;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -37,8 +35,8 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The server's {@link SSLContext}: from PEM files when configured, else from a self-signed EC
- * certificate made on first start in {@code DATA/tls/} and reused afterwards.
+ * The TLS profile of every listener, PEM reading, and the self-signed EC certificate made on first
+ * start in {@code DATA/tls/} and reused afterwards (served until a configured or ACME one is there).
  */
 public final class TlsContexts {
 
@@ -106,25 +104,15 @@ public final class TlsContexts {
         }
     }
 
-    public static SSLContext load(Path certificate, Path privateKey) {
-        try {
-            List<X509Certificate> chain = readCertificates(certificate);
-            PrivateKey key = readPrivateKey(privateKey);
-            if (!matches(key, chain.getFirst().getPublicKey())) {
-                throw new IllegalArgumentException("the private key " + privateKey + " does not belong to the certificate " + certificate
-                        + " (check tls.certificate and tls.private_key)");
-            }
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("server", key, new char[0], chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, new char[0]);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load TLS certificate " + certificate + ": " + e.getMessage(), e);
+    /** Reads a PEM chain (leaf first) and the PEM private key that belongs to it. */
+    public static CertifiedKey read(Path certificate, Path privateKey) throws IOException, java.security.GeneralSecurityException {
+        List<X509Certificate> chain = readCertificates(certificate);
+        PrivateKey key = readPrivateKey(privateKey);
+        if (!matches(key, chain.getFirst().getPublicKey())) {
+            throw new IllegalArgumentException("the private key " + privateKey + " does not belong to the certificate " + certificate
+                    + " (check tls.certificate and tls.private_key)");
         }
+        return new CertifiedKey(key, chain);
     }
 
     /**
@@ -163,11 +151,11 @@ public final class TlsContexts {
         return s;
     }
 
-    /** Loads {@code dir/cert.pem} and {@code dir/key.pem}, making them first if they do not exist. */
-    public static SSLContext selfSigned(Path dir, String hostname) {
+    /** {@code dir/cert.pem} and {@code dir/key.pem}, made first if they do not exist. */
+    public static ServerCertificates.Source selfSigned(Path dir, String hostname) {
         Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem");
         if (!Files.exists(cert) || !Files.exists(key)) generate(dir, cert, key, hostname);
-        return load(cert, key);
+        return new ServerCertificates.Source(cert, key, true);
     }
 
     private static void generate(Path dir, Path cert, Path key, String hostname) {
@@ -219,13 +207,26 @@ public final class TlsContexts {
         return out;
     }
 
+    /**
+     * The key as the JDK's own provider makes it: once BouncyCastle's provider is registered (ACME
+     * needs it) the converter returns BC's keys, named "ECDSA" where the JDK's TLS asks for "EC".
+     */
+    private static PrivateKey jdkKey(PrivateKey key) throws IOException {
+        String algorithm = key.getAlgorithm().equals("ECDSA") ? "EC" : key.getAlgorithm();
+        try {
+            return java.security.KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("unsupported private key (" + key.getAlgorithm() + "): " + e.getMessage(), e);
+        }
+    }
+
     private static PrivateKey readPrivateKey(Path file) throws IOException {
         try (Reader r = Files.newBufferedReader(file); PEMParser parser = new PEMParser(r)) {
             Object o;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((o = parser.readObject()) != null) {
-                if (o instanceof PEMKeyPair kp) return converter.getPrivateKey(kp.getPrivateKeyInfo());
-                if (o instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
+                if (o instanceof PEMKeyPair kp) return jdkKey(converter.getPrivateKey(kp.getPrivateKeyInfo()));
+                if (o instanceof PrivateKeyInfo info) return jdkKey(converter.getPrivateKey(info));
             }
         }
         throw new IOException("no private key in " + file);

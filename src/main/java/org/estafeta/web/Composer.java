@@ -19,6 +19,7 @@ import org.apache.james.mime4j.message.DefaultMessageWriter;
 import org.apache.james.mime4j.message.MultipartBuilder;
 import org.apache.james.mime4j.stream.NameValuePair;
 import org.apache.james.mime4j.stream.RawField;
+import org.estafeta.mime.AddressLists;
 
 /**
  * Builds the message a user composed (Mime4j DOM): text/plain UTF-8 in quoted-printable, and
@@ -102,23 +103,29 @@ final class Composer {
         if (requireRecipients && to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw new Invalid("compose.error.noRecipient");
         for (Upload u : d.uploads()) rejectLineBreaks("compose.fileName", u.filename());
 
-        Message.Builder message = Message.Builder.of();
+        List<Mailbox> from;
         try {
-            message.setFrom(d.from());
-        } catch (org.apache.james.mime4j.dom.field.ParseException e) {
+            from = addresses("From", d.from());
+        } catch (Invalid e) {
             throw new Invalid("compose.error.notAddress", "From", d.from());
         }
+        if (from.size() != 1) throw new Invalid("compose.error.notAddress", "From", d.from());
+        // Address fields are written by AddressLists.format: UTF-8 addresses as they are (RFC 6532), not quoted.
+        Message.Builder message = Message.Builder.of().addField(new RawField("From", AddressLists.format(from)));
         message.setDate(new Date())
                 .setMessageId("<" + UUID.randomUUID() + "@" + hostname + ">")
                 .addField(new RawField("Subject", subject(d.subject() == null ? "" : d.subject())));
-        if (!to.isEmpty()) message.setTo(to);
-        if (!cc.isEmpty()) message.setCc(cc);
-        if (!bcc.isEmpty()) message.setBcc(bcc);
+        if (!to.isEmpty()) message.addField(new RawField("To", AddressLists.format(to)));
+        if (!cc.isEmpty()) message.addField(new RawField("Cc", AddressLists.format(cc)));
+        if (!bcc.isEmpty()) message.addField(new RawField("Bcc", AddressLists.format(bcc)));
         if (inReplyTo != null) message.addField(new RawField("In-Reply-To", inReplyTo));
         if (references != null) message.addField(new RawField("References", references));
         message.addField(new RawField("MIME-Version", "1.0"));
         message.addField(new RawField("User-Agent", "Estafeta webmail"));
         String body = (d.body() == null ? "" : d.body()).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n");
+        // Every line ends in CRLF (RFC 5322 §2.3), the last one too: SMTP would add it on the way
+        // (RFC 5321 §4.1.1.4), and the Sent copy is then the same bytes the recipients get.
+        if (!body.endsWith("\r\n")) body += "\r\n";
         BasicBodyFactory bodies = BasicBodyFactory.INSTANCE;
         if (d.uploads().isEmpty() && d.forwarded() == null) {
             message.setBody(bodies.textBody(body, StandardCharsets.UTF_8))

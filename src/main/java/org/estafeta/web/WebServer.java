@@ -33,6 +33,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.estafeta.tls.TlsContexts;
+import org.estafeta.tls.acme.Http01Responses;
 import org.estafeta.admin.Admin;
 import org.estafeta.auth.Authenticator;
 import org.estafeta.config.Cidr;
@@ -79,7 +80,7 @@ public final class WebServer implements AutoCloseable {
     public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
                            Inbound inbound, Admin admin, StatusSource status, String hostname,
                            long messageSizeLimit, List<Cidr> cleartextLoginNetworks, SieveScripts sieveScripts, SieveLimits sieveLimits,
-                           int mimeParts, org.estafeta.admin.DnsRecords dnsRecords) {
+                           int mimeParts, Http01Responses acmeChallenges, org.estafeta.admin.DnsRecords dnsRecords) {
         public Services {
             cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);
         }
@@ -94,6 +95,9 @@ public final class WebServer implements AutoCloseable {
 
         /** Recent session log lines, newest first. */
         List<String> recentLog();
+
+        /** The port each mail listener is bound to, by name ("imaps", "submission"…); disabled ones are absent. */
+        java.util.Map<String, Integer> mailPorts();
     }
 
     private final Javalin app;
@@ -113,6 +117,7 @@ public final class WebServer implements AutoCloseable {
         Filters filters = new Filters(this, services, webmail);
         AdminPages adminPages = new AdminPages(this, services);
         AdminApi api = new AdminApi(services);
+        ClientSetup clientSetup = new ClientSetup(services);
         long maxBody = services.messageSizeLimit() + 1024 * 1024;
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -138,10 +143,12 @@ public final class WebServer implements AutoCloseable {
             routes.before(this::guard);
             routes.get("/lang", this::chooseLanguage);
             routes.get(MTA_STS_PATH, this::mtaStsPolicy);
+            routes.get(Http01Responses.PATH + "{token}", this::acmeChallenge);
             webmail.routes(routes);
             filters.routes(routes);
             adminPages.routes(routes);
             api.routes(routes);
+            clientSetup.routes(routes);
             routes.exception(Composer.Invalid.class, (e, ctx) -> error(ctx, 400, e.text(texts(ctx))));
             routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             routes.exception(Conflict.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
@@ -275,6 +282,8 @@ public final class WebServer implements AutoCloseable {
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Cache-Control", "no-store");
         String path = ctx.path();
+        // The CA fetches its HTTP-01 answer over plain HTTP from anywhere, with no session (RFC 8555 §8.3).
+        if (path.startsWith(Http01Responses.PATH)) return;
         if (settings.redirectHttps() && !ctx.req().isSecure() && secure != null) {
             String host = ctx.host() == null ? services.hostname() : ctx.host().replaceAll(":\\d+$", "");
             String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
@@ -300,7 +309,7 @@ public final class WebServer implements AutoCloseable {
         }
         if (path.startsWith("/api/")) return;
         boolean unsafe = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
-        if (PUBLIC.contains(path)) {
+        if (PUBLIC.contains(path) || ClientSetup.PUBLIC.contains(path)) {
             if (unsafe && path.equals("/login")) {
                 String cookie = ctx.cookie(LOGIN_COOKIE);
                 if (cookie == null || !constantEquals(cookie, ctx.formParam("_csrf"))) {
@@ -370,6 +379,12 @@ public final class WebServer implements AutoCloseable {
                     + (ctx.req().isSecure() ? "; Secure" : ""));
         }
         ctx.redirect(Webmail.safeBack(ctx.queryParam("back"), "/"));
+    }
+
+    /** {@code GET /.well-known/acme-challenge/TOKEN}: the key authorization while the order waits, else 404. */
+    private void acmeChallenge(Context ctx) {
+        String answer = services.acmeChallenges().answer(ctx.pathParam("token")).orElseThrow(() -> new HttpResponseException(404, "error.noPage"));
+        ctx.contentType("application/octet-stream").result(answer);
     }
 
     /** Plain-HTTP logins only from the networks where the mail protocols also take a password before TLS. */

@@ -35,7 +35,9 @@ final class SchemaMigration {
     }
 
     static void migrate(String url, String where) {
-        Flyway flyway = Flyway.configure().dataSource(url, null, null).locations("classpath:db/sqlite").load();
+        Flyway flyway = Flyway.configure().dataSource(url, null, null).locations("classpath:db/sqlite")
+                // Steps that are not SQL (from schema 9 on) are listed here, between the SQL files by version.
+                .javaMigrations(new IdnULabelsMigration()).load();
         MigrationInfoService info = flyway.info();
         refuseNewer(url, where, info);
         MigrationInfo[] pending = info.pending();
