@@ -27,6 +27,7 @@ import org.estafeta.mailauth.Spf;
 import org.estafeta.net.Networks;
 import org.estafeta.delivery.SieveFilter;
 import org.estafeta.delivery.SpamCheck;
+import org.estafeta.admin.DnsRecords;
 import org.estafeta.dns.Dns;
 import org.estafeta.events.SessionTraces;
 import org.estafeta.web.WebServer;
@@ -134,7 +135,7 @@ public final class MailServer implements AutoCloseable {
         return new Inbound(storage.intake(), storage.queue(), storage.blobs(), new RecipientResolver(storage.accounts()),
                 new Quota(storage.mailboxes(), storage.accounts(), config.limits().quota()), new Inbound.Settings(
                 config.server().hostname(), config.smtp().checkSender(), config.limits().hops(), dir.resolve("spool"),
-                Secrets.load(dir.resolve("srs.key")), config.limits().mimeParts()));
+                Secrets.load(dir.resolve("srs.key")), config.limits().mimeParts(), config.limits().headerSize()));
     }
 
     private void startListeners(Config config) throws IOException {
@@ -213,7 +214,8 @@ public final class MailServer implements AutoCloseable {
                         }
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
-                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges, metrics, traces));
+                    storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges, metrics, traces,
+                    new DnsRecords(config, boundPorts(), new DkimKeys(config.server().dataDir()), dns)));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (config.tls().acme()) {
@@ -407,6 +409,14 @@ public final class MailServer implements AutoCloseable {
     public int port(String protocol) {
         return listeners.stream().filter(l -> l.protocolName().equals(protocol)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener " + protocol)).port();
+    }
+
+    /** The mail listeners' ports as bound (port 0 in config becomes the real one), -1 for those not started. */
+    private Config.Ports boundPorts() {
+        java.util.function.ToIntFunction<String> p = name -> listeners.stream().filter(l -> l.protocolName().equals(name))
+                .mapToInt(Listener::port).findFirst().orElse(-1);
+        return new Config.Ports(p.applyAsInt("smtp"), p.applyAsInt("submission"), p.applyAsInt("smtps"), p.applyAsInt("odmr"),
+                p.applyAsInt("pop3"), p.applyAsInt("pop3s"), p.applyAsInt("imap"), p.applyAsInt("imaps"), p.applyAsInt("managesieve"));
     }
 
     public List<Listener> listeners() {

@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
         description = "A mail server in one program: SMTP (MX and submission), the outbound relay queue, POP3, IMAP, "
                 + "webmail and web admin; and the tools to manage its domains, users, aliases, queue and configuration.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, QueueCommand.class,
-                ConfigCommand.class, DkimCommand.class, ImportCommand.class, ExportCommand.class, AuthCommand.class,
+                ConfigCommand.class, DkimCommand.class, DnsCommand.class, ImportCommand.class, ExportCommand.class, AuthCommand.class,
                 ReloadCommand.class, BackupCommand.class, RestoreCommand.class, TraceCommand.class})
 public final class Main {
 

@@ -205,7 +205,8 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
             int hops,
             int mimeParts,
             int traceBuffer,
-            int traceExcerptLines) {
+            int traceExcerptLines,
+            int headerSize) {
         public Limits {
             if (hops < 1) throw new IllegalArgumentException("limits.hops must be at least 1");
             if (lineLength < 512) throw new IllegalArgumentException("limits.line_length must be at least 512 (RFC 5321 §4.5.3.1.4)");
@@ -227,6 +228,7 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
             if (mimeParts < 1) throw new IllegalArgumentException("limits.mime_parts must be at least 1");
             if (traceBuffer < 1) throw new IllegalArgumentException("limits.trace_buffer must be at least 1");
             if (traceExcerptLines < 0) throw new IllegalArgumentException("limits.trace_excerpt_lines must not be negative");
+            if (headerSize < 1024) throw new IllegalArgumentException("limits.header_size must be at least 1024");
         }
     }
 
@@ -246,7 +248,24 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
      * @param dnsTimeout dns.timeout, for every DNS question
      */
     public record MailAuth(boolean check, String dmarcReject, String dmarcQuarantine, String spfFail, boolean dkimSign,
-                           Duration dnsTimeout, Spam spam) {
+                           Duration dnsTimeout, Spam spam, MtaSts mtaSts) {
+    }
+
+    /**
+     * MTA-STS (RFC 8461): the policy we serve for our domains, how remote policies are fetched, and the
+     * extra CAs trusted wherever outbound TLS must be authenticated (MTA-STS enforce, REQUIRETLS).
+     *
+     * @param mode none, testing or enforce (checked by the loader)
+     * @param fetchPort 443; tests serve policies elsewhere
+     */
+    public record MtaSts(String mode, Duration maxAge, int fetchPort, Duration fetchTimeout, int maxPolicySize, List<Path> trustedCas) {
+        public MtaSts {
+            trustedCas = List.copyOf(trustedCas);
+            if (maxAge.isNegative() || maxAge.toSeconds() > 31_557_600) throw new IllegalArgumentException("mtasts.max_age must be 0..1 year (RFC 8461 §3.2)");
+            if (fetchPort < 1 || fetchPort > 65535) throw new IllegalArgumentException("mtasts.fetch_port must be 1..65535");
+            if (maxPolicySize < 1024) throw new IllegalArgumentException("mtasts.max_policy_size must be at least 1024");
+            if (fetchTimeout.toMillis() < 100) throw new IllegalArgumentException("mtasts.fetch_timeout must be positive");
+        }
     }
 
     /**

@@ -255,7 +255,8 @@ public final class ConfigLoader {
                         integer(ConfigKey.LIMITS_HOPS),
                         integer(ConfigKey.LIMITS_MIME_PARTS),
                         integer(ConfigKey.LIMITS_TRACE_BUFFER),
-                        integer(ConfigKey.LIMITS_TRACE_EXCERPT_LINES)),
+                        integer(ConfigKey.LIMITS_TRACE_EXCERPT_LINES),
+                        integer(ConfigKey.LIMITS_HEADER_SIZE)),
                 new Config.Queue(list(ConfigKey.DNS_SERVERS),
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
@@ -270,7 +271,10 @@ public final class ConfigLoader {
                         action(ConfigKey.MAILAUTH_DMARC_QUARANTINE), action(ConfigKey.MAILAUTH_SPF_FAIL),
                         (Boolean) get(ConfigKey.MAILAUTH_DKIM_SIGN), duration(ConfigKey.DNS_TIMEOUT),
                         new Config.Spam(rspamdUrl(), integer(ConfigKey.SPAM_REJECT_SCORE), integer(ConfigKey.SPAM_JUNK_SCORE),
-                                duration(ConfigKey.SPAM_TIMEOUT))),
+                                duration(ConfigKey.SPAM_TIMEOUT)),
+                        new Config.MtaSts(mtaStsMode(), duration(ConfigKey.MTASTS_MAX_AGE), integer(ConfigKey.MTASTS_FETCH_PORT),
+                                duration(ConfigKey.MTASTS_FETCH_TIMEOUT), integer(ConfigKey.MTASTS_MAX_POLICY_SIZE),
+                                list(ConfigKey.TLS_TRUSTED_CAS).stream().map(Path::of).toList())),
                 new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)),
                 new Config.Ops(seconds(ConfigKey.SERVER_SHUTDOWN_TIMEOUT),
                         list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)));
@@ -282,6 +286,12 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("spam.rspamd_url must be http://host:port, was '" + url + "'");
         }
         return url;
+    }
+
+    private String mtaStsMode() {
+        String m = string(ConfigKey.MTASTS_MODE).strip().toLowerCase(Locale.ROOT);
+        if (!List.of("none", "testing", "enforce").contains(m)) throw new IllegalArgumentException("mtasts.mode must be none, testing or enforce, was '" + m + "'");
+        return m;
     }
 
     private String action(ConfigKey key) {

@@ -11,8 +11,8 @@ import org.estafeta.mime.Headers;
  */
 final class HeaderScan {
 
-    /** A header section longer than this is not looked into further; the message passes unchanged. */
-    static final int MAX_HEADER = 256 * 1024;
+    /** A header section longer than this is not looked into further ({@link #end()} is -1). */
+    private final int maxHeader;
 
     private final ByteArrayOutputStream header = new ByteArrayOutputStream(1024);
     /** The line being read (bytes since the last LF). */
@@ -23,11 +23,15 @@ final class HeaderScan {
     private boolean emptyLine;
     private boolean sawField;
 
+    HeaderScan(int maxHeader) {
+        this.maxHeader = maxHeader;
+    }
+
     void feed(byte[] b, int off, int len) {
         for (int i = off; i < off + len && !done; i++) {
             line.write(b[i]);
             if (b[i] == '\n') endOfLine();
-            else if (header.size() + line.size() > MAX_HEADER) giveUp();
+            else if (header.size() + line.size() > maxHeader) giveUp();
         }
     }
 

@@ -35,8 +35,9 @@ public final class Inbound {
      * @param maxHops Received fields at which a message is taken for a loop (RFC 5321 §6.3)
      * @param spool where content too large to hold in memory waits until it is stored
      * @param srsSecret the key of SRS addresses (see {@link Srs})
+     * @param headerSize limits.header_size: a live message whose header section is longer is refused
      */
-    public record Settings(String hostname, boolean checkSender, int maxHops, Path spool, byte[] srsSecret, int mimeParts) {
+    public record Settings(String hostname, boolean checkSender, int maxHops, Path spool, byte[] srsSecret, int mimeParts, int headerSize) {
         public Settings {
             if (maxHops < 1) throw new IllegalArgumentException("maxHops must be positive");
             srsSecret = srsSecret.clone();

@@ -54,7 +54,7 @@ public final class InboundMessage extends OutputStream {
     private final String queueId = QueueId.next();
     private final ZonedDateTime arrival = ZonedDateTime.now();
     private final Spool spool;
-    private final HeaderScan header = new HeaderScan();
+    private final HeaderScan header;
     private IOException failure;
     private boolean closed;
     /** The IMAP internal date of the local copies: the arrival, or what an import or APPEND says. */
@@ -67,6 +67,7 @@ public final class InboundMessage extends OutputStream {
         this.envelope = envelope;
         this.channel = channel;
         this.spool = new Spool(inbound.settings.spool());
+        this.header = new HeaderScan(inbound.settings.headerSize());
     }
 
     /** The id in the trace header, the logs and the 250 reply. */
@@ -143,6 +144,11 @@ public final class InboundMessage extends OutputStream {
     Prepared prepare() throws Refused, IOException {
         if (failure != null) throw failure;
         header.close();
+        if (channel.live() && header.end() < 0) {
+            // A header not read whole could hide what the checks look for: a forged Authentication-Results
+            // in our name (RFC 8601 §5), the Received fields of a loop. Postfix truncates; we refuse.
+            throw new Refused(552, "5.3.4", "header section longer than " + inbound.settings.headerSize() + " octets (limits.header_size)");
+        }
         Headers headers = header.headers();
         Arrived arrived = new Arrived(headers, spool, null, null);
         checkLoops(headers);

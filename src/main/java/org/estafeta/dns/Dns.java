@@ -61,6 +61,10 @@ public final class Dns {
     public record Mx(int preference, String host) {
     }
 
+    /** One SRV record (RFC 2782); target "." means the service is not offered there. */
+    public record Srv(int priority, int weight, int port, String target) {
+    }
+
     private final Resolver resolver;
     private final Cache cache = new Cache();
 
@@ -99,6 +103,18 @@ public final class Dns {
 
     public Answer<Mx> mx(String name) throws TemporaryFailure {
         return query(name, Type.MX, r -> new Mx(((MXRecord) r).getPriority(), ((MXRecord) r).getTarget().toString(true)));
+    }
+
+    public Answer<Srv> srv(String name) throws TemporaryFailure {
+        return query(name, Type.SRV, r -> {
+            var srv = (org.xbill.DNS.SRVRecord) r;
+            return new Srv(srv.getPriority(), srv.getWeight(), srv.getPort(), srv.getTarget().toString(true));
+        });
+    }
+
+    /** The target of a CNAME at the name itself (not followed). */
+    public Answer<String> cname(String name) throws TemporaryFailure {
+        return query(name, Type.CNAME, r -> ((org.xbill.DNS.CNAMERecord) r).getTarget().toString(true));
     }
 
     public Answer<InetAddress> a(String name) throws TemporaryFailure {

@@ -10,11 +10,15 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
 import org.estafeta.dns.MxResolver;
+import org.estafeta.mailauth.MtaSts;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.client.SmtpClient;
 import org.estafeta.smtp.client.SmtpClientException;
 import org.estafeta.store.AddressKey;
 import org.estafeta.store.Queue;
+import org.estafeta.tls.PeerVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One delivery attempt of one message to the recipients it has in one domain: the MX hosts in order,
@@ -23,6 +27,8 @@ import org.estafeta.store.Queue;
  * just sends us on to the next one, and when none is left everything is retried later.
  */
 final class DomainDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(DomainDelivery.class);
 
     /** What an attempt produced, and whether the host that took it offered DSN (then it reports success itself). */
     record Attempt(List<Queue.Outcome> outcomes, boolean remoteHasDsn) {
@@ -37,20 +43,30 @@ final class DomainDelivery {
     private final Config.Queue settings;
     private final String heloName;
     private final SSLContext clientTls;
+    private final MtaSts mtaSts;
+    private final PeerVerifier verifier;
 
-    DomainDelivery(MxResolver mx, Config.Queue settings, String heloName, SSLContext clientTls) {
+    DomainDelivery(MxResolver mx, Config.Queue settings, String heloName, SSLContext clientTls, MtaSts mtaSts, PeerVerifier verifier) {
         this.mx = mx;
         this.settings = settings;
         this.heloName = heloName;
         this.clientTls = clientTls;
+        this.mtaSts = mtaSts;
+        this.verifier = verifier;
     }
 
-    /** A route's hosts in order, and the port and credentials to use with them. */
-    private record Route(List<String> hosts, int port, boolean smarthost) {
+    /**
+     * A route's hosts in order, and the port and credentials to use with them; {@code sts} is the
+     * MTA-STS policy lookup of an MX route (null for a configured transport, which is ours to trust).
+     */
+    private record Route(String domain, List<String> hosts, int port, boolean smarthost, MtaSts.Lookup sts) {
     }
 
-    /** A connected client and the name it goes by in logs and DSNs. */
-    private record Link(SmtpClient client, String mta) {
+    /**
+     * A connected client, the name it goes by in logs and DSNs, and whether its TLS is authenticated
+     * (a trusted certificate for the host name), which MTA-STS enforce and REQUIRETLS demand.
+     */
+    private record Link(SmtpClient client, String mta, boolean verified) {
     }
 
     /**
@@ -101,15 +117,55 @@ final class DomainDelivery {
     private Route route(String domain) throws MxResolver.DnsFailure {
         String transport = settings.transportFor(domain);
         // DNS knows an IDN by its A-labels (RFC 5890); the queue keeps the U-label form.
-        if (transport == null) return new Route(mx.mailHosts(asciiDomain(domain)), settings.remotePort(), false);
+        if (transport == null) {
+            String ascii = asciiDomain(domain).toLowerCase(java.util.Locale.ROOT);
+            List<String> hosts = mx.mailHosts(ascii);
+            MtaSts.Lookup sts = mtaSts.policy(ascii);
+            if (sts.policy() != null) log.info("MTA-STS {} for {} ({})", sts.policy().mode().keyword(), ascii, sts.source());
+            return new Route(ascii, hosts, settings.remotePort(), false, sts);
+        }
         int colon = transport.lastIndexOf(':');
-        return new Route(List.of(transport.substring(0, colon)), Integer.parseInt(transport.substring(colon + 1)),
-                settings.transports().get(domain) == null);
+        return new Route(domain, List.of(transport.substring(0, colon)), Integer.parseInt(transport.substring(colon + 1)),
+                settings.transports().get(domain) == null, null);
+    }
+
+    /**
+     * RFC 8461 §4.1, §5.1: under enforce an MX host the policy does not name is not used at all; under
+     * testing it is used and the mismatch logged (TLS-RPT would report it).
+     */
+    private boolean policyAllows(Route route, String host, String[] lastError) {
+        if (route.sts() == null || route.sts().policy() == null || route.sts().policy().allows(host)) return true;
+        if (route.sts().testing()) {
+            log.warn("MTA-STS testing: MX host {} is not in the policy of {} {}", host, route.domain(), route.sts().policy().mx());
+            return true;
+        }
+        if (!route.sts().enforces()) return true;
+        lastError[0] = "4.7.5 MX host " + host + " does not match the MTA-STS policy of " + route.domain();
+        return false;
+    }
+
+    /**
+     * After STARTTLS: whether the peer is authenticated, and under an MTA-STS policy what follows from
+     * it (§5.1, §4.2): enforce refuses the host (null, with the reason in lastError[0]) when TLS is
+     * missing or its certificate is not valid for the host; testing logs and goes on.
+     */
+    private Link secured(Route route, SmtpClient client, String host, String mta, String[] lastError) {
+        String problem = client.isTls() ? verifier.problem(client.tlsSession(), host) : "no STARTTLS";
+        if (problem != null && route.sts() != null) {
+            if (route.sts().enforces()) {
+                client.quit();
+                lastError[0] = "4.7.5 MTA-STS policy of " + route.domain() + " requires authenticated TLS; " + host + ": " + problem;
+                return null;
+            }
+            if (route.sts().testing()) log.warn("MTA-STS testing: {} would be refused: {}", mta, problem);
+        }
+        return new Link(client, mta, problem == null);
     }
 
     /** The first host of the route that answers and greets properly, or null (with the reason in lastError[0]). */
     private Link connect(Route route, String[] lastError) {
         for (String host : route.hosts()) {
+            if (!policyAllows(route, host, lastError)) continue;
             List<InetAddress> addresses;
             try {
                 addresses = isAddressLiteral(host) ? List.of(InetAddress.getByName(host)) : mx.addresses(host);
@@ -132,7 +188,8 @@ final class DomainDelivery {
                         client.close();
                         throw e;
                     }
-                    return new Link(client, host + " [" + address.getHostAddress() + "]");
+                    Link link = secured(route, client, host, host + " [" + address.getHostAddress() + "]", lastError);
+                    if (link != null) return link;
                 } catch (SmtpClientException e) {
                     lastError[0] = "4.4.1 " + e.getMessage();
                 }

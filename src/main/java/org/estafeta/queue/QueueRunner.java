@@ -60,7 +60,7 @@ public final class QueueRunner implements AutoCloseable {
         this.delivery = delivery;
         this.settings = config.queue();
         this.hostname = config.server().hostname();
-        this.domainDelivery = new DomainDelivery(new MxResolver(dns), settings, hostname, clientTls);
+        this.domainDelivery = new DomainDelivery(new MxResolver(dns), settings, hostname, clientTls, mtaSts(config, dns), verifier(config));
         this.slots = new Semaphore(settings.concurrency());
         this.heldDomains = config.smtp().atrnDomains().keySet();
         delivery.onQueued(this::wake);
@@ -73,6 +73,17 @@ public final class QueueRunner implements AutoCloseable {
     /** Adds a listener for the outcomes of delivery attempts (delivered, deferred, bounced). */
     public void onOutcomes(java.util.function.Consumer<List<Queue.Outcome>> listener) {
         outcomeListeners.add(listener);
+    }
+
+    private static org.estafeta.tls.PeerVerifier verifier(Config config) {
+        return org.estafeta.tls.PeerVerifier.of(config.mailAuth().mtaSts().trustedCas());
+    }
+
+    /** RFC 8461 for outbound mail: policies fetched over authenticated HTTPS, kept in DATA/mta-sts/. */
+    private static org.estafeta.mailauth.MtaSts mtaSts(Config config, Dns dns) {
+        Config.MtaSts c = config.mailAuth().mtaSts();
+        var fetch = new org.estafeta.mailauth.PolicyFetch(dns, verifier(config).context(), c.fetchPort(), c.fetchTimeout(), c.maxPolicySize());
+        return new org.estafeta.mailauth.MtaSts(dns, fetch, new MtaStsFiles(config.server().dataDir().resolve("mta-sts")));
     }
 
     /** Look at the queue now rather than at the next poll. */

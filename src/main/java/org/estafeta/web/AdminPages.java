@@ -34,6 +34,7 @@ final class AdminPages {
 
     void routes(RoutesConfig r) {
         r.get("/admin", ctx -> page(ctx, null, null));
+        r.get("/admin/dns/{domain}", this::dnsRecords);
         r.post("/admin/{section}/{op}", this::operate);
     }
 
@@ -53,6 +54,14 @@ final class AdminPages {
         Runtime rt = Runtime.getRuntime();
         out.put(t.t("status.memory"), t.t("status.memoryOf", t.size(rt.totalMemory() - rt.freeMemory()), t.size(rt.maxMemory())));
         return out;
+    }
+
+    /** What {@code estafeta dns DOMAIN} prints, as a page: each record to publish, checked through the resolver. */
+    private void dnsRecords(Context ctx) throws java.io.IOException {
+        String domain = ctx.pathParam("domain").toLowerCase(java.util.Locale.ROOT);
+        if (!s.admin().domains().contains(domain)) throw new io.javalin.http.NotFoundResponse("error.notFound");
+        Texts t = WebServer.texts(ctx);
+        ctx.html(web.render("dns.jte", new Views.DnsPage(web.chrome(ctx, t.t("dns.title", domain)), domain, s.dnsRecords().check(domain))));
     }
 
     private void page(Context ctx, String newToken, Views.FormError formError) {

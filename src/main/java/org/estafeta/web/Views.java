@@ -87,6 +87,10 @@ public final class Views {
     }
 
     /** "Are you sure?", naming what will be lost; the form repeats the request with confirm=yes. */
+    /** The DNS records of one domain, each with what the resolver found (admin). */
+    public record DnsPage(Chrome chrome, String domain, List<org.estafeta.admin.DnsRecords.Checked> records) {
+    }
+
     public record ConfirmPage(Chrome chrome, String action, Map<String, String> fields, String title, List<String> lost, String button) {
     }
 

@@ -71,14 +71,18 @@ public final class WebServer implements AutoCloseable {
     private static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /** RFC 8461 §3.3: where senders fetch the MTA-STS policy, at {@code mta-sts.DOMAIN}. */
+    private static final String MTA_STS_PATH = "/.well-known/mta-sts.txt";
+
     /** Paths served without a session. */
-    private static final Set<String> PUBLIC = Set.of("/login", "/favicon.ico", "/lang", MetricsEndpoint.PATH);
+    private static final Set<String> PUBLIC = Set.of("/login", "/favicon.ico", "/lang", MetricsEndpoint.PATH, MTA_STS_PATH);
 
     /** What the web needs of the rest of the server. */
     public record Services(Authenticator authenticator, Mailboxes mailboxes, Messages messages, Blobs blobs, MailboxEvents events,
                            Inbound inbound, Admin admin, StatusSource status, String hostname,
                            long messageSizeLimit, List<Cidr> cleartextLoginNetworks, SieveScripts sieveScripts, SieveLimits sieveLimits,
-                           int mimeParts, Http01Responses acmeChallenges, MetricsEndpoint.Source metrics, SessionTraces traces) {
+                           int mimeParts, Http01Responses acmeChallenges, MetricsEndpoint.Source metrics, SessionTraces traces,
+                           org.estafeta.admin.DnsRecords dnsRecords) {
         public Services {
             cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);
         }
@@ -140,6 +144,7 @@ public final class WebServer implements AutoCloseable {
             var routes = config.routes;
             routes.before(this::guard);
             routes.get("/lang", this::chooseLanguage);
+            routes.get(MTA_STS_PATH, this::mtaStsPolicy);
             routes.get(Http01Responses.PATH + "{token}", this::acmeChallenge);
             webmail.routes(routes);
             filters.routes(routes);
@@ -255,6 +260,17 @@ public final class WebServer implements AutoCloseable {
     /** Logs the account out of the web at once (the guard would also notice at its next request). */
     void endSessions(long accountId) {
         sessions.removeAccount(accountId);
+    }
+
+    /**
+     * Our MTA-STS policy, for a Host {@code mta-sts.DOMAIN} of one of our domains only (anything else is
+     * 404, so the file never vouches for a name we do not serve), as text/plain (§3.3).
+     */
+    private void mtaStsPolicy(Context ctx) {
+        String host = ctx.host() == null ? "" : ctx.host().replaceAll(":\\d+$", "").toLowerCase(java.util.Locale.ROOT);
+        String domain = host.startsWith("mta-sts.") ? host.substring("mta-sts.".length()) : "";
+        if (!services.admin().domains().contains(domain)) throw new io.javalin.http.NotFoundResponse("error.notFound");
+        ctx.contentType("text/plain; charset=utf-8").result(services.dnsRecords().mtaStsPolicy());
     }
 
     // --- the rules for every request ---

@@ -52,7 +52,7 @@ class QuotaLookupTest {
                 });
         inbound = new Inbound(storage.intake(), storage.queue(), storage.blobs(), new RecipientResolver(counted),
                 new Quota(storage.mailboxes(), counted, 0), new Inbound.Settings("mx.example.com", false, 30, data.resolve("spool"),
-                new byte[32], org.estafeta.mime.MimeParser.DEFAULT_MAX_PARTS));
+                new byte[32], org.estafeta.mime.MimeParser.DEFAULT_MAX_PARTS, 256 * 1024));
     }
 
     @AfterEach

@@ -86,6 +86,28 @@ class ArrivalCheckTest {
                 .contains("\tspf=pass smtp.mailfrom=pedidos@correcto.example;");
     }
 
+    /**
+     * A forged field below a header too long to read whole would escape the removal above: such a
+     * message is refused (limits.header_size) rather than stored with the forgery.
+     */
+    @Test
+    void aHeaderSectionOverTheLimitIsRefusedNotStoredWithAForgery() throws Exception {
+        start();
+        StringBuilder filler = new StringBuilder();
+        for (int i = 0; filler.length() < 300 * 1024; i++) filler.append("X-Filler-").append(i).append(": ").append("f".repeat(90)).append("\r\n");
+        String message = filler + "Authentication-Results: " + TestServer.HOSTNAME + "; dmarc=pass header.from=banco.example\r\n"
+                + "From: <pedidos@correcto.example>\r\nSubject: big\r\n\r\nbody\r\n";
+        assertThat(send(server.port("smtp"), "pedidos@correcto.example", message))
+                .startsWith("552 5.3.4 Error: header section longer than 262144 octets (limits.header_size)");
+        assertThat(server.inbox(TestServer.USER)).isEmpty();
+        // Under the limit (raised here) the same message goes in, with the forged field removed.
+        server.closeAndDelete();
+        server = TestServer.start(Map.of("dns.servers", dns.address(), "mailauth.check", "true", "smtp.relay_networks", "",
+                "limits.header_size", "1048576"));
+        assertThat(send(server.port("smtp"), "pedidos@correcto.example", message)).startsWith("250");
+        assertThat(server.inboxText(TestServer.USER).getFirst()).doesNotContain("dmarc=pass header.from=banco.example").contains("X-Filler-2000: ");
+    }
+
     /** A logged-in user's message is ours: not checked, even when its domain's DMARC would have failed it. */
     @Test
     void authenticatedUsersAreNotChecked() throws Exception {

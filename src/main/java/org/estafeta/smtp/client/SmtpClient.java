@@ -123,6 +123,11 @@ public final class SmtpClient implements Closeable {
         return borrowed != null ? borrowed.isTls() : socket instanceof SSLSocket;
     }
 
+    /** The TLS session of a connection we opened, null in clear (or over a borrowed connection). */
+    public javax.net.ssl.SSLSession tlsSession() {
+        return socket instanceof SSLSocket tls ? tls.getSession() : null;
+    }
+
     /** Upgrades with STARTTLS when offered (RFC 3207), then says EHLO again; returns whether TLS is now on. */
     public boolean startTlsIfOffered(SSLContext context) throws SmtpClientException {
         if (isTls() || borrowed != null || !supports("STARTTLS")) return isTls();
