@@ -12,7 +12,7 @@
 # Settings (environment): USERS=100 CLIENTS=50 DURATION=30 RUNS=1 PORT_OFFSET=24000 DOVECOT=0
 #   SKIP_TESTS=1 / SKIP_STRESS=1  run only one part;  KEEP=1 keep the data dirs and logs
 #   IMAPTEST_DIR=/tmp/imaptest  where the shared build script puts imaptest (built when missing)
-#   SERVER_OPTS  extra JVM options for the server;  ESTAFETA_JAR  run this jar instead of ./estafeta
+#   SERVER_OPTS  extra JVM options for the server;  SERVER_ARGS  extra serve options (e.g. --set key=value);  ESTAFETA_JAR  run this jar instead of ./estafeta
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -79,7 +79,7 @@ SQL
   (JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
     --set web.port=$((PORT_OFFSET + 80)) --set web.tls_port=$((PORT_OFFSET + 443)) \
     --set smtp.relay_networks=127.0.0.0/8 \
-    --set limits.connections_per_ip=$limit --set limits.connections=$limit >"$work/estafeta.log" 2>&1) &
+    --set limits.connections_per_ip=$limit --set limits.connections=$limit ${SERVER_ARGS:-} >"$work/estafeta.log" 2>&1) &
   server_pid=$!
   wait_for_server "$server_pid" $((143 + PORT_OFFSET)) "$work/estafeta.log"
 }
