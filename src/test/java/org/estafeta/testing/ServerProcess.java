@@ -62,7 +62,9 @@ public final class ServerProcess {
     }
 
     private static List<String> command(Path dataDir, Map<String, String> settings) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // A test run started under nohup passes SIGHUP on ignored, and the JVM then never takes it
+        // (sun.misc.Signal leaves an ignored SIGHUP alone): the server gets it back as the default.
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=HUP", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "org.estafeta.cli.Main", "--data", dataDir.toString(), "serve", "--set", "server.hostname=" + TestServer.HOSTNAME));
         Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("ports.smtp", "0", "ports.smtps", "-1", "ports.submission", "-1", "ports.odmr", "-1",
