@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.estafeta.mime.Headers;
 import org.estafeta.mime.ImapStructure;
-import org.estafeta.mime.MailDates;
+import org.estafeta.mime.MailDate;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.MimePart;
 import org.estafeta.mime.Summaries;
@@ -250,7 +250,7 @@ public final class InboundMessage extends OutputStream {
     /** RFC 6409 §8.1, §8.3: the Date and Message-ID a submitting client left out. */
     private String missingFields(Headers headers) {
         StringBuilder sb = new StringBuilder();
-        if (headers.get("Date") == null) sb.append("Date: ").append(MailDates.format(arrival)).append("\r\n");
+        if (headers.get("Date") == null) sb.append("Date: ").append(MailDate.format(arrival)).append("\r\n");
         if (headers.get("Message-ID") == null) {
             sb.append("Message-ID: <").append(UUID.randomUUID()).append('@').append(inbound.settings.hostname()).append(">\r\n");
         }
