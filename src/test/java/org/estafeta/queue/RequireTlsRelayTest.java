@@ -50,14 +50,14 @@ class RequireTlsRelayTest {
     @BeforeAll
     static void certificates() throws Exception {
         ca = new TestCa(Files.createTempDirectory("test-ca"));
-        goodMx = ca.issue("mx", "mx.destino.es");
+        goodMx = ca.issue("mx", "mx.destino.es", "mx.peer.test");
         wrongMx = ca.issue("wrong", "wrong.example");
     }
 
     @BeforeEach
     void dns() throws IOException {
         dns = new TestDns().add("destino.es. 60 IN MX 10 mx.destino.es.").add("lejos.es. 60 IN MX 10 mx.destino.es.")
-                .add("mx.destino.es. 60 IN A 127.0.0.1");
+                .add("mx.destino.es. 60 IN A 127.0.0.1").add("peer.test. 60 IN MX 10 mx.peer.test.").add("mx.peer.test. 60 IN A 127.0.0.1");
     }
 
     @AfterEach
@@ -119,11 +119,13 @@ class RequireTlsRelayTest {
     void requireTlsGoesOverVerifiedTlsToAPeerThatOffersItAndTheNextHopKeepsTheFlag() throws Exception {
         startReceiver(goodMx);
         startSender(b.port("smtp"), 0);
-        String out = python("ana@destino.es,eva@lejos.es", "REQUIRETLS", MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        // RFC 8689 §4.1: with REQUIRETLS on MAIL FROM the TLS-Required field is ignored.
+        String withField = "TLS-Required: No\r\n" + MESSAGE;
+        String out = python("ana@destino.es,eva@lejos.es", "REQUIRETLS", withField.getBytes(StandardCharsets.US_ASCII));
         assertThat(out).contains("REQUIRETLS before STARTTLS: False", "REQUIRETLS after STARTTLS: True", "message: 250 sent");
 
         await().atMost(Duration.ofSeconds(60)).until(() -> b.inbox("ana@destino.es").size() == 1);
-        assertThat(b.inboxText("ana@destino.es").getFirst()).contains("with ESMTPS").endsWith(MESSAGE);
+        assertThat(b.inboxText("ana@destino.es").getFirst()).contains("with ESMTPS").endsWith(withField);
         // B keeps REQUIRETLS for its own next hop only if A's MAIL FROM carried it (RFC 8689 §4.1).
         await().atMost(Duration.ofSeconds(30)).until(() -> b.server().storage().queue().list().size() == 1);
         Queue.Entry relayed = b.server().storage().queue().list().getFirst();
@@ -163,6 +165,28 @@ class RequireTlsRelayTest {
         queueEmpties();
         assertThat(postfix.delivered()).isEmpty();
         assertThat(postfix.log()).doesNotContain("ana@peer.test");
+    }
+
+    /**
+     * Postfix with STARTTLS and a certificate A trusts for its MX name: verified TLS, but Postfix 3.7
+     * does not offer REQUIRETLS, so it could not keep the promise further on (RFC 8689 §4.2.1): 5.7.30.
+     * A message without REQUIRETLS goes to it over that TLS.
+     */
+    @Test
+    void postfixWithVerifiedTlsButNoRequireTlsGetsNothingTheSenderGetsA5730Bounce() throws Exception {
+        postfix = Postfix.start(false, 0, goodMx.certificate(), goodMx.privateKey());
+        startSender(postfix.port(), 0);
+        String message = MESSAGE.replace("ana@destino.es", "ana@peer.test");
+        python("ana@" + Postfix.DOMAIN, "REQUIRETLS", message.getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(bounce()).contains("Final-Recipient: rfc822; ana@peer.test", "Action: failed", "Status: 5.7.30",
+                "mx.peer.test [127.0.0.1] does not offer REQUIRETLS").doesNotContain("La clave es 1234.");
+        queueEmpties();
+        assertThat(postfix.delivered()).isEmpty();
+        python("ana@" + Postfix.DOMAIN, "-", message.getBytes(StandardCharsets.US_ASCII));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(postfix.delivered()).as(postfix.log()).hasSize(1));
+        // Postfix counts each session's commands: the REQUIRETLS attempt ended after STARTTLS and EHLO, with no MAIL.
+        assertThat(postfix.log()).contains("ehlo=2 starttls=1 quit=1 commands=4").contains("ehlo=2 starttls=1 mail=1 rcpt=1 bdat=2 quit=1");
     }
 
     @Test
