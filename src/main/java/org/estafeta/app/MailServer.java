@@ -361,7 +361,7 @@ public final class MailServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
         var limits = config.limits();
         var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines, traces);
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines, new Networks(config.net().proxyFrom()), traces);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
     }

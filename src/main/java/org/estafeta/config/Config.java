@@ -49,10 +49,13 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
     /**
      * What every protocol grants by client address. {@code lenientNetworks}: people typing (nc, telnet,
      * openssl s_client) may use bare LF, end DATA with LF.LF, give bare local parts and log in before TLS.
+     * {@code proxyFrom}: load balancers that must start each connection with a PROXY header naming the
+     * client (HAProxy's PROXY protocol v1/v2); empty, no header is ever taken.
      */
-    public record Net(List<Cidr> lenientNetworks) {
+    public record Net(List<Cidr> lenientNetworks, List<Cidr> proxyFrom) {
         public Net {
             lenientNetworks = List.copyOf(lenientNetworks);
+            proxyFrom = List.copyOf(proxyFrom);
         }
     }
 
