@@ -191,7 +191,7 @@ public final class MailServer implements AutoCloseable {
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
                 config.auth().minPasswordLength(), authenticator.sessions()::end);
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
-            web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
+            web = WebServer.start(config.web(), bindAddress(config), tls, new Networks(config.net().proxyFrom()), new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), delivery, admin, new WebServer.StatusSource() {
                         @Override
                         public List<String> listeners() {
