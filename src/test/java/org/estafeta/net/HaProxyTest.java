@@ -46,14 +46,17 @@ class HaProxyTest {
     private static TestServer server;
     private static HaProxy haProxy;
     private static final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    /** The connections a test made on purpose without a header (ADDRESS:PORT): their warnings are expected. */
+    private static final java.util.Set<String> withoutHeader = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     static void start() throws Exception {
         log.start();
         root().addAppender(log);
         // Only CLIENT may relay; the lenient networks hold nobody, so no address is trusted by being loopback.
+        // Only CLIENT may read /metrics without a token: the web port, too, must know it from the header.
         server = TestServer.start(Map.of("net.proxy_from", PROXY + "/32", "smtp.relay_networks", CLIENT + "/32",
-                "net.lenient_networks", ""));
+                "net.lenient_networks", "", "metrics.allow", CLIENT + "/32"));
         Map<Integer, Integer> backends = Map.of(25, server.port("smtp"), 587, server.port("submission"), 465, server.port("smtps"),
                 143, server.port("imap"), 993, server.port("imaps"), 110, server.port("pop3"), 995, server.port("pop3s"),
                 4190, server.port("managesieve"), 8443, server.server().web().tlsPort());
@@ -146,6 +149,35 @@ class HaProxyTest {
     }
 
     @Test
+    void httpsThroughHaProxySeesTheRealClient() throws Exception {
+        assertThat(httpsGet(connectFrom(CLIENT, haProxy.port(443)), "/metrics")).startsWith("HTTP/1.1 200");
+        assertThat(httpsGet(connectFrom(OTHER_CLIENT, haProxy.port(443)), "/metrics")).matches("HTTP/1.1 40[13].*");
+    }
+
+    @Test
+    void theWebPortClosesAProxysConnectionWithoutAHeader() throws Exception {
+        // From the load balancer's own address, straight to the web port: the header is required.
+        Socket direct = connectFrom(PROXY, server.server().web().tlsPort());
+        String source = PROXY + ":" + direct.getLocalPort();
+        withoutHeader.add(source);
+        assertThat(httpsGet(direct, "/metrics")).isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> logLines().stream().anyMatch(l -> l.contains("proxy /" + source + ": no PROXY header")));
+    }
+
+    /** The status line of a GET over TLS from {@code source}, or null when the connection is closed first. */
+    private static String httpsGet(Socket plain, String path) throws IOException {
+        try (SSLSocket tls = (SSLSocket) TrustAll.context().getSocketFactory().createSocket(plain, "localhost", plain.getPort(), true)) {
+            tls.setSoTimeout(10_000);
+            tls.startHandshake();
+            tls.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            return new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        } catch (javax.net.ssl.SSLException | java.net.SocketException closed) {
+            return null;
+        }
+    }
+
+    @Test
     void healthChecksPassAndLogNoErrors() throws Exception {
         // Every server of every backend checked at least once, and found up (L4OK, L6OK or L7OK).
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -154,6 +186,7 @@ class HaProxyTest {
                 assertThat(s.get("status")).isEqualTo("UP");
             }
         });
-        assertThat(Logged.events(log)).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
+        assertThat(Logged.events(log)).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .filteredOn(e -> withoutHeader.stream().noneMatch(e.getFormattedMessage()::contains)).isEmpty();
     }
 }
