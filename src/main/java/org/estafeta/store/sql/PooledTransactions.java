@@ -3,8 +3,10 @@ package org.estafeta.store.sql;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.estafeta.store.StoreException;
+import org.estafeta.store.StoreUnavailable;
 
 /**
  * PostgreSQL's side of {@link SqlDatabase}: every write is its own transaction on a pooled connection
@@ -44,7 +46,7 @@ final class PooledTransactions implements AutoCloseable {
                     pause(attempt);
                     continue;
                 }
-                throw new StoreException("database write failed", e);
+                throw failure("database write failed", e);
             }
         }
     }
@@ -53,8 +55,24 @@ final class PooledTransactions implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StoreException("database read failed", e);
+            throw failure("database read failed", e);
         }
+    }
+
+    /**
+     * What a failure means to the session: the database out of reach (no connection within the
+     * timeout, SQLSTATE class 08 "connection exception", 57P01..57P03 the server shutting down or
+     * starting) is {@link StoreUnavailable}; anything else is a store error.
+     */
+    private static StoreException failure(String what, SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) return new StoreUnavailable(what + ": the database is unreachable", e);
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().matches("57P0[123]"))) {
+                return new StoreUnavailable(what + ": the database is unreachable", e);
+            }
+        }
+        return new StoreException(what, e);
     }
 
     private static boolean lostARace(SQLException e) {
