@@ -10,7 +10,7 @@ import java.util.Objects;
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
 public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth, Search search,
-                     Ops ops) {
+                     Ops ops, Store store) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -25,6 +25,26 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
         Objects.requireNonNull(queue);
         Objects.requireNonNull(sieve);
         Objects.requireNonNull(ops);
+        Objects.requireNonNull(store);
+    }
+
+    /**
+     * Where the metadata is: {@code url} empty = SQLite in the data dir, else a PostgreSQL URL
+     * ({@code postgresql://[user[:password]@]host[:port]/database[?params]}); {@code user} and
+     * {@code password} apply when the URL has none. {@code timeout}: the longest wait for a connection.
+     */
+    public record Store(String url, String user, String password, int poolSize, Duration timeout) {
+        public Store {
+            if (!url.isEmpty() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+                throw new IllegalArgumentException("store.url must be empty (SQLite) or postgresql://host/database, was '" + url + "'");
+            }
+            if (poolSize < 1) throw new IllegalArgumentException("store.pool_size must be at least 1");
+            if (timeout.toMillis() < 250) throw new IllegalArgumentException("store.timeout must be at least 250ms");
+        }
+
+        public boolean postgresql() {
+            return !url.isEmpty();
+        }
     }
 
     /**
