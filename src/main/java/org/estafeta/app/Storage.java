@@ -21,8 +21,8 @@ import org.estafeta.store.sql.SqlBlobs;
 import org.estafeta.store.sql.SqlSieveScripts;
 
 /**
- * The store as the rest of the program sees it: the embedded SQLite database and blob files in the
- * data dir. The only place that picks concrete store classes.
+ * The store as the rest of the program sees it: the embedded SQLite database (or the PostgreSQL that
+ * {@code store.url} names) and blob files in the data dir. The only place that picks concrete store classes.
  */
 public final class Storage implements AutoCloseable {
 
@@ -54,7 +54,7 @@ public final class Storage implements AutoCloseable {
     public static Storage open(Config config) {
         var dataDir = config.server().dataDir();
         restrictPermissions(dataDir);
-        SqlDatabase db = SqlDatabase.openSqlite(dataDir);
+        SqlDatabase db = config.store().postgresql() ? SqlDatabase.openPostgresql(config.store()) : SqlDatabase.openSqlite(dataDir);
         Storage storage = new Storage(db, new SqlBlobs(db, new FileBlobs(dataDir.resolve("blobs")), config.store().inlineBlobSize()));
         if (db.markInitialised()) {
             for (String domain : config.server().domains()) storage.accounts.addDomain(domain);

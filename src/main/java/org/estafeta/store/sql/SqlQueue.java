@@ -73,7 +73,7 @@ public final class SqlQueue implements Queue {
         return db.write(c -> {
             List<Entry> due = query(c, ENTRY_SELECT + " WHERE r.locked_until <= ? AND ((r.status = 'queued' AND r.next_attempt <= ?)"
                     + " OR r.status = 'failed')" + (onlyDomain == null ? "" : " AND r.domain = ?")
-                    + " ORDER BY r.next_attempt, r.id LIMIT ?", ps -> {
+                    + " ORDER BY r.next_attempt, r.id LIMIT ?" + db.dialect().skipLocked("r"), ps -> {
                 ps.setLong(1, t);
                 ps.setLong(2, t);
                 int i = 3;
@@ -169,7 +169,7 @@ public final class SqlQueue implements Queue {
     @Override
     public Optional<Instant> nextDue() {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT min(max(next_attempt, locked_until)) FROM queue_recipients"
+            try (PreparedStatement ps = c.prepareStatement("SELECT min(" + db.dialect().greatest + "(next_attempt, locked_until)) FROM queue_recipients"
                     + " WHERE status IN ('queued', 'failed')");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
