@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +28,11 @@ import org.estafeta.testing.TestServer;
 import org.estafeta.testing.TlsProbe;
 import org.estafeta.testing.TlsProbe.Start;
 import org.estafeta.testing.TrustAll;
+import org.estafeta.tls.CertifiedKey;
 import org.estafeta.tls.acme.AcmeRenewal.Challenge;
 import org.junit.jupiter.api.Test;
+import org.shredzone.acme4j.Identifier;
+import org.shredzone.acme4j.util.CertificateUtils;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -76,7 +81,19 @@ class AcmeTlsAlpnTest {
                 assertThat(TlsProbe.chain(https, Start.IMPLICIT, "autoconfig.servidor.es", verifying)[0]).isEqualTo(issued);
 
                 // With no validation open, a handshake offering acme-tls/1 gets no certificate at all, not the real one.
-                assertThatThrownBy(() -> acmeTlsHandshake(https, "mail.servidor.es")).isInstanceOf(SSLHandshakeException.class);
+                assertThatThrownBy(() -> acmeTlsHandshake(https, "mail.servidor.es", null)).isInstanceOf(SSLHandshakeException.class);
+                // With one open, it gets the challenge certificate, and the server closes the connection then (RFC 8737 §3).
+                KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+                rsa.initialize(2048);
+                KeyPair key = rsa.generateKeyPair();
+                X509Certificate challenge = CertificateUtils.createTlsAlpn01Certificate(key, Identifier.dns("mail.servidor.es"), new byte[32]);
+                server.server().certificates().tlsAlpnChallenges().put("mail.servidor.es", new CertifiedKey(key.getPrivate(), List.of(challenge)));
+                assertThat(acmeTlsHandshake(https, "mail.servidor.es", challenge)).as("closed by the server after the handshake").isEqualTo(-1);
+                // Ordinary clients meanwhile: the issued certificate, with or without ALPN.
+                assertThat(TlsProbe.chain(https, Start.IMPLICIT, "mail.servidor.es", verifying)[0]).isEqualTo(issued);
+                assertThat(Processes.run(List.of("curl", "-sS", "--http2", "-o", "/dev/null", "-w", "%{http_version}", "--cacert", root(pebble),
+                        "--resolve", "mail.servidor.es:" + https + ":127.0.0.1", "https://mail.servidor.es:" + https + "/login"), new byte[0]).output())
+                        .as("curl offering h2 and http/1.1 gets HTTP/1.1").isEqualTo("1.1");
             } finally {
                 server.closeAndDelete();
             }
@@ -93,8 +110,11 @@ class AcmeTlsAlpnTest {
         assertThat(Challenge.choose("tls-alpn-01", 80, 8443)).isEqualTo(Challenge.TLS_ALPN_01);
     }
 
-    /** A handshake as a validating CA makes it (RFC 8737 §3): SNI, ALPN acme-tls/1 only. */
-    private static void acmeTlsHandshake(int port, String name) throws Exception {
+    /**
+     * A handshake as a validating CA makes it (RFC 8737 §3): SNI, ALPN acme-tls/1 only. Checks that
+     * {@code expected} was presented with acme-tls/1 agreed, then returns what a read gets (-1: closed).
+     */
+    private static int acmeTlsHandshake(int port, String name, X509Certificate expected) throws Exception {
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             SSLSocket tls = (SSLSocket) TrustAll.context().getSocketFactory().createSocket(plain, name, port, true);
@@ -104,7 +124,19 @@ class AcmeTlsAlpnTest {
             tls.setSSLParameters(p);
             tls.setSoTimeout(5000);
             tls.startHandshake();
+            assertThat(tls.getApplicationProtocol()).isEqualTo("acme-tls/1");
+            assertThat(tls.getSession().getPeerCertificates()[0]).isEqualTo(expected);
+            return tls.getInputStream().read();
         }
+    }
+
+    /** Pebble's root as a PEM file, for curl. */
+    private static String root(Pebble pebble) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("pebble-root", ".pem");
+        file.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pebble.root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        return file.toString();
     }
 
     private static List<String> names(X509Certificate c) throws Exception {
