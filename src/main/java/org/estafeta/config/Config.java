@@ -10,7 +10,7 @@ import java.util.Objects;
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
 public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth, Search search,
-                     Ops ops) {
+                     Store store, Ops ops) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -24,6 +24,7 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
         Objects.requireNonNull(limits);
         Objects.requireNonNull(queue);
         Objects.requireNonNull(sieve);
+        Objects.requireNonNull(store);
         Objects.requireNonNull(ops);
     }
 
@@ -285,6 +286,13 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
 
     /** IMAP SEARCH and the webmail's search. */
     public record Search(boolean backgroundIndex) {
+    }
+
+    /** How messages are kept: those up to {@code inlineBlobSize} octets inside the database, larger ones as files. */
+    public record Store(int inlineBlobSize) {
+        public Store {
+            if (inlineBlobSize < 0) throw new IllegalArgumentException("store.inline_blob_size must not be negative");
+        }
     }
 
     public record Sieve(int maxScriptBytes, int maxScripts, int maxRedirects, int maxHops) {

@@ -277,6 +277,7 @@ public final class ConfigLoader {
                                 duration(ConfigKey.MTASTS_FETCH_TIMEOUT), integer(ConfigKey.MTASTS_MAX_POLICY_SIZE),
                                 list(ConfigKey.TLS_TRUSTED_CAS).stream().map(Path::of).toList())),
                 new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)),
+                new Config.Store(integer(ConfigKey.STORE_INLINE_BLOB_SIZE)),
                 new Config.Ops(seconds(ConfigKey.SERVER_SHUTDOWN_TIMEOUT),
                         list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)));
     }
