@@ -113,6 +113,16 @@ public final class Pebble implements AutoCloseable {
         }
     }
 
+    /** What Pebble's management interface says of the certificate with this serial: its JSON ("Status": "Valid" or "Revoked"). */
+    public String certificateStatus(java.math.BigInteger serial) throws IOException, java.security.GeneralSecurityException {
+        var connection = (HttpsURLConnection) java.net.URI.create("https://127.0.0.1:" + managementPort + "/cert-status-by-serial/"
+                + serial.toString(16)).toURL().openConnection();
+        connection.setSSLSocketFactory(trusting(List.of(readPem(httpsCertificate()))).getSocketFactory());
+        try (InputStream in = connection.getInputStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /** A client context that trusts only {@code anchors}. */
     public static SSLContext trusting(List<X509Certificate> anchors) throws java.security.GeneralSecurityException, IOException {
         KeyStore store = KeyStore.getInstance("PKCS12");

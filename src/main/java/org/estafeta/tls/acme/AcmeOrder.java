@@ -185,7 +185,7 @@ final class AcmeOrder {
     }
 
     /** acme4j's generic provider, trusting {@code tls.acme_trust}'s CAs for the directory's HTTPS when set. */
-    private static final class Provider extends GenericAcmeProvider {
+    static final class Provider extends GenericAcmeProvider {
         private final Path trust;
 
         Provider(Path trust) {
