@@ -54,7 +54,16 @@ final class ServerMetrics implements MetricsEndpoint.Source {
 
             @Override
             public void refused(Channel channel, Refused refusal) {
-                metrics.refused(refusal.enhancedCode() == null ? String.valueOf(refusal.code()) : refusal.enhancedCode());
+                metrics.refused(reason(refusal), Metrics.Stage.DATA);
+            }
+
+            @Override
+            public void recipientRefused(Channel channel, Refused refusal) {
+                metrics.refused(reason(refusal), Metrics.Stage.RCPT);
+            }
+
+            private static String reason(Refused refusal) {
+                return refusal.enhancedCode() == null ? String.valueOf(refusal.code()) : refusal.enhancedCode();
             }
         });
     }

@@ -117,7 +117,11 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
      * how often their files are looked at for a change, and ACME (RFC 8555): off while
      * {@code acmeDirectory} is empty; {@code acmeTrust} a PEM of CAs for a private ACME server's HTTPS.
      */
-    public record Tls(Path certificate, Path privateKey, Duration checkInterval, String acmeDirectory, String acmeEmail, Path acmeTrust) {
+    public record Tls(Path certificate, Path privateKey, Duration checkInterval, String acmeDirectory, String acmeEmail, Path acmeTrust,
+                      String acmeChallenge) {
+        /** The values of tls.acme_challenge. */
+        public static final List<String> ACME_CHALLENGES = List.of("auto", "http-01", "tls-alpn-01");
+
         public Tls {
             if ((certificate == null) != (privateKey == null)) {
                 throw new IllegalArgumentException("tls.certificate and tls.private_key must be set together");
@@ -128,6 +132,9 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
             }
             if (!acmeDirectory.isEmpty() && !acmeEmail.contains("@")) {
                 throw new IllegalArgumentException("tls.acme_email must be set to an address for the CA's notices when tls.acme_directory is");
+            }
+            if (!ACME_CHALLENGES.contains(acmeChallenge)) {
+                throw new IllegalArgumentException("tls.acme_challenge must be auto, http-01 or tls-alpn-01, was '" + acmeChallenge + "'");
             }
         }
 

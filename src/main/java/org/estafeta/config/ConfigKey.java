@@ -62,6 +62,9 @@ public enum ConfigKey {
     TLS_ACME_EMAIL("tls.acme_email", Type.STRING, "", "Contact address given to the ACME CA (expiry and policy notices); needed with tls.acme_directory."),
     TLS_ACME_TRUST("tls.acme_trust", Type.STRING, "",
             "PEM file of CA certificates trusted for a private ACME server's HTTPS (e.g. step-ca); empty: the JDK's trusted CAs."),
+    TLS_ACME_CHALLENGE("tls.acme_challenge", Type.STRING, "auto",
+            "How the ACME CA checks that a name is ours: http-01 (RFC 8555 §8.3, it fetches from port 80: web.port), tls-alpn-01 "
+                    + "(RFC 8737, it connects to port 443: web.tls_port), or auto: tls-alpn-01 when web.tls_port is 443 and web.port is not 80, else http-01."),
     SMTP_RELAY_NETWORKS("smtp.relay_networks", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
             "Clients (CIDR) that may relay to other domains without AUTH (leniency is net.lenient_networks). Empty = nobody."),
     SMTP_VRFY_LOCAL_USERS("smtp.vrfy_local_users", Type.BOOL, false, "VRFY answers 250/550 for local users (for labs) instead of 252."),

@@ -228,7 +228,8 @@ public final class ConfigLoader {
                         seconds(ConfigKey.WEB_SESSION_TIMEOUT)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key), seconds(ConfigKey.TLS_CHECK_INTERVAL),
                         string(ConfigKey.TLS_ACME_DIRECTORY), string(ConfigKey.TLS_ACME_EMAIL),
-                        string(ConfigKey.TLS_ACME_TRUST).isBlank() ? null : Path.of(string(ConfigKey.TLS_ACME_TRUST))),
+                        string(ConfigKey.TLS_ACME_TRUST).isBlank() ? null : Path.of(string(ConfigKey.TLS_ACME_TRUST)),
+                        string(ConfigKey.TLS_ACME_CHALLENGE).strip().toLowerCase(Locale.ROOT)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
                         (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
@@ -390,6 +391,7 @@ public final class ConfigLoader {
         line(out, "acme_directory", quote(c.tls().acmeDirectory()));
         line(out, "acme_email", quote(c.tls().acmeEmail()));
         line(out, "acme_trust", quote(c.tls().acmeTrust() == null ? "" : c.tls().acmeTrust().toString()));
+        line(out, "acme_challenge", quote(c.tls().acmeChallenge()));
         section(out, "smtp");
         line(out, "relay_networks", list(c.smtp().relayNetworks().stream().map(Cidr::toString).toList()));
         line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());

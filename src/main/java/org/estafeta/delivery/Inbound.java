@@ -236,6 +236,14 @@ public final class Inbound {
 
         /** A message was refused after its content arrived (a verdict, a loop, quota, a filter). */
         void refused(Channel channel, Refused refusal);
+
+        /** A recipient was refused before any content (SMTP RCPT: unknown user, relay denied, mailbox full, too many). */
+        void recipientRefused(Channel channel, Refused refusal);
+    }
+
+    /** Tells the observers that a session refused a recipient ({@link Observer#recipientRefused}). */
+    public void recipientRefused(Channel channel, Refused refusal) {
+        for (Observer o : observers) o.recipientRefused(channel, refusal);
     }
 
     public void observe(Observer observer) {

@@ -32,8 +32,8 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.estafeta.tls.TlsAlpnChallenges;
 import org.estafeta.tls.TlsContexts;
 import org.estafeta.tls.acme.Http01Responses;
 import org.estafeta.admin.Admin;
@@ -222,6 +222,13 @@ public final class WebServer implements AutoCloseable {
                     p.setNamedGroups(TlsContexts.NAMED_GROUPS.clone());
                     return p;
                 }
+
+                @Override
+                public void customize(javax.net.ssl.SSLEngine engine) {
+                    super.customize(engine);
+                    // A CA validating by TLS-ALPN-01 offers acme-tls/1 and gets the challenge certificate (RFC 8737 §3).
+                    engine.setHandshakeApplicationProtocolSelector((e, offered) -> TlsAlpnChallenges.select(offered));
+                }
             };
             ssl.setSslContext(tls);
             // The same profile as the mail ports (TlsContexts), no renegotiation at all.
@@ -229,7 +236,7 @@ public final class WebServer implements AutoCloseable {
             ssl.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES);
             ssl.setUseCipherSuitesOrder(true);
             ssl.setRenegotiationAllowed(false);
-            c = new ServerConnector(server, withProxy("SSL", new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https)));
+            c = new ServerConnector(server, withProxy("SSL", new AcmeTlsAlpnClose(ssl), new HttpConnectionFactory(https)));
         }
         try {
             c.open(channel);

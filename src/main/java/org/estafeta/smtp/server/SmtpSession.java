@@ -324,7 +324,7 @@ final class SmtpSession {
         // The message is already being written for the recipients it has (RFC 3030 §2 puts BDAT after the envelope).
         if (transaction.chunked != null) throw new SmtpException(503, "5.5.1", "Error: RCPT after BDAT");
         if (transaction.recipients.size() >= settings.limits().recipients()) {
-            throw new SmtpException(452, "4.5.3", "Error: too many recipients");
+            return refusedRecipient(Reply.of(452, "4.5.3", "Error: too many recipients"));
         }
         ArgParser p = new ArgParser(args);
         p.keyword("TO");
@@ -343,22 +343,31 @@ final class SmtpSession {
         }
         Route route = inbound.route(rcpt.address());
         return switch (route) {
-            case Route.Full full -> Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full");
+            case Route.Full full -> refusedRecipient(Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full"));
             case Route.Local local -> {
                 transaction.recipients.add(rcpt);
                 transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, local));
                 yield Reply.of(250, "2.1.5", "Ok");
             }
-            case Route.Unknown u -> Reply.of(550, "5.1.1",
-                    sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table");
+            case Route.Unknown u -> refusedRecipient(Reply.of(550, "5.1.1",
+                    sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table"));
             case Route.Remote r -> {
                 boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
-                if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
+                if (!mayRelay() && !heldForAtrn) yield refusedRecipient(Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied"));
                 transaction.recipients.add(rcpt);
                 transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, r));
                 yield Reply.of(250, "2.1.5", "Ok");
             }
         };
+    }
+
+    /**
+     * A recipient refused by policy (unknown, relay, full, too many), not for its syntax: the pipeline's
+     * observers (metrics) count it as they count messages refused after their content.
+     */
+    private Reply refusedRecipient(Reply reply) {
+        inbound.recipientRefused(channel(), new Refused(reply.code(), reply.enhanced(), String.join(" ", reply.lines())));
+        return reply;
     }
 
     private Reply data(String args) throws IOException, SmtpException {
