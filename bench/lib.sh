@@ -78,28 +78,7 @@ biff = no
 smtpd_tls_security_level = none
 smtp_tls_security_level = none
 CONF
-  cat >"$dir/etc/master.cf" <<CONF
-127.0.0.1:$smtp_port inet n - n - - smtpd
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n -  0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n -  - trivial-rewrite
-bounce    unix  - - n -  0 bounce
-defer     unix  - - n -  0 bounce
-trace     unix  - - n -  0 bounce
-verify    unix  - - n -  1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n -  - proxymap
-smtp      unix  - - n -  - smtp
-relay     unix  - - n -  - smtp
-error     unix  - - n -  - error
-retry     unix  - - n -  - error
-discard   unix  - - n -  - discard
-virtual   unix  - n n -  - virtual
-anvil     unix  - - n -  1 anvil
-scache    unix  - - n -  1 scache
-postlog   unix-dgram n - n - 1 postlogd
-CONF
+  sed "s/^SMTP_ADDRESS /127.0.0.1:$smtp_port /" "$(dirname "${BASH_SOURCE[0]}")/../src/test/resources/postfix/master.cf" >"$dir/etc/master.cf"
   postfix -c "$dir/etc" check >"$dir/check.out" 2>&1 || { echo "bench: postfix check failed" >&2; cat "$dir/check.out" "$dir/maillog" >&2 2>/dev/null; exit 1; }
   setsid /usr/lib/postfix/sbin/master -c "$dir/etc" -d >"$dir/master.out" 2>&1 &
   postfix_master=$!

@@ -150,30 +150,11 @@ public final class Postfix implements AutoCloseable {
         throw new IOException("postfix did not start: " + Files.readString(dir.resolve("master.out")) + log());
     }
 
-    /** Only the services these tests use; none chrooted, so nothing has to be copied into a jail. */
-    private static String masterCf(int port) {
-        return """
-                127.0.0.1:%d inet n - n - - smtpd
-                pickup    unix  n - n 60 1 pickup
-                cleanup   unix  n - n -  0 cleanup
-                qmgr      unix  n - n 300 1 qmgr
-                rewrite   unix  - - n -  - trivial-rewrite
-                bounce    unix  - - n -  0 bounce
-                defer     unix  - - n -  0 bounce
-                trace     unix  - - n -  0 bounce
-                verify    unix  - - n -  1 verify
-                flush     unix  n - n 1000? 0 flush
-                proxymap  unix  - - n -  - proxymap
-                smtp      unix  - - n -  - smtp
-                relay     unix  - - n -  - smtp
-                error     unix  - - n -  - error
-                retry     unix  - - n -  - error
-                discard   unix  - - n -  - discard
-                virtual   unix  - n n -  - virtual
-                anvil     unix  - - n -  1 anvil
-                scache    unix  - - n -  1 scache
-                postlog   unix-dgram n - n - 1 postlogd
-                """.formatted(port);
+    /** The services of src/test/resources/postfix/master.cf (shared with bench/smtp.sh), smtpd on {@code port}. */
+    private static String masterCf(int port) throws IOException {
+        try (InputStream in = Postfix.class.getResourceAsStream("/postfix/master.cf")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("SMTP_ADDRESS", "127.0.0.1:" + port);
+        }
     }
 
     private boolean greets() throws InterruptedException {
