@@ -164,7 +164,7 @@ public final class MailServer implements AutoCloseable {
         metrics.observe(delivery);
         metrics.observe(authenticator);
         metrics.observe(queueRunner, storage.queue());
-        metrics.observeBlobs(dataDir.resolve("blobs"));
+        metrics.observeBlobs(dataDir.resolve("blobs"), storage::blobBytesInDatabase);
         applyOnReload(c -> {
             shutdownTimeout = c.ops().shutdownTimeout();
             metrics.configure(c.ops());

@@ -89,8 +89,8 @@ final class ServerMetrics implements MetricsEndpoint.Source {
         }
     }
 
-    void observeBlobs(java.nio.file.Path blobDir) {
-        DirectorySize size = new DirectorySize(blobDir, BLOB_SIZE_AGE);
+    void observeBlobs(java.nio.file.Path blobDir, java.util.function.LongSupplier inDatabase) {
+        DirectorySize size = new DirectorySize(blobDir, BLOB_SIZE_AGE, inDatabase);
         metrics.gauge("estafeta.blob.store.size", "Octets of message bodies on disk (measured again after 5 s or more)", "bytes", size::bytes);
     }
 

@@ -10,7 +10,7 @@ import java.util.Objects;
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
 public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth, Search search,
-                     Ops ops, Store store) {
+                     Store store, Ops ops) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -24,27 +24,8 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
         Objects.requireNonNull(limits);
         Objects.requireNonNull(queue);
         Objects.requireNonNull(sieve);
-        Objects.requireNonNull(ops);
         Objects.requireNonNull(store);
-    }
-
-    /**
-     * Where the metadata is: {@code url} empty = SQLite in the data dir, else a PostgreSQL URL
-     * ({@code postgresql://[user[:password]@]host[:port]/database[?params]}); {@code user} and
-     * {@code password} apply when the URL has none. {@code timeout}: the longest wait for a connection.
-     */
-    public record Store(String url, String user, String password, int poolSize, Duration timeout) {
-        public Store {
-            if (!url.isEmpty() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
-                throw new IllegalArgumentException("store.url must be empty (SQLite) or postgresql://host/database, was '" + url + "'");
-            }
-            if (poolSize < 1) throw new IllegalArgumentException("store.pool_size must be at least 1");
-            if (timeout.toMillis() < 250) throw new IllegalArgumentException("store.timeout must be at least 250ms");
-        }
-
-        public boolean postgresql() {
-            return !url.isEmpty();
-        }
+        Objects.requireNonNull(ops);
     }
 
     /**
@@ -298,6 +279,27 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
 
     /** IMAP SEARCH and the webmail's search. */
     public record Search(boolean backgroundIndex) {
+    }
+
+    /**
+     * How messages are kept: those up to {@code inlineBlobSize} octets inside the database, larger ones
+     * as files. Where the metadata is: {@code url} empty = SQLite in the data dir, else a PostgreSQL URL
+     * ({@code postgresql://[user[:password]@]host[:port]/database[?params]}); {@code user} and
+     * {@code password} apply when the URL has none. {@code timeout}: the longest wait for a connection.
+     */
+    public record Store(int inlineBlobSize, String url, String user, String password, int poolSize, Duration timeout) {
+        public Store {
+            if (inlineBlobSize < 0) throw new IllegalArgumentException("store.inline_blob_size must not be negative");
+            if (!url.isEmpty() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+                throw new IllegalArgumentException("store.url must be empty (SQLite) or postgresql://host/database, was '" + url + "'");
+            }
+            if (poolSize < 1) throw new IllegalArgumentException("store.pool_size must be at least 1");
+            if (timeout.toMillis() < 250) throw new IllegalArgumentException("store.timeout must be at least 250ms");
+        }
+
+        public boolean postgresql() {
+            return !url.isEmpty();
+        }
     }
 
     public record Sieve(int maxScriptBytes, int maxScripts, int maxRedirects, int maxHops) {

@@ -105,6 +105,9 @@ public enum ConfigKey {
     SEARCH_BACKGROUND_INDEX("search.background_index", Type.BOOL, true,
             "Add each arriving message's text to the full-text index right after delivery, in the background (at most half of one core); "
                     + "false: a mailbox's messages are indexed by the first search that reads them."),
+    STORE_INLINE_BLOB_SIZE("store.inline_blob_size", Type.INT, 64L * 1024,
+            "Messages up to this many octets are kept inside the database, where one commit (one fsync) covers many arriving at once; "
+                    + "larger ones are files under blobs/ (two fsyncs each). 0: every message is a file."),
     LIMITS_TLS_HANDSHAKE_TIMEOUT("limits.tls_handshake_timeout", Type.INT, 30L,
             "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),
     LIMITS_COMMAND_TIMEOUT("limits.command_timeout", Type.INT, 60L,

@@ -276,10 +276,10 @@ public final class ConfigLoader {
                                 duration(ConfigKey.MTASTS_FETCH_TIMEOUT), integer(ConfigKey.MTASTS_MAX_POLICY_SIZE),
                                 list(ConfigKey.TLS_TRUSTED_CAS).stream().map(Path::of).toList())),
                 new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)),
+                new Config.Store(integer(ConfigKey.STORE_INLINE_BLOB_SIZE), string(ConfigKey.STORE_URL).strip(), string(ConfigKey.STORE_USER),
+                        string(ConfigKey.STORE_PASSWORD), integer(ConfigKey.STORE_POOL_SIZE), duration(ConfigKey.STORE_TIMEOUT)),
                 new Config.Ops(seconds(ConfigKey.SERVER_SHUTDOWN_TIMEOUT),
-                        list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)),
-                new Config.Store(string(ConfigKey.STORE_URL).strip(), string(ConfigKey.STORE_USER), string(ConfigKey.STORE_PASSWORD),
-                        integer(ConfigKey.STORE_POOL_SIZE), duration(ConfigKey.STORE_TIMEOUT)));
+                        list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)));
     }
 
     private String rspamdUrl() {

@@ -140,6 +140,7 @@ public final class SqlMessages implements Messages {
     /** Takes the next UID and MODSEQ of the mailbox and adds the message under them; returns the UID. */
     static long insert(Connection c, long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate,
                        MessageStructure structure) throws SQLException {
+        SqlBlobs.keep(c, blob);
         long uid, modseq;
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE mailboxes SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1"

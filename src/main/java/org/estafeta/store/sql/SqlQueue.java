@@ -27,6 +27,7 @@ public final class SqlQueue implements Queue {
     }
 
     static void insert(Connection c, String queueId, Blob blob, Instant arrival, Envelope envelope) throws SQLException {
+        SqlBlobs.keep(c, blob);
         long messageId;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO queue_messages(queue_id, sender, blob, size, envid, ret, created) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
