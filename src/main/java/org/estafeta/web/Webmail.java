@@ -24,6 +24,7 @@ import org.estafeta.delivery.Channel;
 import org.estafeta.delivery.Refused;
 import org.estafeta.mime.Headers;
 import org.estafeta.mime.ImapStructure;
+import org.estafeta.mime.MailDate;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.PartContent;
 import org.estafeta.store.Account;
@@ -256,7 +257,7 @@ final class Webmail {
         try (InputStream in = s.blobs().open(m.blob())) {
             Headers h = MimeParser.parseHeader(in).headers();
             sum = new Summary(decoded(h, "From"), decoded(h, "To"), decoded(h, "Cc"), decoded(h, "Subject"),
-                    RenderedMessage.parseDate(h.get("Date")));
+                    MailDate.parse(h.get("Date")));
         } catch (IOException e) {
             sum = new Summary("", "", "", "", null);
         }
@@ -317,7 +318,7 @@ final class Webmail {
         Long newer = all.stream().filter(x -> x.uid() > m.uid() && !x.has(Flag.DELETED)).map(MessageInfo::uid).min(Long::compare).orElse(null);
         Long older = all.stream().filter(x -> x.uid() < m.uid() && !x.has(Flag.DELETED)).map(MessageInfo::uid).max(Long::compare).orElse(null);
         String text = msg.plain != null ? msg.text(msg.plain) : msg.html == null ? "" : null;
-        ZonedDateTime date = RenderedMessage.parseDate(msg.rawHeader("Date"));
+        ZonedDateTime date = MailDate.parse(msg.rawHeader("Date"));
         List<Views.Folder> folders = folders(t, session, box.id());
         String subject = msg.header("Subject").isEmpty() ? t.t("message.noSubject") : msg.header("Subject");
         ctx.html(web.render("message.jte", new Views.MessagePage(web.chrome(ctx, subject), folders, current(folders), m.uid(),
@@ -513,7 +514,7 @@ final class Webmail {
                     cc = String.join(", ", others);
                 }
                 subject = subj.regionMatches(true, 0, "Re:", 0, 3) ? subj : "Re: " + subj;
-                ZonedDateTime sent = RenderedMessage.parseDate(msg.rawHeader("Date"));
+                ZonedDateTime sent = MailDate.parse(msg.rawHeader("Date"));
                 String when = sent == null ? t.fullDate(m.internalDate()) : t.fullDate(sent);
                 body = "\n\n" + t.t("compose.quoteIntro", when, msg.header("From")) + "\n"
                         + original.lines().map(l -> "> " + l).reduce("", (a, b) -> a + b + "\n");

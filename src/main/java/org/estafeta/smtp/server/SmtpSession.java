@@ -53,6 +53,10 @@ final class SmtpSession {
     private static final SmtpException UTF8_WITHOUT_SMTPUTF8 =
             new SmtpException(553, "5.6.7", "Error: a UTF-8 address needs SMTPUTF8 on MAIL FROM (RFC 6531)");
 
+    /** RFC 8689 §2, §4.1: a message that demands TLS from here on cannot have come in clear. */
+    private static final SmtpException REQUIRETLS_WITHOUT_TLS =
+            new SmtpException(530, "5.7.10", "Error: REQUIRETLS needs a TLS session; use STARTTLS first");
+
     /**
      * The envelope of the message being built: MAIL starts it; RSET, HELO, EHLO, STARTTLS and the end
      * of DATA or of the LAST BDAT chunk drop it (with any chunks received so far, unstored).
@@ -240,6 +244,8 @@ final class SmtpSession {
         lines.add("DSN");
         lines.add("ETRN");
         if (!conn.isTls() && settings.tls() != null) lines.add("STARTTLS");
+        // RFC 8689 §2: only where the session itself is protected, after STARTTLS or on implicit TLS.
+        if (conn.isTls()) lines.add("REQUIRETLS");
         if (role == SmtpRole.ODMR) lines.add("ATRN");
         if (authAllowed()) {
             StringBuilder auth = new StringBuilder("AUTH");
@@ -285,6 +291,11 @@ final class SmtpSession {
                 case "SMTPUTF8" -> {
                     if (value != null) throw new SmtpException(501, "5.5.4", "Error: SMTPUTF8 takes no value");
                     options.add(MailOption.SMTPUTF8);
+                }
+                case "REQUIRETLS" -> {
+                    if (value != null) throw new SmtpException(501, "5.5.4", "Error: REQUIRETLS takes no value");
+                    if (!conn.isTls()) throw REQUIRETLS_WITHOUT_TLS;
+                    options.add(MailOption.REQUIRETLS);
                 }
                 case "RET" -> {
                     ret = value == null ? "" : value.toUpperCase(Locale.ROOT);
@@ -343,10 +354,6 @@ final class SmtpSession {
             case Route.Remote r -> {
                 boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
                 if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
-                // The queue sends with DATA or BDAT but does not carry BODY=BINARYMIME on, so binary content stays local.
-                if (transaction.options.contains(MailOption.BINARYMIME)) {
-                    yield Reply.of(554, "5.6.3", sanitize(rcpt.toString()) + ": BODY=BINARYMIME is accepted for local mailboxes only");
-                }
                 transaction.recipients.add(rcpt);
                 transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, r));
                 yield Reply.of(250, "2.1.5", "Ok");
