@@ -191,7 +191,7 @@ public final class MailServer implements AutoCloseable {
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
                 config.auth().minPasswordLength(), authenticator.sessions()::end);
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
-            web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
+            web = WebServer.start(config.web(), bindAddress(config), tls, new Networks(config.net().proxyFrom()), new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), delivery, admin, new WebServer.StatusSource() {
                         @Override
                         public List<String> listeners() {
@@ -361,7 +361,7 @@ public final class MailServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
         var limits = config.limits();
         var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines, traces);
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines, new Networks(config.net().proxyFrom()), traces);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
     }

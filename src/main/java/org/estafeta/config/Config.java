@@ -10,7 +10,7 @@ import java.util.Objects;
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
 public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth, Search search,
-                     Store store, Ops ops) {
+                     Ops ops, Store store) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -24,8 +24,29 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
         Objects.requireNonNull(limits);
         Objects.requireNonNull(queue);
         Objects.requireNonNull(sieve);
-        Objects.requireNonNull(store);
         Objects.requireNonNull(ops);
+        Objects.requireNonNull(store);
+    }
+
+    /**
+     * Where the metadata is: {@code url} empty = SQLite in the data dir, else a PostgreSQL URL
+     * ({@code postgresql://[user[:password]@]host[:port]/database[?params]}); {@code user} and
+     * {@code password} apply when the URL has none. {@code timeout}: the longest wait for a connection.
+     * Message bodies up to {@code inlineBlobSize} octets are kept inside the database, larger ones as files.
+     */
+    public record Store(String url, String user, String password, int poolSize, Duration timeout, int inlineBlobSize) {
+        public Store {
+            if (inlineBlobSize < 0) throw new IllegalArgumentException("store.inline_blob_size must not be negative");
+            if (!url.isEmpty() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+                throw new IllegalArgumentException("store.url must be empty (SQLite) or postgresql://host/database, was '" + url + "'");
+            }
+            if (poolSize < 1) throw new IllegalArgumentException("store.pool_size must be at least 1");
+            if (timeout.toMillis() < 250) throw new IllegalArgumentException("store.timeout must be at least 250ms");
+        }
+
+        public boolean postgresql() {
+            return !url.isEmpty();
+        }
     }
 
     /**
@@ -50,10 +71,13 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
     /**
      * What every protocol grants by client address. {@code lenientNetworks}: people typing (nc, telnet,
      * openssl s_client) may use bare LF, end DATA with LF.LF, give bare local parts and log in before TLS.
+     * {@code proxyFrom}: load balancers that must start each connection with a PROXY header naming the
+     * client (HAProxy's PROXY protocol v1/v2); empty, no header is ever taken.
      */
-    public record Net(List<Cidr> lenientNetworks) {
+    public record Net(List<Cidr> lenientNetworks, List<Cidr> proxyFrom) {
         public Net {
             lenientNetworks = List.copyOf(lenientNetworks);
+            proxyFrom = List.copyOf(proxyFrom);
         }
     }
 
@@ -279,27 +303,6 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
 
     /** IMAP SEARCH and the webmail's search. */
     public record Search(boolean backgroundIndex) {
-    }
-
-    /**
-     * How messages are kept: those up to {@code inlineBlobSize} octets inside the database, larger ones
-     * as files. Where the metadata is: {@code url} empty = SQLite in the data dir, else a PostgreSQL URL
-     * ({@code postgresql://[user[:password]@]host[:port]/database[?params]}); {@code user} and
-     * {@code password} apply when the URL has none. {@code timeout}: the longest wait for a connection.
-     */
-    public record Store(int inlineBlobSize, String url, String user, String password, int poolSize, Duration timeout) {
-        public Store {
-            if (inlineBlobSize < 0) throw new IllegalArgumentException("store.inline_blob_size must not be negative");
-            if (!url.isEmpty() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
-                throw new IllegalArgumentException("store.url must be empty (SQLite) or postgresql://host/database, was '" + url + "'");
-            }
-            if (poolSize < 1) throw new IllegalArgumentException("store.pool_size must be at least 1");
-            if (timeout.toMillis() < 250) throw new IllegalArgumentException("store.timeout must be at least 250ms");
-        }
-
-        public boolean postgresql() {
-            return !url.isEmpty();
-        }
     }
 
     public record Sieve(int maxScriptBytes, int maxScripts, int maxRedirects, int maxHops) {

@@ -31,6 +31,10 @@ public enum ConfigKey {
             "Clients (CIDR) where people type by hand (nc, telnet; a lab's subnet), in every protocol: LF.LF ends DATA, a bare HELO/EHLO "
                     + "and bare local parts are completed (the first domain), plaintext login before TLS, AUTH failures say why. "
                     + "Not relay (smtp.relay_networks). Empty = nobody."),
+    NET_PROXY_FROM("net.proxy_from", Type.LIST, List.of(),
+            "Load balancers (CIDR) whose connections, on every listener (mail and web), must begin with a PROXY protocol v1/v2 header "
+                    + "(HAProxy send-proxy-v2) naming the real client, which logs, limits, relay_networks and Received headers then see; "
+                    + "from them a connection without a valid header is closed. Empty = a PROXY header is never taken."),
     PORTS_SMTP("ports.smtp", Type.INT, 25L, "SMTP MX listener with STARTTLS; the default is 25 + the port offset (3000); -1 disables it."),
     PORTS_SUBMISSION("ports.submission", Type.INT, 587L, "Submission (RFC 6409) with STARTTLS and AUTH; the default is 587 + the port offset; -1 disables it."),
     PORTS_ODMR("ports.odmr", Type.INT, 366L, "On-Demand Mail Relay (RFC 2645, AUTH then ATRN); the default is 366 + the port offset; -1 disables it."),

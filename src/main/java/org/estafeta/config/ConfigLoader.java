@@ -218,7 +218,8 @@ public final class ConfigLoader {
         return new Config(
                 new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
-                new Config.Net(list(ConfigKey.NET_LENIENT_NETWORKS).stream().map(Cidr::parse).toList()),
+                new Config.Net(list(ConfigKey.NET_LENIENT_NETWORKS).stream().map(Cidr::parse).toList(),
+                        list(ConfigKey.NET_PROXY_FROM).stream().map(Cidr::parse).toList()),
                 new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
                         integer(ConfigKey.PORTS_ODMR),
                         integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS),
@@ -276,10 +277,10 @@ public final class ConfigLoader {
                                 duration(ConfigKey.MTASTS_FETCH_TIMEOUT), integer(ConfigKey.MTASTS_MAX_POLICY_SIZE),
                                 list(ConfigKey.TLS_TRUSTED_CAS).stream().map(Path::of).toList())),
                 new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)),
-                new Config.Store(integer(ConfigKey.STORE_INLINE_BLOB_SIZE), string(ConfigKey.STORE_URL).strip(), string(ConfigKey.STORE_USER),
-                        string(ConfigKey.STORE_PASSWORD), integer(ConfigKey.STORE_POOL_SIZE), duration(ConfigKey.STORE_TIMEOUT)),
                 new Config.Ops(seconds(ConfigKey.SERVER_SHUTDOWN_TIMEOUT),
-                        list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)));
+                        list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)),
+                new Config.Store(string(ConfigKey.STORE_URL).strip(), string(ConfigKey.STORE_USER), string(ConfigKey.STORE_PASSWORD),
+                        integer(ConfigKey.STORE_POOL_SIZE), duration(ConfigKey.STORE_TIMEOUT), integer(ConfigKey.STORE_INLINE_BLOB_SIZE)));
     }
 
     private String rspamdUrl() {
@@ -367,6 +368,7 @@ public final class ConfigLoader {
         line(out, "bind", quote(c.server().bind()));
         section(out, "net");
         line(out, "lenient_networks", list(c.net().lenientNetworks().stream().map(Cidr::toString).toList()));
+        line(out, "proxy_from", list(c.net().proxyFrom().stream().map(Cidr::toString).toList()));
         section(out, "ports");
         line(out, "smtp", c.ports().smtp());
         line(out, "submission", c.ports().submission());
