@@ -143,6 +143,16 @@ public final class PostgreSql implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Creates a database as a copy of {@code template} (which nobody may be connected to): a schema
+     * migrated once is copied in milliseconds, where migrating each new database would take a second.
+     */
+    public String createDatabase(String template) throws IOException, InterruptedException {
+        String name = "test" + databases.incrementAndGet();
+        psql("CREATE DATABASE " + name + " TEMPLATE " + template);
+        return name;
+    }
+
     /** Runs SQL as the superuser through the Unix socket, in database {@code postgres}. */
     public String psql(String sql) throws IOException, InterruptedException {
         return psql("postgres", sql);

@@ -224,10 +224,17 @@ public final class Transcript {
      * configured by the file's CONFIG lines and connected to the protocol's plain listener.
      */
     public static java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tests(String protocol) throws IOException {
+        return tests(protocol, Map::of);
+    }
+
+    /** The same, each server also given {@code settings} made afresh for it (e.g. a new PostgreSQL database as its store). */
+    public static java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tests(String protocol,
+            java.util.concurrent.Callable<Map<String, String>> settings) throws IOException {
         return files(protocol).stream().map(file -> org.junit.jupiter.api.DynamicTest.dynamicTest(
                 file.getFileName().toString().replace(".txt", ""), () -> {
                     Transcript transcript = new Transcript(file, protocol);
-                    Map<String, String> config = new java.util.LinkedHashMap<>(transcript.config());
+                    Map<String, String> config = new java.util.LinkedHashMap<>(settings.call());
+                    config.putAll(transcript.config());
                     try (Dnsmasq dns = new Dnsmasq()) {
                         if (!transcript.dns().isEmpty()) {
                             transcript.dns().forEach(dns::line);

@@ -78,4 +78,32 @@ class PostgreSqlStoreTest extends StoreSuite {
             assertThat(nodes.getFirst().state(inbox).uidNext()).isEqualTo(6L * perWorker + 1);
         }
     }
+
+    /** Two nodes claiming due queue entries at once: each recipient goes to exactly one of them. */
+    @Test
+    void twoNodesClaimingTheQueueNeverTakeOneRecipientTwice() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        List<org.estafeta.store.Envelope.Recipient> recipients = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> new org.estafeta.store.Envelope.Recipient("r" + i + "@remote.test", null, null)).toList();
+        new SqlIntake(db, new MailboxEvents()).acceptAll(List.of(new org.estafeta.store.Intake.Arrival(new Blob("a".repeat(64), 10), now,
+                List.of(), List.of(new org.estafeta.store.Intake.Outgoing("Q1", new org.estafeta.store.Envelope("s@x.test", null, null, recipients))),
+                null)));
+        try (SqlDatabase other = node(pg.url(database)); var pool = Executors.newFixedThreadPool(4)) {
+            List<SqlQueue> nodes = List.of(new SqlQueue(db), new SqlQueue(other));
+            ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                SqlQueue node = nodes.get(w % 2);
+                workers.add(pool.submit(() -> {
+                    List<org.estafeta.store.Queue.Entry> got;
+                    do {
+                        got = node.claimDue(now, Duration.ofMinutes(5), 7, null);
+                        got.forEach(e -> claimed.add(e.recipientId()));
+                    } while (!got.isEmpty());
+                }));
+            }
+            for (Future<?> f : workers) f.get();
+            assertThat(claimed).hasSize(200).doesNotHaveDuplicates();
+        }
+    }
 }
