@@ -6,7 +6,8 @@
 #  2. stress:      CLIENTS clients over USERS users for DURATION s (imaptest's default mix of LOGIN,
 #                  LIST, STATUS, SELECT, FETCH, STORE, EXPUNGE, APPEND, LOGOUT, with its own model of
 #                  every mailbox); prints commands/s and imaptest's "Error:" lines, RUNS times.
-# With DOVECOT=1 the stress run is repeated against Dovecot and the ratio printed.
+# With DOVECOT=1 every stress run is paired with one against Dovecot (alternating) and the ratio of
+# the medians printed.
 # Exits non-zero when a group fails, a command fails or an error line appears.
 #
 # Settings (environment): USERS=100 CLIENTS=50 DURATION=30 RUNS=1 PORT_OFFSET=24000 DOVECOT=0
@@ -181,34 +182,48 @@ stress() {
   fi
 }
 
-start_estafeta
+# median N...: the middle value (the lower middle for an even count).
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
 imap_port=$((143 + PORT_OFFSET))
-echo "bench: Estafeta IMAP on $imap_port (server pid $server_pid), imaptest $imaptest"
-[ "${SKIP_TESTS:-0}" = 1 ] || conformance "$imap_port" estafeta
-estafeta_rate=0
+dovecot_port=$((1143 + PORT_OFFSET))
+if [ "${SKIP_TESTS:-0}" != 1 ]; then
+  start_estafeta
+  echo "bench: Estafeta IMAP on $imap_port (server pid $server_pid), imaptest $imaptest"
+  conformance "$imap_port" estafeta
+  stop_process "$server_pid"; server_pid=""
+  if [ "$DOVECOT" = 1 ]; then
+    start_dovecot
+    echo "bench: Dovecot $(dovecot --version | cut -d' ' -f1) IMAP on $dovecot_port"
+    conformance "$dovecot_port" dovecot
+    stop_process "$dovecot_pid"; dovecot_pid=""
+  fi
+fi
 if [ "${SKIP_STRESS:-0}" != 1 ]; then
+  # Runs alternate (Estafeta, Dovecot, Estafeta, ...) so that whatever else the machine does
+  # weighs on both alike; each run starts a fresh server on empty mailboxes, as imaptest's model
+  # expects. The ratio is of the medians.
+  estafeta_rates=() dovecot_rates=()
   for run in $(seq "$RUNS"); do
-    # Each run on a fresh server: imaptest's model starts from empty mailboxes.
-    stop_process "$server_pid"
     start_estafeta
     stress "$imap_port" estafeta "$run"
-    estafeta_rate=$((estafeta_rate + last_rate))
+    estafeta_rates+=("$last_rate")
+    stop_process "$server_pid"; server_pid=""
+    if [ "$DOVECOT" = 1 ]; then
+      start_dovecot
+      stress "$dovecot_port" dovecot "$run"
+      dovecot_rates+=("$last_rate")
+      stop_process "$dovecot_pid"; dovecot_pid=""
+    fi
   done
-  estafeta_rate=$((estafeta_rate / RUNS))
-fi
-stop_process "$server_pid"
-server_pid=""
-
-if [ "$DOVECOT" = 1 ]; then
-  start_dovecot
-  dovecot_port=$((1143 + PORT_OFFSET))
-  echo "bench: Dovecot $(dovecot --version | cut -d' ' -f1) IMAP on $dovecot_port"
-  [ "${SKIP_TESTS:-0}" = 1 ] || conformance "$dovecot_port" dovecot
-  if [ "${SKIP_STRESS:-0}" != 1 ]; then
-    stress "$dovecot_port" dovecot 1
-    if [ "$last_rate" -gt 0 ] && [ "$estafeta_rate" -gt 0 ]; then
-      printf 'ratio:    Estafeta %d commands/s / Dovecot %d commands/s = %s\n' "$estafeta_rate" "$last_rate" \
-        "$(awk -v a="$estafeta_rate" -v b="$last_rate" 'BEGIN {printf "%.2f", a / b}')"
+  estafeta_rate=$(median "${estafeta_rates[@]}")
+  printf 'median:   Estafeta %d commands/s (load average now %s)\n' "$estafeta_rate" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ "$DOVECOT" = 1 ]; then
+    dovecot_rate=$(median "${dovecot_rates[@]}")
+    printf 'median:   Dovecot %d commands/s\n' "$dovecot_rate"
+    if [ "$dovecot_rate" -gt 0 ] && [ "$estafeta_rate" -gt 0 ]; then
+      printf 'ratio:    Estafeta %d commands/s / Dovecot %d commands/s = %s\n' "$estafeta_rate" "$dovecot_rate" \
+        "$(awk -v a="$estafeta_rate" -v b="$dovecot_rate" 'BEGIN {printf "%.2f", a / b}')"
     fi
   fi
 fi
