@@ -161,9 +161,11 @@ class ImapCommandFuzzTest {
         private final BlockingQueue<byte[]> input = new LinkedBlockingQueue<>();
         private final ByteArrayOutputStream output = new ByteArrayOutputStream();
         private Thread thread;
+        /** Set (under the output's lock) when the session returned: the thread may still look alive then. */
+        private boolean ended;
 
         String run(byte[] command, String tag) throws Exception {
-            if (thread == null || !thread.isAlive()) start();
+            if (thread == null || sessionEnded()) start();
             synchronized (output) {
                 output.reset();
             }
@@ -178,6 +180,7 @@ class ImapCommandFuzzTest {
             input.clear();
             synchronized (output) {
                 output.reset();
+                ended = false;
             }
             Socket socket = new PipeSocket();
             Connection conn = new Connection(socket, new Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 0));
@@ -188,6 +191,7 @@ class ImapCommandFuzzTest {
                     throw new UncheckedIOException(e);
                 } finally {
                     synchronized (output) {
+                        ended = true;
                         output.notifyAll();
                     }
                 }
@@ -205,11 +209,17 @@ class ImapCommandFuzzTest {
                     String out = output.toString(StandardCharsets.ISO_8859_1);
                     int reply = ("\n" + out).indexOf("\n" + tag + " ");
                     if (reply >= 0 && out.indexOf("\r\n", reply) > 0) return out;
-                    if (!thread.isAlive()) return out;
+                    if (ended) return out;
                     long left = deadline - System.nanoTime();
                     assertThat(left).as("no answer to the NOOP within 10 s; so far: %s", out).isPositive();
                     output.wait(Math.max(1, left / 1_000_000));
                 }
+            }
+        }
+
+        private boolean sessionEnded() {
+            synchronized (output) {
+                return ended;
             }
         }
 
