@@ -98,6 +98,8 @@ public final class Backup {
     }
 
     private static void copyBlobs(Path from, Path to, Set<String> hashes, long[] bytes) throws IOException {
+        // There even when every body is small enough to live inside the database.
+        PrivateFiles.createDirectories(to);
         for (String hash : hashes) {
             Path relative = FileBlobs.relative(hash);
             Path target = to.resolve(relative);

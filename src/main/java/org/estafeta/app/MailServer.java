@@ -164,7 +164,7 @@ public final class MailServer implements AutoCloseable {
         metrics.observe(delivery);
         metrics.observe(authenticator);
         metrics.observe(queueRunner, storage.queue());
-        metrics.observeBlobs(dataDir.resolve("blobs"));
+        metrics.observeBlobs(dataDir.resolve("blobs"), storage::blobBytesInDatabase);
         applyOnReload(c -> {
             shutdownTimeout = c.ops().shutdownTimeout();
             metrics.configure(c.ops());
@@ -191,7 +191,7 @@ public final class MailServer implements AutoCloseable {
         admin = new Admin(storage.accounts(), storage.mailboxes(), storage.queue(), new PasswordHasher(), queueRunner::wake,
                 config.auth().minPasswordLength(), authenticator.sessions()::end);
         if (config.web().port() >= 0 || config.web().tlsPort() >= 0) {
-            web = WebServer.start(config.web(), bindAddress(config), tls, new WebServer.Services(authenticator, storage.mailboxes(),
+            web = WebServer.start(config.web(), bindAddress(config), tls, new Networks(config.net().proxyFrom()), new WebServer.Services(authenticator, storage.mailboxes(),
                     storage.messages(), storage.blobs(), storage.events(), delivery, admin, new WebServer.StatusSource() {
                         @Override
                         public List<String> listeners() {
@@ -220,14 +220,25 @@ public final class MailServer implements AutoCloseable {
         }
         if (config.tls().acme()) {
             Path acmeDir = config.server().dataDir().resolve("acme");
-            acme = new AcmeRenewal(new AcmeRenewal.Settings(config.tls().acmeDirectory(), config.tls().acmeEmail(), config.tls().acmeTrust(), acmeDir),
-                    () -> AcmeRenewal.names(config.server().hostname(), storage.accounts().domains()), certificates, acmeChallenges, Clock.systemUTC());
+            int webPort = web == null ? -1 : web.port(), webTlsPort = web == null ? -1 : web.tlsPort();
+            AcmeRenewal.Challenge challenge = AcmeRenewal.Challenge.choose(config.tls().acmeChallenge(), webPort, webTlsPort);
+            acme = new AcmeRenewal(new AcmeRenewal.Settings(config.tls().acmeDirectory(), config.tls().acmeEmail(), config.tls().acmeTrust(), acmeDir,
+                    challenge), () -> AcmeRenewal.names(config.server().hostname(), storage.accounts().domains()), certificates, acmeChallenges,
+                    Clock.systemUTC());
             acme.start();
-            // RFC 8555 §8.3: the CA fetches the HTTP-01 answer from port 80 of each name.
-            if (web == null || web.port() < 0) log.warn("ACME: the web port is disabled, so no CA can validate this server by http-01 (set web.port)");
-            else if (web.port() != 80) log.info("ACME: http-01 is answered on web port {}; the CA asks port 80, so that must reach it", web.port());
+            warnIfUnreachable(challenge, webPort, webTlsPort);
         }
         if (!admin.hasAdmin()) log.info("no administrator yet: make one with 'estafeta user add ADDRESS --admin' for the web admin");
+    }
+
+    /** RFC 8555 §8.3 and RFC 8737 §3: the CA asks port 80 (http-01) or 443 (tls-alpn-01) of each name. */
+    private static void warnIfUnreachable(AcmeRenewal.Challenge challenge, int webPort, int webTlsPort) {
+        String type = challenge == AcmeRenewal.Challenge.HTTP_01 ? "http-01" : "tls-alpn-01";
+        int port = challenge == AcmeRenewal.Challenge.HTTP_01 ? webPort : webTlsPort;
+        int standard = challenge == AcmeRenewal.Challenge.HTTP_01 ? 80 : 443;
+        String key = challenge == AcmeRenewal.Challenge.HTTP_01 ? "web.port" : "web.tls_port";
+        if (port < 0) log.warn("ACME: {} is disabled, so no CA can validate this server by {} (set {}, or tls.acme_challenge)", key, type, key);
+        else if (port != standard) log.info("ACME: {} is answered on port {}; the CA asks port {}, so that must reach it", type, port, standard);
     }
 
     /**
@@ -361,7 +372,7 @@ public final class MailServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(bindAddress(config), port);
         var limits = config.limits();
         var deadlines = new Deadlines(limits.idleTimeout(), limits.tlsHandshakeTimeout(), limits.commandTimeout(), limits.minDataRate());
-        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines, traces);
+        Listener listener = new Listener(address, protocol, implicitTls, limiter, deadlines, new Networks(config.net().proxyFrom()), traces);
         listeners.add(listener);
         log.info("{} listening on port {}", protocol.name(), listener.port());
     }

@@ -54,7 +54,16 @@ final class ServerMetrics implements MetricsEndpoint.Source {
 
             @Override
             public void refused(Channel channel, Refused refusal) {
-                metrics.refused(refusal.enhancedCode() == null ? String.valueOf(refusal.code()) : refusal.enhancedCode());
+                metrics.refused(reason(refusal), Metrics.Stage.DATA);
+            }
+
+            @Override
+            public void recipientRefused(Channel channel, Refused refusal) {
+                metrics.refused(reason(refusal), Metrics.Stage.RCPT);
+            }
+
+            private static String reason(Refused refusal) {
+                return refusal.enhancedCode() == null ? String.valueOf(refusal.code()) : refusal.enhancedCode();
             }
         });
     }
@@ -89,8 +98,8 @@ final class ServerMetrics implements MetricsEndpoint.Source {
         }
     }
 
-    void observeBlobs(java.nio.file.Path blobDir) {
-        DirectorySize size = new DirectorySize(blobDir, BLOB_SIZE_AGE);
+    void observeBlobs(java.nio.file.Path blobDir, java.util.function.LongSupplier inDatabase) {
+        DirectorySize size = new DirectorySize(blobDir, BLOB_SIZE_AGE, inDatabase);
         metrics.gauge("estafeta.blob.store.size", "Octets of message bodies on disk (measured again after 5 s or more)", "bytes", size::bytes);
     }
 

@@ -17,11 +17,12 @@ import org.estafeta.store.sql.SqlIntake;
 import org.estafeta.store.sql.SqlMailboxes;
 import org.estafeta.store.sql.SqlMessages;
 import org.estafeta.store.sql.SqlQueue;
+import org.estafeta.store.sql.SqlBlobs;
 import org.estafeta.store.sql.SqlSieveScripts;
 
 /**
- * The store as the rest of the program sees it: the embedded SQLite database and blob files in the
- * data dir. The only place that picks concrete store classes.
+ * The store as the rest of the program sees it: the embedded SQLite database (or the PostgreSQL that
+ * {@code store.url} names) and blob files in the data dir. The only place that picks concrete store classes.
  */
 public final class Storage implements AutoCloseable {
 
@@ -31,14 +32,14 @@ public final class Storage implements AutoCloseable {
     private final Accounts accounts;
     private final Mailboxes mailboxes;
     private final Messages messages;
-    private final Blobs blobs;
+    private final SqlBlobs blobs;
     private final Intake intake;
     private final Queue queue;
     private final SieveScripts sieveScripts;
     /** Change notices; the store publishes after every commit that changes a mailbox. */
     private final MailboxEvents events = new MailboxEvents();
 
-    private Storage(SqlDatabase database, Blobs blobs) {
+    private Storage(SqlDatabase database, SqlBlobs blobs) {
         this.database = database;
         this.accounts = new SqlAccounts(database);
         this.mailboxes = new SqlMailboxes(database, events);
@@ -53,8 +54,8 @@ public final class Storage implements AutoCloseable {
     public static Storage open(Config config) {
         var dataDir = config.server().dataDir();
         restrictPermissions(dataDir);
-        SqlDatabase db = SqlDatabase.openSqlite(dataDir);
-        Storage storage = new Storage(db, new FileBlobs(dataDir.resolve("blobs")));
+        SqlDatabase db = config.store().postgresql() ? SqlDatabase.openPostgresql(config.store()) : SqlDatabase.openSqlite(dataDir);
+        Storage storage = new Storage(db, new SqlBlobs(db, new FileBlobs(dataDir.resolve("blobs")), config.store().inlineBlobSize()));
         if (db.markInitialised()) {
             for (String domain : config.server().domains()) storage.accounts.addDomain(domain);
         }
@@ -93,6 +94,11 @@ public final class Storage implements AutoCloseable {
 
     public Blobs blobs() {
         return blobs;
+    }
+
+    /** Octets of the small message bodies kept inside the database (the rest are files under blobs/). */
+    public long blobBytesInDatabase() {
+        return blobs.bytesInDatabase();
     }
 
     public Intake intake() {

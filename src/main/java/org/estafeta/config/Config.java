@@ -10,7 +10,7 @@ import java.util.Objects;
  * from defaults, {@code estafeta.toml} and {@code --set} overrides, in that order.
  */
 public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp smtp, Auth auth, Pop3 pop3, Limits limits, Queue queue, Sieve sieve, MailAuth mailAuth, Search search,
-                     Ops ops) {
+                     Ops ops, Store store) {
 
     public Config {
         Objects.requireNonNull(server);
@@ -25,6 +25,28 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
         Objects.requireNonNull(queue);
         Objects.requireNonNull(sieve);
         Objects.requireNonNull(ops);
+        Objects.requireNonNull(store);
+    }
+
+    /**
+     * Where the metadata is: {@code url} empty = SQLite in the data dir, else a PostgreSQL URL
+     * ({@code postgresql://[user[:password]@]host[:port]/database[?params]}); {@code user} and
+     * {@code password} apply when the URL has none. {@code timeout}: the longest wait for a connection.
+     * Message bodies up to {@code inlineBlobSize} octets are kept inside the database, larger ones as files.
+     */
+    public record Store(String url, String user, String password, int poolSize, Duration timeout, int inlineBlobSize) {
+        public Store {
+            if (inlineBlobSize < 0) throw new IllegalArgumentException("store.inline_blob_size must not be negative");
+            if (!url.isEmpty() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+                throw new IllegalArgumentException("store.url must be empty (SQLite) or postgresql://host/database, was '" + url + "'");
+            }
+            if (poolSize < 1) throw new IllegalArgumentException("store.pool_size must be at least 1");
+            if (timeout.toMillis() < 250) throw new IllegalArgumentException("store.timeout must be at least 250ms");
+        }
+
+        public boolean postgresql() {
+            return !url.isEmpty();
+        }
     }
 
     /**
@@ -49,10 +71,13 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
     /**
      * What every protocol grants by client address. {@code lenientNetworks}: people typing (nc, telnet,
      * openssl s_client) may use bare LF, end DATA with LF.LF, give bare local parts and log in before TLS.
+     * {@code proxyFrom}: load balancers that must start each connection with a PROXY header naming the
+     * client (HAProxy's PROXY protocol v1/v2); empty, no header is ever taken.
      */
-    public record Net(List<Cidr> lenientNetworks) {
+    public record Net(List<Cidr> lenientNetworks, List<Cidr> proxyFrom) {
         public Net {
             lenientNetworks = List.copyOf(lenientNetworks);
+            proxyFrom = List.copyOf(proxyFrom);
         }
     }
 
@@ -92,7 +117,11 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
      * how often their files are looked at for a change, and ACME (RFC 8555): off while
      * {@code acmeDirectory} is empty; {@code acmeTrust} a PEM of CAs for a private ACME server's HTTPS.
      */
-    public record Tls(Path certificate, Path privateKey, Duration checkInterval, String acmeDirectory, String acmeEmail, Path acmeTrust) {
+    public record Tls(Path certificate, Path privateKey, Duration checkInterval, String acmeDirectory, String acmeEmail, Path acmeTrust,
+                      String acmeChallenge) {
+        /** The values of tls.acme_challenge. */
+        public static final List<String> ACME_CHALLENGES = List.of("auto", "http-01", "tls-alpn-01");
+
         public Tls {
             if ((certificate == null) != (privateKey == null)) {
                 throw new IllegalArgumentException("tls.certificate and tls.private_key must be set together");
@@ -103,6 +132,9 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
             }
             if (!acmeDirectory.isEmpty() && !acmeEmail.contains("@")) {
                 throw new IllegalArgumentException("tls.acme_email must be set to an address for the CA's notices when tls.acme_directory is");
+            }
+            if (!ACME_CHALLENGES.contains(acmeChallenge)) {
+                throw new IllegalArgumentException("tls.acme_challenge must be auto, http-01 or tls-alpn-01, was '" + acmeChallenge + "'");
             }
         }
 

@@ -15,6 +15,14 @@ public enum ConfigKey {
     SERVER_BIND("server.bind", Type.STRING, "", "Listening address (default: all addresses)."),
     SERVER_SHUTDOWN_TIMEOUT("server.shutdown_timeout", Type.INT, 30L,
             "Seconds a stopping server (SIGTERM) lets sessions finish what they are doing (a DATA transfer) before it cuts them; new commands get 421 4.3.2 at once."),
+    STORE_URL("store.url", Type.STRING, "",
+            "Where the mail metadata lives: empty = SQLite in the data dir (one node); postgresql://host:port/database (libpq style, "
+                    + "user:password@ and ?sslmode=... allowed) = a PostgreSQL that several nodes share."),
+    STORE_USER("store.user", Type.STRING, "", "PostgreSQL user (when not in store.url)."),
+    STORE_PASSWORD("store.password", Type.STRING, "", "PostgreSQL password (when not in store.url)."),
+    STORE_POOL_SIZE("store.pool_size", Type.INT, 10L, "PostgreSQL connections this node keeps open at most; a session waits for a free one."),
+    STORE_TIMEOUT("store.timeout", Type.STRING, "5s",
+            "How long a session waits for a PostgreSQL connection (the database down or every connection busy) before it answers 451 4.3.0 / NO [UNAVAILABLE]."),
     METRICS_ALLOW("metrics.allow", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
             "Clients (CIDR) that may read /metrics on the web ports without a token. Empty = only with metrics.token."),
     METRICS_TOKEN("metrics.token", Type.STRING, "",
@@ -23,6 +31,10 @@ public enum ConfigKey {
             "Clients (CIDR) where people type by hand (nc, telnet; a lab's subnet), in every protocol: LF.LF ends DATA, a bare HELO/EHLO "
                     + "and bare local parts are completed (the first domain), plaintext login before TLS, AUTH failures say why. "
                     + "Not relay (smtp.relay_networks). Empty = nobody."),
+    NET_PROXY_FROM("net.proxy_from", Type.LIST, List.of(),
+            "Load balancers (CIDR) whose connections, on every listener (mail and web), must begin with a PROXY protocol v1/v2 header "
+                    + "(HAProxy send-proxy-v2) naming the real client, which logs, limits, relay_networks and Received headers then see; "
+                    + "from them a connection without a valid header is closed. Empty = a PROXY header is never taken."),
     PORTS_SMTP("ports.smtp", Type.INT, 25L, "SMTP MX listener with STARTTLS; the default is 25 + the port offset (3000); -1 disables it."),
     PORTS_SUBMISSION("ports.submission", Type.INT, 587L, "Submission (RFC 6409) with STARTTLS and AUTH; the default is 587 + the port offset; -1 disables it."),
     PORTS_ODMR("ports.odmr", Type.INT, 366L, "On-Demand Mail Relay (RFC 2645, AUTH then ATRN); the default is 366 + the port offset; -1 disables it."),
@@ -50,6 +62,9 @@ public enum ConfigKey {
     TLS_ACME_EMAIL("tls.acme_email", Type.STRING, "", "Contact address given to the ACME CA (expiry and policy notices); needed with tls.acme_directory."),
     TLS_ACME_TRUST("tls.acme_trust", Type.STRING, "",
             "PEM file of CA certificates trusted for a private ACME server's HTTPS (e.g. step-ca); empty: the JDK's trusted CAs."),
+    TLS_ACME_CHALLENGE("tls.acme_challenge", Type.STRING, "auto",
+            "How the ACME CA checks that a name is ours: http-01 (RFC 8555 §8.3, it fetches from port 80: web.port), tls-alpn-01 "
+                    + "(RFC 8737, it connects to port 443: web.tls_port), or auto: tls-alpn-01 when web.tls_port is 443 and web.port is not 80, else http-01."),
     SMTP_RELAY_NETWORKS("smtp.relay_networks", Type.LIST, List.of("127.0.0.0/8", "::1/128"),
             "Clients (CIDR) that may relay to other domains without AUTH (leniency is net.lenient_networks). Empty = nobody."),
     SMTP_VRFY_LOCAL_USERS("smtp.vrfy_local_users", Type.BOOL, false, "VRFY answers 250/550 for local users (for labs) instead of 252."),
@@ -97,6 +112,9 @@ public enum ConfigKey {
     SEARCH_BACKGROUND_INDEX("search.background_index", Type.BOOL, true,
             "Add each arriving message's text to the full-text index right after delivery, in the background (at most half of one core); "
                     + "false: a mailbox's messages are indexed by the first search that reads them."),
+    STORE_INLINE_BLOB_SIZE("store.inline_blob_size", Type.INT, 64L * 1024,
+            "Messages up to this many octets are kept inside the database, where one commit (one fsync) covers many arriving at once; "
+                    + "larger ones are files under blobs/ (two fsyncs each). 0: every message is a file."),
     LIMITS_TLS_HANDSHAKE_TIMEOUT("limits.tls_handshake_timeout", Type.INT, 30L,
             "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),
     LIMITS_COMMAND_TIMEOUT("limits.command_timeout", Type.INT, 60L,

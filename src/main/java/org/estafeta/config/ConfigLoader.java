@@ -246,7 +246,8 @@ public final class ConfigLoader {
         return new Config(
                 new Config.Server(hostname.toLowerCase(Locale.ROOT), dataDir, string(ConfigKey.SERVER_BIND),
                         domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList()),
-                new Config.Net(list(ConfigKey.NET_LENIENT_NETWORKS).stream().map(Cidr::parse).toList()),
+                new Config.Net(list(ConfigKey.NET_LENIENT_NETWORKS).stream().map(Cidr::parse).toList(),
+                        list(ConfigKey.NET_PROXY_FROM).stream().map(Cidr::parse).toList()),
                 new Config.Ports(integer(ConfigKey.PORTS_SMTP), integer(ConfigKey.PORTS_SUBMISSION), integer(ConfigKey.PORTS_SMTPS),
                         integer(ConfigKey.PORTS_ODMR),
                         integer(ConfigKey.PORTS_POP3), integer(ConfigKey.PORTS_POP3S), integer(ConfigKey.PORTS_IMAP), integer(ConfigKey.PORTS_IMAPS),
@@ -255,7 +256,8 @@ public final class ConfigLoader {
                         seconds(ConfigKey.WEB_SESSION_TIMEOUT)),
                 new Config.Tls(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key), seconds(ConfigKey.TLS_CHECK_INTERVAL),
                         string(ConfigKey.TLS_ACME_DIRECTORY), string(ConfigKey.TLS_ACME_EMAIL),
-                        string(ConfigKey.TLS_ACME_TRUST).isBlank() ? null : Path.of(string(ConfigKey.TLS_ACME_TRUST))),
+                        string(ConfigKey.TLS_ACME_TRUST).isBlank() ? null : Path.of(string(ConfigKey.TLS_ACME_TRUST)),
+                        string(ConfigKey.TLS_ACME_CHALLENGE).strip().toLowerCase(Locale.ROOT)),
                 new Config.Smtp(list(ConfigKey.SMTP_RELAY_NETWORKS).stream().map(Cidr::parse).toList(),
                         (Boolean) get(ConfigKey.SMTP_VRFY_LOCAL_USERS), string(ConfigKey.SMTP_BANNER),
                         (Boolean) get(ConfigKey.SMTP_CHECK_SENDER), atrnDomains()),
@@ -305,7 +307,9 @@ public final class ConfigLoader {
                                 list(ConfigKey.TLS_TRUSTED_CAS).stream().map(Path::of).toList())),
                 new Config.Search((Boolean) get(ConfigKey.SEARCH_BACKGROUND_INDEX)),
                 new Config.Ops(seconds(ConfigKey.SERVER_SHUTDOWN_TIMEOUT),
-                        list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)));
+                        list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)),
+                new Config.Store(string(ConfigKey.STORE_URL).strip(), string(ConfigKey.STORE_USER), string(ConfigKey.STORE_PASSWORD),
+                        integer(ConfigKey.STORE_POOL_SIZE), duration(ConfigKey.STORE_TIMEOUT), integer(ConfigKey.STORE_INLINE_BLOB_SIZE)));
     }
 
     private String rspamdUrl() {
@@ -393,6 +397,7 @@ public final class ConfigLoader {
         line(out, "bind", quote(c.server().bind()));
         section(out, "net");
         line(out, "lenient_networks", list(c.net().lenientNetworks().stream().map(Cidr::toString).toList()));
+        line(out, "proxy_from", list(c.net().proxyFrom().stream().map(Cidr::toString).toList()));
         section(out, "ports");
         line(out, "smtp", c.ports().smtp());
         line(out, "submission", c.ports().submission());
@@ -414,6 +419,7 @@ public final class ConfigLoader {
         line(out, "acme_directory", quote(c.tls().acmeDirectory()));
         line(out, "acme_email", quote(c.tls().acmeEmail()));
         line(out, "acme_trust", quote(c.tls().acmeTrust() == null ? "" : c.tls().acmeTrust().toString()));
+        line(out, "acme_challenge", quote(c.tls().acmeChallenge()));
         section(out, "smtp");
         line(out, "relay_networks", list(c.smtp().relayNetworks().stream().map(Cidr::toString).toList()));
         line(out, "vrfy_local_users", c.smtp().vrfyLocalUsers());

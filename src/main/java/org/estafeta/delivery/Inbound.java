@@ -120,6 +120,16 @@ public final class Inbound {
     }
 
     /**
+     * Starts a message that its owner ({@code address}) files into one of their own mailboxes as it
+     * is (IMAP APPEND, the webmail's Sent and Drafts copies): no trace field, no filter, the flags given.
+     */
+    public InboundMessage openFiled(String address, Filing filing) {
+        var route = new Route.Local(List.of(filing), List.of());
+        var envelope = new InboundEnvelope("", null, null, List.of(new InboundEnvelope.Recipient(address, null, null, route)));
+        return open(envelope, Channel.imported());
+    }
+
+    /**
      * Commits several messages in one transaction, all or none (IMAP MULTIAPPEND, RFC 3502 §3): each is
      * prepared (checks, blob, structure) first; a refusal or failure of any leaves none stored.
      */
@@ -226,6 +236,14 @@ public final class Inbound {
 
         /** A message was refused after its content arrived (a verdict, a loop, quota, a filter). */
         void refused(Channel channel, Refused refusal);
+
+        /** A recipient was refused before any content (SMTP RCPT: unknown user, relay denied, mailbox full, too many). */
+        void recipientRefused(Channel channel, Refused refusal);
+    }
+
+    /** Tells the observers that a session refused a recipient ({@link Observer#recipientRefused}). */
+    public void recipientRefused(Channel channel, Refused refusal) {
+        for (Observer o : observers) o.recipientRefused(channel, refusal);
     }
 
     public void observe(Observer observer) {

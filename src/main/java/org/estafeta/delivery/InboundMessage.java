@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.estafeta.mime.Headers;
 import org.estafeta.mime.ImapStructure;
-import org.estafeta.mime.MailDates;
+import org.estafeta.mime.MailDate;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.MimePart;
 import org.estafeta.mime.Summaries;
@@ -29,6 +30,7 @@ import org.estafeta.store.Blobs;
 import org.estafeta.store.Envelope;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Intake;
+import org.estafeta.store.MailOption;
 import org.estafeta.store.MessageStructure;
 import org.estafeta.store.MessageSummary;
 import org.slf4j.Logger;
@@ -250,7 +252,7 @@ public final class InboundMessage extends OutputStream {
     /** RFC 6409 §8.1, §8.3: the Date and Message-ID a submitting client left out. */
     private String missingFields(Headers headers) {
         StringBuilder sb = new StringBuilder();
-        if (headers.get("Date") == null) sb.append("Date: ").append(MailDates.format(arrival)).append("\r\n");
+        if (headers.get("Date") == null) sb.append("Date: ").append(MailDate.format(arrival)).append("\r\n");
         if (headers.get("Message-ID") == null) {
             sb.append("Message-ID: <").append(UUID.randomUUID()).append('@').append(inbound.settings.hostname()).append(">\r\n");
         }
@@ -389,16 +391,31 @@ public final class InboundMessage extends OutputStream {
         }
         List<Intake.Outgoing> outgoing = new ArrayList<>();
         if (!remote.isEmpty()) {
-            outgoing.add(new Intake.Outgoing(queueId, new Envelope(envelope.sender(), envelope.envelopeId(), envelope.ret(), remote)));
+            outgoing.add(new Intake.Outgoing(queueId, new Envelope(envelope.sender(), envelope.envelopeId(), envelope.ret(), remote,
+                    nextHopOptions(message.headers()))));
         }
         if (!forwards.isEmpty()) {
             // A forward leaves under our name (SRS) so SPF at the next hop passes; a bounce keeps the null path.
             String sender = envelope.sender().isEmpty() ? "" : inbound.srs.forward(envelope.sender());
+            // RFC 8689 §6: a forward (a reorigination) keeps what the sender asked of the transport.
             outgoing.add(new Intake.Outgoing(QueueId.next(), new Envelope(sender, null, null,
-                    forwards.stream().map(f -> new Envelope.Recipient(f, null, null)).toList())));
+                    forwards.stream().map(f -> new Envelope.Recipient(f, null, null)).toList(), nextHopOptions(message.headers()))));
         }
         return new Prepared(new Intake.Arrival(blob, internalDate, List.copyOf(filings.values()), outgoing, structure), blob, filings,
                 replies, rejections);
+    }
+
+    /**
+     * What the queue keeps for the next hop: BODY=BINARYMIME and REQUIRETLS as given on MAIL FROM, or,
+     * without REQUIRETLS, {@code TLS-Required: No} from the header (RFC 8689 §4.1: with REQUIRETLS the
+     * field is ignored).
+     */
+    private Set<MailOption> nextHopOptions(Headers headers) {
+        Set<MailOption> options = EnumSet.noneOf(MailOption.class);
+        if (envelope.options().contains(MailOption.BINARYMIME)) options.add(MailOption.BINARYMIME);
+        if (envelope.options().contains(MailOption.REQUIRETLS)) options.add(MailOption.REQUIRETLS);
+        else if (headers.all("TLS-Required").stream().anyMatch(v -> v.strip().equalsIgnoreCase("No"))) options.add(MailOption.TLS_OPTIONAL);
+        return options;
     }
 
     private RecipientFilter.Decision decide(RecipientFilter.Context context) {

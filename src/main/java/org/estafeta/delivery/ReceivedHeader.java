@@ -3,7 +3,7 @@ package org.estafeta.delivery;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.ZonedDateTime;
-import org.estafeta.mime.MailDates;
+import org.estafeta.mime.MailDate;
 
 /** The trace fields a server adds on receipt: Return-Path and Received (RFC 5321 §4.4). */
 final class ReceivedHeader {
@@ -25,7 +25,7 @@ final class ReceivedHeader {
             sb.append("\r\n\t(using ").append(channel.tlsProtocol()).append(" with cipher ").append(channel.tlsCipher()).append(')');
         }
         if (forRecipient != null) sb.append("\r\n\tfor <").append(clean(forRecipient)).append('>');
-        sb.append("; ").append(MailDates.format(when)).append("\r\n");
+        sb.append("; ").append(MailDate.format(when)).append("\r\n");
         return sb.toString();
     }
 

@@ -7,11 +7,8 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.estafeta.delivery.Channel;
-import org.estafeta.delivery.InboundEnvelope;
 import org.estafeta.delivery.InboundMessage;
 import org.estafeta.delivery.Refused;
-import org.estafeta.delivery.Route;
 import org.estafeta.imap.ImapSession.Done;
 import org.estafeta.mime.NulEncoding;
 import org.estafeta.store.Filing;
@@ -107,9 +104,7 @@ final class AppendCommand {
 
     /** The message for the logged-in user's own mailbox, as the inbound path takes it. */
     private static InboundMessage open(ImapSession s, Filing filing, Instant date) {
-        var route = new Route.Local(List.of(filing), List.of());
-        var envelope = new InboundEnvelope("", null, null, List.of(new InboundEnvelope.Recipient(s.account.address(), null, null, route)));
-        return s.services.inbound().open(envelope, Channel.imported()).dated(date);
+        return s.services.inbound().openFiled(s.account.address(), filing).dated(date);
     }
 
     /** Passes octets on and notes whether a NUL went by. */

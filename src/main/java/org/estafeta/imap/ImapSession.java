@@ -21,6 +21,7 @@ import org.estafeta.net.ShuttingDown;
 import org.estafeta.net.Line;
 import org.estafeta.store.Account;
 import org.estafeta.store.StoreException;
+import org.estafeta.store.StoreUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,8 +165,15 @@ final class ImapSession implements ImapReader.Source {
                 if (state == State.SELECTED && e instanceof ImapException.No) sendUpdates(command, uid);
                 reply(tag, e instanceof ImapException.Bad ? "BAD" : "NO", e.code, e.getMessage());
             } catch (RuntimeException e) {
-                // The store (an unreadable blob, the database) or a bug, not the client.
-                log.error("{} {} session {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account, command, e);
+                // The store (an unreadable blob, the database) or a bug, not the client. A database out of
+                // reach for now is UNAVAILABLE (RFC 5530 §3): the same command may work in a moment.
+                boolean unavailable = e instanceof StoreUnavailable;
+                if (unavailable) {
+                    log.warn("{} {} session {} {}: {} failed: {}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account,
+                            command, e.getMessage());
+                } else {
+                    log.error("{} {} session {} {}: {} failed", listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account, command, e);
+                }
                 if (out.inResponse()) {
                     // Half a FETCH response (a literal announced) cannot be taken back: the client would
                     // read our next line as message data. End the session rather than feed it garbage.
@@ -174,7 +182,8 @@ final class ImapSession implements ImapReader.Source {
                     return;
                 }
                 r.discardRest();
-                reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
+                if (unavailable) reply(tag, "NO", "UNAVAILABLE", "The mail store is unavailable, try again later");
+                else reply(tag, "NO", "SERVERBUG", "Internal error, try again later");
             }
         } finally {
             // Every outcome (OK, NO, BAD) counts: a slow NO is as slow for the user. IDLE lasts as long as the client likes.

@@ -56,8 +56,12 @@ final class ManageSieveReader {
     Request next() throws IOException, Refused {
         List<Argument> args = new ArrayList<>();
         ManageSieveException problem = null;
+        // The first line of a command is where a shutdown answers instead (Connection#readCommand);
+        // the lines after a literal belong to the command under way, which finishes.
+        boolean first = true;
         while (true) {
-            Line line = conn.readLine(lineLength);
+            Line line = first ? conn.readCommand(lineLength) : conn.readLine(lineLength);
+            first = false;
             if (line == null || line.ending() == Line.Ending.EOF) return null;
             if (line.ending() == Line.Ending.TRUNCATED) {
                 conn.skipLine();

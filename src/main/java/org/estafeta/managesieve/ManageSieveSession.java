@@ -15,6 +15,7 @@ import org.estafeta.managesieve.ManageSieveReader.Argument;
 import org.estafeta.managesieve.ManageSieveReader.Request;
 import org.estafeta.net.ClientText;
 import org.estafeta.net.Connection;
+import org.estafeta.net.ShuttingDown;
 import org.estafeta.sieve.Compiler;
 import org.estafeta.sieve.SieveException;
 import org.estafeta.store.Account;
@@ -64,6 +65,11 @@ final class ManageSieveSession {
             conn.setIdleTimeout(settings.idleTimeout());
             capabilities();
             ok("Estafeta ManageSieve ready");
+            // RFC 5804 §1.3: the server may end the session with BYE at any time; TRYLATER (§1.3's
+            // response codes) tells the client that the cause is temporary. Said at once to a session
+            // waiting for its next command; one in the middle of a command (a PUTSCRIPT literal) finishes it.
+            conn.onShutdown(Connection.GoodbyeTiming.AT_ONCE, () -> conn.write("BYE (" + ManageSieveException.TRYLATER + ") "
+                    + ManageSieveWriter.quoted(settings.hostname() + " shutting down") + "\r\n"));
             while (!done) {
                 Request request;
                 try {
@@ -82,6 +88,8 @@ final class ManageSieveSession {
         } catch (SocketTimeoutException e) {
             endReason = "idle timeout";
             conn.write("BYE \"Disconnected for inactivity\"\r\n");
+        } catch (ShuttingDown e) {
+            endReason = "shutdown"; // the BYE is said
         } finally {
             log.info("managesieve {} user={} tls={} uploads={} errors={} end={}", conn.remoteAddress().getHostAddress(),
                     account == null ? null : account.address(), conn.isTls(), uploads, errors, endReason);

@@ -9,26 +9,30 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The octets in a directory tree (the blob store), remembered for a while: walking a store of a
  * million files takes seconds, and Prometheus scrapes every 15 s. The measure is kept for a hundred
  * times as long as it took, and at least {@code minAge}: a small store is fresh at every scrape,
- * a big one costs at most 1 % of a core.
+ * a big one costs at most 1 % of a core. {@code elsewhere} adds what belongs to the store but lives
+ * outside the tree (the small blobs kept inside the database), measured at the same moments.
  */
 public final class DirectorySize {
 
     private final Path root;
     private final Duration minAge;
+    private final LongSupplier elsewhere;
     private final ReentrantLock lock = new ReentrantLock();
     private long bytes = -1;
     private long measuredAt;
     /** How long the measure stays good: 100 times what the last walk took, at least minAge. */
     private long keepNanos;
 
-    public DirectorySize(Path root, Duration minAge) {
+    public DirectorySize(Path root, Duration minAge, LongSupplier elsewhere) {
         this.root = root;
         this.minAge = minAge;
+        this.elsewhere = elsewhere;
     }
 
     /** The size, measured again when the last measure is too old; 0 when the directory is missing. */
@@ -37,7 +41,7 @@ public final class DirectorySize {
         try {
             long now = System.nanoTime();
             if (bytes < 0 || now - measuredAt > keepNanos) {
-                bytes = walk();
+                bytes = walk() + elsewhere.getAsLong();
                 measuredAt = System.nanoTime();
                 keepNanos = Math.max(minAge.toNanos(), 100 * (measuredAt - now));
             }

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * {@code _bytes}):
  * <pre>
  * estafeta_messages_accepted_total{channel}   messages stored or queued (mx, submission, webmail, generated, imported, append)
- * estafeta_messages_refused_total{reason}     refused after their content arrived, by enhanced status code (5.7.1, 4.7.1, ...)
+ * estafeta_messages_refused_total{reason,stage}  refusals by enhanced status code (5.7.1, 4.7.1, ...) and stage: rcpt, one per
+ *                                             recipient refused before any content (5.1.1 unknown, 5.7.1 relay denied, 5.2.2 full,
+ *                                             4.5.3 too many); data, a message refused after its content arrived
  * estafeta_deliveries_total{outcome}          outbound attempts per recipient: delivered, deferred, bounced
  * estafeta_queue_recipients                   recipients waiting in the outbound queue
  * estafeta_queue_oldest_age_seconds           how long the oldest of them has waited
@@ -56,9 +58,13 @@ public final class Metrics {
                 .tag("channel", channel).register(registry).increment();
     }
 
-    public void refused(String reason) {
-        Counter.builder("estafeta.messages.refused").description("Messages refused after their content arrived, by enhanced status code")
-                .tag("reason", reason).register(registry).increment();
+    /** Where a refusal happened: at a recipient (SMTP RCPT), or after the message's content arrived. */
+    public enum Stage { RCPT, DATA }
+
+    public void refused(String reason, Stage stage) {
+        Counter.builder("estafeta.messages.refused")
+                .description("Refusals by enhanced status code: of a recipient at RCPT, or of a message after its content arrived")
+                .tag("reason", reason).tag("stage", stage.name().toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
     }
 
     public void delivery(String outcome) {

@@ -11,28 +11,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Date header as real mail writes it (RFC 5322 §3.3 and its obsolete forms, §4.3): optional day
- * name, one- or two-digit day, month name in any case, two- or four-digit year, seconds optional,
- * numeric zone or an old zone name, comments anywhere. Shared by SEARCH SENT*, SORT DATE and THREAD.
+ * The Date header as this server writes it, and as real mail writes it (RFC 5322 §3.3 and its
+ * obsolete forms, §4.3): optional day name, one- or two-digit day, month name in any case, two- or
+ * four-digit year, seconds optional, numeric zone or an old zone name, comments anywhere. The one
+ * parser of Date fields: SEARCH SENT*, SORT DATE and THREAD, the summary stored at arrival, the webmail.
  */
 public final class MailDate {
 
     private static final Pattern DATE = Pattern.compile(
             "(?:[a-z]+\\s*,)?\\s*(\\d{1,2})\\s*-?\\s*([a-z]{3})[a-z]*\\s*-?\\s*(\\d{2,4})\\s+(\\d{1,2})\\s*:\\s*(\\d{2})"
                     + "(?:\\s*:\\s*(\\d{2}))?\\s*([+-]\\d{4}|[a-z]{1,5})?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
     private static final List<String> MONTHS = List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
             "nov", "dec");
     /** RFC 5322 §4.3 obsolete zone names; any other name is taken as UTC ("-0000", unknown). */
     private static final Map<String, Integer> ZONES = Map.of("EDT", -4, "EST", -5, "CDT", -5, "CST", -6, "MDT", -6,
             "MST", -7, "PDT", -7, "PST", -8);
 
+    private static final java.time.format.DateTimeFormatter RFC5322 =
+            java.time.format.DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
     private MailDate() {
+    }
+
+    /** The RFC 5322 §3.3 form this server writes in Date fields and trace headers. */
+    public static String format(ZonedDateTime when) {
+        return RFC5322.format(when);
     }
 
     /** The date and time with the sender's zone, or null when the value is not a date. */
     public static ZonedDateTime parse(String value) {
         if (value == null) return null;
-        Matcher m = DATE.matcher(value.replaceAll("\\([^()]*\\)", " "));
+        Matcher m = DATE.matcher(value.indexOf('(') < 0 ? value : COMMENT.matcher(value).replaceAll(" "));
         if (!m.find()) return null;
         int month = MONTHS.indexOf(m.group(2).toLowerCase(Locale.ROOT)) + 1;
         if (month == 0) return null;

@@ -26,7 +26,7 @@ public final class Summaries {
         for (String id : ids(h.get("In-Reply-To"))) if (!references.contains(id)) references.add(id);
         String subject = h.get("Subject");
         return new MessageSummary(addresses(h.get("From")), addresses(h.get("To")), addresses(h.get("Cc")),
-                subject == null ? null : decode(subject), MailDates.parse(h.get("Date")), h.get("Message-ID"),
+                subject == null ? null : decode(subject), MailDate.parse(h.get("Date")), h.get("Message-ID"),
                 references, hasAttachment(root), size);
     }
 

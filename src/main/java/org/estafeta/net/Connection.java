@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -68,9 +66,18 @@ public final class Connection implements Closeable {
     private boolean draining, goodbyeSaid, awaitingCommand;
 
     public Connection(Socket socket, Deadlines deadlines) throws IOException {
+        this(socket, deadlines, (InetSocketAddress) socket.getRemoteSocketAddress());
+    }
+
+    /**
+     * A connection whose client is {@code client} rather than the socket's peer: the one a load balancer
+     * named in its PROXY header ({@link ProxyHeader}), which every rule by address, log line and
+     * Received header then sees.
+     */
+    public Connection(Socket socket, Deadlines deadlines, InetSocketAddress client) throws IOException {
         this.socket = socket;
         this.deadlines = deadlines;
-        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.remote = client;
         this.local = (InetSocketAddress) socket.getLocalSocketAddress();
         socket.setTcpNoDelay(true);
         attachStreams();
@@ -421,8 +428,8 @@ public final class Connection implements Closeable {
 
     /**
      * Layers TLS over {@code plain} as the server and completes the handshake (Mozilla's intermediate
-     * profile) within {@link Deadlines#tlsHandshake()}: a watchdog closes the socket when it passes,
-     * since the handshake's reads are the JDK's and only their idle timeout could be set.
+     * profile) within {@link Deadlines#tlsHandshake()} ({@link Watchdog}: the handshake's reads are the
+     * JDK's, and only their idle timeout could be set).
      */
     static SSLSocket serverHandshake(SSLContext context, Socket plain, Deadlines deadlines) throws IOException {
         InetSocketAddress peer = (InetSocketAddress) plain.getRemoteSocketAddress();
@@ -430,22 +437,10 @@ public final class Connection implements Closeable {
         tls.setUseClientMode(false);
         tls.setSSLParameters(TlsContexts.serverParameters());
         tls.setSoTimeout(Math.toIntExact(Math.min(deadlines.idle().toMillis(), deadlines.tlsHandshake().toMillis())));
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread.ofVirtual().name("tls-deadline").start(() -> {
-            try {
-                if (!finished.await(deadlines.tlsHandshake().toMillis(), TimeUnit.MILLISECONDS)) plain.close();
-            } catch (InterruptedException | IOException ignored) {
-                // nothing to close, or it is closed
-            }
-        });
-        try {
+        Watchdog.within(plain, deadlines.tlsHandshake(), "TLS handshake", () -> {
             tls.startHandshake();
-        } catch (IOException e) {
-            if (plain.isClosed()) throw new SocketTimeoutException("TLS handshake not done within " + deadlines.tlsHandshake().toSeconds() + " s");
-            throw e;
-        } finally {
-            finished.countDown();
-        }
+            return null;
+        });
         return tls;
     }
 

@@ -25,6 +25,8 @@ public final class Listener implements AutoCloseable {
     private final SSLContext implicitTls;
     private final ConnectionLimiter limiter;
     private final Deadlines deadlines;
+    /** Load balancers (net.proxy_from) whose connections must start with a PROXY header naming the client. */
+    private final Networks proxyFrom;
     private final Trace.Tap traces;
     private final Thread acceptor;
     /** Sessions being served now (for the admin's status page). */
@@ -34,8 +36,9 @@ public final class Listener implements AutoCloseable {
     private volatile boolean draining;
 
     public Listener(InetSocketAddress bind, Protocol protocol, SSLContext implicitTls, ConnectionLimiter limiter,
-                    Deadlines deadlines, Trace.Tap traces) throws IOException {
+                    Deadlines deadlines, Networks proxyFrom, Trace.Tap traces) throws IOException {
         this.protocol = protocol;
+        this.proxyFrom = proxyFrom;
         this.traces = traces;
         this.implicitTls = implicitTls;
         this.limiter = limiter;
@@ -81,12 +84,21 @@ public final class Listener implements AutoCloseable {
     }
 
     private void handle(Socket socket) {
-        InetAddress peer = socket.getInetAddress();
+        InetSocketAddress client;
+        try {
+            client = clientOf(socket);
+        } catch (IOException e) {
+            // A load balancer that sends no valid header is misconfigured (or not the load balancer): say so.
+            log.warn("{}: closed a connection from proxy {}: {}", protocol.name(), socket.getInetAddress().getHostAddress(), e.getMessage());
+            closeQuietly(socket);
+            return;
+        }
+        InetAddress peer = client.getAddress();
         ConnectionLimiter.Refusal refusal = limiter.tryAcquire(peer);
         boolean holdsSlot = refusal == null;
         try {
             Socket s = implicitTls != null ? handshake(socket) : socket;
-            try (Connection connection = new Connection(s, deadlines)) {
+            try (Connection connection = new Connection(s, deadlines, client)) {
                 connection.attachTrace(traces, protocol.name(), protocol.traceRules());
                 if (refusal != null) {
                     log.info("{}: refused {}: {}", protocol.name(), peer.getHostAddress(), refusal);
@@ -113,11 +125,34 @@ public final class Listener implements AutoCloseable {
             log.error("{}: session from {} failed", protocol.name(), peer.getHostAddress(), e);
         } finally {
             if (holdsSlot) limiter.release(peer);
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
+            closeQuietly(socket);
+        }
+    }
+
+    /**
+     * The client: the socket's peer, or, when the peer is a load balancer in net.proxy_from, the client its
+     * PROXY header names (proxy-protocol.txt). From there the header is required, and it comes first,
+     * before the TLS handshake of an implicit-TLS port; it is read within the command-line deadline. From
+     * anyone else a PROXY header is not looked for: the session sees it as the bad command it is.
+     */
+    private InetSocketAddress clientOf(Socket socket) throws IOException {
+        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        if (!proxyFrom.contains(peer.getAddress())) return peer;
+        socket.setSoTimeout(Math.toIntExact(Math.min(deadlines.idle().toMillis(), deadlines.commandLine().toMillis())));
+        ProxyHeader header = Watchdog.within(socket, deadlines.commandLine(), "PROXY header", () -> ProxyHeader.read(socket.getInputStream()));
+        if (header.client() == null) {
+            // A v2 LOCAL header: the load balancer's own health check, served as a connection from it.
+            log.debug("{}: health check from proxy {}", protocol.name(), peer.getAddress().getHostAddress());
+            return peer;
+        }
+        return header.client();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 

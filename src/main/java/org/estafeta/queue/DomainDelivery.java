@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.estafeta.config.Config;
 import org.estafeta.dns.MxResolver;
@@ -15,6 +17,7 @@ import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.client.SmtpClient;
 import org.estafeta.smtp.client.SmtpClientException;
 import org.estafeta.store.AddressKey;
+import org.estafeta.store.MailOption;
 import org.estafeta.store.Queue;
 import org.estafeta.tls.PeerVerifier;
 import org.slf4j.Logger;
@@ -70,6 +73,48 @@ final class DomainDelivery {
     }
 
     /**
+     * What a message asks of the connection that carries it (RFC 8689): the domain's policy as usual;
+     * REQUIRETLS (verified TLS to a host that offers REQUIRETLS, or nothing); or, for {@code TLS-Required:
+     * No}, TLS when offered but the MTA-STS policy not enforced. Messages that ask the same share a connection.
+     */
+    private enum Need {
+        POLICY, REQUIRETLS, NO_POLICY;
+
+        static Need of(Queue.Entry e) {
+            if (e.has(MailOption.REQUIRETLS)) return REQUIRETLS;
+            return e.has(MailOption.TLS_OPTIONAL) ? NO_POLICY : POLICY;
+        }
+    }
+
+    /**
+     * Why no host of a route could be used: the last reason, and whether every host that answered was
+     * refused for REQUIRETLS alone. Then the failure is permanent (RFC 8689 §4.2.1: the message is not
+     * sent to the domain, the sender gets a non-delivery notice); an unreachable host leaves hope.
+     */
+    private static final class Tries {
+        String error;
+        private boolean refusedForTls, otherFailure;
+
+        Tries(String domain) {
+            error = "4.4.1 no MX host of " + domain + " could be reached";
+        }
+
+        void failed(String reason) {
+            error = reason;
+            otherFailure = true;
+        }
+
+        void refusedForTls(String reason) {
+            error = reason;
+            refusedForTls = true;
+        }
+
+        boolean permanent() {
+            return refusedForTls && !otherFailure;
+        }
+    }
+
+    /**
      * Delivers several messages (each a group of recipients) for one domain, reusing one connection
      * for all of them; if it breaks, the rest goes over a new one. Each group's attempt is handed to
      * {@code results} as soon as it is known, so that a crash later in the share repeats nothing.
@@ -83,14 +128,20 @@ final class DomainDelivery {
             for (var g : groups) results.accept(g, all(g, f.permanent, null, f.status + " " + f.getMessage()));
             return;
         }
-        Link link = null;
-        String[] lastError = {"4.4.1 no MX host of " + domain + " could be reached"};
+        Map<Need, Link> links = new EnumMap<>(Need.class);
         try {
             for (List<Queue.Entry> group : groups) {
-                if (link == null) link = connect(route, lastError);
+                Need need = Need.of(group.getFirst());
+                Link link = links.get(need);
                 if (link == null) {
-                    results.accept(group, all(group, false, null, lastError[0]));
-                    continue;
+                    Tries tries = new Tries(domain);
+                    link = connect(route, need, tries);
+                    if (link == null) {
+                        if (tries.permanent()) log.warn("{}: REQUIRETLS message not sent to {}: {}", group.getFirst().queueId(), domain, tries.error);
+                        results.accept(group, all(group, tries.permanent(), null, tries.error));
+                        continue;
+                    }
+                    links.put(need, link);
                 }
                 Attempt attempt;
                 try (InputStream in = content.open(group.getFirst())) {
@@ -101,7 +152,7 @@ final class DomainDelivery {
                         attempt = all(group, e.isPermanent(), link.mta(), e.reply().toString());
                     } else {
                         link.client().close();
-                        link = null;
+                        links.remove(need);
                         attempt = all(group, false, null, "4.4.2 " + e.getMessage());
                     }
                 } catch (IOException | org.estafeta.store.BlobUnreadable e) {
@@ -110,7 +161,7 @@ final class DomainDelivery {
                 results.accept(group, attempt);
             }
         } finally {
-            if (link != null) link.client().quit();
+            links.values().forEach(l -> l.client().quit());
         }
     }
 
@@ -133,28 +184,45 @@ final class DomainDelivery {
      * RFC 8461 §4.1, §5.1: under enforce an MX host the policy does not name is not used at all; under
      * testing it is used and the mismatch logged (TLS-RPT would report it).
      */
-    private boolean policyAllows(Route route, String host, String[] lastError) {
+    private boolean policyAllows(Route route, String host, Need need, Tries tries) {
         if (route.sts() == null || route.sts().policy() == null || route.sts().policy().allows(host)) return true;
         if (route.sts().testing()) {
             log.warn("MTA-STS testing: MX host {} is not in the policy of {} {}", host, route.domain(), route.sts().policy().mx());
             return true;
         }
         if (!route.sts().enforces()) return true;
-        lastError[0] = "4.7.5 MX host " + host + " does not match the MTA-STS policy of " + route.domain();
+        if (need == Need.NO_POLICY) {
+            log.info("TLS-Required: No: MX host {} used although the MTA-STS policy of {} does not name it", host, route.domain());
+            return true;
+        }
+        tries.failed("4.7.5 MX host " + host + " does not match the MTA-STS policy of " + route.domain());
         return false;
     }
 
     /**
      * After STARTTLS: whether the peer is authenticated, and under an MTA-STS policy what follows from
-     * it (§5.1, §4.2): enforce refuses the host (null, with the reason in lastError[0]) when TLS is
-     * missing or its certificate is not valid for the host; testing logs and goes on.
+     * it (§5.1, §4.2): enforce refuses the host (null, with the reason in tries) when TLS is missing or
+     * its certificate is not valid for the host; testing logs and goes on. A REQUIRETLS message takes
+     * only a host with verified TLS that offers REQUIRETLS (RFC 8689 §4.2.1, with the RFC 3463 and
+     * RFC 8689 §7 codes); one with {@code TLS-Required: No} ignores the policy (§4.2.2).
      */
-    private Link secured(Route route, SmtpClient client, String host, String mta, String[] lastError) {
+    private Link secured(Route route, SmtpClient client, String host, String mta, Need need, Tries tries) {
         String problem = client.isTls() ? verifier.problem(client.tlsSession(), host) : "no STARTTLS";
-        if (problem != null && route.sts() != null) {
+        if (need == Need.REQUIRETLS) {
+            if (problem == null && client.supports("REQUIRETLS")) return new Link(client, mta, true);
+            client.quit();
+            String reason = problem != null ? "5.7.10 REQUIRETLS: no verified TLS with " + mta + ": " + problem
+                    : "5.7.30 REQUIRETLS support required: " + mta + " does not offer REQUIRETLS";
+            log.warn("REQUIRETLS: host refused: {}", reason);
+            tries.refusedForTls(reason);
+            return null;
+        }
+        if (problem != null && route.sts() != null && need == Need.NO_POLICY && route.sts().enforces()) {
+            log.info("TLS-Required: No: MTA-STS policy of {} ignored for {}: {}", route.domain(), mta, problem);
+        } else if (problem != null && route.sts() != null) {
             if (route.sts().enforces()) {
                 client.quit();
-                lastError[0] = "4.7.5 MTA-STS policy of " + route.domain() + " requires authenticated TLS; " + host + ": " + problem;
+                tries.failed("4.7.5 MTA-STS policy of " + route.domain() + " requires authenticated TLS; " + host + ": " + problem);
                 return null;
             }
             if (route.sts().testing()) log.warn("MTA-STS testing: {} would be refused: {}", mta, problem);
@@ -162,18 +230,18 @@ final class DomainDelivery {
         return new Link(client, mta, problem == null);
     }
 
-    /** The first host of the route that answers and greets properly, or null (with the reason in lastError[0]). */
-    private Link connect(Route route, String[] lastError) {
+    /** The first host of the route that answers, greets properly and gives what {@code need} asks, or null (with the reason in tries). */
+    private Link connect(Route route, Need need, Tries tries) {
         for (String host : route.hosts()) {
-            if (!policyAllows(route, host, lastError)) continue;
+            if (!policyAllows(route, host, need, tries)) continue;
             List<InetAddress> addresses;
             try {
                 addresses = isAddressLiteral(host) ? List.of(InetAddress.getByName(host)) : mx.addresses(host);
             } catch (MxResolver.DnsFailure | java.net.UnknownHostException f) {
-                lastError[0] = "4.4.3 " + f.getMessage();
+                tries.failed("4.4.3 " + f.getMessage());
                 continue;
             }
-            if (addresses.isEmpty()) lastError[0] = "4.4.3 MX host " + host + " has no address";
+            if (addresses.isEmpty()) tries.failed("4.4.3 MX host " + host + " has no address");
             for (InetAddress address : addresses) {
                 try {
                     SmtpClient client = SmtpClient.connect(new InetSocketAddress(address, route.port()), host,
@@ -188,10 +256,10 @@ final class DomainDelivery {
                         client.close();
                         throw e;
                     }
-                    Link link = secured(route, client, host, host + " [" + address.getHostAddress() + "]", lastError);
+                    Link link = secured(route, client, host, host + " [" + address.getHostAddress() + "]", need, tries);
                     if (link != null) return link;
                 } catch (SmtpClientException e) {
-                    lastError[0] = "4.4.1 " + e.getMessage();
+                    tries.failed("4.4.1 " + e.getMessage());
                 }
             }
         }
@@ -211,7 +279,7 @@ final class DomainDelivery {
         Queue.Entry first = group.getFirst();
         List<SmtpClient.Recipient> rcpts = group.stream()
                 .map(e -> new SmtpClient.Recipient(e.recipient().address(), e.recipient().notifyOn(), e.recipient().orcpt())).toList();
-        SmtpClient.Result result = client.send(first.sender(), first.envelopeId(), first.ret(), true, first.size(), rcpts, content);
+        SmtpClient.Result result = client.send(first.sender(), first.envelopeId(), first.ret(), first.options(), first.size(), rcpts, content);
         List<Queue.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
             Reply r = result.recipientReplies().get(i);

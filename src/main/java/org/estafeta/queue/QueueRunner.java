@@ -19,6 +19,7 @@ import org.estafeta.dns.MxResolver;
 import org.estafeta.delivery.DsnMessage;
 import org.estafeta.delivery.Inbound;
 import org.estafeta.store.Blobs;
+import org.estafeta.store.MailOption;
 import org.estafeta.store.Queue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,7 +185,7 @@ public final class QueueRunner implements AutoCloseable {
             switch (o) {
                 case Queue.Outcome.Delivered d -> {
                     log.info("{} to=<{}> relay={} status=sent ({})", e.queueId(), e.recipient().address(), d.remoteMta(), d.reply());
-                    if (e.recipient().wants("SUCCESS") && !attempt.remoteHasDsn()) relayed.add(withResult(e, d.remoteMta(), d.reply()));
+                    if (e.recipient().wants("SUCCESS") && !attempt.remoteHasDsn()) relayed.add(e.withResult(e.nextAttempt(), d.reply(), d.remoteMta()));
                 }
                 case Queue.Outcome.Deferred d -> log.info("{} to=<{}> relay={} status=deferred ({}), next try {}", e.queueId(),
                         e.recipient().address(), d.remoteMta(), d.error(), d.nextAttempt());
@@ -267,8 +268,7 @@ public final class QueueRunner implements AutoCloseable {
                     continue;
                 }
                 if (age.compareTo(settings.delayWarning()) >= 0 && !e.delayNotified() && e.recipient().wants("DELAY")) {
-                    delayed.add(new Queue.Entry(e.recipientId(), e.queueId(), e.sender(), e.blob(), e.size(), e.envelopeId(), e.ret(),
-                            e.created(), e.recipient(), e.status(), e.attempts(), d.nextAttempt(), d.error(), d.remoteMta(), false));
+                    delayed.add(e.withResult(d.nextAttempt(), d.error(), d.remoteMta()));
                     out.add(new Queue.Outcome.DelayNotified(d.recipientId()));
                 }
             }
@@ -290,7 +290,10 @@ public final class QueueRunner implements AutoCloseable {
         Queue.Entry first = entries.getFirst();
         // RFC 5321 §4.5.5 / RFC 3461 §6.2: never notify the null reverse-path (no bounce of a bounce).
         if (first.sender().isEmpty()) return;
-        var subject = new DsnMessage.Subject(first.queueId(), first.sender(), first.envelopeId(), first.ret(), first.created());
+        // RFC 8689 §5: a notice about a REQUIRETLS message returns its header only, as if RET=HDRS, whatever
+        // RET said, since the notice itself is not sent with REQUIRETLS.
+        String ret = first.has(MailOption.REQUIRETLS) ? "HDRS" : first.ret();
+        var subject = new DsnMessage.Subject(first.queueId(), first.sender(), first.envelopeId(), ret, first.created());
         List<DsnMessage.Recipient> recipients = entries.stream().map(e -> new DsnMessage.Recipient(e.recipient().address(),
                 e.recipient().orcpt(), e.lastError(), e.remoteMta(), e.nextAttempt())).toList();
         try (InputStream original = blobs.open(first.blob())) {
@@ -303,11 +306,6 @@ public final class QueueRunner implements AutoCloseable {
 
     private static Queue.Entry entry(List<Queue.Entry> group, long recipientId) {
         return group.stream().filter(e -> e.recipientId() == recipientId).findFirst().orElseThrow();
-    }
-
-    private static Queue.Entry withResult(Queue.Entry e, String remoteMta, String reply) {
-        return new Queue.Entry(e.recipientId(), e.queueId(), e.sender(), e.blob(), e.size(), e.envelopeId(), e.ret(), e.created(),
-                e.recipient(), e.status(), e.attempts(), e.nextAttempt(), reply, remoteMta, e.delayNotified());
     }
 
     @Override

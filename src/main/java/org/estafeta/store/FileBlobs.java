@@ -3,12 +3,10 @@ package org.estafeta.store;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -141,14 +139,12 @@ public final class FileBlobs implements Blobs {
         public void close() throws IOException {
             if (done) return;
             done = true;
-            try (OutputStream ignored = out) {
+            // Not out.close(): it would flush what is buffered into the closed channel. The streams
+            // over the channel hold nothing else.
+            try {
                 channel.close();
             } finally {
-                try {
-                    Files.delete(file);
-                } catch (NoSuchFileException ignored) {
-                    // already gone
-                }
+                Files.deleteIfExists(file);
             }
         }
     }

@@ -7,10 +7,20 @@ import java.util.Optional;
 /** The outbound queue as the delivery workers and the admin see it. */
 public interface Queue {
 
-    /** One recipient of a queued message, with what its delivery needs. */
+    /** One recipient of a queued message, with what its delivery needs; {@code options} as in {@link Envelope}. */
     record Entry(long recipientId, String queueId, String sender, String blob, long size, String envelopeId, String ret,
                  Instant created, Envelope.Recipient recipient, String status, int attempts, Instant nextAttempt,
-                 String lastError, String remoteMta, boolean delayNotified) {
+                 String lastError, String remoteMta, boolean delayNotified, java.util.Set<MailOption> options) {
+
+        public boolean has(MailOption option) {
+            return options.contains(option);
+        }
+
+        /** The same entry with another last error and remote MTA (for a notice about this attempt). */
+        public Entry withResult(Instant nextAttempt, String error, String mta) {
+            return new Entry(recipientId, queueId, sender, blob, size, envelopeId, ret, created, recipient, status, attempts,
+                    nextAttempt, error, mta, delayNotified, options);
+        }
     }
 
     /** What happened to one recipient in an attempt. */

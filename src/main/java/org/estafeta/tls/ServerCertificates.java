@@ -58,6 +58,8 @@ public final class ServerCertificates implements AutoCloseable {
 
     private final List<Source> sources;
     private final SniKeyManager keyManager = new SniKeyManager(this);
+    /** Challenge certificates shown only on TLS-ALPN-01 validation handshakes. */
+    private final TlsAlpnChallenges tlsAlpnChallenges = new TlsAlpnChallenges();
     private final SSLContext context;
     /** Guards reading the files; handshakes read {@link #current} without it. */
     private final ReentrantLock reading = new ReentrantLock();
@@ -156,6 +158,11 @@ public final class ServerCertificates implements AutoCloseable {
         current = List.copyOf(set);
     }
 
+    /** Where an ACME order puts the certificates that answer TLS-ALPN-01 validations (RFC 8737). */
+    public TlsAlpnChallenges tlsAlpnChallenges() {
+        return tlsAlpnChallenges;
+    }
+
     /** The certificates in service, in order of preference. */
     public List<CertifiedKey> current() {
         return current;
@@ -173,6 +180,12 @@ public final class ServerCertificates implements AutoCloseable {
             if (fallback == null) fallback = k;
         }
         return fallback;
+    }
+
+    /** The challenge certificate for a TLS-ALPN-01 validation of {@code host}, if it is of {@code keyType}; else null. */
+    CertifiedKey tlsAlpnChallenge(String host, String keyType) {
+        CertifiedKey k = tlsAlpnChallenges.forHost(host);
+        return k != null && usableAs(k, keyType) ? k : null;
     }
 
     /** The JDK names key types "EC", "RSA", "RSASSA-PSS", "EdDSA" (TLS 1.2 may add a signer: "EC_RSA"). */

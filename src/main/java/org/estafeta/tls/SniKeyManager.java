@@ -40,16 +40,25 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return choose(keyType, engine == null ? null : engine.getHandshakeSession());
+        if (engine == null) return choose(keyType, null, null);
+        return choose(keyType, engine.getHandshakeSession(), engine.getHandshakeApplicationProtocol());
     }
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return choose(keyType, socket instanceof SSLSocket tls ? tls.getHandshakeSession() : null);
+        if (!(socket instanceof SSLSocket tls)) return choose(keyType, null, null);
+        return choose(keyType, tls.getHandshakeSession(), tls.getHandshakeApplicationProtocol());
     }
 
-    private String choose(String keyType, SSLSession handshake) {
-        CertifiedKey chosen = certificates.select(requestedHost(handshake), keyType);
+    /**
+     * The ALPN protocol is chosen before the certificate (the JDK consumes the ClientHello's
+     * extensions first), so a validation handshake (RFC 8737 §3) is known here: it gets the challenge
+     * certificate for its name, or none at all.
+     */
+    private String choose(String keyType, SSLSession handshake, String alpn) {
+        String host = requestedHost(handshake);
+        CertifiedKey chosen = TlsAlpnChallenges.PROTOCOL.equals(alpn) ? certificates.tlsAlpnChallenge(host, keyType)
+                : certificates.select(host, keyType);
         if (chosen == null) return null;
         String alias = alias(chosen);
         byAlias.putIfAbsent(alias, chosen);

@@ -112,15 +112,4 @@ final class RenderedMessage {
     long partSize(Part p) {
         return p.part().bodySize();
     }
-
-    /** The Date field as parsed, or null. */
-    static ZonedDateTime parseDate(String date) {
-        if (date == null || date.isBlank()) return null;
-        try {
-            String cleaned = date.replaceAll("\\([^)]*\\)", "").strip().replaceAll("\\s+", " ");
-            return ZonedDateTime.parse(cleaned, DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
 }

@@ -25,13 +25,15 @@ import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.estafeta.tls.TlsAlpnChallenges;
 import org.estafeta.tls.TlsContexts;
 import org.estafeta.tls.acme.Http01Responses;
 import org.estafeta.admin.Admin;
@@ -41,6 +43,7 @@ import org.estafeta.config.Config;
 import org.estafeta.delivery.Inbound;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.events.SessionTraces;
+import org.estafeta.net.Networks;
 import org.estafeta.store.Account;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Conflict;
@@ -109,10 +112,13 @@ public final class WebServer implements AutoCloseable {
     private final Config.Web settings;
     private final List<ServerConnector> connectors = new ArrayList<>();
     private ServerConnector plain, secure;
+    /** Load balancers whose connections start with a PROXY header (net.proxy_from); empty, none does. */
+    private final Networks proxyFrom;
 
     private WebServer(Config.Web settings, ServerSocketChannel plainChannel, ServerSocketChannel secureChannel, SSLContext tls,
-                      Services services) {
+                      Networks proxyFrom, Services services) {
         this.settings = settings;
+        this.proxyFrom = proxyFrom;
         this.services = services;
         this.sessions = new WebSessions(settings.sessionTimeout());
         Webmail webmail = new Webmail(this, services);
@@ -171,12 +177,13 @@ public final class WebServer implements AutoCloseable {
      * Binds the web ports first, so that a port in use is one clear line like the mail listeners'
      * (Jetty would log its own stack trace), then starts Javalin on the bound sockets.
      */
-    public static WebServer start(Config.Web settings, InetAddress bind, SSLContext tls, Services services) throws IOException {
+    public static WebServer start(Config.Web settings, InetAddress bind, SSLContext tls, Networks proxyFrom, Services services)
+            throws IOException {
         ServerSocketChannel plainChannel = null, secureChannel = null;
         try {
             plainChannel = settings.port() < 0 ? null : bind("web (http)", "web.port", bind, settings.port());
             secureChannel = settings.tlsPort() < 0 ? null : bind("web (https)", "web.tls_port", bind, settings.tlsPort());
-            WebServer server = new WebServer(settings, plainChannel, secureChannel, tls, services);
+            WebServer server = new WebServer(settings, plainChannel, secureChannel, tls, proxyFrom, services);
             server.app.start();
             return server;
         } catch (IOException | RuntimeException e) {
@@ -202,7 +209,7 @@ public final class WebServer implements AutoCloseable {
     private ServerConnector connector(Server server, HttpConfiguration http, ServerSocketChannel channel, SSLContext tls) {
         ServerConnector c;
         if (tls == null) {
-            c = new ServerConnector(server, new HttpConnectionFactory(http));
+            c = new ServerConnector(server, withProxy(HttpVersion.HTTP_1_1.asString(), new HttpConnectionFactory(http)));
         } else {
             HttpConfiguration https = new HttpConfiguration(http);
             SecureRequestCustomizer src = new SecureRequestCustomizer();
@@ -215,6 +222,13 @@ public final class WebServer implements AutoCloseable {
                     p.setNamedGroups(TlsContexts.NAMED_GROUPS.clone());
                     return p;
                 }
+
+                @Override
+                public void customize(javax.net.ssl.SSLEngine engine) {
+                    super.customize(engine);
+                    // A CA validating by TLS-ALPN-01 offers acme-tls/1 and gets the challenge certificate (RFC 8737 §3).
+                    engine.setHandshakeApplicationProtocolSelector((e, offered) -> TlsAlpnChallenges.select(offered));
+                }
             };
             ssl.setSslContext(tls);
             // The same profile as the mail ports (TlsContexts), no renegotiation at all.
@@ -222,7 +236,7 @@ public final class WebServer implements AutoCloseable {
             ssl.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES);
             ssl.setUseCipherSuitesOrder(true);
             ssl.setRenegotiationAllowed(false);
-            c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            c = new ServerConnector(server, withProxy("SSL", new AcmeTlsAlpnClose(ssl), new HttpConnectionFactory(https)));
         }
         try {
             c.open(channel);
@@ -231,6 +245,15 @@ public final class WebServer implements AutoCloseable {
         }
         connectors.add(c);
         return c;
+    }
+
+    /** The connector's factories, behind a PROXY header reader when load balancers are configured (it comes before TLS). */
+    private ConnectionFactory[] withProxy(String next, ConnectionFactory... factories) {
+        if (proxyFrom.networks().isEmpty()) return factories;
+        ConnectionFactory[] all = new ConnectionFactory[factories.length + 1];
+        all[0] = new ProxiedConnections(next, proxyFrom);
+        System.arraycopy(factories, 0, all, 1, factories.length);
+        return all;
     }
 
     /** The HTTP port (useful with port 0), or -1 when disabled. */

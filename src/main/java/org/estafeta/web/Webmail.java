@@ -5,10 +5,8 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UploadedFile;
 import io.javalin.http.sse.SseClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,14 +19,14 @@ import java.util.concurrent.TimeUnit;
 import org.estafeta.auth.AuthFailure;
 import org.estafeta.auth.AuthResult;
 import org.estafeta.delivery.Channel;
+import org.estafeta.delivery.InboundMessage;
 import org.estafeta.delivery.Refused;
 import org.estafeta.mime.Headers;
-import org.estafeta.mime.ImapStructure;
+import org.estafeta.mime.MailDate;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.PartContent;
 import org.estafeta.store.Account;
-import org.estafeta.store.Blob;
-import org.estafeta.store.Blobs;
+import org.estafeta.store.Filing;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
@@ -256,7 +254,7 @@ final class Webmail {
         try (InputStream in = s.blobs().open(m.blob())) {
             Headers h = MimeParser.parseHeader(in).headers();
             sum = new Summary(decoded(h, "From"), decoded(h, "To"), decoded(h, "Cc"), decoded(h, "Subject"),
-                    RenderedMessage.parseDate(h.get("Date")));
+                    MailDate.parse(h.get("Date")));
         } catch (IOException e) {
             sum = new Summary("", "", "", "", null);
         }
@@ -317,7 +315,7 @@ final class Webmail {
         Long newer = all.stream().filter(x -> x.uid() > m.uid() && !x.has(Flag.DELETED)).map(MessageInfo::uid).min(Long::compare).orElse(null);
         Long older = all.stream().filter(x -> x.uid() < m.uid() && !x.has(Flag.DELETED)).map(MessageInfo::uid).max(Long::compare).orElse(null);
         String text = msg.plain != null ? msg.text(msg.plain) : msg.html == null ? "" : null;
-        ZonedDateTime date = RenderedMessage.parseDate(msg.rawHeader("Date"));
+        ZonedDateTime date = MailDate.parse(msg.rawHeader("Date"));
         List<Views.Folder> folders = folders(t, session, box.id());
         String subject = msg.header("Subject").isEmpty() ? t.t("message.noSubject") : msg.header("Subject");
         ctx.html(web.render("message.jte", new Views.MessagePage(web.chrome(ctx, subject), folders, current(folders), m.uid(),
@@ -513,7 +511,7 @@ final class Webmail {
                     cc = String.join(", ", others);
                 }
                 subject = subj.regionMatches(true, 0, "Re:", 0, 3) ? subj : "Re: " + subj;
-                ZonedDateTime sent = RenderedMessage.parseDate(msg.rawHeader("Date"));
+                ZonedDateTime sent = MailDate.parse(msg.rawHeader("Date"));
                 String when = sent == null ? t.fullDate(m.internalDate()) : t.fullDate(sent);
                 body = "\n\n" + t.t("compose.quoteIntro", when, msg.header("From")) + "\n"
                         + original.lines().map(l -> "> " + l).reduce("", (a, b) -> a + b + "\n");
@@ -567,12 +565,20 @@ final class Webmail {
             if (send) {
                 var channel = Channel.webmail(WebServer.clientAddress(ctx), ctx.req().isSecure(), account);
                 String id = s.inbound().send(account, session.address, built.recipients(), built.withoutBcc(), channel);
-                store(special(session, "\\Sent", "Sent"), built.withBcc(), Flag.SEEN.bit());
                 log.info("web {}: {} sent by {} to {} recipient(s)", ctx.req().getRemoteAddr(), id, session.address, built.recipients().size());
                 if (!value(ctx, "in_reply_to").isEmpty()) markAnswered(session, value(ctx, "in_reply_to"));
-                WebServer.done(ctx, "/box/" + inbox(session).id(), t.t("compose.sent"));
+                String said = t.t("compose.sent");
+                try {
+                    store(session, special(session, "\\Sent", "Sent"), built.withBcc(), Flag.SEEN.bit());
+                } catch (Refused notKept) {
+                    // The message is gone already: saying "not sent" now would make the user send it twice.
+                    log.warn("web {}: {} sent, but its copy for {}'s Sent was refused: {}", ctx.req().getRemoteAddr(), id, session.address,
+                            notKept.getMessage());
+                    said = t.t("compose.sentNotKept") + " " + notKept.getMessage();
+                }
+                WebServer.done(ctx, "/box/" + inbox(session).id(), said);
             } else {
-                store(special(session, "\\Drafts", "Drafts"), built.withBcc(), Flag.SEEN.bit() | Flag.DRAFT.bit());
+                store(session, special(session, "\\Drafts", "Drafts"), built.withBcc(), Flag.SEEN.bit() | Flag.DRAFT.bit());
                 WebServer.done(ctx, "/box/" + special(session, "\\Drafts", "Drafts").id(), t.t("compose.draftSaved"));
             }
         } catch (Composer.Invalid | Refused e) {
@@ -622,13 +628,12 @@ final class Webmail {
         }
     }
 
-    private void store(Mailbox box, byte[] message, int flags) throws IOException {
-        Blob blob;
-        try (Blobs.BlobWriter w = s.blobs().create()) {
-            w.write(message);
-            blob = w.finish();
+    /** A copy for the user's own Sent or Drafts, through the inbound path as IMAP APPEND goes. */
+    private void store(WebSessions.Session session, Mailbox box, byte[] message, int flags) throws IOException, Refused {
+        try (InboundMessage m = s.inbound().openFiled(session.address, new Filing(session.accountId, box.name(), flags, List.of()))) {
+            m.write(message);
+            m.commit();
         }
-        s.messages().append(box.id(), blob, flags, List.of(), Instant.now(), ImapStructure.of(new ByteArrayInputStream(message), s.mimeParts()));
     }
 
     // --- new mail without reloading ---

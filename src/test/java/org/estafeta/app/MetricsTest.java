@@ -68,7 +68,7 @@ class MetricsTest {
 
                 assertThat(delta(before, after, "estafeta_messages_accepted_total", "channel", "mx")).isEqualTo(4);
                 assertThat(delta(before, after, "estafeta_messages_accepted_total", "channel", "imported")).as("the APPEND").isEqualTo(1);
-                assertThat(delta(before, after, "estafeta_messages_refused_total", "reason", "5.4.6")).isEqualTo(1);
+                assertThat(delta(before, after, "estafeta_messages_refused_total", "reason", "5.4.6", "stage", "data")).isEqualTo(1);
                 assertThat(delta(before, after, "estafeta_auth_failures_total", "reason", "invalid")).isEqualTo(2);
                 assertThat(delta(before, after, "estafeta_smtp_data_seconds_count")).as("one per 250 after DATA").isEqualTo(4);
                 assertThat(value(after, "estafeta_smtp_data_seconds_bucket", "le", "+Inf")).isEqualTo(4);
@@ -90,6 +90,38 @@ class MetricsTest {
                 assertThat(dashboardMetrics()).isNotEmpty().allSatisfy(name ->
                         assertThat(after).as("docs/grafana-dashboard.json uses " + name).anyMatch(s -> s.name().equals(name)));
             }
+        }
+    }
+
+    @Test
+    void recipientsRefusedAtRcptAreCountedByReason() throws Exception {
+        assertThat(Processes.available("python3")).as("python3 is not installed (./run-tests installs it)").isTrue();
+        // Nobody may relay, and a message takes one recipient at most.
+        try (TestServer server = TestServer.start(Map.of("smtp.relay_networks", "", "limits.recipients", "1"))) {
+            String url = "http://127.0.0.1:" + server.server().web().port() + "/metrics";
+            int smtp = server.port("smtp");
+            // The other user's mailbox gets a message, then a quota of one octet: it is full.
+            assertThat(send(smtp, TestServer.OTHER_USER, "Subject: first\r\n\r\nfills it\r\n").exitCode()).isZero();
+            server.server().storage().accounts().setQuota(TestServer.OTHER_USER, 1L);
+            List<Sample> before = scrape(url);
+
+            Processes.Result rcpts = Processes.run(List.of("python3", Processes.resource("smtp_rcpt.py").toString(), String.valueOf(smtp),
+                    "sender@example.org", "nobody@servidor.es", "nadie@servidor.es", "someone@remote.example", TestServer.OTHER_USER,
+                    "<not an address", TestServer.USER, "pepe2@servidor.es"), new byte[0]);
+            assertThat(rcpts.exitCode()).as(rcpts.output()).isZero();
+            assertThat(rcpts.output().lines().map(l -> l.split("\t")[0]).toList())
+                    .containsExactly("550", "550", "554", "552", "501", "250", "452");
+            List<Sample> after = scrape(url);
+
+            String refused = "estafeta_messages_refused_total";
+            assertThat(delta(before, after, refused, "reason", "5.1.1", "stage", "rcpt")).as("unknown users").isEqualTo(2);
+            assertThat(delta(before, after, refused, "reason", "5.7.1", "stage", "rcpt")).as("relay denied").isEqualTo(1);
+            assertThat(delta(before, after, refused, "reason", "5.2.2", "stage", "rcpt")).as("mailbox full").isEqualTo(1);
+            assertThat(delta(before, after, refused, "reason", "4.5.3", "stage", "rcpt")).as("too many recipients").isEqualTo(1);
+            // A syntax error is the client's mistake, not a refusal: the five above are all there is.
+            assertThat(delta(before, after, refused, "stage", "rcpt")).isEqualTo(5);
+            assertThat(delta(before, after, refused, "stage", "data")).isZero();
+            assertThat(delta(before, after, "estafeta_messages_accepted_total")).isZero();
         }
     }
 

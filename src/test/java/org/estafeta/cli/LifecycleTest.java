@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server's life as an operator (or systemd) drives it, on a real process: SIGTERM stops it
  * gracefully (a DATA under way is finished and stored, new commands get 421 4.3.2, IMAP hears BYE,
- * POP3 -ERR [SYS/TEMP]); SIGHUP and 'estafeta reload' read the configuration again with sessions open.
+ * POP3 -ERR [SYS/TEMP], ManageSieve BYE (TRYLATER)); SIGHUP and 'estafeta reload' read the configuration again with sessions open.
  */
 class LifecycleTest {
 
@@ -124,6 +124,48 @@ class LifecycleTest {
              ResultSet rs = db.createStatement().executeQuery("SELECT COUNT(*) FROM messages")) {
             assertThat(rs.getInt(1)).as("the message whose DATA spanned the SIGTERM").isEqualTo(1);
         }
+    }
+
+    @Test
+    void sigtermEndsManageSieveWithByeTryLaterAfterTheUploadUnderWay() throws Exception {
+        assertThat(CliRun.run(data, PASSWORD + "\n", "user", "add", USER, "--password-stdin").code()).isZero();
+        server = ServerProcess.start(data, Map.of("ports.managesieve", "0", "server.shutdown_timeout", "60"));
+        String plain = java.util.Base64.getEncoder().encodeToString(("\0" + USER + "\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String script = "require \"fileinto\";\r\nfileinto \"Work\";\r\n";
+        try (Client idle = new Client(server.port("managesieve")); Client uploading = new Client(server.port("managesieve"))) {
+            for (Client c : java.util.List.of(idle, uploading)) {
+                assertThat(greeting(c)).isEqualTo("OK \"Estafeta ManageSieve ready\"");
+                assertThat(c.command("AUTHENTICATE \"PLAIN\" \"" + plain + "\"")).startsWith("OK");
+            }
+            // Half of a PUTSCRIPT literal before the signal, the rest after it.
+            int length = script.getBytes(StandardCharsets.UTF_8).length;
+            uploading.send("PUTSCRIPT \"work\" {" + length + "+}\r\n" + script.substring(0, 10));
+
+            server.signal("TERM");
+
+            // RFC 5804 §1.3: the idle session is told at once, with TRYLATER, and closed.
+            assertThat(idle.in.readLine()).startsWith("BYE (TRYLATER)").contains("shutting down");
+            assertThat(idle.in.readLine()).as("then closed").isNull();
+            // The upload under way finishes and is stored; then the BYE, unasked, and the close.
+            uploading.send(script.substring(10) + "\r\n");
+            assertThat(uploading.in.readLine()).isEqualTo("OK \"Script stored\"");
+            assertThat(uploading.in.readLine()).startsWith("BYE (TRYLATER)");
+            assertThat(uploading.in.readLine()).isNull();
+        }
+        assertThat(server.awaitExit(Duration.ofSeconds(60))).as("exit code after SIGTERM").isIn(0, 143);
+        server = null;
+        try (var db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("estafeta.db"));
+             ResultSet rs = db.createStatement().executeQuery("SELECT content FROM sieve_scripts WHERE name = 'work'")) {
+            assertThat(rs.next()).as("the script whose upload spanned the SIGTERM").isTrue();
+            assertThat(rs.getString(1)).isEqualTo(script);
+        }
+    }
+
+    /** ManageSieve's greeting: the capability lines, then the OK. */
+    private static String greeting(Client c) throws IOException {
+        String line = c.in.readLine();
+        while (line != null && line.startsWith("\"")) line = c.in.readLine();
+        return line;
     }
 
     @Test

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Every protocol fails the same three ways: a client's mistake gets its error reply; a store failure
  * (the database, an unreadable message file) gets "try again later" (451 4.3.0, NO [SERVERBUG],
  * -ERR [SYS/TEMP]), is logged at ERROR with the session id, and the session goes on; only a broken
- * socket ends it. Faults are injected into the real store: a table renamed away, a blob file removed.
+ * socket ends it. Faults are injected into the real store: a table renamed away, a message's content removed.
  */
 class SessionFailuresTest {
 
@@ -76,7 +76,7 @@ class SessionFailuresTest {
     void imapAnswersAnUnreadableMessageAndADatabaseFailureWithServerbugAndGoesOn() throws Exception {
         server.deliver(TestServer.USER, "Subject: uno\r\n\r\nperdido\r\n");
         server.deliver(TestServer.USER, "Subject: dos\r\n\r\nsigue\r\n");
-        Files.delete(blobFile(server.inboxMessages(TestServer.USER).getFirst().blob()));
+        removeBlob(server.inboxMessages(TestServer.USER).getFirst().blob());
         try (Lines imap = new Lines(server.port("imap"))) {
             imap.line();
             assertThat(imap.command("a LOGIN " + TestServer.USER + " " + TestServer.PASSWORD)).startsWith("a OK");
@@ -97,7 +97,7 @@ class SessionFailuresTest {
     void pop3AnswersAnUnreadableMessageWithSysTempAndGoesOn() throws Exception {
         server.deliver(TestServer.USER, "Subject: uno\r\n\r\nperdido\r\n");
         server.deliver(TestServer.USER, "Subject: dos\r\n\r\nsigue\r\n");
-        Files.delete(blobFile(server.inboxMessages(TestServer.USER).getFirst().blob()));
+        removeBlob(server.inboxMessages(TestServer.USER).getFirst().blob());
         try (Lines pop = new Lines(server.port("pop3"))) {
             pop.line();
             assertThat(pop.command("USER " + TestServer.USER)).startsWith("+OK");
@@ -122,8 +122,10 @@ class SessionFailuresTest {
         }
     }
 
-    private Path blobFile(String hash) {
-        return server.dataDir().resolve("blobs").resolve(hash.substring(0, 2)).resolve(hash.substring(2));
+    /** The message's content is gone, wherever it was kept: its file, or its row for a small one. */
+    private void removeBlob(String hash) throws Exception {
+        Files.deleteIfExists(server.dataDir().resolve("blobs").resolve(hash.substring(0, 2)).resolve(hash.substring(2)));
+        sql("DELETE FROM blob_contents WHERE hash = '" + hash + "'");
     }
 
     /** A line-at-a-time client: a command's reply is the line that starts with its tag (IMAP) or the first line (POP3). */

@@ -169,6 +169,26 @@ class MtaStsTest {
         }
     }
 
+    /**
+     * RFC 8689 §3, §4.2.2: {@code TLS-Required: No} asks that the policy's failures be ignored for this
+     * message: under enforce it goes to the MX with the wrong certificate, and to the MX host the policy
+     * does not name, while the same message without the field waits.
+     */
+    @Test
+    void tlsRequiredNoDeliversDespiteAnEnforcedPolicy() throws Exception {
+        policies();
+        b = receiver(wrongMx);
+        a = TestServer.start(sender(b.port("smtp")));
+        try (SmtpDialog smtp = SmtpDialog.connect(a.port("smtp"))) {
+            assertThat(smtp.send(TestServer.USER, ENFORCED, "TLS-Required: No\r\nSubject: not secret\r\n\r\nHola.\r\n")).startsWith("250");
+            assertThat(smtp.send(TestServer.USER, MISMATCHED, "Subject: not secret\r\nTLS-Required: no\r\n\r\nHola.\r\n")).startsWith("250");
+        }
+        send(a, ENFORCED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.inbox(ENFORCED).size() == 1 && b.inbox(MISMATCHED).size() == 1);
+        assertThat(b.inboxText(ENFORCED).getFirst()).contains("TLS-Required: No");
+        assertThat(deferred(a, ENFORCED).lastError()).startsWith("4.7.5 MTA-STS policy of destino.es requires authenticated TLS");
+    }
+
     @Test
     void enforceSkipsAnMxHostThePolicyDoesNotName() throws Exception {
         policies();

@@ -151,6 +151,8 @@ class RelayTest {
         List<String> bounces = a.inboxText(TestServer.USER);
         assertThat(bounces).anyMatch(m -> m.contains("Status: 5.1.10") && m.contains("x@nomail.example"));
         assertThat(bounces).anyMatch(m -> m.contains("Status: 5.1.2") && m.contains("x@doesnotexist.example"));
+        // The bounce is stored a moment before its recipient is marked done in the queue.
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.server().storage().queue().list().size() == 1);
         List<Queue.Entry> left = a.server().storage().queue().list();
         assertThat(left).singleElement().satisfies(e -> {
             assertThat(e.recipient().address()).isEqualTo("x@broken.example");

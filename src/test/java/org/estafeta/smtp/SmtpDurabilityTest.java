@@ -61,7 +61,10 @@ class SmtpDurabilityTest {
         }
     }
 
-    /** The blob store cannot create files: 451 4.3.0, the session goes on, nothing is stored. */
+    /**
+     * The blob store cannot create files: 451 4.3.0, the session goes on, nothing is stored. (A message
+     * larger than {@code store.inline_blob_size}: smaller ones are kept inside the database.)
+     */
     @Test
     void diskErrorIsTemporaryFailure() throws Exception {
         TestServer server = TestServer.start();
@@ -70,7 +73,7 @@ class SmtpDurabilityTest {
             Files.delete(tmp);
             Files.writeString(tmp, "not a directory");
             try (SmtpDialog smtp = SmtpDialog.connect(server.port("smtp"))) {
-                assertThat(smtp.send("pepe@pepito.es", TestServer.USER, "Subject: lost\r\n\r\nx\r\n"))
+                assertThat(smtp.send("pepe@pepito.es", TestServer.USER, "Subject: lost\r\n\r\n" + "x".repeat(76).concat("\r\n").repeat(1000)))
                         .isEqualTo("451 4.3.0 Error: local error in processing, try again later");
                 assertThat(smtp.command("NOOP")).isEqualTo("250 2.0.0 Ok");
             }

@@ -48,7 +48,8 @@ public final class Pebble implements AutoCloseable {
         return new Pebble(dir, freePort(), freePort());
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port free a moment ago, that nothing listens on. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -64,18 +65,24 @@ public final class Pebble implements AutoCloseable {
         return dir.resolve("cert.pem");
     }
 
-    /**
-     * Starts Pebble: HTTP-01 validated on {@code httpPort}, names resolved by {@code dns}
-     * ("127.0.0.1:port"), certificates valid for {@code validity}. Real validation: no
-     * PEBBLE_VA_ALWAYS_VALID; no sleep before validating and no rejected nonces, for speed and repeatability.
-     */
+    /** {@link #start(int, int, String, Duration)} with TLS-ALPN-01 validated on a port nobody listens on. */
     public Pebble start(int httpPort, String dns, Duration validity) throws IOException, InterruptedException {
+        return start(httpPort, freePort(), dns, validity);
+    }
+
+    /**
+     * Starts Pebble: HTTP-01 validated on {@code httpPort}, TLS-ALPN-01 on {@code tlsPort}, names
+     * resolved by {@code dns} ("127.0.0.1:port"), certificates valid for {@code validity}. Real
+     * validation: no PEBBLE_VA_ALWAYS_VALID; no sleep before validating and no rejected nonces, for
+     * speed and repeatability.
+     */
+    public Pebble start(int httpPort, int tlsPort, String dns, Duration validity) throws IOException, InterruptedException {
         Files.writeString(dir.resolve("pebble.json"), """
                 {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
                   "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
                   "ocspResponderURL": "", "externalAccountBindingRequired": false,
                   "certificateValidityPeriod": %d}}
-                """.formatted(port, managementPort, httpsCertificate(), dir.resolve("key.pem"), httpPort, freePort(), validity.toSeconds()));
+                """.formatted(port, managementPort, httpsCertificate(), dir.resolve("key.pem"), httpPort, tlsPort, validity.toSeconds()));
         ProcessBuilder pb = new ProcessBuilder("pebble", "-config", dir.resolve("pebble.json").toString(), "-dnsserver", dns)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
         pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
@@ -103,6 +110,16 @@ public final class Pebble implements AutoCloseable {
         connection.setSSLSocketFactory(trusting(List.of(readPem(httpsCertificate()))).getSocketFactory());
         try (InputStream in = connection.getInputStream()) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    /** What Pebble's management interface says of the certificate with this serial: its JSON ("Status": "Valid" or "Revoked"). */
+    public String certificateStatus(java.math.BigInteger serial) throws IOException, java.security.GeneralSecurityException {
+        var connection = (HttpsURLConnection) java.net.URI.create("https://127.0.0.1:" + managementPort + "/cert-status-by-serial/"
+                + serial.toString(16)).toURL().openConnection();
+        connection.setSSLSocketFactory(trusting(List.of(readPem(httpsCertificate()))).getSocketFactory());
+        try (InputStream in = connection.getInputStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -39,6 +39,8 @@ public final class Postfix implements AutoCloseable {
     private static final Path MASTER = Path.of("/usr/lib/postfix/sbin/master");
 
     private final Path dir;
+    /** Its SMTP server offers STARTTLS (with tlsmgr(8) running for it). */
+    private boolean tls;
     private Process master;
     private int port;
 
@@ -51,6 +53,14 @@ public final class Postfix implements AutoCloseable {
      * domains to 127.0.0.1:{@code relayTo} (0: nowhere; such mail stays deferred).
      */
     public static Postfix start(boolean smtputf8, int relayTo) throws IOException, InterruptedException {
+        return start(smtputf8, relayTo, null, null);
+    }
+
+    /**
+     * As {@link #start(boolean, int)}, its SMTP server offering STARTTLS with this certificate and key
+     * (PEM files; read by smtpd as root before it drops privileges) unless they are null.
+     */
+    public static Postfix start(boolean smtputf8, int relayTo, Path certificate, Path privateKey) throws IOException, InterruptedException {
         if (!Processes.available("postfix") && !Files.isExecutable(Path.of("/usr/sbin/postfix"))) {
             throw new AssertionError("postfix is not installed (./run-tests installs it)");
         }
@@ -59,6 +69,7 @@ public final class Postfix implements AutoCloseable {
         Postfix postfix = new Postfix(dir);
         try {
             postfix.configure(smtputf8, relayTo);
+            if (certificate != null) postfix.offerTls(certificate, privateKey);
             return postfix.startMaster();
         } catch (IOException | InterruptedException | RuntimeException e) {
             postfix.close();
@@ -118,12 +129,19 @@ public final class Postfix implements AutoCloseable {
         if (check.exitCode() != 0) throw new IOException("postfix check failed: " + check.output() + log());
     }
 
+    private void offerTls(Path certificate, Path privateKey) throws IOException {
+        tls = true;
+        String main = Files.readString(dir.resolve("etc/main.cf")).replace("smtpd_tls_security_level = none",
+                "smtpd_tls_security_level = may\nsmtpd_tls_cert_file = " + certificate + "\nsmtpd_tls_key_file = " + privateKey);
+        Files.writeString(dir.resolve("etc/main.cf"), main);
+    }
+
     private Postfix startMaster() throws IOException, InterruptedException {
         for (int attempt = 0; attempt < 3; attempt++) {
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             }
-            Files.writeString(dir.resolve("etc/master.cf"), masterCf(port));
+            Files.writeString(dir.resolve("etc/master.cf"), masterCf(port) + (tls ? "tlsmgr    unix  - - n 1000? 1 tlsmgr\n" : ""));
             master = new ProcessBuilder("setsid", MASTER.toString(), "-c", dir.resolve("etc").toString(), "-d")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("master.out").toFile()).start();
             if (greets()) return this;

@@ -31,6 +31,11 @@ public final class SmtpDialog implements Closeable {
         return d;
     }
 
+    /** A dialog over a socket already connected (from a chosen local address, through a proxy); nothing read yet. */
+    public static SmtpDialog over(Socket socket) throws IOException {
+        return new SmtpDialog(socket);
+    }
+
     /** Sends a command line and returns the last line of the reply. */
     public String command(String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));

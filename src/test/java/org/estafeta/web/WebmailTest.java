@@ -80,6 +80,31 @@ class WebmailTest {
         assertThat(web.get("/box/" + folder(TestServer.USER, "INBOX").id()).body()).contains(">From</a></th>");
     }
 
+    /**
+     * The Sent copy goes through the inbound path like any arrival, quota included; when it is refused
+     * the message has still gone, and the page says so rather than "not sent" (which would make the
+     * user send it twice).
+     */
+    @Test
+    void aSentCopyRefusedForQuotaStillSaysSentAndKeepsNothing() {
+        long usedNow = server.server().storage().mailboxes().usage(folder(TestServer.USER, "INBOX").accountId());
+        server.server().storage().accounts().setQuota(TestServer.USER, usedNow + 10);
+        try {
+            WebClient web = new WebClient(base);
+            String token = web.login(TestServer.USER, TestServer.PASSWORD);
+            int sentBefore = messages(TestServer.USER, "Sent").size();
+            int before = server.inbox(TestServer.OTHER_USER).size();
+            HttpResponse<String> r = web.postMultipart("/compose", WebClient.form("_csrf", token, "to", TestServer.OTHER_USER,
+                    "cc", "", "bcc", "", "subject", "Sin copia", "body", "Cuerpo", "do", "send"), Map.of());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
+            assertThat(web.follow(r).body()).contains("Message sent, but no copy could be kept in Sent:");
+            assertThat(server.inbox(TestServer.OTHER_USER)).hasSize(before + 1);
+            assertThat(messages(TestServer.USER, "Sent")).hasSize(sentBefore);
+        } finally {
+            server.server().storage().accounts().setQuota(TestServer.USER, null);
+        }
+    }
+
     @Test
     void replySearchMoveDeleteAndEmptyTrash() {
         server.deliver(TestServer.USER, "From: Ana <ana@servidor.es>\r\nTo: usuario@servidor.es\r\nSubject: Reunión del martes\r\n"

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.estafeta.net.Connection;
@@ -24,6 +25,7 @@ import org.estafeta.net.DotStuffingOutputStream;
 import org.estafeta.smtp.Reply;
 import org.estafeta.smtp.Xtext;
 import org.estafeta.store.AddressKey;
+import org.estafeta.store.MailOption;
 
 /**
  * Outbound SMTP (RFC 5321) over one connection: greeting, EHLO (HELO when refused), opportunistic
@@ -165,9 +167,22 @@ public final class SmtpClient implements Closeable {
     /**
      * One transaction. The content must have CRLF line ends (as stored); it is dot-stuffed here.
      * Recipient replies come back in order; the data is sent only if some recipient was accepted.
+     * {@code options}: BINARYMIME and REQUIRETLS go on MAIL FROM, and a peer that lacks the extension
+     * gets nothing: each recipient fails with the RFC's code instead.
      */
-    public Result send(String sender, String envelopeId, String ret, boolean eightBit, long size,
+    public Result send(String sender, String envelopeId, String ret, Set<MailOption> options, long size,
                        List<Recipient> recipients, InputStream message) throws SmtpClientException {
+        boolean binary = options.contains(MailOption.BINARYMIME);
+        if (binary && !(supports("BINARYMIME") && supports("CHUNKING"))) {
+            // RFC 3030 §3: binary content may not be sent to a peer without BINARYMIME; we do not convert it.
+            return refusedAll(recipients, Reply.of(554, "5.6.3", "conversion required but not supported: the message is"
+                    + " BODY=BINARYMIME and " + remote + " does not offer BINARYMIME with CHUNKING"));
+        }
+        boolean requireTls = options.contains(MailOption.REQUIRETLS);
+        if (requireTls && !(isTls() && supports("REQUIRETLS"))) {
+            // RFC 8689 §4.2.1: never without TLS, never to a peer that would not keep the promise further on.
+            return refusedAll(recipients, Reply.of(554, "5.7.30", "REQUIRETLS support required: " + remote + " does not offer REQUIRETLS"));
+        }
         try {
             BufferedInputStream content = new BufferedInputStream(message, HEADER_PEEK);
             // RFC 6531 §3.4: UTF-8 in the envelope (a local part; a domain has its A-labels) or the header needs SMTPUTF8.
@@ -179,14 +194,15 @@ public final class SmtpClient implements Closeable {
             boolean needsUtf8 = !isAscii(sender) || recipients.stream().anyMatch(r -> !isAscii(r.address())) || headerHasUtf8(content);
             if (needsUtf8 && !smtputf8) {
                 // RFC 6531 §3.7.5: never downgraded in transit; each recipient fails with 553 5.6.7 and is bounced.
-                Reply refused = Reply.of(553, "5.6.7", "the message needs SMTPUTF8, which " + remote + " does not offer");
-                return new Result(recipients.stream().map(r -> refused).toList(), null);
+                return refusedAll(recipients, Reply.of(553, "5.6.7", "the message needs SMTPUTF8, which " + remote + " does not offer"));
             }
             boolean dsn = supports("DSN");
             StringBuilder mail = new StringBuilder("MAIL FROM:<").append(sender).append('>');
             if (supports("SIZE")) mail.append(" SIZE=").append(size);
-            if (eightBit && supports("8BITMIME")) mail.append(" BODY=8BITMIME");
+            if (binary) mail.append(" BODY=BINARYMIME");
+            else if (supports("8BITMIME")) mail.append(" BODY=8BITMIME");
             if (needsUtf8) mail.append(" SMTPUTF8");
+            if (requireTls) mail.append(" REQUIRETLS");
             if (dsn && ret != null) mail.append(" RET=").append(ret);
             if (dsn && envelopeId != null) mail.append(" ENVID=").append(envelopeId);
             List<String> rcpts = new ArrayList<>();
@@ -229,6 +245,11 @@ public final class SmtpClient implements Closeable {
         } catch (IOException e) {
             throw new SmtpClientException("connection to " + remote + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The same refusal for every recipient, decided before anything was sent. */
+    private static Result refusedAll(List<Recipient> recipients, Reply refusal) {
+        return new Result(recipients.stream().map(r -> refusal).toList(), null);
     }
 
     /**

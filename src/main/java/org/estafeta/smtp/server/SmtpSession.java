@@ -53,6 +53,10 @@ final class SmtpSession {
     private static final SmtpException UTF8_WITHOUT_SMTPUTF8 =
             new SmtpException(553, "5.6.7", "Error: a UTF-8 address needs SMTPUTF8 on MAIL FROM (RFC 6531)");
 
+    /** RFC 8689 §2, §4.1: a message that demands TLS from here on cannot have come in clear. */
+    private static final SmtpException REQUIRETLS_WITHOUT_TLS =
+            new SmtpException(530, "5.7.10", "Error: REQUIRETLS needs a TLS session; use STARTTLS first");
+
     /**
      * The envelope of the message being built: MAIL starts it; RSET, HELO, EHLO, STARTTLS and the end
      * of DATA or of the LAST BDAT chunk drop it (with any chunks received so far, unstored).
@@ -240,6 +244,8 @@ final class SmtpSession {
         lines.add("DSN");
         lines.add("ETRN");
         if (!conn.isTls() && settings.tls() != null) lines.add("STARTTLS");
+        // RFC 8689 §2: only where the session itself is protected, after STARTTLS or on implicit TLS.
+        if (conn.isTls()) lines.add("REQUIRETLS");
         if (role == SmtpRole.ODMR) lines.add("ATRN");
         if (authAllowed()) {
             StringBuilder auth = new StringBuilder("AUTH");
@@ -286,6 +292,11 @@ final class SmtpSession {
                     if (value != null) throw new SmtpException(501, "5.5.4", "Error: SMTPUTF8 takes no value");
                     options.add(MailOption.SMTPUTF8);
                 }
+                case "REQUIRETLS" -> {
+                    if (value != null) throw new SmtpException(501, "5.5.4", "Error: REQUIRETLS takes no value");
+                    if (!conn.isTls()) throw REQUIRETLS_WITHOUT_TLS;
+                    options.add(MailOption.REQUIRETLS);
+                }
                 case "RET" -> {
                     ret = value == null ? "" : value.toUpperCase(Locale.ROOT);
                     if (!ret.equals("FULL") && !ret.equals("HDRS")) throw new SmtpException(501, "5.5.4", "Error: RET must be FULL or HDRS");
@@ -313,7 +324,7 @@ final class SmtpSession {
         // The message is already being written for the recipients it has (RFC 3030 §2 puts BDAT after the envelope).
         if (transaction.chunked != null) throw new SmtpException(503, "5.5.1", "Error: RCPT after BDAT");
         if (transaction.recipients.size() >= settings.limits().recipients()) {
-            throw new SmtpException(452, "4.5.3", "Error: too many recipients");
+            return refusedRecipient(Reply.of(452, "4.5.3", "Error: too many recipients"));
         }
         ArgParser p = new ArgParser(args);
         p.keyword("TO");
@@ -332,26 +343,31 @@ final class SmtpSession {
         }
         Route route = inbound.route(rcpt.address());
         return switch (route) {
-            case Route.Full full -> Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full");
+            case Route.Full full -> refusedRecipient(Reply.of(552, "5.2.2", sanitize(rcpt.toString()) + ": Mailbox full"));
             case Route.Local local -> {
                 transaction.recipients.add(rcpt);
                 transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, local));
                 yield Reply.of(250, "2.1.5", "Ok");
             }
-            case Route.Unknown u -> Reply.of(550, "5.1.1",
-                    sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table");
+            case Route.Unknown u -> refusedRecipient(Reply.of(550, "5.1.1",
+                    sanitize(rcpt.toString()) + ": Recipient address rejected: User unknown in local recipient table"));
             case Route.Remote r -> {
                 boolean heldForAtrn = settings.atrnDomains().containsKey(rcpt.domainKey());
-                if (!mayRelay() && !heldForAtrn) yield Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied");
-                // The queue sends with DATA or BDAT but does not carry BODY=BINARYMIME on, so binary content stays local.
-                if (transaction.options.contains(MailOption.BINARYMIME)) {
-                    yield Reply.of(554, "5.6.3", sanitize(rcpt.toString()) + ": BODY=BINARYMIME is accepted for local mailboxes only");
-                }
+                if (!mayRelay() && !heldForAtrn) yield refusedRecipient(Reply.of(554, "5.7.1", sanitize(rcpt.toString()) + ": Relay access denied"));
                 transaction.recipients.add(rcpt);
                 transaction.routed.add(new InboundEnvelope.Recipient(rcpt.address(), notify, orcpt, r));
                 yield Reply.of(250, "2.1.5", "Ok");
             }
         };
+    }
+
+    /**
+     * A recipient refused by policy (unknown, relay, full, too many), not for its syntax: the pipeline's
+     * observers (metrics) count it as they count messages refused after their content.
+     */
+    private Reply refusedRecipient(Reply reply) {
+        inbound.recipientRefused(channel(), new Refused(reply.code(), reply.enhanced(), String.join(" ", reply.lines())));
+        return reply;
     }
 
     private Reply data(String args) throws IOException, SmtpException {

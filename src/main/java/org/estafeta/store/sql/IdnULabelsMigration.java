@@ -109,12 +109,17 @@ final class IdnULabelsMigration implements JavaMigration {
             }
         }
         for (Map.Entry<Long, String[]> r : renames.entrySet()) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE OR IGNORE aliases SET address = ?, target = ? WHERE id = ?")) {
+            boolean twin;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM aliases WHERE address = ? AND target = ? AND id != ?")) {
                 ps.setString(1, r.getValue()[0]);
                 ps.setString(2, r.getValue()[1]);
                 ps.setLong(3, r.getKey());
-                if (ps.executeUpdate() == 0) update(c, "DELETE FROM aliases WHERE id = ?", r.getKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    twin = rs.next();
+                }
             }
+            if (twin) update(c, "DELETE FROM aliases WHERE id = ?", r.getKey());
+            else update(c, "UPDATE aliases SET address = ?, target = ? WHERE id = ?", r.getValue()[0], r.getValue()[1], r.getKey());
         }
     }
 

@@ -34,12 +34,20 @@ final class SchemaMigration {
     private SchemaMigration() {
     }
 
-    static void migrate(String url, String where) {
-        Flyway flyway = Flyway.configure().dataSource(url, null, null).locations("classpath:db/sqlite")
+    /** The database to migrate, and who logs in (SQLite: nobody). */
+    record Target(Dialect dialect, String url, String user, String password) {
+        Connection connect() throws SQLException {
+            // Other processes (the CLI while the server runs) may hold SQLite's write lock for a moment.
+            return DriverManager.getConnection(dialect == Dialect.SQLITE ? url + "?busy_timeout=10000" : url, user, password);
+        }
+    }
+
+    static void migrate(Target target, String where) {
+        Flyway flyway = Flyway.configure().dataSource(target.url(), target.user(), target.password()).locations(target.dialect().migrations)
                 // Steps that are not SQL (from schema 9 on) are listed here, between the SQL files by version.
                 .javaMigrations(new IdnULabelsMigration()).load();
         MigrationInfoService info = flyway.info();
-        refuseNewer(url, where, info);
+        refuseNewer(target, where, info);
         MigrationInfo[] pending = info.pending();
         MigrationVersion from = info.current() == null ? MigrationVersion.EMPTY : info.current().getVersion();
         if (pending.length > 0 && info.current() != null) {
@@ -55,10 +63,10 @@ final class SchemaMigration {
                     + " and the next start tries again", e);
         }
         if (pending.length > 0 && info.current() != null) log.info("store: schema of {} is now at version {}", where, flyway.info().current().getVersion());
-        recordWriter(url);
+        recordWriter(target);
     }
 
-    private static void refuseNewer(String url, String where, MigrationInfoService info) {
+    private static void refuseNewer(Target target, String where, MigrationInfoService info) {
         MigrationInfo[] future = Arrays.stream(info.applied())
                 .filter(m -> m.getState().name().startsWith("FUTURE"))
                 .toArray(MigrationInfo[]::new);
@@ -68,14 +76,14 @@ final class SchemaMigration {
                 .map(MigrationInfo::getVersion)
                 .max(MigrationVersion::compareTo)
                 .orElse(MigrationVersion.EMPTY);
-        String writer = writtenBy(url).map(v -> "Estafeta " + v).orElse("a newer Estafeta");
+        String writer = writtenBy(target).map(v -> "Estafeta " + v).orElse("a newer Estafeta");
         throw new StoreException(where + " was written by " + writer + " (schema version " + future[future.length - 1].getVersion()
                 + "); this is Estafeta " + Version.current() + ", which knows schema versions up to " + known
                 + ": run the newer version, or restore a backup taken before the upgrade (a downgrade would damage the data)");
     }
 
-    private static Optional<String> writtenBy(String url) {
-        try (Connection c = DriverManager.getConnection(url);
+    private static Optional<String> writtenBy(Target target) {
+        try (Connection c = target.connect();
              PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE name = ?")) {
             ps.setString(1, WRITTEN_BY);
             try (ResultSet rs = ps.executeQuery()) {
@@ -86,8 +94,8 @@ final class SchemaMigration {
         }
     }
 
-    private static void recordWriter(String url) {
-        try (Connection c = DriverManager.getConnection(url + "?busy_timeout=10000");
+    private static void recordWriter(Target target) {
+        try (Connection c = target.connect();
              PreparedStatement ps = c.prepareStatement(
                      "INSERT INTO settings(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
             ps.setString(1, WRITTEN_BY);

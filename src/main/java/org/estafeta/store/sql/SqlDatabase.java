@@ -8,25 +8,43 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.estafeta.config.Config;
 import org.estafeta.store.PrivateFiles;
 import org.estafeta.store.StoreException;
 
 /**
- * The embedded SQLite database: schema migrations, the single {@link SqlWriter}, and a small pool of
- * read connections (WAL lets readers run beside the writer).
+ * The database behind the store, in one of two {@link Dialect}s. The embedded SQLite (the default):
+ * schema migrations, the single {@link SqlWriter}, and a small pool of read connections (WAL lets
+ * readers run beside the writer). PostgreSQL, which several nodes share: the same statements on a
+ * HikariCP pool, each write its own transaction ({@link PooledTransactions}).
  */
 public final class SqlDatabase implements AutoCloseable {
 
     private static final int READERS = 4;
 
+    private final Dialect dialect;
     private final String url;
+    /** SQLite: the one writer and the readers; null on PostgreSQL. */
     private final SqlWriter writer;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    /** PostgreSQL: the pool; null on SQLite. */
+    private final PooledTransactions pool;
 
     private SqlDatabase(String url) throws SQLException {
+        this.dialect = Dialect.SQLITE;
         this.url = url;
+        this.pool = null;
         this.writer = new SqlWriter(connect());
         for (int i = 0; i < READERS; i++) readers.add(connect());
+    }
+
+    private SqlDatabase(PooledTransactions pool) {
+        this.dialect = Dialect.POSTGRESQL;
+        this.url = null;
+        this.writer = null;
+        this.pool = pool;
     }
 
     /** Opens (creating and migrating if needed) {@code DATA/estafeta.db}. */
@@ -38,13 +56,43 @@ public final class SqlDatabase implements AutoCloseable {
             // (an empty file is a valid new database) keeps all three private.
             if (!Files.exists(db)) Files.createFile(db, PrivateFiles.file());
             String url = "jdbc:sqlite:" + db.toAbsolutePath();
-            SchemaMigration.migrate(url, db.toString());
+            SchemaMigration.migrate(new SchemaMigration.Target(Dialect.SQLITE, url, null, null), db.toString());
             return new SqlDatabase(url);
         } catch (StoreException e) {
             throw e;
         } catch (Exception e) {
             throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens (migrating if needed) the PostgreSQL database {@code store} names. Several nodes may do
+     * this at once: Flyway holds a lock in the database while it migrates.
+     */
+    public static SqlDatabase openPostgresql(Config.Store store) {
+        PostgresUrl target = PostgresUrl.parse(store.url(), store.user(), store.password());
+        try {
+            SchemaMigration.migrate(new SchemaMigration.Target(Dialect.POSTGRESQL, target.jdbcUrl(), target.user(), target.password()),
+                    target.toString());
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("store");
+            config.setJdbcUrl(target.jdbcUrl());
+            config.setUsername(target.user());
+            config.setPassword(target.password());
+            config.setMaximumPoolSize(store.poolSize());
+            config.setMinimumIdle(Math.min(2, store.poolSize()));
+            config.setConnectionTimeout(store.timeout().toMillis());
+            config.setValidationTimeout(Math.min(store.timeout().toMillis(), 5000));
+            return new SqlDatabase(new PooledTransactions(new HikariDataSource(config)));
+        } catch (StoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("cannot open the database " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    Dialect dialect() {
+        return dialect;
     }
 
     private Connection connect() throws SQLException {
@@ -74,10 +122,11 @@ public final class SqlDatabase implements AutoCloseable {
     }
 
     <T> T write(SqlWork<T> work) {
-        return writer.write(work);
+        return pool != null ? pool.write(work) : writer.write(work);
     }
 
     <T> T read(SqlWork<T> work) {
+        if (pool != null) return pool.read(work);
         Connection c;
         try {
             c = readers.take();
@@ -96,6 +145,10 @@ public final class SqlDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pool != null) {
+            pool.close();
+            return;
+        }
         writer.close();
         Connection c;
         while ((c = readers.poll()) != null) {

@@ -87,7 +87,7 @@ public final class SqlMailboxes implements Mailboxes {
 
     private static void setSubscription(Connection c, long accountId, String name, boolean subscribed) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(subscribed
-                ? "INSERT OR IGNORE INTO subscriptions(account_id, name) VALUES (?, ?)"
+                ? "INSERT INTO subscriptions(account_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING"
                 : "DELETE FROM subscriptions WHERE account_id = ? AND name = ?")) {
             ps.setLong(1, accountId);
             ps.setString(2, name);
@@ -228,9 +228,21 @@ public final class SqlMailboxes implements Mailboxes {
                 ps.setString(6, from + "/");
                 ps.executeUpdate();
             }
-            // Subscriptions follow the renamed mailboxes, as clients expect of a folder move.
+            // Subscriptions follow the renamed mailboxes, as clients expect of a folder move; a subscription
+            // already held under a new name gives way (what SQLite's UPDATE OR REPLACE did, said in both dialects).
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM subscriptions WHERE account_id = ? AND name IN (SELECT ? || substr(name, ?)"
+                    + " FROM subscriptions WHERE account_id = ? AND (name = ? OR substr(name, 1, ?) = ?))")) {
+                ps.setLong(1, accountId);
+                ps.setString(2, to);
+                ps.setInt(3, from.length() + 1);
+                ps.setLong(4, accountId);
+                ps.setString(5, from);
+                ps.setInt(6, from.length() + 1);
+                ps.setString(7, from + "/");
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE OR REPLACE subscriptions SET name = ? || substr(name, ?) WHERE account_id = ? AND (name = ? OR substr(name, 1, ?) = ?)")) {
+                    "UPDATE subscriptions SET name = ? || substr(name, ?) WHERE account_id = ? AND (name = ? OR substr(name, 1, ?) = ?)")) {
                 ps.setString(1, to);
                 ps.setInt(2, from.length() + 1);
                 ps.setLong(3, accountId);
@@ -271,9 +283,9 @@ public final class SqlMailboxes implements Mailboxes {
     public MailboxStatus status(long mailboxId) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT count(m.id), coalesce(sum((m.flags & ?) = 0), 0), coalesce(sum(m.uid > b.recent_uid), 0),
-                           coalesce(sum(m.size), 0), coalesce(sum((m.flags & ?) != 0), 0),
-                           b.uidnext, b.uidvalidity, b.highestmodseq
+                    SELECT count(m.id), count(m.id) FILTER (WHERE (m.flags & ?) = 0), count(m.id) FILTER (WHERE m.uid > b.recent_uid),
+                           coalesce(sum(m.size), 0), count(m.id) FILTER (WHERE (m.flags & ?) != 0),
+                           max(b.uidnext), max(b.uidvalidity), max(b.highestmodseq)
                     FROM mailboxes b LEFT JOIN messages m ON m.mailbox_id = b.id WHERE b.id = ?""")) {
                 ps.setInt(1, Flag.SEEN.bit());
                 ps.setInt(2, Flag.DELETED.bit());

@@ -140,6 +140,7 @@ public final class SqlMessages implements Messages {
     /** Takes the next UID and MODSEQ of the mailbox and adds the message under them; returns the UID. */
     static long insert(Connection c, long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate,
                        MessageStructure structure) throws SQLException {
+        SqlBlobs.keep(c, blob);
         long uid, modseq;
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE mailboxes SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1"
@@ -302,7 +303,7 @@ public final class SqlMessages implements Messages {
         long modseq = nextModSeq(c, mailboxId);
         try (PreparedStatement del = c.prepareStatement("DELETE FROM messages WHERE mailbox_id = ? AND uid = ?");
              PreparedStatement rec = c.prepareStatement(
-                     "INSERT INTO expunged(mailbox_id, uid, modseq) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET modseq = excluded.modseq")) {
+                     "INSERT INTO expunged(mailbox_id, uid, modseq) VALUES (?, ?, ?) ON CONFLICT(mailbox_id, uid) DO UPDATE SET modseq = excluded.modseq")) {
             for (long uid : uids) {
                 del.setLong(1, mailboxId);
                 del.setLong(2, uid);

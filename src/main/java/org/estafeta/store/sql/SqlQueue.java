@@ -7,18 +7,21 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Envelope;
+import org.estafeta.store.MailOption;
 import org.estafeta.store.Queue;
 
 /** {@link Queue} in SQL. Leases ({@code locked_until}) keep two workers off one recipient and expire after a crash. */
 public final class SqlQueue implements Queue {
 
     private static final String ENTRY_SELECT = "SELECT r.id, m.queue_id, m.sender, m.blob, m.size, m.envid, m.ret, m.created,"
-            + " r.address, r.notify, r.orcpt, r.status, r.attempts, r.next_attempt, r.last_error, r.remote_mta, r.delay_notified"
-            + " FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id";
+            + " r.address, r.notify, r.orcpt, r.status, r.attempts, r.next_attempt, r.last_error, r.remote_mta, r.delay_notified,"
+            + " m.binarymime, m.require_tls FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id";
 
     private final SqlDatabase db;
 
@@ -27,9 +30,11 @@ public final class SqlQueue implements Queue {
     }
 
     static void insert(Connection c, String queueId, Blob blob, Instant arrival, Envelope envelope) throws SQLException {
+        SqlBlobs.keep(c, blob);
         long messageId;
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO queue_messages(queue_id, sender, blob, size, envid, ret, created) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                "INSERT INTO queue_messages(queue_id, sender, blob, size, envid, ret, created, binarymime, require_tls)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             ps.setString(1, queueId);
             ps.setString(2, envelope.sender());
             ps.setString(3, blob.hash());
@@ -37,6 +42,11 @@ public final class SqlQueue implements Queue {
             ps.setString(5, envelope.envelopeId());
             ps.setString(6, envelope.ret());
             ps.setLong(7, arrival.toEpochMilli());
+            ps.setInt(8, envelope.options().contains(MailOption.BINARYMIME) ? 1 : 0);
+            // RFC 8689 §4.1: REQUIRETLS wins over the header field; NULL is "neither".
+            if (envelope.options().contains(MailOption.REQUIRETLS)) ps.setInt(9, 1);
+            else if (envelope.options().contains(MailOption.TLS_OPTIONAL)) ps.setInt(9, 0);
+            else ps.setNull(9, java.sql.Types.INTEGER);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 messageId = rs.getLong(1);
@@ -63,7 +73,7 @@ public final class SqlQueue implements Queue {
         return db.write(c -> {
             List<Entry> due = query(c, ENTRY_SELECT + " WHERE r.locked_until <= ? AND ((r.status = 'queued' AND r.next_attempt <= ?)"
                     + " OR r.status = 'failed')" + (onlyDomain == null ? "" : " AND r.domain = ?")
-                    + " ORDER BY r.next_attempt, r.id LIMIT ?", ps -> {
+                    + " ORDER BY r.next_attempt, r.id LIMIT ?" + db.dialect().skipLocked("r"), ps -> {
                 ps.setLong(1, t);
                 ps.setLong(2, t);
                 int i = 3;
@@ -159,7 +169,7 @@ public final class SqlQueue implements Queue {
     @Override
     public Optional<Instant> nextDue() {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT min(max(next_attempt, locked_until)) FROM queue_recipients"
+            try (PreparedStatement ps = c.prepareStatement("SELECT min(" + db.dialect().greatest + "(next_attempt, locked_until)) FROM queue_recipients"
                     + " WHERE status IN ('queued', 'failed')");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -183,11 +193,18 @@ public final class SqlQueue implements Queue {
                             rs.getString(6), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)),
                             new Envelope.Recipient(rs.getString(9), rs.getString(10), rs.getString(11)),
                             rs.getString(12), rs.getInt(13), Instant.ofEpochMilli(rs.getLong(14)), rs.getString(15),
-                            rs.getString(16), rs.getInt(17) != 0));
+                            rs.getString(16), rs.getInt(17) != 0, options(rs.getInt(18), rs.getObject(19))));
                 }
             }
         }
         return out;
+    }
+
+    private static Set<MailOption> options(int binaryMime, Object requireTls) {
+        Set<MailOption> options = EnumSet.noneOf(MailOption.class);
+        if (binaryMime != 0) options.add(MailOption.BINARYMIME);
+        if (requireTls != null) options.add(((Number) requireTls).intValue() != 0 ? MailOption.REQUIRETLS : MailOption.TLS_OPTIONAL);
+        return options;
     }
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {

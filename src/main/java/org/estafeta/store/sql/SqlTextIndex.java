@@ -60,8 +60,9 @@ final class SqlTextIndex {
             // The trigram index serves LIKE only without an ESCAPE clause, so one is added only when
             // the needle holds a wildcard character; those searches read every text.
             boolean wildcard = needle.indexOf('%') >= 0 || needle.indexOf('_') >= 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT b.blob FROM message_text t CROSS JOIN message_text_blobs b ON b.text_rowid = t.rowid"
-                    + " WHERE t." + column + " LIKE ?" + (wildcard ? " ESCAPE '\\'" : "")
+            try (PreparedStatement ps = c.prepareStatement("SELECT b.blob FROM message_text t " + db.dialect().orderedJoin
+                    + " message_text_blobs b ON b.text_rowid = t.rowid"
+                    + " WHERE t." + column + " LIKE ?" + (wildcard ? " ESCAPE '\\'" : db.dialect().likeWithoutEscape)
                     + " AND EXISTS (SELECT 1 FROM messages m WHERE m.blob = b.blob AND m.mailbox_id = ?)")) {
                 ps.setString(1, "%" + (wildcard ? needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") : needle) + "%");
                 ps.setLong(2, mailboxId);
@@ -79,7 +80,7 @@ final class SqlTextIndex {
             try (PreparedStatement known = c.prepareStatement("SELECT 1 FROM message_text_blobs WHERE blob = ?");
                  PreparedStatement stored = c.prepareStatement("SELECT 1 FROM messages WHERE blob = ? LIMIT 1");
                  PreparedStatement text = c.prepareStatement("INSERT INTO message_text(header, body) VALUES (?, ?)");
-                 PreparedStatement map = c.prepareStatement("INSERT INTO message_text_blobs(blob, text_rowid) VALUES (?, last_insert_rowid())");
+                 PreparedStatement map = c.prepareStatement("INSERT INTO message_text_blobs(blob, text_rowid) VALUES (?, " + db.dialect().lastInsertId + ")");
                  PreparedStatement dequeue = c.prepareStatement("DELETE FROM message_text_pending WHERE blob = ?")) {
                 for (var e : texts.entrySet()) {
                     dequeue.setString(1, e.getKey());

@@ -55,13 +55,22 @@ public final class SqliteBackup {
         return problems;
     }
 
-    /** The blob hashes a database refers to: stored messages and queued ones. */
+    /**
+     * The blob files a database refers to: those of stored and queued messages, less the small ones
+     * kept inside the database itself (a backup made before there were any has no such table).
+     */
     public static Set<String> referencedBlobs(Path db) {
         Set<String> hashes = new LinkedHashSet<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT blob FROM messages UNION SELECT blob FROM queue_messages")) {
-            while (rs.next()) hashes.add(rs.getString(1));
+             Statement s = c.createStatement()) {
+            boolean inline;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blob_contents'")) {
+                inline = rs.next();
+            }
+            String files = "SELECT blob FROM messages UNION SELECT blob FROM queue_messages" + (inline ? " EXCEPT SELECT hash FROM blob_contents" : "");
+            try (ResultSet rs = s.executeQuery(files)) {
+                while (rs.next()) hashes.add(rs.getString(1));
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot read the blobs of " + db + ": " + e.getMessage(), e);
         }

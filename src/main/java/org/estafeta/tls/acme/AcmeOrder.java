@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -21,13 +22,17 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.estafeta.store.PrivateFiles;
+import org.estafeta.tls.CertifiedKey;
+import org.estafeta.tls.TlsAlpnChallenges;
 import org.shredzone.acme4j.Account;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
@@ -37,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One certificate order (RFC 8555 §7.4): the account (its key kept in {@code account.pem}, so the
- * same account is found again, §7.3.1), an HTTP-01 proof per name, the CSR with a new key, and the
+ * same account is found again, §7.3.1), an HTTP-01 or TLS-ALPN-01 (RFC 8737) proof per name, the CSR with a new key, and the
  * chain written with that key to one file, replaced atomically so a reader never sees half of it.
  */
 final class AcmeOrder {
@@ -59,10 +64,12 @@ final class AcmeOrder {
 
     private final AcmeRenewal.Settings settings;
     private final Http01Responses responses;
+    private final TlsAlpnChallenges tlsAlpn;
 
-    AcmeOrder(AcmeRenewal.Settings settings, Http01Responses responses) {
+    AcmeOrder(AcmeRenewal.Settings settings, Http01Responses responses, TlsAlpnChallenges tlsAlpn) {
         this.settings = settings;
         this.responses = responses;
+        this.tlsAlpn = tlsAlpn;
     }
 
     /** Orders a certificate for {@code names} and writes it to {@code settings.certificate()}. */
@@ -87,24 +94,57 @@ final class AcmeOrder {
         write(key, order.getCertificate().getCertificateChain());
     }
 
-    /** Answers the HTTP-01 challenge of one name; null when the CA accepted it, else its reason. */
+    /** Answers the configured challenge of one name; null when the CA accepted it, else its reason. */
     private String prove(Authorization authorization) throws AcmeException, InterruptedException {
         String name = authorization.getIdentifier().getDomain();
-        Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class)
-                .orElseThrow(() -> new AcmeException("the CA offers no http-01 challenge for " + name));
-        responses.put(challenge.getToken(), challenge.getAuthorization());
-        try {
-            challenge.trigger();
-            Status status = authorization.waitForCompletion(WAIT);
-            if (status == Status.VALID) {
-                log.info("ACME: {} proven by http-01", name);
-                return null;
+        return switch (settings.challenge()) {
+            case HTTP_01 -> {
+                Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class)
+                        .orElseThrow(() -> new AcmeException("the CA offers no http-01 challenge for " + name));
+                responses.put(challenge.getToken(), challenge.getAuthorization());
+                try {
+                    yield await(authorization, challenge, "http-01");
+                } finally {
+                    responses.remove(challenge.getToken());
+                }
             }
-            challenge.fetch();
-            return challenge.getError().map(Object::toString).orElse(String.valueOf(status));
-        } finally {
-            responses.remove(challenge.getToken());
+            case TLS_ALPN_01 -> {
+                TlsAlpn01Challenge challenge = authorization.findChallenge(TlsAlpn01Challenge.class)
+                        .orElseThrow(() -> new AcmeException("the CA offers no tls-alpn-01 challenge for " + name));
+                // RFC 8737 §3: a self-signed certificate for the name alone, with the key authorization's digest
+                // in the critical acmeIdentifier extension; a new key each time, it certifies nothing else.
+                // RSA: acme4j 4.0 signs it with SHA256withRSA whatever the key.
+                KeyPair key = challengeKey();
+                tlsAlpn.put(name, new CertifiedKey(key.getPrivate(), List.of(challenge.createCertificate(key, authorization.getIdentifier()))));
+                try {
+                    yield await(authorization, challenge, "tls-alpn-01");
+                } finally {
+                    tlsAlpn.remove(name);
+                }
+            }
+        };
+    }
+
+    private static KeyPair challengeKey() throws AcmeException {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new AcmeException("no RSA key for the tls-alpn-01 certificate: " + e.getMessage());
         }
+    }
+
+    /** Asks the CA to validate now and waits for its verdict: null when valid, else its reason. */
+    private static String await(Authorization authorization, Challenge challenge, String type) throws AcmeException, InterruptedException {
+        challenge.trigger();
+        Status status = authorization.waitForCompletion(WAIT);
+        if (status == Status.VALID) {
+            log.info("ACME: {} proven by {}", authorization.getIdentifier().getDomain(), type);
+            return null;
+        }
+        challenge.fetch();
+        return challenge.getError().map(Object::toString).orElse(String.valueOf(status));
     }
 
     /** The account's key pair, made once and kept (mode 600). */
@@ -145,7 +185,7 @@ final class AcmeOrder {
     }
 
     /** acme4j's generic provider, trusting {@code tls.acme_trust}'s CAs for the directory's HTTPS when set. */
-    private static final class Provider extends GenericAcmeProvider {
+    static final class Provider extends GenericAcmeProvider {
         private final Path trust;
 
         Provider(Path trust) {

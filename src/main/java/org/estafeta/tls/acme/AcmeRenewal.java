@@ -42,10 +42,34 @@ public final class AcmeRenewal implements AutoCloseable {
     /** The name of the certificate file (key and chain) in {@link Settings#dir()}. */
     private static final String CERTIFICATE_FILE = "certificate.pem";
 
-    /** Where the CA is, who to tell, which CAs to trust for its HTTPS (null: the JDK's), and the directory of our files. */
-    public record Settings(String directory, String email, Path trust, Path dir) {
+    /**
+     * Where the CA is, who to tell, which CAs to trust for its HTTPS (null: the JDK's), the directory
+     * of our files, and how names are proven ({@link Challenge#choose}).
+     */
+    public record Settings(String directory, String email, Path trust, Path dir, Challenge challenge) {
         Path certificate() {
             return dir.resolve(CERTIFICATE_FILE);
+        }
+    }
+
+    /** How the CA checks that a name is ours. */
+    public enum Challenge {
+        /** RFC 8555 §8.3: the CA fetches a token over HTTP from port 80. */
+        HTTP_01,
+        /** RFC 8737: the CA makes a TLS handshake with ALPN acme-tls/1 to port 443. */
+        TLS_ALPN_01;
+
+        /**
+         * tls.acme_challenge as configured; "auto" is TLS-ALPN-01 when the HTTPS port is 443 and the
+         * HTTP port is not 80 (the CA asks these two ports only, and port 80 is not ours then), else
+         * HTTP-01, which also serves a port 80 forwarded to another web.port.
+         */
+        public static Challenge choose(String configured, int webPort, int webTlsPort) {
+            return switch (configured) {
+                case "http-01" -> HTTP_01;
+                case "tls-alpn-01" -> TLS_ALPN_01;
+                default -> webTlsPort == 443 && webPort != 80 ? TLS_ALPN_01 : HTTP_01;
+            };
         }
     }
 
@@ -68,7 +92,7 @@ public final class AcmeRenewal implements AutoCloseable {
         this.settings = settings;
         this.names = names;
         this.certificates = certificates;
-        this.orders = new AcmeOrder(settings, responses);
+        this.orders = new AcmeOrder(settings, responses, certificates.tlsAlpnChallenges());
         this.clock = clock;
     }
 

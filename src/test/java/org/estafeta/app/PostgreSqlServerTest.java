@@ -1,0 +1,125 @@
+package org.estafeta.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.estafeta.testing.PostgreSql;
+import org.estafeta.testing.SmtpDialog;
+import org.estafeta.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole server with its store on a real PostgreSQL ({@code store.url}): mail in by SMTP is read by
+ * IMAP, the rows are in PostgreSQL, and while PostgreSQL is down sessions answer 451 4.3.0 and NO
+ * [UNAVAILABLE], then go on by themselves once it is back, without a restart of the server.
+ */
+class PostgreSqlServerTest {
+
+    private static PostgreSql pg;
+
+    @BeforeAll
+    static void startPostgreSql() throws Exception {
+        pg = PostgreSql.start();
+    }
+
+    @AfterAll
+    static void stopPostgreSql() throws Exception {
+        if (pg != null) pg.close();
+    }
+
+    private static TestServer server(String database) {
+        return TestServer.start(Map.of("store.url", pg.url(database), "store.user", PostgreSql.USER,
+                "store.password", PostgreSql.PASSWORD, "store.timeout", "2s"));
+    }
+
+    @Test
+    void mailInBySmtpIsReadByImapFromPostgreSql() throws Exception {
+        String db = pg.createDatabase();
+        TestServer server = server(db);
+        try {
+            server.deliver(TestServer.USER, "Subject: por PostgreSQL\r\n\r\nHola.\r\n");
+            try (Imap imap = Imap.login(server)) {
+                assertThat(imap.command("SELECT INBOX")).anyMatch(l -> l.equals("* 1 EXISTS")).last().asString().startsWith("a OK");
+                assertThat(imap.command("FETCH 1 BODY[]")).anyMatch(l -> l.equals("Subject: por PostgreSQL")).last().asString().startsWith("a OK");
+                assertThat(imap.command("UID STORE 1 +FLAGS (\\Seen $Label)")).last().asString().startsWith("a OK");
+            }
+            assertThat(pg.psql(db, "SELECT count(*) FROM messages WHERE flags != 0").strip()).isEqualTo("1");
+        } finally {
+            server.closeAndDelete();
+        }
+    }
+
+    @Test
+    void whilePostgreSqlIsDownSessionsSayTryLaterAndResumeWhenItIsBack() throws Exception {
+        String db = pg.createDatabase();
+        TestServer server = server(db);
+        try (Imap imap = Imap.login(server)) {
+            server.deliver(TestServer.USER, "Subject: before\r\n\r\n1\r\n");
+            pg.stop();
+            try {
+                try (SmtpDialog smtp = SmtpDialog.connect(server.port("smtp"))) {
+                    assertThat(send(smtp, "Subject: during\r\n\r\n2\r\n")).startsWith("451 4.3.0");
+                }
+                assertThat(imap.command("SELECT INBOX")).last().asString().startsWith("a NO [UNAVAILABLE]");
+                assertThat(imap.command("NOOP")).last().asString().startsWith("a OK");
+            } finally {
+                pg.startAgain();
+            }
+            try (SmtpDialog smtp = SmtpDialog.connect(server.port("smtp"))) {
+                assertThat(send(smtp, "Subject: after\r\n\r\n3\r\n")).startsWith("250");
+            }
+            assertThat(imap.command("SELECT INBOX")).anyMatch(l -> l.equals("* 2 EXISTS")).last().asString().startsWith("a OK");
+            assertThat(imap.command("FETCH 1:* BODY[HEADER.FIELDS (SUBJECT)]"))
+                    .anyMatch(l -> l.equals("Subject: before")).anyMatch(l -> l.equals("Subject: after")).noneMatch(l -> l.equals("Subject: during"));
+        } finally {
+            server.closeAndDelete();
+        }
+    }
+
+    /** The reply that ends a transaction, wherever it ends (RCPT looks the account up, the end of DATA stores). */
+    private static String send(SmtpDialog smtp, String message) throws IOException {
+        return smtp.send("pepe@pepito.es", TestServer.USER, message);
+    }
+
+    /** A plain IMAP session: one tag, each command's lines up to its tagged reply. */
+    private record Imap(Socket socket, BufferedReader in, OutputStream out) implements AutoCloseable {
+
+        static Imap login(TestServer server) throws IOException {
+            Socket s = new Socket("127.0.0.1", server.port("imap"));
+            s.setSoTimeout(30_000);
+            Imap imap = new Imap(s, new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)), s.getOutputStream());
+            imap.in.readLine();
+            List<String> login = imap.command("LOGIN " + TestServer.USER + " \"" + TestServer.PASSWORD + "\"");
+            if (!login.getLast().startsWith("a OK")) throw new IOException("login failed: " + login);
+            return imap;
+        }
+
+        List<String> command(String line) throws IOException {
+            out.write(("a " + line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            List<String> lines = new ArrayList<>();
+            String l;
+            do {
+                l = in.readLine();
+                if (l == null) throw new IOException("connection closed after " + lines);
+                lines.add(l);
+            } while (!l.startsWith("a "));
+            return lines;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
