@@ -6,6 +6,7 @@
 # on; the generated corpus grows in .cifuzz-corpus/ (not committed). Exits non-zero on any finding.
 #
 # Settings (environment): DURATION=10m per target (Jazzer's max_duration: 30s, 10m, 1h)
+#   RUNS     stop a target after this many executions instead (e.g. RUNS=10000000; DURATION stays the cap)
 #   TARGETS  Class#method list (default: all below);  NICE=15  the niceness the fuzzers run at
 #   HEAP=1g  each fuzzer's -Xmx (an input that needs more is an out-of-memory finding)
 #   CLASSES  a directory holding classes/ and test-classes/ built before (no rebuild: fuzz a snapshot
@@ -39,16 +40,18 @@ fi
 classpath="$CLASSES/test-classes:$CLASSES/classes:$(cat target/fuzz/classpath.txt)"
 
 failed=0
-printf '%-62s %14s %8s %10s  %s\n' target executions seconds exec/s outcome
+printf '%-62s %14s %8s %10s %16s  %s\n' target executions seconds exec/s 'load 1/5/15 min' outcome
 for t in $TARGETS; do
   log="$LOGS/${t##*.}.log"
   outcome=ok
   JAZZER_FUZZ=1 nice -n "$NICE" "$java" -Xmx"$HEAP" --enable-native-access=ALL-UNNAMED -cp "$classpath" \
-    -Djazzer.max_duration="$DURATION" bench/FuzzTarget.java "$t" >"$log" 2>&1 || { outcome="FINDING (see $log)"; failed=1; }
+    -Djazzer.max_duration="$DURATION" ${RUNS:+-Djazzer.max_executions="$RUNS"} bench/FuzzTarget.java "$t" >"$log" 2>&1 || { outcome="FINDING (see $log)"; failed=1; }
   # libFuzzer's last status line: "#N DONE ..." then "Done N runs in S second(s)".
   runs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
   if [ -z "$runs" ]; then runs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#'); secs=?; else secs=$(echo "$runs" | awk '{print $5}'); runs=$(echo "$runs" | awk '{print $2}'); fi
   rate=?; [ "$secs" != "?" ] && [ "$secs" -gt 0 ] && rate=$((runs / secs))
-  printf '%-62s %14s %8s %10s  %s\n' "$t" "${runs:-0}" "$secs" "$rate" "$outcome"
+  # The machine's load when the target ended: the figures mean little on a machine shared with other work.
+  load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)
+  printf '%-62s %14s %8s %10s %16s  %s\n' "$t" "${runs:-0}" "$secs" "$rate" "$load" "$outcome"
 done
 exit $failed

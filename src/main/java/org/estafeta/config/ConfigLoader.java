@@ -3,6 +3,10 @@ package org.estafeta.config;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,12 +121,19 @@ public final class ConfigLoader {
     }
 
     private void readToml(Path file) {
-        TomlParseResult toml;
+        byte[] bytes;
         try {
-            toml = Toml.parse(file);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
+        String text = utf8(bytes);
+        if (text == null) {
+            // tomlj reads the file itself as UTF-8 and says only "Input length = 1" about a bad byte (found by fuzzing).
+            errors.add(file + ": not UTF-8 text (a TOML file must be, TOML 1.0) at line " + lineOfBadByte(bytes));
+            return;
+        }
+        TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
             toml.errors().forEach(e -> errors.add(file + ": " + e.toString()));
             return;
@@ -148,6 +159,23 @@ public final class ConfigLoader {
                 errors.add(file + ": " + e.getMessage());
             }
         }
+    }
+
+    /** The text, or null when the bytes are not UTF-8. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static int lineOfBadByte(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(bytes.length), true);
+        int line = 1;
+        for (int i = 0; i < in.position(); i++) if (bytes[i] == '\n') line++;
+        return line;
     }
 
     private static <T> T expect(ConfigKey key, Object raw, Class<T> type) {

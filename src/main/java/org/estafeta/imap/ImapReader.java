@@ -256,6 +256,8 @@ final class ImapReader {
             int p = end - 3;
             while (p >= 0 && line[p] >= '0' && line[p] <= '9') p--;
             if (p < 0 || line[p] != '{' || p == end - 3) return;
+            // A count no long holds (found by fuzzing: NumberFormatException ended the session): nothing to skip.
+            if (end - 3 - p > 18) return;
             source.skip(Long.parseLong(new String(line, p + 1, end - 3 - p, StandardCharsets.US_ASCII)));
             try {
                 line = source.nextLine();

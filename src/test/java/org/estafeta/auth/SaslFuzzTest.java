@@ -84,13 +84,19 @@ class SaslFuzzTest {
         String address = AUTH.qualify(user);
         boolean sameAccount = authzid.isEmpty() || AUTH.qualify(authzid).equals(address);
         boolean rightPassword = password.equals(PASSWORD) && ACCOUNTS.admitted(address) && !address.equals(DISABLED);
+        // PLAIN and LOGIN take the authcid exactly as sent (RFC 4616 §2; RFC 4013 §2.3 prohibits control
+        // characters in it): a name ending with CR or LF (base64 of "echo name") is not the account's name,
+        // even though qualify() would strip it, and fails with a hint (LineBreakHint).
+        boolean nameAsTyped = !user.endsWith("\n") && !user.endsWith("\r");
         SaslExchange exchange = AUTH.start(mechanism, CLIENT);
         SaslStep end = switch (mechanism) {
             case PLAIN -> {
                 String message = authzid + "\0" + user + "\0" + password;
                 boolean wellFormed = !user.isEmpty() && message.chars().filter(c -> c == 0).count() == 2;
                 SaslStep step = exchange.next(message.getBytes(StandardCharsets.UTF_8));
-                assertThat(step instanceof SaslStep.Success).isEqualTo(wellFormed && sameAccount && rightPassword);
+                assertThat(step instanceof SaslStep.Success).as("PLAIN %s -> %s", printable(message), step)
+                        .isEqualTo(wellFormed && sameAccount && rightPassword && nameAsTyped);
+                if (wellFormed && sameAccount && !nameAsTyped) assertThat(step).isEqualTo(hinted(user, password));
                 yield step;
             }
             case LOGIN -> {
@@ -102,7 +108,9 @@ class SaslFuzzTest {
                 }
                 assertThat(step).isInstanceOf(SaslStep.Challenge.class);
                 step = exchange.next(password.getBytes(StandardCharsets.UTF_8));
-                assertThat(step instanceof SaslStep.Success).isEqualTo(rightPassword);
+                assertThat(step instanceof SaslStep.Success).as("LOGIN %s %s -> %s", printable(user), printable(password), step)
+                        .isEqualTo(rightPassword && nameAsTyped);
+                if (!nameAsTyped) assertThat(step).isEqualTo(hinted(user, password));
                 yield step;
             }
             case SCRAM_SHA_256 -> scram(exchange, user, password, rightPassword);
@@ -127,6 +135,17 @@ class SaslFuzzTest {
         assertThat(end instanceof SaslStep.Success).isEqualTo(shouldSucceed);
         if (end instanceof SaslStep.Success s) assertThat(client.verifyServerFinal(s.additionalData())).isTrue();
         return end;
+    }
+
+    /** The failure a name ending with a line break gets, whatever the password: a wrong login, with why. */
+    private static SaslStep.Failure hinted(String user, String password) {
+        return new SaslStep.Failure(AuthFailure.INVALID_CREDENTIALS, LineBreakHint.of(user, password));
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : Character.toString(c)));
+        return b.toString();
     }
 
     private static boolean sameInUtf8(String s) {

@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 
 /**
- * Any text as estafeta.toml: loading either gives a valid Config or fails with the one exception the
- * CLI turns into one clear line ({@link IllegalArgumentException} with a message); and what
- * {@code config show} prints for a loaded Config loads again to the same Config (a fixed point).
+ * Any bytes as estafeta.toml: loading either gives a valid Config or fails with the one exception the
+ * CLI turns into one clear line ({@link IllegalArgumentException} with a message on one line, which
+ * says "UTF-8" when the file is not); and what {@code config show} prints for a loaded Config loads
+ * again to the same Config (a fixed point).
  */
 class ConfigFuzzTest {
 
@@ -21,13 +26,23 @@ class ConfigFuzzTest {
     /** A set host name: else each load asks the resolver for this machine's name, which is most of the time. */
     private static final Map<String, String> HOST = Map.of("server.hostname", "fuzz.test");
 
+    /** Unknown keys are logged as warnings at every load: the log would be all the run does. */
+    private static final ch.qos.logback.classic.Level LOG_LEVEL_BEFORE = org.estafeta.testing.QuietLogs.off();
+
     static {
         try {
-            DIR = Files.createTempDirectory("config-fuzz");
+            // The loader reads a file; in memory where there is /dev/shm, so that the run does not wait on a disk.
+            Path shm = Path.of("/dev/shm");
+            DIR = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "config-fuzz") : Files.createTempDirectory("config-fuzz");
             FILE = DIR.resolve("estafeta.toml");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @AfterAll
+    static void restoreLogging() {
+        org.estafeta.testing.QuietLogs.restore(LOG_LEVEL_BEFORE);
     }
 
     @FuzzTest
@@ -37,12 +52,23 @@ class ConfigFuzzTest {
         try {
             config = ConfigLoader.load(DIR, FILE, HOST, 0);
         } catch (IllegalArgumentException e) {
-            assertThat(e.getMessage()).isNotBlank(); // the CLI prints it on one line (Main)
+            // The CLI prints it on one line (Main); a file that is not UTF-8 is told so, not "Input length = 1".
+            assertThat(e.getMessage()).isNotBlank().doesNotContain("\n", "\r");
+            if (!isUtf8(toml)) assertThat(e.getMessage()).contains("not UTF-8");
             return;
         }
         String shown = ConfigLoader.show(config);
         Files.writeString(FILE, shown);
         Config again = ConfigLoader.load(DIR, FILE, HOST, 0);
         assertThat(ConfigLoader.show(again)).isEqualTo(shown);
+    }
+
+    private static boolean isUtf8(byte[] b) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 }

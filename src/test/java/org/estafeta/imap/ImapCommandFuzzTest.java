@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.estafeta.app.Storage;
 import org.estafeta.auth.AuthSettings;
 import org.estafeta.auth.Authenticator;
@@ -42,6 +50,9 @@ class ImapCommandFuzzTest {
     private static final ImapServer SERVER;
     private static final Storage STORAGE;
     private static int runs;
+    /** Commands after which the session is not where the next input expects it (logged in, INBOX selected, nothing enabled). */
+    private static final java.util.List<String> SESSION_VERBS = java.util.List.of("SELECT", "EXAMINE", "CLOSE", "ENABLE", "STARTTLS", "COMPRESS", "NOTIFY");
+    private static final LiveSession LIVE = new LiveSession();
     private static String user;
 
     private static final ch.qos.logback.classic.Level LOG_LEVEL_BEFORE = org.estafeta.testing.QuietLogs.off();
@@ -69,20 +80,34 @@ class ImapCommandFuzzTest {
     }
 
     @FuzzTest
-    void commands(byte[] command) throws IOException {
-        if (runs++ % 5000 == 0) newAccount();
-        ByteArrayOutputStream in = new ByteArrayOutputStream();
-        in.writeBytes(("p1 LOGIN " + user + " " + PASSWORD + "\r\np2 SELECT INBOX\r\n").getBytes(StandardCharsets.US_ASCII));
-        in.writeBytes(command);
-        in.writeBytes("\r\nz8 NOOP\r\nz9 LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
-        String out = session(in.toByteArray());
-
-        assertThat(out).as("for %s", printable(command)).startsWith("* OK").contains("p2 OK").doesNotContain("[SERVERBUG]");
-        checkLines(out);
+    void commands(byte[] command) throws Exception {
+        if (runs++ % 5000 == 0) {
+            newAccount();
+            LIVE.end();
+        }
         String text = new String(command, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
         boolean takesNextLine = text.contains("IDLE") || text.contains("AUTHENTICATE") || text.contains("{")
                 || text.contains("LOGOUT") || text.contains("\n") || text.contains("\r");
-        if (!takesNextLine && !out.contains("* BYE")) assertThat(out).as("for %s", printable(command)).contains("\r\nz8 OK");
+        boolean changesSession = takesNextLine || SESSION_VERBS.stream().anyMatch(text::contains);
+        String out;
+        String noop = "z8";
+        if (changesSession) {
+            // A session of its own, from LOGIN to LOGOUT, so that no later input starts where this one left it.
+            ByteArrayOutputStream in = new ByteArrayOutputStream();
+            in.writeBytes(("p1 LOGIN " + user + " " + PASSWORD + "\r\np2 SELECT INBOX\r\n").getBytes(StandardCharsets.US_ASCII));
+            in.writeBytes(command);
+            in.writeBytes("\r\nz8 NOOP\r\nz9 LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
+            out = session(in.toByteArray());
+            assertThat(out).as("for %s", printable(command)).startsWith("* OK").contains("p2 OK");
+        } else {
+            // Most inputs: one command line in the session kept logged in with INBOX selected (LOGIN and SELECT
+            // were most of each run's time), then the NOOP that shows the session goes on.
+            noop = "z" + runs; // not "z8": a fuzzed command may use that tag too, and its reply must not end this one's wait
+            out = LIVE.run(command, noop);
+        }
+        assertThat(out).as("for %s", printable(command)).doesNotContain("[SERVERBUG]");
+        checkLines(out);
+        if (!takesNextLine && !out.contains("* BYE")) assertThat("\r\n" + out).as("for %s", printable(command)).contains("\r\n" + noop + " OK");
     }
 
     private static void newAccount() throws IOException {
@@ -122,6 +147,164 @@ class ImapCommandFuzzTest {
                     i += Integer.parseInt(count);
                     assertThat(i).as("literal past the end in %s", out).isLessThanOrEqualTo(out.length());
                 }
+            }
+        }
+    }
+
+    /**
+     * One session, logged in with INBOX selected, on its own thread over an in-memory pipe: each input is
+     * one command line and a NOOP, and the answer is what the session wrote until the NOOP's tagged reply.
+     * Restarted when it ends (BYE: too many errors) and with each new account.
+     */
+    private static final class LiveSession {
+
+        private final BlockingQueue<byte[]> input = new LinkedBlockingQueue<>();
+        private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+        private Thread thread;
+        /** Set (under the output's lock) when the session returned: the thread may still look alive then. */
+        private boolean ended;
+
+        String run(byte[] command, String tag) throws Exception {
+            if (thread == null || sessionEnded()) start();
+            synchronized (output) {
+                output.reset();
+            }
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            line.writeBytes(command);
+            line.writeBytes(("\r\n" + tag + " NOOP\r\n").getBytes(StandardCharsets.US_ASCII));
+            input.put(line.toByteArray());
+            return awaitNoop(tag);
+        }
+
+        private void start() throws Exception {
+            input.clear();
+            synchronized (output) {
+                output.reset();
+                ended = false;
+            }
+            Socket socket = new PipeSocket();
+            Connection conn = new Connection(socket, new Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 0));
+            thread = Thread.ofPlatform().daemon().name("imap-fuzz-session").start(() -> {
+                try (conn) {
+                    SERVER.serve(conn);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    synchronized (output) {
+                        ended = true;
+                        output.notifyAll();
+                    }
+                }
+            });
+            input.put(("p1 LOGIN " + user + " " + PASSWORD + "\r\np2 SELECT INBOX\r\nz8 NOOP\r\n").getBytes(StandardCharsets.US_ASCII));
+            String greeting = awaitNoop("z8");
+            assertThat(greeting).startsWith("* OK").contains("p1 OK", "p2 OK", "z8 OK");
+        }
+
+        /** What the session wrote until the tagged reply to the NOOP (or until it ended); a hang is a finding. */
+        private String awaitNoop(String tag) throws InterruptedException {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            synchronized (output) {
+                while (true) {
+                    String out = output.toString(StandardCharsets.ISO_8859_1);
+                    int reply = ("\n" + out).indexOf("\n" + tag + " ");
+                    if (reply >= 0 && out.indexOf("\r\n", reply) > 0) return out;
+                    if (ended) return out;
+                    long left = deadline - System.nanoTime();
+                    assertThat(left).as("no answer to the NOOP within 10 s; so far: %s", out).isPositive();
+                    output.wait(Math.max(1, left / 1_000_000));
+                }
+            }
+        }
+
+        private boolean sessionEnded() {
+            synchronized (output) {
+                return ended;
+            }
+        }
+
+        void end() throws InterruptedException {
+            if (thread == null) return;
+            input.put(new byte[0]);
+            thread.join(10_000);
+            assertThat(thread.isAlive()).as("session did not end at the end of its input").isFalse();
+            thread = null;
+        }
+
+        /** Reads what the queue gives (an empty array is the end of the stream), writes into {@link #output}. */
+        private final class PipeSocket extends Socket {
+            private final InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            private byte[] chunk = new byte[0];
+            private int pos;
+            private boolean ended;
+
+            private final InputStream in = new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    while (pos == chunk.length) {
+                        if (ended) return -1;
+                        try {
+                            chunk = input.take();
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                        pos = 0;
+                        if (chunk.length == 0) ended = true;
+                    }
+                    int n = Math.min(len, chunk.length - pos);
+                    System.arraycopy(chunk, pos, b, off, n);
+                    pos += n;
+                    return n;
+                }
+            };
+
+            private final OutputStream out = new OutputStream() {
+                @Override
+                public void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    synchronized (output) {
+                        output.write(b, off, len);
+                        output.notifyAll();
+                    }
+                }
+            };
+
+            @Override
+            public InputStream getInputStream() {
+                return in;
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return out;
+            }
+
+            @Override
+            public SocketAddress getRemoteSocketAddress() {
+                return loopback;
+            }
+
+            @Override
+            public SocketAddress getLocalSocketAddress() {
+                return loopback;
+            }
+
+            @Override
+            public void setSoTimeout(int timeout) {
+            }
+
+            @Override
+            public void setTcpNoDelay(boolean on) {
             }
         }
     }

@@ -19,6 +19,24 @@ import org.estafeta.testing.ByteSocket;
 class DataReaderFuzzTest {
 
     private static final byte[] END = "\r\n.\r\n".getBytes(), NEXT = "QUIT\r\n".getBytes();
+    /** One connection for the whole run, fed each input in turn: the reader's line discipline is the real one. */
+    private static final ByteSocket SOCKET = new ByteSocket(new byte[0]);
+    private static final Connection CONN;
+
+    private static final ch.qos.logback.classic.Level LOG_LEVEL_BEFORE = org.estafeta.testing.QuietLogs.off();
+
+    static {
+        try {
+            CONN = new Connection(SOCKET, new Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreLogging() {
+        org.estafeta.testing.QuietLogs.restore(LOG_LEVEL_BEFORE);
+    }
 
     @FuzzTest
     void endsOnlyAtCrlfDotCrlf(byte[] body) throws IOException {
@@ -29,8 +47,8 @@ class DataReaderFuzzTest {
         byte[] rest = java.util.Arrays.copyOfRange(full, marker + END.length, full.length);
         byte[] input = java.util.Arrays.copyOfRange(full, 2, full.length);
 
-        Connection conn = new Connection(new ByteSocket(input), new Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
-        DataReader reader = new DataReader(conn, false, Long.MAX_VALUE);
+        SOCKET.feed(input);
+        DataReader reader = new DataReader(CONN, false, Long.MAX_VALUE);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // Content with a NUL is read to its end like any other, then refused whole.
         DataReader.Outcome whole = contains(expected, (byte) 0) ? DataReader.Outcome.HAS_NUL : DataReader.Outcome.COMPLETE;
@@ -39,27 +57,30 @@ class DataReaderFuzzTest {
         assertOnlyCrlf(content);
         assertThat(content).isEqualTo(expected);
         assertThat(reader.size()).isEqualTo(content.length);
-        assertThat(conn.input().readAllBytes()).as("what follows the end marker").isEqualTo(rest);
+        assertThat(CONN.input().readAllBytes()).as("what follows the end marker").isEqualTo(rest);
 
         // Over the limit: read to the same end, keep a prefix, count everything.
         long limit = expected.length / 2;
-        conn = new Connection(new ByteSocket(input), new Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
-        reader = new DataReader(conn, false, limit);
+        SOCKET.feed(input);
+        reader = new DataReader(CONN, false, limit);
         out.reset();
         assertThat(reader.copyTo(out)).isEqualTo(expected.length > limit ? DataReader.Outcome.TOO_BIG : whole);
         assertThat(reader.size()).isEqualTo(expected.length);
         assertThat(out.size()).isLessThanOrEqualTo((int) limit);
         assertPrefix(out.toByteArray(), expected);
-        assertThat(conn.input().readAllBytes()).isEqualTo(rest);
+        assertThat(CONN.input().readAllBytes()).isEqualTo(rest);
 
         // A trusted client may also end with LF "." LF: never later than the strict end, still CRLF only.
-        conn = new Connection(new ByteSocket(input), new Deadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
-        reader = new DataReader(conn, true, Long.MAX_VALUE);
+        SOCKET.feed(input);
+        reader = new DataReader(CONN, true, Long.MAX_VALUE);
         out.reset();
         DataReader.Outcome lenient = reader.copyTo(out);
         assertThat(lenient).isEqualTo(contains(out.toByteArray(), (byte) 0) ? DataReader.Outcome.HAS_NUL : DataReader.Outcome.COMPLETE);
         assertOnlyCrlf(out.toByteArray());
         assertPrefix(out.toByteArray(), expected);
+        // Ended no later than the strict end: what is left still holds the strict rest.
+        byte[] leftOver = CONN.input().readAllBytes();
+        assertThat(leftOver.length).isGreaterThanOrEqualTo(rest.length);
     }
 
     /** The content between the DATA line and the first end marker at {@code marker}, as it must be stored. */

@@ -18,11 +18,33 @@ public final class ByteSocket extends Socket {
 
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
-    private final InputStream in;
+    /** What the next read returns; {@link #feed} replaces it under the same stream {@link #in}. */
+    private ByteArrayInputStream source;
+    private final InputStream in = new InputStream() {
+        @Override
+        public int read() {
+            return source.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return source.read(b, off, len);
+        }
+    };
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     public ByteSocket(byte[] input) {
-        this.in = new ByteArrayInputStream(input);
+        this.source = new ByteArrayInputStream(input);
+    }
+
+    /**
+     * The next input, for one connection that reads one fuzz input after another (a Connection per
+     * input is most of a fuzz run's time: its buffers alone are 32 KB). The connection must have read
+     * the previous input to its end, so that nothing of it is left in its read-ahead.
+     */
+    public void feed(byte[] input) {
+        source = new ByteArrayInputStream(input);
+        out.reset();
     }
 
     /** Everything written to the socket so far. */
