@@ -178,7 +178,8 @@ stress() {
     "$name" "$run" "$CLIENTS" "$USERS" "$DURATION" "$total" "$last_rate" "$errors"
   if [ "$errors" != 0 ]; then
     grep '^Error' "$out" | sort | uniq -c | sort -rn | head -20 | sed 's/^/    /'
-    if [ "$name" = estafeta ]; then failed=1; fi
+    # The next run starts a fresh server over the same log file: keep this one's.
+    if [ "$name" = estafeta ]; then failed=1; cp "$work/estafeta.log" "$work/estafeta-run$run.log"; fi
   fi
 }
 

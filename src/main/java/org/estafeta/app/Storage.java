@@ -1,6 +1,7 @@
 package org.estafeta.app;
 
 import org.estafeta.config.Config;
+import org.estafeta.events.ClusterNotices;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Accounts;
 import org.estafeta.store.Blobs;
@@ -38,6 +39,8 @@ public final class Storage implements AutoCloseable {
     private final SieveScripts sieveScripts;
     /** Change notices; the store publishes after every commit that changes a mailbox. */
     private final MailboxEvents events = new MailboxEvents();
+    /** On a shared database: the notices of the other nodes, and ours to them; null on SQLite. */
+    private final ClusterNotices clusterNotices;
 
     private Storage(SqlDatabase database, SqlBlobs blobs) {
         this.database = database;
@@ -48,6 +51,7 @@ public final class Storage implements AutoCloseable {
         this.queue = new SqlQueue(database);
         this.sieveScripts = new SqlSieveScripts(database);
         this.blobs = blobs;
+        this.clusterNotices = database.shared() ? ClusterNotices.start(events, database::dedicatedConnection) : null;
     }
 
     /** Opens the data dir, creating and migrating it on first use; a new store gets the configured domains. */
@@ -115,6 +119,7 @@ public final class Storage implements AutoCloseable {
 
     @Override
     public void close() {
+        if (clusterNotices != null) clusterNotices.close();
         database.close();
     }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole server with its store on a real PostgreSQL ({@code store.url}): mail in by SMTP is read by
  * IMAP, the rows are in PostgreSQL, and while PostgreSQL is down sessions answer 451 4.3.0 and NO
- * [UNAVAILABLE], then go on by themselves once it is back, without a restart of the server.
+ * [UNAVAILABLE], then go on by themselves once it is back, without a restart of the server; a second
+ * node on the same database hears of the first one's mail.
  */
 class PostgreSqlServerTest {
 
@@ -83,6 +84,34 @@ class PostgreSqlServerTest {
                     .anyMatch(l -> l.equals("Subject: before")).anyMatch(l -> l.equals("Subject: after")).noneMatch(l -> l.equals("Subject: during"));
         } finally {
             server.closeAndDelete();
+        }
+    }
+
+    /**
+     * Two nodes on one database: mail that arrives through node A wakes an IDLE on node B (PostgreSQL
+     * LISTEN/NOTIFY carries the notice; without it B would hear nothing until the client asked).
+     */
+    @Test
+    void anIdleOnOneNodeHearsOfMailThatArrivedThroughAnother() throws Exception {
+        String db = pg.createDatabase();
+        TestServer nodeA = server(db);
+        TestServer nodeB = TestServer.start(java.nio.file.Files.createTempDirectory("node-b"), Map.of("store.url", pg.url(db),
+                "store.user", PostgreSql.USER, "store.password", PostgreSql.PASSWORD), false);
+        try (Imap imap = Imap.login(nodeB)) {
+            assertThat(imap.command("SELECT INBOX")).anyMatch(l -> l.equals("* 0 EXISTS"));
+            imap.out.write("a IDLE\r\n".getBytes(StandardCharsets.US_ASCII));
+            imap.out.flush();
+            assertThat(imap.in.readLine()).startsWith("+ ");
+
+            nodeA.deliver(TestServer.USER, "Subject: por el otro nodo\r\n\r\nHola.\r\n");
+
+            imap.socket.setSoTimeout(20_000);
+            assertThat(imap.in.readLine()).isEqualTo("* 1 EXISTS");
+            imap.out.write("DONE\r\n".getBytes(StandardCharsets.US_ASCII));
+            imap.out.flush();
+        } finally {
+            nodeB.closeAndDelete();
+            nodeA.closeAndDelete();
         }
     }
 

@@ -29,22 +29,25 @@ public final class SqlDatabase implements AutoCloseable {
     /** SQLite: the one writer and the readers; null on PostgreSQL. */
     private final SqlWriter writer;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
-    /** PostgreSQL: the pool; null on SQLite. */
+    /** PostgreSQL: the pool, and where it connects; null on SQLite. */
     private final PooledTransactions pool;
+    private final PostgresUrl target;
 
     private SqlDatabase(String url) throws SQLException {
         this.dialect = Dialect.SQLITE;
         this.url = url;
         this.pool = null;
+        this.target = null;
         this.writer = new SqlWriter(connect());
         for (int i = 0; i < READERS; i++) readers.add(connect());
     }
 
-    private SqlDatabase(PooledTransactions pool) {
+    private SqlDatabase(PooledTransactions pool, PostgresUrl target) {
         this.dialect = Dialect.POSTGRESQL;
         this.url = null;
         this.writer = null;
         this.pool = pool;
+        this.target = target;
     }
 
     /** Opens (creating and migrating if needed) {@code DATA/estafeta.db}. */
@@ -83,7 +86,7 @@ public final class SqlDatabase implements AutoCloseable {
             config.setMinimumIdle(Math.min(2, store.poolSize()));
             config.setConnectionTimeout(store.timeout().toMillis());
             config.setValidationTimeout(Math.min(store.timeout().toMillis(), 5000));
-            return new SqlDatabase(new PooledTransactions(new HikariDataSource(config)));
+            return new SqlDatabase(new PooledTransactions(new HikariDataSource(config)), target);
         } catch (StoreException e) {
             throw e;
         } catch (Exception e) {
@@ -93,6 +96,20 @@ public final class SqlDatabase implements AutoCloseable {
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** Whether other nodes may share this database (PostgreSQL): what one changes, the others must hear of. */
+    public boolean shared() {
+        return dialect == Dialect.POSTGRESQL;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a caller that holds it for long (LISTEN): on a
+     * shared database only.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        if (target == null) throw new IllegalStateException("only a shared (PostgreSQL) database gives dedicated connections");
+        return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
     }
 
     private Connection connect() throws SQLException {
