@@ -6,6 +6,9 @@
 # main.cf/master.cf in a temp dir, a virtual Maildir domain with the same users, no TLS), the two
 # alternating, and the medians and their ratio are printed per connection mode.
 #
+# The per-address connection limit is set well above SESSIONS: with REUSE=0 a closed connection's slot
+# is free only once its session has ended on the server, and smtp-source is already reconnecting.
+#
 # Settings (environment): MESSAGES=20000 SESSIONS=20 SIZE=2048 USERS=10 PORT_OFFSET=14000
 #   REUSE=1      keep each session open for its next message (smtp-source -d); 0: one connection
 #                each; both: run the two modes one after the other
@@ -119,7 +122,7 @@ estafeta_run() {
   fi
   # The launcher execs java, so $! is the JVM itself. JDK_JAVA_OPTIONS reaches the server's JVM only.
   (JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
-    --set limits.connections_per_ip=$((SESSIONS + 10)) --set limits.connections=$((SESSIONS + 100)) \
+    --set limits.connections_per_ip=$((SESSIONS * 5 + 10)) --set limits.connections=$((SESSIONS * 5 + 100)) \
     --set web.port=$((PORT_OFFSET + 80)) --set web.tls_port=$((PORT_OFFSET + 443)) ${SERVER_ARGS:-} \
     >"$data/server.log" 2>&1) &
   server_pid=$!
