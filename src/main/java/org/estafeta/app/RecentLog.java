@@ -26,7 +26,15 @@ final class RecentLog extends AppenderBase<ILoggingEvent> {
 
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Deque<String> lines = new ArrayDeque<>();
+    private final Deque<Line> lines = new ArrayDeque<>();
+
+    private record Line(long millis, Level level, String loggerName, String message) {
+        String text() {
+            String logger = loggerName.substring(loggerName.lastIndexOf('.') + 1);
+            String line = TIME.format(Instant.ofEpochMilli(millis)) + " " + level + " " + logger + " " + message;
+            return line.length() > 400 ? line.substring(0, 400) + "…" : line;
+        }
+    }
 
     RecentLog(int capacity) {
         this.capacity = capacity;
@@ -50,11 +58,11 @@ final class RecentLog extends AppenderBase<ILoggingEvent> {
     @Override
     protected void append(ILoggingEvent e) {
         if (!e.getLevel().isGreaterOrEqual(Level.INFO)) return;
-        String logger = e.getLoggerName().substring(e.getLoggerName().lastIndexOf('.') + 1);
-        String line = TIME.format(Instant.ofEpochMilli(e.getTimeStamp())) + " " + e.getLevel() + " " + logger + " " + e.getFormattedMessage();
+        // Formatted when the page asks: under load this runs for every message, the page rarely.
+        Line line = new Line(e.getTimeStamp(), e.getLevel(), e.getLoggerName(), e.getFormattedMessage());
         lock.lock();
         try {
-            lines.addLast(line.length() > 400 ? line.substring(0, 400) + "…" : line);
+            lines.addLast(line);
             while (lines.size() > capacity) lines.removeFirst();
         } finally {
             lock.unlock();
@@ -65,8 +73,8 @@ final class RecentLog extends AppenderBase<ILoggingEvent> {
     List<String> lines() {
         lock.lock();
         try {
-            List<String> out = new ArrayList<>(lines);
-            java.util.Collections.reverse(out);
+            List<String> out = new ArrayList<>(lines.size());
+            lines.descendingIterator().forEachRemaining(line -> out.add(line.text()));
             return out;
         } finally {
             lock.unlock();

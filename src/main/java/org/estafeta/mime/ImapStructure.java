@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.james.mime4j.codec.EncoderUtil;
 import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.AddressList;
@@ -123,11 +121,38 @@ public final class ImapStructure {
      */
     static String commentName(Mailbox m, String raw) {
         if (m.getDomain() == null) return null;
-        Matcher c = Pattern.compile(Pattern.quote(m.getLocalPart() + "@" + m.getDomain()) + "\\s*\\(([^()]*)\\)",
-                Pattern.CASE_INSENSITIVE).matcher(raw);
-        if (!c.find()) return null;
-        String name = c.group(1).strip();
-        return name.isEmpty() ? null : PartContent.decodeHeader(name);
+        // A scan, not a regex built per address: this runs for every address of every arriving message.
+        String address = m.getLocalPart() + "@" + m.getDomain();
+        for (int at = indexOfAsciiIgnoreCase(raw, address, 0); at >= 0; at = indexOfAsciiIgnoreCase(raw, address, at + 1)) {
+            int open = at + address.length();
+            while (open < raw.length() && isRegexSpace(raw.charAt(open))) open++;
+            if (open == raw.length() || raw.charAt(open) != '(') continue;
+            int close = open + 1;
+            while (close < raw.length() && raw.charAt(close) != '(' && raw.charAt(close) != ')') close++;
+            if (close == raw.length() || raw.charAt(close) != ')') continue;
+            String name = raw.substring(open + 1, close).strip();
+            return name.isEmpty() ? null : PartContent.decodeHeader(name);
+        }
+        return null;
+    }
+
+    /** Pattern's CASE_INSENSITIVE without UNICODE_CASE: only ASCII letters fold. */
+    private static int indexOfAsciiIgnoreCase(String text, String sought, int from) {
+        for (int i = from; i + sought.length() <= text.length(); i++) {
+            int j = 0;
+            while (j < sought.length() && asciiLower(text.charAt(i + j)) == asciiLower(sought.charAt(j))) j++;
+            if (j == sought.length()) return i;
+        }
+        return -1;
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+
+    /** What {@code \s} matches in a regex. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /** BODY (no extension data) or BODYSTRUCTURE (with it). */

@@ -46,8 +46,11 @@ public final class MimeParser {
     private long consumedLines;
     private final List<byte[]> boundaries = new ArrayList<>();
 
-    /** Read-ahead: buf[pos..limit) is read but not yet split into lines. */
-    private final byte[] buf = new byte[64 * 1024];
+    /**
+     * Read-ahead: buf[pos..limit) is read but not yet split into lines. As large as the longest piece
+     * {@link #readLine} returns; a larger one was zeroed on every parse, twice per arriving message.
+     */
+    private final byte[] buf = new byte[8 * 1024];
     private int pos, limit;
 
     private MimeParser(InputStream in, int maxParts) {

@@ -78,6 +78,17 @@ class MimeParserTest {
         assertThat(env).contains("\"jose\" \"example.org\")");
     }
 
+    /** RFC 822's "address (Name)" form: the comment is the personal name, whatever the address's case. */
+    @Test
+    void aCommentAfterTheAddressIsItsName() {
+        Headers h = new Headers(("From: Jose@Example.ORG (Jos\u00e9 P.)\r\nTo: a@x.org (), b@y.org ((nested)), c@z.org\r\n"
+                + "Cc: d@w.org\t (Dee)\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        String env = ImapStructure.envelope(h);
+        assertThat(env).contains("(({8}\r\nJos\u00e9 P. NIL \"Jose\" \"Example.ORG\"))");
+        assertThat(env).contains("((NIL NIL \"a\" \"x.org\")(NIL NIL \"b\" \"y.org\")(NIL NIL \"c\" \"z.org\"))");
+        assertThat(env).contains("((\"Dee\" NIL \"d\" \"w.org\"))");
+    }
+
     /**
      * 200,000 empty parts in one 11 MB message: the tree stops at MimeParser.DEFAULT_MAX_PARTS, so BODYSTRUCTURE
      * stays about a megabyte and the parse allocates a bounded amount (it was 14 MB and 1.4 GB).
