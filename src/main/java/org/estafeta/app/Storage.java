@@ -12,6 +12,7 @@ import org.estafeta.store.Messages;
 import org.estafeta.store.PrivateFiles;
 import org.estafeta.store.Queue;
 import org.estafeta.store.SieveScripts;
+import org.estafeta.store.sql.ChunkedBlobs;
 import org.estafeta.store.sql.SqlAccounts;
 import org.estafeta.store.sql.SqlDatabase;
 import org.estafeta.store.sql.SqlIntake;
@@ -23,7 +24,7 @@ import org.estafeta.store.sql.SqlSieveScripts;
 
 /**
  * The store as the rest of the program sees it: the embedded SQLite database (or the PostgreSQL that
- * {@code store.url} names) and blob files in the data dir. The only place that picks concrete store classes.
+ * {@code store.url} names) and the large message bodies, as files in the data dir or chunks in the database ({@code store.blobs}). The only place that picks concrete store classes.
  */
 public final class Storage implements AutoCloseable {
 
@@ -59,11 +60,24 @@ public final class Storage implements AutoCloseable {
         var dataDir = config.server().dataDir();
         restrictPermissions(dataDir);
         SqlDatabase db = config.store().postgresql() ? SqlDatabase.openPostgresql(config.store()) : SqlDatabase.openSqlite(dataDir);
-        Storage storage = new Storage(db, new SqlBlobs(db, new FileBlobs(dataDir.resolve("blobs")), config.store().inlineBlobSize()));
+        Storage storage = new Storage(db, new SqlBlobs(db, largeBlobs(config.store().blobs(), db, dataDir), config.store().inlineBlobSize()));
         if (db.markInitialised()) {
             for (String domain : config.server().domains()) storage.accounts.addDomain(domain);
         }
         return storage;
+    }
+
+    /** Where bodies above the inline size go; in the database, after sweeping what a node that stopped mid-write left there. */
+    private static Blobs largeBlobs(Config.BlobPlace place, SqlDatabase db, java.nio.file.Path dataDir) {
+        return switch (place) {
+            case FILES -> new FileBlobs(dataDir.resolve("blobs"));
+            case DATABASE -> {
+                ChunkedBlobs chunked = new ChunkedBlobs(db);
+                int swept = chunked.sweepAbandoned();
+                if (swept > 0) log.info("removed {} message bodies that were never finished (their node stopped while writing them)", swept);
+                yield chunked;
+            }
+        };
     }
 
     /** An existing data dir made before it was created private (or loosened by hand) is fixed, with one line said. */

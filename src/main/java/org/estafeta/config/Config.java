@@ -32,11 +32,13 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
      * Where the metadata is: {@code url} empty = SQLite in the data dir, else a PostgreSQL URL
      * ({@code postgresql://[user[:password]@]host[:port]/database[?params]}); {@code user} and
      * {@code password} apply when the URL has none. {@code timeout}: the longest wait for a connection.
-     * Message bodies up to {@code inlineBlobSize} octets are kept inside the database, larger ones as files.
+     * Message bodies up to {@code inlineBlobSize} octets are kept inside the database with the rows that
+     * name them, larger ones where {@code blobs} says.
      */
-    public record Store(String url, String user, String password, int poolSize, Duration timeout, int inlineBlobSize) {
+    public record Store(String url, String user, String password, int poolSize, Duration timeout, int inlineBlobSize, BlobPlace blobs) {
         public Store {
             if (inlineBlobSize < 0) throw new IllegalArgumentException("store.inline_blob_size must not be negative");
+            Objects.requireNonNull(blobs);
             if (!url.isEmpty() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
                 throw new IllegalArgumentException("store.url must be empty (SQLite) or postgresql://host/database, was '" + url + "'");
             }
@@ -47,6 +49,19 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
         public boolean postgresql() {
             return !url.isEmpty();
         }
+
+        /** Where {@code store.blobs} puts large bodies when it is not set: in a shared database, so every node reads them. */
+        public static BlobPlace defaultBlobPlace(String url) {
+            return url.isEmpty() ? BlobPlace.FILES : BlobPlace.DATABASE;
+        }
+    }
+
+    /** Where message bodies above {@code store.inline_blob_size} live ({@code store.blobs}). */
+    public enum BlobPlace {
+        /** Files under the data dir's blobs/: fast, but only the node that owns the data dir reads them. */
+        FILES,
+        /** Chunks in the database: every node of a cluster reads them. */
+        DATABASE
     }
 
     /**

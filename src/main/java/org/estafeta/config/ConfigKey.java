@@ -114,7 +114,12 @@ public enum ConfigKey {
                     + "false: a mailbox's messages are indexed by the first search that reads them."),
     STORE_INLINE_BLOB_SIZE("store.inline_blob_size", Type.INT, 64L * 1024,
             "Messages up to this many octets are kept inside the database, where one commit (one fsync) covers many arriving at once; "
-                    + "larger ones are files under blobs/ (two fsyncs each). 0: every message is a file."),
+                    + "larger ones go where store.blobs says. 0: none is kept inline."),
+    STORE_BLOBS("store.blobs", Type.STRING, "",
+            "Where message bodies above store.inline_blob_size live: \"files\" under the data dir's blobs/ (one node), or \"database\", "
+                    + "streamed in 256 KiB chunks into the store's database, where every node of a cluster reads them. "
+                    + "Empty = database when store.url is PostgreSQL, files on SQLite. Choose before the first message: bodies already stored stay "
+                    + "where they are and the other choice does not read them (estafeta migrate moves a SQLite install to PostgreSQL, bodies and all)."),
     LIMITS_TLS_HANDSHAKE_TIMEOUT("limits.tls_handshake_timeout", Type.INT, 30L,
             "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),
     LIMITS_COMMAND_TIMEOUT("limits.command_timeout", Type.INT, 60L,

@@ -309,7 +309,17 @@ public final class ConfigLoader {
                 new Config.Ops(seconds(ConfigKey.SERVER_SHUTDOWN_TIMEOUT),
                         list(ConfigKey.METRICS_ALLOW).stream().map(Cidr::parse).toList(), string(ConfigKey.METRICS_TOKEN)),
                 new Config.Store(string(ConfigKey.STORE_URL).strip(), string(ConfigKey.STORE_USER), string(ConfigKey.STORE_PASSWORD),
-                        integer(ConfigKey.STORE_POOL_SIZE), duration(ConfigKey.STORE_TIMEOUT), integer(ConfigKey.STORE_INLINE_BLOB_SIZE)));
+                        integer(ConfigKey.STORE_POOL_SIZE), duration(ConfigKey.STORE_TIMEOUT), integer(ConfigKey.STORE_INLINE_BLOB_SIZE),
+                        blobPlace()));
+    }
+
+    private Config.BlobPlace blobPlace() {
+        return switch (string(ConfigKey.STORE_BLOBS).strip()) {
+            case "" -> Config.Store.defaultBlobPlace(string(ConfigKey.STORE_URL).strip());
+            case "files" -> Config.BlobPlace.FILES;
+            case "database" -> Config.BlobPlace.DATABASE;
+            default -> throw new IllegalArgumentException("store.blobs must be \"files\" or \"database\", was '" + string(ConfigKey.STORE_BLOBS) + "'");
+        };
     }
 
     private String rspamdUrl() {

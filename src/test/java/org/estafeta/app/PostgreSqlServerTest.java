@@ -115,6 +115,65 @@ class PostgreSqlServerTest {
         }
     }
 
+    /**
+     * A 1 MB message sent by SMTP to node A is read by IMAP (whole and a range) and POP3 from node B,
+     * which has a data dir of its own: on PostgreSQL the large body is chunked into the database
+     * (store.blobs defaults to "database"), not a file under A's blobs/ that B could not see.
+     */
+    @Test
+    void aLargeMessageSentToOneNodeIsReadFromAnotherWithADifferentDataDir() throws Exception {
+        String db = pg.createDatabase();
+        TestServer nodeA = server(db);
+        TestServer nodeB = TestServer.start(java.nio.file.Files.createTempDirectory("node-b"), Map.of("store.url", pg.url(db),
+                "store.user", PostgreSql.USER, "store.password", PostgreSql.PASSWORD), false);
+        try {
+            StringBuilder body = new StringBuilder();
+            java.util.Random random = new java.util.Random(14);
+            while (body.length() < 1024 * 1024) {
+                byte[] line = new byte[57];
+                random.nextBytes(line);
+                body.append(java.util.Base64.getEncoder().encodeToString(line)).append("\r\n");
+            }
+            String text = body.toString();
+            nodeA.deliver(TestServer.USER, "Subject: grande\r\nContent-Transfer-Encoding: base64\r\n\r\n" + text);
+
+            assertThat(pg.psql(db, "SELECT count(*) FROM chunked_blobs").strip()).isEqualTo("1");
+            assertThat(pg.psql(db, "SELECT count(*) FROM blob_chunks").strip()).isEqualTo("5");
+            assertThat(nodeA.dataDir().resolve("blobs")).doesNotExist();
+            try (Imap imap = Imap.login(nodeB)) {
+                assertThat(imap.command("SELECT INBOX")).anyMatch(l -> l.equals("* 1 EXISTS"));
+                assertThat(literal(imap.command("FETCH 1 BODY[TEXT]"))).isEqualTo(text);
+                assertThat(literal(imap.command("FETCH 1 BODY.PEEK[TEXT]<700000.1000>"))).isEqualTo(text.substring(700000, 701000));
+            }
+            try (Socket pop = new Socket("127.0.0.1", nodeB.port("pop3"))) {
+                pop.setSoTimeout(30_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(pop.getInputStream(), StandardCharsets.US_ASCII));
+                OutputStream out = pop.getOutputStream();
+                in.readLine();
+                out.write(("USER " + TestServer.USER + "\r\nPASS " + TestServer.PASSWORD + "\r\nRETR 1\r\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                assertThat(in.readLine()).startsWith("+OK");
+                assertThat(in.readLine()).startsWith("+OK");
+                assertThat(in.readLine()).startsWith("+OK");
+                StringBuilder retrieved = new StringBuilder();
+                for (String l = in.readLine(); !l.equals("."); l = in.readLine()) retrieved.append(l.startsWith(".") ? l.substring(1) : l).append("\r\n");
+                assertThat(retrieved.toString()).endsWith("\r\n\r\n" + text);
+            }
+        } finally {
+            nodeB.closeAndDelete();
+            nodeA.closeAndDelete();
+        }
+    }
+
+    /** The content of the one literal in a FETCH response, read as lines (the content is ASCII, so characters are octets). */
+    private static String literal(List<String> response) {
+        int at = 0;
+        while (!response.get(at).matches(".*\\{\\d+}$")) at++;
+        String header = response.get(at);
+        int n = Integer.parseInt(header.substring(header.lastIndexOf('{') + 1, header.length() - 1));
+        return String.join("\r\n", response.subList(at + 1, response.size())).substring(0, n);
+    }
+
     /** The reply that ends a transaction, wherever it ends (RCPT looks the account up, the end of DATA stores). */
     private static String send(SmtpDialog smtp, String message) throws IOException {
         return smtp.send("pepe@pepito.es", TestServer.USER, message);

@@ -36,7 +36,7 @@ class PostgreSqlTranscriptTest {
     }
 
     private static Config.Store store(String database) {
-        return new Config.Store(pg.url(database), PostgreSql.USER, PostgreSql.PASSWORD, 4, Duration.ofSeconds(5), 64 * 1024);
+        return new Config.Store(pg.url(database), PostgreSql.USER, PostgreSql.PASSWORD, 4, Duration.ofSeconds(5), 64 * 1024, Config.BlobPlace.DATABASE);
     }
 
     private static final Callable<Map<String, String>> NEW_DATABASE = () -> Map.of("store.url", pg.url(pg.createDatabase(template)),

@@ -13,30 +13,30 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Blobs;
-import org.estafeta.store.FileBlobs;
 
 /**
- * Blobs kept in the database up to {@code inlineMax} octets, as files beyond. A file costs two fsyncs
+ * Blobs kept in the database up to {@code inlineMax} octets; beyond, in the {@code large} store (files
+ * under the data dir, or {@link ChunkedBlobs} in the database). A file costs two fsyncs
  * of its own (the file, its folder) before the rows that name it can commit; a small blob rides in
  * the rows' own transaction, and the group commit makes many of them durable with one fsync (the
  * option DESIGN.md's storage section names; Stalwart keeps small blobs in its database likewise).
- * A writer holds up to {@code inlineMax} octets in memory, then spills to a file and streams on.
+ * A writer holds up to {@code inlineMax} octets in memory, then spills to the large store and streams on.
  */
 public final class SqlBlobs implements Blobs {
 
     private final SqlDatabase db;
-    private final FileBlobs files;
+    private final Blobs large;
     private final int inlineMax;
 
-    public SqlBlobs(SqlDatabase db, FileBlobs files, int inlineMax) {
+    public SqlBlobs(SqlDatabase db, Blobs large, int inlineMax) {
         this.db = db;
-        this.files = files;
+        this.large = large;
         this.inlineMax = inlineMax;
     }
 
     @Override
     public BlobWriter create() throws IOException {
-        return inlineMax == 0 ? files.create() : new SmallFirstWriter();
+        return inlineMax == 0 ? large.create() : new SmallFirstWriter();
     }
 
     @Override
@@ -49,13 +49,14 @@ public final class SqlBlobs implements Blobs {
                 }
             }
         });
-        return content != null ? new ByteArrayInputStream(content) : files.open(hash);
+        return content != null ? new ByteArrayInputStream(content) : large.open(hash);
     }
 
-    /** Octets kept inside the database. */
+    /** Octets kept inside the database: the small bodies, and the large ones when they are chunked there too. */
     public long bytesInDatabase() {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(length(content)), 0) FROM blob_contents");
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT (SELECT coalesce(sum(length(content)), 0) FROM blob_contents) + (SELECT coalesce(sum(size), 0) FROM chunked_blobs)");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -76,7 +77,7 @@ public final class SqlBlobs implements Blobs {
     private final class SmallFirstWriter extends BlobWriter {
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8 * 1024);
         private final MessageDigest digest = sha256();
-        private BlobWriter file;
+        private BlobWriter spilled;
 
         @Override
         public void write(int b) throws IOException {
@@ -85,12 +86,12 @@ public final class SqlBlobs implements Blobs {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (file == null && buffer.size() + len > inlineMax) {
-                file = files.create();
-                buffer.writeTo(file);
+            if (spilled == null && buffer.size() + len > inlineMax) {
+                spilled = large.create();
+                buffer.writeTo(spilled);
             }
-            if (file != null) {
-                file.write(b, off, len);
+            if (spilled != null) {
+                spilled.write(b, off, len);
             } else {
                 buffer.write(b, off, len);
                 digest.update(b, off, len);
@@ -99,14 +100,14 @@ public final class SqlBlobs implements Blobs {
 
         @Override
         public Blob finish() throws IOException {
-            if (file != null) return file.finish();
+            if (spilled != null) return spilled.finish();
             byte[] content = buffer.toByteArray();
             return new Blob(HexFormat.of().formatHex(digest.digest()), content.length, content);
         }
 
         @Override
         public void close() throws IOException {
-            if (file != null) file.close();
+            if (spilled != null) spilled.close();
         }
     }
 

@@ -56,18 +56,16 @@ public final class SqliteBackup {
     }
 
     /**
-     * The blob files a database refers to: those of stored and queued messages, less the small ones
-     * kept inside the database itself (a backup made before there were any has no such table).
+     * The blob files a database refers to: those of stored and queued messages, less those kept inside
+     * the database itself, small or chunked (a backup made before there were any lacks those tables).
      */
     public static Set<String> referencedBlobs(Path db) {
         Set<String> hashes = new LinkedHashSet<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
              Statement s = c.createStatement()) {
-            boolean inline;
-            try (ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blob_contents'")) {
-                inline = rs.next();
-            }
-            String files = "SELECT blob FROM messages UNION SELECT blob FROM queue_messages" + (inline ? " EXCEPT SELECT hash FROM blob_contents" : "");
+            String files = "SELECT blob FROM messages UNION SELECT blob FROM queue_messages";
+            if (hasTable(s, "blob_contents")) files += " EXCEPT SELECT hash FROM blob_contents";
+            if (hasTable(s, "chunked_blobs")) files += " EXCEPT SELECT hash FROM chunked_blobs";
             try (ResultSet rs = s.executeQuery(files)) {
                 while (rs.next()) hashes.add(rs.getString(1));
             }
@@ -75,5 +73,11 @@ public final class SqliteBackup {
             throw new StoreException("cannot read the blobs of " + db + ": " + e.getMessage(), e);
         }
         return hashes;
+    }
+
+    private static boolean hasTable(Statement s, String name) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'")) {
+            return rs.next();
+        }
     }
 }

@@ -44,7 +44,7 @@ class PostgreSqlStoreTest extends StoreSuite {
     }
 
     private static SqlDatabase node(String url) {
-        return SqlDatabase.openPostgresql(new Config.Store(url, PostgreSql.USER, PostgreSql.PASSWORD, 4, Duration.ofSeconds(5), 64 * 1024));
+        return SqlDatabase.openPostgresql(new Config.Store(url, PostgreSql.USER, PostgreSql.PASSWORD, 4, Duration.ofSeconds(5), 64 * 1024, Config.BlobPlace.DATABASE));
     }
 
     /**
