@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * The running server's claim on its data dir: an OS lock on {@code DATA/.lock}, which holds the
  * server's PID. Two servers on one data dir would share one queue and deliver each message twice;
- * the CLI's subcommands take no lock, since they share the store safely (SQLite's own locking).
+ * the CLI's subcommands take no lock, since they share the store safely (SQLite's own locking), but for
+ * {@code migrate}, whose copy would miss what a running server changes meanwhile.
  * The OS drops the lock when the process dies, even by kill -9, so a stale file never blocks a start.
  */
 public final class DataDirLock implements AutoCloseable {
@@ -35,7 +36,7 @@ public final class DataDirLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static DataDirLock acquire(Path dataDir) {
+    public static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve(".lock");
         try {
             // Owner-only, like everything in the data dir (Storage checks and warns).

@@ -21,6 +21,7 @@ import org.estafeta.store.sql.SqlMessages;
 import org.estafeta.store.sql.SqlQueue;
 import org.estafeta.store.sql.SqlBlobs;
 import org.estafeta.store.sql.SqlSieveScripts;
+import org.estafeta.store.sql.SqliteToPostgresql;
 
 /**
  * The store as the rest of the program sees it: the embedded SQLite database (or the PostgreSQL that
@@ -60,6 +61,11 @@ public final class Storage implements AutoCloseable {
         var dataDir = config.server().dataDir();
         restrictPermissions(dataDir);
         SqlDatabase db = config.store().postgresql() ? SqlDatabase.openPostgresql(config.store()) : SqlDatabase.openSqlite(dataDir);
+        if (db.shared() && SqliteToPostgresql.unfinished(db)) {
+            db.close();
+            throw new org.estafeta.store.StoreException("the database " + config.store().url().replaceAll("//[^@/]*@", "//")
+                    + " holds an unfinished `estafeta migrate`: run it again to finish the copy before serving from it");
+        }
         Storage storage = new Storage(db, new SqlBlobs(db, largeBlobs(config.store().blobs(), db, dataDir), config.store().inlineBlobSize()));
         if (db.markInitialised()) {
             for (String domain : config.server().domains()) storage.accounts.addDomain(domain);

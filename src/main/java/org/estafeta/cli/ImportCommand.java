@@ -1,6 +1,5 @@
 package org.estafeta.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -60,8 +59,7 @@ final class ImportCommand implements Callable<Integer> {
         try (Storage storage = Storage.open(config)) {
             Account account = storage.accounts().account(to)
                     .orElseThrow(() -> new IllegalArgumentException("no such account: " + to));
-            // Since JDK 22 System.console() exists when redirected too: isTerminal() tells a person from a log file.
-            var bar = new ProgressBar(System.err, System.console() != null && System.console().isTerminal());
+            var bar = new ProgressBar(ProgressLine.onStandardError());
             var importer = new Importer(MailServer.inbound(config, storage), storage.mailboxes(), storage.messages(), account, bar);
             Importer.Counts c = importer.run(paths, folder, variant);
             bar.finish();
@@ -71,40 +69,26 @@ final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    /** One line redrawn in place on a terminal (at most ten times a second); problems scroll above it. */
+    /** The importer's progress on a {@link ProgressLine}. */
     static final class ProgressBar implements Importer.Progress {
-        private static final int WIDTH = 30;
-        private final PrintStream out;
-        private final boolean terminal;
-        private long lastDraw;
-        private String line = "";
+        private final ProgressLine line;
 
-        ProgressBar(PrintStream out, boolean terminal) {
-            this.out = out;
-            this.terminal = terminal;
+        ProgressBar(ProgressLine line) {
+            this.line = line;
         }
 
         @Override
         public void advanced(long done, long total, Importer.Counts c) {
-            long now = System.nanoTime();
-            if (!terminal || now - lastDraw < 100_000_000L) return;
-            lastDraw = now;
-            int filled = total == 0 ? WIDTH : (int) Math.min(WIDTH, done * WIDTH / total);
-            line = String.format("[%s%s] %3d%% %,d imported, %,d skipped, %,d problems", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                    total == 0 ? 100 : done * 100 / total, c.imported(), c.skipped(), c.problems());
-            out.print("\r" + line);
-            out.flush();
+            line.draw(done, total, String.format("%,d imported, %,d skipped, %,d problems", c.imported(), c.skipped(), c.problems()), false);
         }
 
         @Override
         public void problem(Problem p) {
-            if (terminal && !line.isEmpty()) out.print("\r" + " ".repeat(line.length()) + "\r");
-            out.println("estafeta import: " + p.toString().replaceAll("\\p{Cntrl}", "?"));
-            if (terminal && !line.isEmpty()) out.print(line);
+            line.problem("estafeta import: " + p);
         }
 
         void finish() {
-            if (terminal && !line.isEmpty()) out.println();
+            line.finish();
         }
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
                 + "webmail and web admin; and the tools to manage its domains, users, aliases, queue and configuration.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, QueueCommand.class,
                 ConfigCommand.class, DkimCommand.class, DnsCommand.class, ImportCommand.class, ExportCommand.class, AuthCommand.class,
-                ReloadCommand.class, BackupCommand.class, RestoreCommand.class, TraceCommand.class, CertCommand.class})
+                ReloadCommand.class, BackupCommand.class, RestoreCommand.class, TraceCommand.class, CertCommand.class, MigrateCommand.class})
 public final class Main {
 
     @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT, defaultValue = "data",

@@ -204,7 +204,7 @@ class ImportExportTest {
     @Test
     void progressBarRedrawsOneLineOnATerminalAndProblemsScrollAboveIt() {
         var terminal = new java.io.ByteArrayOutputStream();
-        var bar = new ImportCommand.ProgressBar(new java.io.PrintStream(terminal, true, StandardCharsets.UTF_8), true);
+        var bar = new ImportCommand.ProgressBar(new ProgressLine(new java.io.PrintStream(terminal, true, StandardCharsets.UTF_8), true));
         bar.advanced(50, 100, new org.estafeta.mailfile.Importer.Counts(5, 1, 0));
         bar.problem(new org.estafeta.mailfile.Problem("f.mbox", 42, "truncated"));
         bar.finish();
@@ -213,7 +213,7 @@ class ImportExportTest {
                 + "estafeta import: f.mbox: offset 42: truncated\n" + line + "\n");
 
         var log = new java.io.ByteArrayOutputStream();
-        var quiet = new ImportCommand.ProgressBar(new java.io.PrintStream(log, true, StandardCharsets.UTF_8), false);
+        var quiet = new ImportCommand.ProgressBar(new ProgressLine(new java.io.PrintStream(log, true, StandardCharsets.UTF_8), false));
         quiet.advanced(50, 100, new org.estafeta.mailfile.Importer.Counts(5, 1, 0));
         quiet.problem(new org.estafeta.mailfile.Problem("f.mbox", 42, "truncated"));
         quiet.finish();

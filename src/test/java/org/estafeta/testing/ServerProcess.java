@@ -69,6 +69,7 @@ public final class ServerProcess {
                 "org.estafeta.cli.Main", "--data", dataDir.toString(), "serve", "--set", "server.hostname=" + TestServer.HOSTNAME));
         Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("ports.smtp", "0", "ports.smtps", "-1", "ports.submission", "-1", "ports.odmr", "-1",
                 "ports.pop3", "-1", "ports.pop3s", "-1", "ports.imap", "-1", "ports.imaps", "-1", "web.port", "-1", "web.tls_port", "-1"));
+        all.put("ports.managesieve", "-1"); // a fixed port by default: two test JVMs at once would collide on it
         all.putAll(settings);
         all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
         return cmd;
