@@ -52,12 +52,25 @@ public final class ConfigLoader {
      * {@link Strictness#STRICT}, where they refuse like a wrong value does.
      */
     public static Config load(Path dataDir, Path file, Map<String, String> overrides, int portOffset, Strictness strictness) {
-        ConfigLoader loader = read(dataDir, file, overrides, portOffset);
-        List<String> refusals = new ArrayList<>(loader.errors);
-        if (strictness == Strictness.STRICT) refusals.addAll(loader.warnings);
+        return loader(read(dataDir, file), overrides, portOffset).finish(dataDir, strictness);
+    }
+
+    /**
+     * As {@link #load} for TOML held in memory ({@code source} names it in messages), leniently; the file
+     * path reads the file and goes the same way.
+     */
+    static Config load(Path dataDir, String source, byte[] toml, Map<String, String> overrides, int portOffset) {
+        ConfigLoader loader = new ConfigLoader();
+        loader.readToml(source, toml);
+        return loader(loader, overrides, portOffset).finish(dataDir, Strictness.LENIENT);
+    }
+
+    private Config finish(Path dataDir, Strictness strictness) {
+        List<String> refusals = new ArrayList<>(errors);
+        if (strictness == Strictness.STRICT) refusals.addAll(warnings);
         if (!refusals.isEmpty()) throw new IllegalArgumentException(String.join("; ", refusals));
-        loader.warnings.forEach(w -> log.warn("configuration: {}; starting anyway (--strict refuses)", w));
-        return loader.build(dataDir);
+        warnings.forEach(w -> log.warn("configuration: {}; starting anyway (--strict refuses)", w));
+        return build(dataDir);
     }
 
     /** A configuration with the value of every key behind it (defaults included), so that a reload can tell what changed. */
@@ -96,9 +109,25 @@ public final class ConfigLoader {
     }
 
     private static ConfigLoader read(Path dataDir, Path file, Map<String, String> overrides, int portOffset) {
+        return loader(read(dataDir, file), overrides, portOffset);
+    }
+
+    /** A loader holding what the file says, if there is one. */
+    private static ConfigLoader read(Path dataDir, Path file) {
         ConfigLoader loader = new ConfigLoader();
         Path toml = file != null ? file : dataDir.resolve("estafeta.toml");
-        if (file != null || Files.exists(toml)) loader.readToml(toml);
+        if (file != null || Files.exists(toml)) {
+            try {
+                loader.readToml(toml.toString(), Files.readAllBytes(toml));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + toml + ": " + e.getMessage());
+            }
+        }
+        return loader;
+    }
+
+    /** The loader with the command line's overrides and the port offset applied. */
+    private static ConfigLoader loader(ConfigLoader loader, Map<String, String> overrides, int portOffset) {
         overrides.forEach((name, value) -> loader.key("--set " + name, name).ifPresent(key -> loader.set(key, value)));
         for (ConfigKey port : List.of(ConfigKey.PORTS_SMTP, ConfigKey.PORTS_SUBMISSION, ConfigKey.PORTS_SMTPS, ConfigKey.PORTS_ODMR,
                 ConfigKey.PORTS_POP3, ConfigKey.PORTS_POP3S, ConfigKey.PORTS_IMAP, ConfigKey.PORTS_IMAPS, ConfigKey.PORTS_MANAGESIEVE)) {
@@ -120,13 +149,7 @@ public final class ConfigLoader {
         return java.util.Optional.empty();
     }
 
-    private void readToml(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
-        }
+    private void readToml(String file, byte[] bytes) {
         String text = utf8(bytes);
         if (text == null) {
             // tomlj reads the file itself as UTF-8 and says only "Input length = 1" about a bad byte (found by fuzzing).
@@ -139,7 +162,7 @@ public final class ConfigLoader {
             return;
         }
         for (String dotted : toml.dottedKeySet()) {
-            java.util.Optional<ConfigKey> found = key(file.toString(), dotted);
+            java.util.Optional<ConfigKey> found = key(file, dotted);
             if (found.isEmpty()) continue;
             ConfigKey key = found.get();
             Object raw = toml.get(dotted);

@@ -19,6 +19,68 @@ final class HtmlPolicy {
     record Sanitized(String html, int blockedImages) {
     }
 
+    /** What one message's sanitising needs from, and tells, the image-source policy. */
+    private static final class Message {
+        final boolean allowRemoteImages;
+        final Function<String, String> cidUrl;
+        int blockedImages;
+
+        Message(boolean allowRemoteImages, Function<String, String> cidUrl) {
+            this.allowRemoteImages = allowRemoteImages;
+            this.cidUrl = cidUrl;
+        }
+    }
+
+    /**
+     * The message being sanitised on this thread: the factory is built once (building it costs more than
+     * sanitising a typical message), so its image-source policy reads the per-message part from here.
+     */
+    private static final ScopedValue<Message> MESSAGE = ScopedValue.newInstance();
+
+    private static final AttributePolicy IMAGE_SOURCE = (element, attribute, value) -> {
+        Message message = MESSAGE.get();
+        String v = value.strip();
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("cid:")) return message.cidUrl.apply(v.substring(4));
+        if (lower.startsWith("https:") || lower.startsWith("http:") || lower.startsWith("//")) {
+            if (message.allowRemoteImages && !lower.startsWith("//")) return v;
+            message.blockedImages++;
+            return null;
+        }
+        // data: and relative URLs (which would point at this server) are dropped.
+        return null;
+    };
+
+    private static final PolicyFactory POLICY = new HtmlPolicyBuilder()
+            .allowCommonBlockElements()
+            .allowCommonInlineFormattingElements()
+            .allowElements("a", "img", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col",
+                    "hr", "br", "pre", "code", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "center", "font", "span",
+                    "div", "small", "big", "sub", "sup", "abbr", "cite", "q", "figure", "figcaption")
+            .allowAttributes("href").onElements("a")
+            .allowAttributes("src").matching(IMAGE_SOURCE).onElements("img")
+            .allowAttributes("alt", "width", "height").onElements("img")
+            .allowAttributes("align", "valign", "width", "height", "bgcolor", "border", "cellpadding", "cellspacing",
+                    "colspan", "rowspan", "scope").onElements("table", "tr", "td", "th", "col", "colgroup", "thead", "tbody", "tfoot")
+            .allowAttributes("color", "face", "size").onElements("font")
+            .allowAttributes("align").onElements("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "img", "center")
+            .allowAttributes("title", "dir", "lang").globally()
+            .allowStyling()
+            .allowUrlProtocols("http", "https", "mailto", "cid")
+            .allowElements((name, attrs) -> {
+                // Every link leaves the message view: a new tab, no opener, no referrer.
+                int target = attrs.indexOf("target");
+                if (target >= 0 && target % 2 == 0) {
+                    attrs.remove(target);
+                    attrs.remove(target);
+                }
+                attrs.add("target");
+                attrs.add("_blank");
+                return name;
+            }, "a")
+            .requireRelsOnLinks("noopener", "noreferrer", "nofollow")
+            .toFactory();
+
     private HtmlPolicy() {
     }
 
@@ -26,50 +88,9 @@ final class HtmlPolicy {
      * @param cidUrl the URL for a Content-ID (without angle brackets), or null when the part is unknown
      */
     static Sanitized sanitize(String html, boolean allowRemoteImages, Function<String, String> cidUrl) {
-        int[] blocked = {0};
-        AttributePolicy imageSource = (element, attribute, value) -> {
-            String v = value.strip();
-            String lower = v.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("cid:")) return cidUrl.apply(v.substring(4));
-            if (lower.startsWith("https:") || lower.startsWith("http:") || lower.startsWith("//")) {
-                if (allowRemoteImages && !lower.startsWith("//")) return v;
-                blocked[0]++;
-                return null;
-            }
-            // data: and relative URLs (which would point at this server) are dropped.
-            return null;
-        };
-        PolicyFactory policy = new HtmlPolicyBuilder()
-                .allowCommonBlockElements()
-                .allowCommonInlineFormattingElements()
-                .allowElements("a", "img", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col",
-                        "hr", "br", "pre", "code", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "center", "font", "span",
-                        "div", "small", "big", "sub", "sup", "abbr", "cite", "q", "figure", "figcaption")
-                .allowAttributes("href").onElements("a")
-                .allowAttributes("src").matching(imageSource).onElements("img")
-                .allowAttributes("alt", "width", "height").onElements("img")
-                .allowAttributes("align", "valign", "width", "height", "bgcolor", "border", "cellpadding", "cellspacing",
-                        "colspan", "rowspan", "scope").onElements("table", "tr", "td", "th", "col", "colgroup", "thead", "tbody", "tfoot")
-                .allowAttributes("color", "face", "size").onElements("font")
-                .allowAttributes("align").onElements("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "img", "center")
-                .allowAttributes("title", "dir", "lang").globally()
-                .allowStyling()
-                .allowUrlProtocols("http", "https", "mailto", "cid")
-                .allowElements((name, attrs) -> {
-                    // Every link leaves the message view: a new tab, no opener, no referrer.
-                    int target = attrs.indexOf("target");
-                    if (target >= 0 && target % 2 == 0) {
-                        attrs.remove(target);
-                        attrs.remove(target);
-                    }
-                    attrs.add("target");
-                    attrs.add("_blank");
-                    return name;
-                }, "a")
-                .requireRelsOnLinks("noopener", "noreferrer", "nofollow")
-                .toFactory();
-        String out = policy.sanitize(html);
-        return new Sanitized(out, blocked[0]);
+        Message message = new Message(allowRemoteImages, cidUrl);
+        String out = ScopedValue.where(MESSAGE, message).call(() -> POLICY.sanitize(html));
+        return new Sanitized(out, message.blockedImages);
     }
 
     /** The iframe document around sanitised HTML. */

@@ -3,12 +3,9 @@ package org.estafeta.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,24 +18,14 @@ import org.junit.jupiter.api.AfterAll;
  */
 class ConfigFuzzTest {
 
-    private static final Path DIR;
-    private static final Path FILE;
+    /** The data directory (only named in the Config: the loader reads no file here). */
+    private static final Path DIR = Path.of("/nonexistent/config-fuzz");
+    private static final String SOURCE = "estafeta.toml";
     /** A set host name: else each load asks the resolver for this machine's name, which is most of the time. */
     private static final Map<String, String> HOST = Map.of("server.hostname", "fuzz.test");
 
     /** Unknown keys are logged as warnings at every load: the log would be all the run does. */
     private static final ch.qos.logback.classic.Level LOG_LEVEL_BEFORE = org.estafeta.testing.QuietLogs.off();
-
-    static {
-        try {
-            // The loader reads a file; in memory where there is /dev/shm, so that the run does not wait on a disk.
-            Path shm = Path.of("/dev/shm");
-            DIR = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "config-fuzz") : Files.createTempDirectory("config-fuzz");
-            FILE = DIR.resolve("estafeta.toml");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @AfterAll
     static void restoreLogging() {
@@ -46,11 +33,10 @@ class ConfigFuzzTest {
     }
 
     @FuzzTest
-    void load(byte[] toml) throws IOException {
-        Files.write(FILE, toml);
+    void load(byte[] toml) {
         Config config;
         try {
-            config = ConfigLoader.load(DIR, FILE, HOST, 0);
+            config = ConfigLoader.load(DIR, SOURCE, toml, HOST, 0);
         } catch (IllegalArgumentException e) {
             // The CLI prints it on one line (Main); a file that is not UTF-8 is told so, not "Input length = 1".
             assertThat(e.getMessage()).isNotBlank().doesNotContain("\n", "\r");
@@ -58,8 +44,7 @@ class ConfigFuzzTest {
             return;
         }
         String shown = ConfigLoader.show(config);
-        Files.writeString(FILE, shown);
-        Config again = ConfigLoader.load(DIR, FILE, HOST, 0);
+        Config again = ConfigLoader.load(DIR, SOURCE, shown.getBytes(StandardCharsets.UTF_8), HOST, 0);
         assertThat(ConfigLoader.show(again)).isEqualTo(shown);
     }
 

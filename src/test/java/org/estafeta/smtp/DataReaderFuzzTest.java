@@ -1,6 +1,7 @@
 package org.estafeta.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.estafeta.testing.Require.that;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
@@ -104,8 +105,8 @@ class DataReaderFuzzTest {
 
     private static void assertOnlyCrlf(byte[] b) {
         for (int i = 0; i < b.length; i++) {
-            if (b[i] == '\r') assertThat(i + 1 < b.length && b[i + 1] == '\n').as("bare CR at %d", i).isTrue();
-            if (b[i] == '\n') assertThat(i > 0 && b[i - 1] == '\r').as("bare LF at %d", i).isTrue();
+            if (b[i] == '\r') that(i + 1 < b.length && b[i + 1] == '\n', "bare CR at %d", i);
+            if (b[i] == '\n') that(i > 0 && b[i - 1] == '\r', "bare LF at %d", i);
         }
     }
 
