@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 
 /** Builds a {@link Config} from defaults, then the TOML file, then {@code --set key=value} overrides. */
@@ -156,7 +157,14 @@ public final class ConfigLoader {
             errors.add(file + ": not UTF-8 text (a TOML file must be, TOML 1.0) at line " + lineOfBadByte(bytes));
             return;
         }
-        TomlParseResult toml = Toml.parse(text);
+        TomlParseResult toml;
+        try {
+            toml = Toml.parse(text);
+        } catch (TomlParseError e) {
+            // tomlj collects most errors but throws some, e.g. a bad escape in a quoted table name (found by fuzzing).
+            errors.add(file + ": " + e);
+            return;
+        }
         if (toml.hasErrors()) {
             toml.errors().forEach(e -> errors.add(file + ": " + e.toString()));
             return;

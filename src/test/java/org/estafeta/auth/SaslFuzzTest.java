@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -113,7 +114,8 @@ class SaslFuzzTest {
                 if (!nameAsTyped) assertThat(step).isEqualTo(hinted(user, password));
                 yield step;
             }
-            case SCRAM_SHA_256 -> scram(exchange, user, password, rightPassword);
+            case SCRAM_SHA_256 -> scram(exchange, user, password, rightPassword || (sameHmacKey(password) && ACCOUNTS.admitted(address)
+                    && !address.equals(DISABLED)));
         };
         assertThat(end).isNotInstanceOf(SaslStep.Challenge.class);
         if (end instanceof SaslStep.Success s) {
@@ -132,9 +134,23 @@ class SaslFuzzTest {
         }
         assertThat(user).isNotEmpty();
         SaslStep end = exchange.next(client.clientFinal(challenge.data()));
-        assertThat(end instanceof SaslStep.Success).isEqualTo(shouldSucceed);
+        assertThat(end instanceof SaslStep.Success).as("SCRAM %s %s -> %s", printable(user), printable(password), end)
+                .isEqualTo(shouldSucceed);
         if (end instanceof SaslStep.Success s) assertThat(client.verifyServerFinal(s.additionalData())).isTrue();
         return end;
+    }
+
+    /**
+     * HMAC pads a key shorter than its block (64 bytes for SHA-256) with zeros (RFC 2104 §2), so PBKDF2, and with it
+     * SCRAM's proof, cannot tell the password from the password followed by NULs. The server only sees the proof; a
+     * client applying SASLprep (RFC 5802 §5.1, RFC 4013 §2.3) refuses a NUL. Found by fuzzing: it is HMAC, not a bug.
+     */
+    private static boolean sameHmacKey(String password) {
+        byte[] typed = password.getBytes(StandardCharsets.UTF_8);
+        byte[] right = PASSWORD.getBytes(StandardCharsets.UTF_8);
+        if (typed.length < right.length || typed.length > 64 || !Arrays.equals(typed, 0, right.length, right, 0, right.length)) return false;
+        for (int i = right.length; i < typed.length; i++) if (typed[i] != 0) return false;
+        return true;
     }
 
     /** The failure a name ending with a line break gets, whatever the password: a wrong login, with why. */

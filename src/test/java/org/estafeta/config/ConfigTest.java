@@ -60,6 +60,15 @@ class ConfigTest {
                 .hasMessageContaining("not an IP network");
     }
 
+    /** tomlj throws, rather than reports, a bad escape in a quoted table name (found by fuzzing): still one error line. */
+    @Test
+    void aBadEscapeInATableNameIsAnErrorLine() throws Exception {
+        Files.writeString(dir.resolve("estafeta.toml"), "[\"example.org=smtp:[10.0.0\\E]\"]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(dir, null, Map.of(), 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("estafeta.toml: Invalid escape sequence '\\E' (line 1, column");
+    }
+
     @Test
     void cidrMatching() throws Exception {
         Cidr net = Cidr.parse("192.168.1.0/24");
