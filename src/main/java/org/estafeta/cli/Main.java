@@ -28,9 +28,18 @@ public final class Main {
             description = "Configuration file (default: DIR/estafeta.toml when present).")
     Path configFile;
 
+    /** Every {@code --set}, before and after the subcommand's name; a later one for the same key wins. */
+    final Map<String, String> overrides = new LinkedHashMap<>();
+
+    /**
+     * Picocli starts a new map for an inherited map option where the subcommand's own options begin, so
+     * a field would lose {@code estafeta --set a=1 serve --set b=2}'s first part; the setter collects both.
+     */
     @Option(names = "--set", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,
             description = "Override one configuration key; repeatable.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    void set(Map<String, String> values) {
+        if (values != null) overrides.putAll(values);
+    }
 
     @Option(names = "--strict", scope = ScopeType.INHERIT,
             description = "Refuse unknown and renamed configuration keys instead of warning about them.")

@@ -86,6 +86,10 @@ class CliTest {
     void configShowAppliesOverrides() {
         CliRun r = run("", "--set", "limits.recipients=7", "config", "show");
         assertThat(r.out()).contains("[limits]", "recipients = 7", "[queue]");
+        // Before and after the subcommand's name alike (the later --set lost the earlier ones: a node on PostgreSQL
+        // started on SQLite with `estafeta --set store.url=... serve --set web.port=...`).
+        assertThat(run("", "--set", "limits.recipients=7", "--set", "limits.line_length=900", "config", "show",
+                "--set", "limits.line_length=1000").out()).contains("recipients = 7", "line_length = 1000");
         CliRun unknown = run("", "--set", "limits.nope=1", "config", "show");
         assertThat(unknown.code()).as("an unknown key is a warning").isZero();
         assertThat(unknown.err()).contains("--set limits.nope: unknown key limits.nope (did you mean limits.");
