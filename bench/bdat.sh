@@ -14,7 +14,6 @@ PORT_OFFSET=${PORT_OFFSET:-22000}
 DOMAIN=bench.test
 RCPT=user@$DOMAIN
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-estafeta() { exec "$here/estafeta" "$@"; }
 port=$((25 + PORT_OFFSET))
 
 data=$(mktemp -d /tmp/estafeta-bdat.XXXXXX)

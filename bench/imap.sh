@@ -25,11 +25,6 @@ PASSWORD=bench-pw
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java_home=${JAVA_HOME:-}
 "${java_home:-/nonexistent}/bin/java" -version 2>&1 | grep -q 'version "25' || java_home=$(ls -d /usr/lib/jvm/*25* | head -1)
-if [ -n "${ESTAFETA_JAR:-}" ]; then
-  estafeta() { exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
-else
-  estafeta() { exec "$here/estafeta" "$@"; }
-fi
 imap_port=$((143 + PORT_OFFSET))
 smtp_port=$((25 + PORT_OFFSET))
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is needed to create the users quickly" >&2; exit 1; }

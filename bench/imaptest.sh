@@ -33,12 +33,6 @@ build="$here/../shared/tools/imaptest/build.sh"
 [ -x "$build" ] || build="$(cd "$here" && git worktree list | awk 'NR==1 {print $1}')/../shared/tools/imaptest/build.sh"
 imaptest=$("$build" "$IMAPTEST_DIR" | tail -1)
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is needed to create the users quickly" >&2; exit 1; }
-if [ -n "${ESTAFETA_JAR:-}" ]; then
-  . "$here/.mvn/find-jdk.sh"
-  estafeta() { exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
-else
-  estafeta() { exec "$here/estafeta" "$@"; }
-fi
 
 work=$(mktemp -d /tmp/estafeta-imaptest.XXXXXX)
 server_pid=""
@@ -49,14 +43,7 @@ cleanup() {
   if [ "$KEEP" = 1 ]; then echo "bench: data and logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-# The stress run appends messages taken from the scripted tests' mailboxes: MIME trees, encoded
-# headers, message/rfc822 parts. imaptest's stress model remembers every message by its Message-ID
-# and reports "Header X changed" when two messages share one; those mailboxes reuse <a@b> and <b@b>
-# for different messages, so each top-level message gets its own Message-ID here.
-awk '/^From / {n++; in_header=1; print; next}
-     in_header && /^$/ {in_header=0}
-     in_header && tolower($0) ~ /^message-id:/ {print "Message-ID: <" n ".stress@bench.test>"; next}
-     {print}' "$IMAPTEST_DIR"/tests/*.mbox >"$work/stress.mbox"
+imaptest_stress_mbox "$IMAPTEST_DIR" "$work/stress.mbox"
 
 # start_estafeta: a fresh data dir with user1..USERS, one through the CLI, the others cloned in SQL.
 start_estafeta() {
@@ -65,17 +52,7 @@ start_estafeta() {
   mkdir -p "$data"
   (estafeta --data "$data" domain add "$DOMAIN" >/dev/null)
   echo "$PASSWORD" | (estafeta --data "$data" user add "user1@$DOMAIN" --password-stdin >/dev/null)
-  sqlite3 "$data/estafeta.db" <<SQL
-WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $USERS)
-INSERT INTO accounts(domain_id, address, password_hash, is_admin, created)
-  SELECT a.domain_id, 'user' || n.i || '@$DOMAIN', a.password_hash, 0, a.created FROM n, accounts a WHERE a.address = 'user1@$DOMAIN';
-INSERT INTO mailboxes(account_id, name, special_use, uidvalidity)
-  SELECT a.id, m.name, m.special_use, m.uidvalidity FROM accounts a, mailboxes m
-  WHERE a.address != 'user1@$DOMAIN' AND m.account_id = (SELECT id FROM accounts WHERE address = 'user1@$DOMAIN');
-INSERT INTO subscriptions(account_id, name)
-  SELECT a.id, s.name FROM accounts a, subscriptions s
-  WHERE a.address != 'user1@$DOMAIN' AND s.account_id = (SELECT id FROM accounts WHERE address = 'user1@$DOMAIN');
-SQL
+  clone_users_sql "$USERS" "$DOMAIN" | sqlite3 "$data/estafeta.db"
   local limit=$((CLIENTS + 100))
   (JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
     --set web.port=$((PORT_OFFSET + 80)) --set web.tls_port=$((PORT_OFFSET + 443)) \
@@ -170,8 +147,7 @@ stress() {
   nice -n 10 "$imaptest" host=127.0.0.1 port="$port" user="user%d@$DOMAIN" pass="$PASSWORD" users="$USERS" \
     clients="$CLIENTS" secs="$DURATION" mbox="$work/stress.mbox" >"$out" 2>&1 || true
   local total errors
-  # The last line of the totals holds the count of each command kind.
-  total=$(awk '/^Totals:/ {t=1} t && /^ *[0-9]+( +[0-9]+)+ *$/ {s=0; for (i = 1; i <= NF; i++) s += $i; last=s} END {print last+0}' "$out")
+  total=$(imaptest_commands "$out")
   errors=$(grep -c '^Error' "$out" || true)
   last_rate=$((total / DURATION))
   printf '%-9s stress run %d: %d clients, %d users, %d s: %d commands, %d commands/s, %d error lines\n' \
@@ -182,9 +158,6 @@ stress() {
     if [ "$name" = estafeta ]; then failed=1; cp "$work/estafeta.log" "$work/estafeta-run$run.log"; fi
   fi
 }
-
-# median N...: the middle value (the lower middle for an even count).
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 imap_port=$((143 + PORT_OFFSET))
 dovecot_port=$((1143 + PORT_OFFSET))

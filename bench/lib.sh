@@ -99,3 +99,51 @@ stop_postfix() {
   wait "$postfix_master" 2>/dev/null || true
   postfix_master=""
 }
+
+# estafeta ARGS...: execs ./estafeta (which rebuilds the jar when the sources changed) or, with
+# ESTAFETA_JAR set, that jar on a JDK 25 (a fixed build while the tree is being edited). It execs, so
+# that `(estafeta serve ...) &` leaves the JVM itself in $!. Needs $here (the repository).
+estafeta() {
+  if [ -n "${ESTAFETA_JAR:-}" ]; then
+    [ -n "${bench_java:-}" ] || bench_java=$(. "$here/.mvn/find-jdk.sh" && echo "$JAVA_HOME/bin/java")
+    exec "$bench_java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"
+  fi
+  exec "$here/estafeta" "$@"
+}
+
+# clone_users_sql USERS DOMAIN: SQL (SQLite and PostgreSQL alike) that makes user2..USERS@DOMAIN as
+# copies of user1@DOMAIN (its password hash, mailboxes and subscriptions): one CLI call per user
+# would cost a JVM start each.
+clone_users_sql() {
+  cat <<SQL
+WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+INSERT INTO accounts(domain_id, address, password_hash, is_admin, created)
+  SELECT a.domain_id, 'user' || n.i || '@$2', a.password_hash, 0, a.created FROM n, accounts a WHERE a.address = 'user1@$2';
+INSERT INTO mailboxes(account_id, name, special_use, uidvalidity)
+  SELECT a.id, m.name, m.special_use, m.uidvalidity FROM accounts a, mailboxes m
+  WHERE a.address != 'user1@$2' AND m.account_id = (SELECT id FROM accounts WHERE address = 'user1@$2');
+INSERT INTO subscriptions(account_id, name)
+  SELECT a.id, s.name FROM accounts a, subscriptions s
+  WHERE a.address != 'user1@$2' AND s.account_id = (SELECT id FROM accounts WHERE address = 'user1@$2');
+SQL
+}
+
+# imaptest_stress_mbox IMAPTEST_DIR OUT: the messages imaptest's stress run appends, taken from the
+# scripted tests' mailboxes (MIME trees, encoded headers, message/rfc822 parts). imaptest's model
+# remembers every message by its Message-ID and reports "Header X changed" when two share one; those
+# mailboxes reuse <a@b> and <b@b>, so each top-level message gets a Message-ID of its own here.
+imaptest_stress_mbox() {
+  awk '/^From / {n++; in_header=1; print; next}
+       in_header && /^$/ {in_header=0}
+       in_header && tolower($0) ~ /^message-id:/ {print "Message-ID: <" n ".stress@bench.test>"; next}
+       {print}' "$1"/tests/*.mbox >"$2"
+}
+
+# imaptest_commands OUT: the commands an imaptest stress run made (the last line of its totals holds
+# the count of each command kind).
+imaptest_commands() {
+  awk '/^Totals:/ {t=1} t && /^ *[0-9]+( +[0-9]+)+ *$/ {s=0; for (i = 1; i <= NF; i++) s += $i; last=s} END {print last+0}' "$1"
+}
+
+# median N...: the middle value (the lower middle for an even count).
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }

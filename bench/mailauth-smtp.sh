@@ -24,12 +24,6 @@ DOMAIN=bench.test
 SENDER_DOMAIN=sender.test
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -n "${ESTAFETA_JAR:-}" ]; then
-  java_home=$(ls -d /usr/lib/jvm/*25* | head -1)
-  estafeta() { exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
-else
-  estafeta() { exec "$here/estafeta" "$@"; }
-fi
 for tool in dnsmasq openssl sqlite3; do command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }; done
 # Debian's python3 has python3-dkim; another python3 first on the PATH (pyenv) may not.
 python=/usr/bin/python3
@@ -109,7 +103,7 @@ run_mode() {
   ticks_end=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
   stop_process "$server_pid"; server_pid=""
   local sent seconds stored check
-  read -r sent seconds <<<"$result"
+  read -r sent seconds _ <<<"$result"
   stored=$(sqlite3 "$data/estafeta.db" 'select count(*) from messages')
   # Each set-up must do what it claims, or its figure means nothing.
   check=$(grep -c 'dkim=pass' "$data/server.log" || true)

@@ -33,11 +33,6 @@ java_home=${JAVA_HOME:-}
 "${java_home:-/nonexistent}/bin/java" -version 2>&1 | grep -q 'version "25' || java_home=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
 [ -x "$java_home/bin/java" ] || { echo "bench: no JDK 25 found; set JAVA_HOME" >&2; exit 1; }
 jar=${ESTAFETA_JAR:-$here/target/estafeta.jar}
-if [ -n "${ESTAFETA_JAR:-}" ]; then
-  estafeta() { exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
-else
-  estafeta() { exec "$here/estafeta" "$@"; }
-fi
 smtp_port=$((25 + PORT_OFFSET))
 pop3_port=$((110 + PORT_OFFSET))
 

@@ -33,13 +33,6 @@ SENDER=sender@$DOMAIN
 PASSWORD=relay-pw
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -n "${ESTAFETA_JAR:-}" ]; then
-  java_home=${JAVA_HOME:-}
-  "${java_home:-/nonexistent}/bin/java" -version 2>&1 | grep -q 'version "25' || java_home=$(ls -d /usr/lib/jvm/*25* | head -1)
-  estafeta() { exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
-else
-  estafeta() { exec "$here/estafeta" "$@"; }
-fi
 case "$TLS" in
   starttls) port=$((587 + PORT_OFFSET)) ;;
   implicit) port=$((465 + PORT_OFFSET)) ;;

@@ -38,13 +38,6 @@ SIEVE_RULES=${SIEVE_RULES:-0}
 DOMAIN=bench.test
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -n "${ESTAFETA_JAR:-}" ]; then
-  java_home=${JAVA_HOME:-}
-  "${java_home:-/nonexistent}/bin/java" -version 2>&1 | grep -q 'version "25' || java_home=$(ls -d /usr/lib/jvm/*25* | head -1)
-  estafeta() { exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ESTAFETA_JAR" "$@"; }
-else
-  estafeta() { exec "$here/estafeta" "$@"; }
-fi
 port=$((25 + PORT_OFFSET))
 postfix_port=$((1025 + PORT_OFFSET))
 
@@ -178,7 +171,6 @@ postfix_run() {
 }
 
 mode_name() { if [ "$1" = 1 ]; then echo reuse; else echo connection; fi; }
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $USERS users, $SIEVE_RULES Sieve rules; Estafeta on $port$([ "$POSTFIX" = 1 ] && echo ", Postfix $(postconf -d -h mail_version) on $postfix_port"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 summary=()
