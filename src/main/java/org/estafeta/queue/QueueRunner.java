@@ -34,11 +34,6 @@ public final class QueueRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
 
-    /**
-     * How long a claim holds when nobody renews it: what a node that died was working on is due again
-     * after this. The {@link LeaseKeeper} renews it while a delivery runs, however long that takes.
-     */
-    private static final Duration LEASE = Duration.ofMinutes(2);
     private static final int CLAIM_BATCH = 200;
 
     private final Queue queue;
@@ -70,7 +65,9 @@ public final class QueueRunner implements AutoCloseable {
         this.heldDomains = config.smtp().atrnDomains().keySet();
         delivery.onQueued(this::wake);
         delivery.pickupsFrom(this::claimForPickup);
-        this.leases = new LeaseKeeper(queue, LEASE);
+        // queue.lease: how long a claim holds when nobody renews it; what a node that died was working on
+        // is due again after this. The LeaseKeeper renews it while a delivery runs, however long that takes.
+        this.leases = new LeaseKeeper(queue, settings.lease());
         log.info("queue: this node's leases are taken as {}", queue.owner());
         int released = queue.releaseLeases();
         if (released > 0) log.info("queue: {} recipient(s) left in progress by this node's previous run are due again", released);
@@ -143,7 +140,7 @@ public final class QueueRunner implements AutoCloseable {
      * its share of the messages one after the other.
      */
     void runOnce() {
-        List<Queue.Entry> due = queue.claimDue(Instant.now(), LEASE, CLAIM_BATCH, null);
+        List<Queue.Entry> due = queue.claimDue(Instant.now(), leases.lease(), CLAIM_BATCH, null);
         // Renewed from now on: some wait for a delivery slot before their attempt even starts.
         leases.hold(due);
         Map<String, List<Queue.Entry>> toBounce = new LinkedHashMap<>();
@@ -244,7 +241,7 @@ public final class QueueRunner implements AutoCloseable {
         List<Queue.Entry> entries = new ArrayList<>();
         for (String domain : domains) {
             queue.retryDomain(domain);
-            entries.addAll(queue.claimDue(Instant.now(), LEASE, 10_000, domain).stream().filter(e -> e.status().equals("queued")).toList());
+            entries.addAll(queue.claimDue(Instant.now(), leases.lease(), 10_000, domain).stream().filter(e -> e.status().equals("queued")).toList());
         }
         if (entries.isEmpty()) return null;
         return new org.estafeta.delivery.Pickup() {
