@@ -59,7 +59,7 @@ class ClusterFailoverTest {
             List<Path> dataDirs = new ArrayList<>();
             for (int i = 0; i < 3; i++) dataDirs.add(Files.createTempDirectory("cluster-node"));
             List<ServerProcess> nodes = startAll(dataDirs, settings);
-            try (HaProxy haProxy = HaProxy.start(HAPROXY_CFG, (server, port) -> nodes.get(server.charAt(4) - '1').smtpPort())) {
+            try (HaProxy haProxy = HaProxy.start(haProxyConfig(), (server, port) -> nodes.get(server.charAt(4) - '1').smtpPort())) {
                 int front = haProxy.port(25);
                 Sent sent = new Sent();
 
@@ -220,33 +220,23 @@ class ClusterFailoverTest {
     }
 
     /**
-     * docs/cluster.md's defaults and SMTP backend, with three nodes and quicker checks (a dead node is
-     * out after two failed checks a second apart); {@code option redispatch} sends a connection that
-     * found a dead node to another one before HAProxy has noticed.
+     * docs/cluster.md's haproxy.cfg up to its first frontend (global and defaults, with
+     * {@code option redispatch}: a connection that found a dead node goes to another one before the
+     * checks have noticed), then its SMTP frontend and backend for three nodes, with quicker checks
+     * (a dead node is out after two failed checks a second apart).
      */
-    private static final String HAPROXY_CFG = """
-            global
-                log stdout format raw local0
-
-            defaults
-                mode tcp
-                log global
-                option tcplog
-                option dontlognull
-                option redispatch
-                retries 3
-                timeout connect 5s
-                timeout client 31m
-                timeout server 31m
-                default-server inter 1s fall 2 rise 1
-
-            frontend smtp
-                bind :25
-                default_backend smtp
-            backend smtp
-                option smtpchk EHLO haproxy.check
-                server node1 10.0.0.11:25 check send-proxy-v2
-                server node2 10.0.0.12:25 check send-proxy-v2
-                server node3 10.0.0.13:25 check send-proxy-v2
-            """;
+    private static String haProxyConfig() throws IOException {
+        String documented = HaProxy.documentedConfig();
+        return documented.substring(0, documented.indexOf("# SMTP (MX)")) + """
+                frontend smtp
+                    bind :25
+                    default_backend smtp
+                backend smtp
+                    option smtpchk EHLO haproxy.check
+                    default-server inter 1s fall 2 rise 1
+                    server node1 10.0.0.11:25 check send-proxy-v2
+                    server node2 10.0.0.12:25 check send-proxy-v2
+                    server node3 10.0.0.13:25 check send-proxy-v2
+                """;
+    }
 }

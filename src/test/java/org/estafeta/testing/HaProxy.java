@@ -83,6 +83,14 @@ public final class HaProxy implements AutoCloseable {
         return haProxy;
     }
 
+    /** The haproxy.cfg block of docs/cluster.md, as the operator copies it. */
+    public static String documentedConfig() throws IOException {
+        String doc = Files.readString(Path.of("docs/cluster.md"));
+        int begin = doc.indexOf("```haproxy\n", doc.indexOf("<!-- haproxy.cfg: begin"));
+        int end = doc.indexOf("```\n<!-- haproxy.cfg: end", begin);
+        return doc.substring(begin + "```haproxy\n".length(), end);
+    }
+
     /** A free loopback port now; HAProxy cannot bind port 0 and tell which it got. */
     private static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
