@@ -7,6 +7,7 @@ import org.estafeta.store.Accounts;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.FileBlobs;
 import org.estafeta.store.Intake;
+import org.estafeta.store.LeaseOwner;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Messages;
 import org.estafeta.store.PrivateFiles;
@@ -44,13 +45,13 @@ public final class Storage implements AutoCloseable {
     /** On a shared database: the notices of the other nodes, and ours to them; null on SQLite. */
     private final ClusterNotices clusterNotices;
 
-    private Storage(SqlDatabase database, SqlBlobs blobs) {
+    private Storage(SqlDatabase database, SqlBlobs blobs, LeaseOwner owner) {
         this.database = database;
         this.accounts = new SqlAccounts(database);
         this.mailboxes = new SqlMailboxes(database, events);
         this.messages = new SqlMessages(database, events);
         this.intake = new SqlIntake(database, events);
-        this.queue = new SqlQueue(database);
+        this.queue = new SqlQueue(database, owner);
         this.sieveScripts = new SqlSieveScripts(database);
         this.blobs = blobs;
         this.clusterNotices = database.shared() ? ClusterNotices.start(events, database::dedicatedConnection) : null;
@@ -66,7 +67,8 @@ public final class Storage implements AutoCloseable {
             throw new org.estafeta.store.StoreException("the database " + config.store().url().replaceAll("//[^@/]*@", "//")
                     + " holds an unfinished `estafeta migrate`: run it again to finish the copy before serving from it");
         }
-        Storage storage = new Storage(db, new SqlBlobs(db, largeBlobs(config.store().blobs(), db, dataDir), config.store().inlineBlobSize()));
+        Storage storage = new Storage(db, new SqlBlobs(db, largeBlobs(config.store().blobs(), db, dataDir), config.store().inlineBlobSize()),
+                LeaseOwner.newRun(NodeId.of(dataDir)));
         if (db.markInitialised()) {
             for (String domain : config.server().domains()) storage.accounts.addDomain(domain);
         }

@@ -176,7 +176,7 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
      * @param dnsServers resolvers as host:port; empty means the system's
      */
     public record Queue(List<String> dnsServers, List<Duration> retrySchedule, Duration maxAge, Duration delayWarning,
-                        int concurrency, int connectionsPerDomain, Duration pollInterval, int remotePort, Duration connectTimeout, Duration commandTimeout,
+                        int concurrency, int connectionsPerDomain, Duration pollInterval, Duration lease, int remotePort, Duration connectTimeout, Duration commandTimeout,
                         java.util.Map<String, String> transports, String smarthostUser, String smarthostPassword) {
         public Queue {
             dnsServers = List.copyOf(dnsServers);
@@ -191,6 +191,8 @@ public record Config(Server server, Net net, Ports ports, Web web, Tls tls, Smtp
             if (retrySchedule.isEmpty()) throw new IllegalArgumentException("queue.retry_schedule must not be empty");
             if (concurrency < 1) throw new IllegalArgumentException("queue.concurrency must be at least 1");
             if (connectionsPerDomain < 1) throw new IllegalArgumentException("queue.connections_per_domain must be at least 1");
+            // Renewed every quarter: below a second the renewals would be most of the queue's database work.
+            if (lease.toMillis() < 1000) throw new IllegalArgumentException("queue.lease must be at least 1s");
             if (remotePort < 1 || remotePort > 65535) throw new IllegalArgumentException("queue.remote_port must be 1..65535");
         }
 

@@ -172,6 +172,8 @@ public enum ConfigKey {
     QUEUE_CONNECTIONS_PER_DOMAIN("queue.connections_per_domain", Type.INT, 10L,
             "Connections at once to one destination domain; the messages waiting for it share them."),
     QUEUE_POLL_INTERVAL("queue.poll_interval", Type.STRING, "10s", "How often the queue is looked at when nothing wakes it."),
+    QUEUE_LEASE("queue.lease", Type.STRING, "2m", "How long a node's claim on a queued recipient holds if the node dies: renewed every quarter of it "
+            + "while a delivery runs (however long), so only a dead node's claims run out; then another node of a cluster delivers them."),
     QUEUE_REMOTE_PORT("queue.remote_port", Type.INT, 25L, "Port of remote MX hosts (tests and unusual networks change it)."),
     QUEUE_TRANSPORTS("queue.transports", Type.LIST, List.of(),
             "Routes that skip MX lookup: domain=host:port entries; * is the smarthost for every other domain (for networks where port 25 is closed)."),

@@ -322,7 +322,7 @@ public final class ConfigLoader {
                         list(ConfigKey.QUEUE_RETRY_SCHEDULE).stream().map(d -> duration(ConfigKey.QUEUE_RETRY_SCHEDULE, d)).toList(),
                         duration(ConfigKey.QUEUE_MAX_AGE), duration(ConfigKey.QUEUE_DELAY_WARNING),
                         integer(ConfigKey.QUEUE_CONCURRENCY), integer(ConfigKey.QUEUE_CONNECTIONS_PER_DOMAIN),
-                        duration(ConfigKey.QUEUE_POLL_INTERVAL),
+                        duration(ConfigKey.QUEUE_POLL_INTERVAL), duration(ConfigKey.QUEUE_LEASE),
                         integer(ConfigKey.QUEUE_REMOTE_PORT), duration(ConfigKey.QUEUE_CONNECT_TIMEOUT),
                         duration(ConfigKey.QUEUE_COMMAND_TIMEOUT), pairs(ConfigKey.QUEUE_TRANSPORTS),
                         string(ConfigKey.QUEUE_SMARTHOST_USER), string(ConfigKey.QUEUE_SMARTHOST_PASSWORD)),
@@ -519,6 +519,7 @@ public final class ConfigLoader {
         line(out, "concurrency", q.concurrency());
         line(out, "connections_per_domain", q.connectionsPerDomain());
         line(out, "poll_interval", quote(human(q.pollInterval())));
+        line(out, "lease", quote(human(q.lease())));
         line(out, "remote_port", q.remotePort());
         line(out, "connect_timeout", quote(human(q.connectTimeout())));
         line(out, "command_timeout", quote(human(q.commandTimeout())));

@@ -34,8 +34,6 @@ public final class QueueRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
 
-    /** Longer than any attempt can take (connect + all the RFC 5321 timeouts), so a lease is never stolen. */
-    private static final Duration LEASE = Duration.ofMinutes(30);
     private static final int CLAIM_BATCH = 200;
 
     private final Queue queue;
@@ -45,6 +43,7 @@ public final class QueueRunner implements AutoCloseable {
     private final String hostname;
     private final DomainDelivery domainDelivery;
     private final Semaphore slots;
+    private final LeaseKeeper leases;
     /** Domains whose mail waits for ATRN (smtp.atrn_domains): never delivered by MX. */
     private final java.util.Set<String> heldDomains;
     private final ReentrantLock lock = new ReentrantLock();
@@ -66,8 +65,12 @@ public final class QueueRunner implements AutoCloseable {
         this.heldDomains = config.smtp().atrnDomains().keySet();
         delivery.onQueued(this::wake);
         delivery.pickupsFrom(this::claimForPickup);
+        // queue.lease: how long a claim holds when nobody renews it; what a node that died was working on
+        // is due again after this. The LeaseKeeper renews it while a delivery runs, however long that takes.
+        this.leases = new LeaseKeeper(queue, settings.lease());
+        log.info("queue: this node's leases are taken as {}", queue.owner());
         int released = queue.releaseLeases();
-        if (released > 0) log.info("queue: {} recipient(s) left in progress by the previous run are due again", released);
+        if (released > 0) log.info("queue: {} recipient(s) left in progress by this node's previous run are due again", released);
         this.thread = Thread.ofPlatform().name("queue-runner").daemon().start(this::loop);
     }
 
@@ -137,7 +140,9 @@ public final class QueueRunner implements AutoCloseable {
      * its share of the messages one after the other.
      */
     void runOnce() {
-        List<Queue.Entry> due = queue.claimDue(Instant.now(), LEASE, CLAIM_BATCH, null);
+        List<Queue.Entry> due = queue.claimDue(Instant.now(), leases.lease(), CLAIM_BATCH, null);
+        // Renewed from now on: some wait for a delivery slot before their attempt even starts.
+        leases.hold(due);
         Map<String, List<Queue.Entry>> toBounce = new LinkedHashMap<>();
         Map<String, Map<String, List<Queue.Entry>>> byDomain = new LinkedHashMap<>();
         for (Queue.Entry e : due) {
@@ -145,11 +150,23 @@ public final class QueueRunner implements AutoCloseable {
             else byDomain.computeIfAbsent(e.recipient().domain(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
         }
-        toBounce.values().forEach(this::bounce);
+        toBounce.values().forEach(group -> {
+            try {
+                bounce(group);
+            } finally {
+                leases.release(group);
+            }
+        });
         byDomain.forEach((domain, messages) -> {
             List<List<Queue.Entry>> groups = new ArrayList<>(messages.values());
             if (heldDomains.contains(domain)) {
-                groups.forEach(this::hold);
+                groups.forEach(group -> {
+                    try {
+                        hold(group);
+                    } finally {
+                        leases.release(group);
+                    }
+                });
                 return;
             }
             int connections = Math.min(settings.connectionsPerDomain(), groups.size());
@@ -163,6 +180,7 @@ public final class QueueRunner implements AutoCloseable {
                     } catch (RuntimeException e) {
                         log.error("delivery to {} failed", domain, e);
                     } finally {
+                        share.forEach(leases::release);
                         slots.release();
                     }
                 });
@@ -176,8 +194,7 @@ public final class QueueRunner implements AutoCloseable {
 
     /** Stores what happened to one message's recipients, logs it, and sends the notices it calls for. */
     private void record(List<Queue.Entry> group, DomainDelivery.Attempt attempt) {
-        List<Queue.Outcome> outcomes = expireOrWarn(group, withNextAttempt(group, attempt.outcomes()));
-        queue.record(outcomes);
+        List<Queue.Outcome> outcomes = recorded(group, expireOrWarn(group, withNextAttempt(group, attempt.outcomes())));
         outcomeListeners.forEach(l -> l.accept(outcomes));
         List<Queue.Entry> relayed = new ArrayList<>();
         for (Queue.Outcome o : outcomes) {
@@ -198,11 +215,25 @@ public final class QueueRunner implements AutoCloseable {
         if (outcomes.stream().anyMatch(o -> o instanceof Queue.Outcome.Failed)) wake();
     }
 
+    /** Records outcomes; returns those recorded, saying which were dropped because their lease was lost. */
+    private List<Queue.Outcome> recorded(List<Queue.Entry> group, List<Queue.Outcome> outcomes) {
+        List<Queue.Outcome> recorded = queue.record(outcomes);
+        if (recorded.size() < outcomes.size()) {
+            for (Queue.Outcome o : outcomes) {
+                if (recorded.contains(o)) continue;
+                Queue.Entry e = entry(group, o.recipientId());
+                log.warn("{} to=<{}>: lease lost (it ran out and another node took the recipient over); not recorded: {}",
+                        e.queueId(), e.recipient().address(), o);
+            }
+        }
+        return recorded;
+    }
+
     /** Mail for an ATRN domain waits (and expires, and bounces) like deferred mail, without a delivery attempt. */
     private void hold(List<Queue.Entry> group) {
         List<Queue.Outcome> held = group.stream().<Queue.Outcome>map(e -> new Queue.Outcome.Deferred(e.recipientId(), null,
                 "4.4.0 held for pickup with ATRN", Instant.now())).toList();
-        queue.record(expireOrWarn(group, withNextAttempt(group, held)));
+        recorded(group, expireOrWarn(group, withNextAttempt(group, held)));
     }
 
     /** RFC 2645: leases the mail of these domains for an ATRN session. */
@@ -210,7 +241,7 @@ public final class QueueRunner implements AutoCloseable {
         List<Queue.Entry> entries = new ArrayList<>();
         for (String domain : domains) {
             queue.retryDomain(domain);
-            entries.addAll(queue.claimDue(Instant.now(), LEASE, 10_000, domain).stream().filter(e -> e.status().equals("queued")).toList());
+            entries.addAll(queue.claimDue(Instant.now(), leases.lease(), 10_000, domain).stream().filter(e -> e.status().equals("queued")).toList());
         }
         if (entries.isEmpty()) return null;
         return new org.estafeta.delivery.Pickup() {
@@ -221,6 +252,7 @@ public final class QueueRunner implements AutoCloseable {
 
             @Override
             public void deliverOver(org.estafeta.net.Connection connection) throws IOException {
+                leases.hold(entries);
                 Map<String, List<Queue.Entry>> byMessage = new LinkedHashMap<>();
                 for (Queue.Entry e : entries) byMessage.computeIfAbsent(e.queueId(), k -> new ArrayList<>()).add(e);
                 List<Queue.Outcome> outcomes = new ArrayList<>();
@@ -239,7 +271,8 @@ public final class QueueRunner implements AutoCloseable {
                             outcomes.add(new Queue.Outcome.Deferred(e.recipientId(), null, "4.4.2 ATRN session ended early", Instant.now()));
                         }
                     }
-                    queue.record(withNextAttempt(entries, outcomes));
+                    recorded(entries, withNextAttempt(entries, outcomes));
+                    leases.release(entries);
                     if (outcomes.stream().anyMatch(o -> o instanceof Queue.Outcome.Failed)) wake();
                 }
             }
@@ -283,7 +316,7 @@ public final class QueueRunner implements AutoCloseable {
         List<Queue.Entry> wanted = failed.stream()
                 .filter(e -> e.recipient().notifyOn() == null || e.recipient().wants("FAILURE")).toList();
         if (!wanted.isEmpty()) notifySender(DsnMessage.Action.FAILED, wanted);
-        queue.record(failed.stream().<Queue.Outcome>map(e -> new Queue.Outcome.Done(e.recipientId())).toList());
+        recorded(failed, failed.stream().<Queue.Outcome>map(e -> new Queue.Outcome.Done(e.recipientId())).toList());
     }
 
     private void notifySender(DsnMessage.Action action, List<Queue.Entry> entries) {
@@ -318,6 +351,8 @@ public final class QueueRunner implements AutoCloseable {
             if (slots.tryAcquire(settings.concurrency(), 10, TimeUnit.SECONDS)) slots.release(settings.concurrency());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            leases.close();
         }
     }
 }

@@ -45,20 +45,35 @@ public interface Queue {
         }
     }
 
+    /** Who this queue's leases are taken for: this run of this node. */
+    LeaseOwner owner();
+
     /**
      * Leases recipients that are due (queued and past their next attempt, or failed and waiting for
-     * their bounce) for {@code lease}, so no other worker takes them meanwhile; optionally only one domain.
+     * their bounce) to {@link #owner()} for {@code lease}, so no other worker or node takes them
+     * meanwhile; optionally only one domain.
      */
     List<Entry> claimDue(Instant now, java.time.Duration lease, int max, String onlyDomain);
 
     /**
-     * Ends every lease: at start-up, what a crashed run had leased is free again at once rather than
-     * when its lease runs out. (Right for one node per store; several nodes will need lease owners.)
+     * Moves the end of the leases this owner still holds among {@code recipientIds} to {@code until}
+     * (a delivery outlasting its lease keeps it); returns how many it still holds.
+     */
+    int renew(java.util.Collection<Long> recipientIds, Instant until);
+
+    /**
+     * At start-up: ends the leases of this node's earlier runs (which died with their process, since
+     * the data dir lock lets one run at a time be the node), so what they held is due again at once.
+     * Other nodes' leases are left alone: those nodes may be sending.
      */
     int releaseLeases();
 
-    /** Records outcomes and ends their leases; messages with nothing left are removed. */
-    void record(List<Outcome> outcomes);
+    /**
+     * Records outcomes of recipients this owner still holds and ends their leases; messages with
+     * nothing left are removed. Returns the outcomes recorded: one missing lost its lease (it ran
+     * out and another node took the recipient over), and the other node's word stands.
+     */
+    List<Outcome> record(List<Outcome> outcomes);
 
     List<Entry> list();
 

@@ -8,9 +8,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.estafeta.testing.ImapDialog;
 import org.estafeta.testing.PostgreSql;
 import org.estafeta.testing.SmtpDialog;
 import org.estafeta.testing.TestServer;
@@ -49,7 +49,7 @@ class PostgreSqlServerTest {
         TestServer server = server(db);
         try {
             server.deliver(TestServer.USER, "Subject: por PostgreSQL\r\n\r\nHola.\r\n");
-            try (Imap imap = Imap.login(server)) {
+            try (ImapDialog imap = ImapDialog.login(server)) {
                 assertThat(imap.command("SELECT INBOX")).anyMatch(l -> l.equals("* 1 EXISTS")).last().asString().startsWith("a OK");
                 assertThat(imap.command("FETCH 1 BODY[]")).anyMatch(l -> l.equals("Subject: por PostgreSQL")).last().asString().startsWith("a OK");
                 assertThat(imap.command("UID STORE 1 +FLAGS (\\Seen $Label)")).last().asString().startsWith("a OK");
@@ -64,7 +64,7 @@ class PostgreSqlServerTest {
     void whilePostgreSqlIsDownSessionsSayTryLaterAndResumeWhenItIsBack() throws Exception {
         String db = pg.createDatabase();
         TestServer server = server(db);
-        try (Imap imap = Imap.login(server)) {
+        try (ImapDialog imap = ImapDialog.login(server)) {
             server.deliver(TestServer.USER, "Subject: before\r\n\r\n1\r\n");
             pg.stop();
             try {
@@ -97,18 +97,16 @@ class PostgreSqlServerTest {
         TestServer nodeA = server(db);
         TestServer nodeB = TestServer.start(java.nio.file.Files.createTempDirectory("node-b"), Map.of("store.url", pg.url(db),
                 "store.user", PostgreSql.USER, "store.password", PostgreSql.PASSWORD), false);
-        try (Imap imap = Imap.login(nodeB)) {
+        try (ImapDialog imap = ImapDialog.login(nodeB)) {
             assertThat(imap.command("SELECT INBOX")).anyMatch(l -> l.equals("* 0 EXISTS"));
-            imap.out.write("a IDLE\r\n".getBytes(StandardCharsets.US_ASCII));
-            imap.out.flush();
-            assertThat(imap.in.readLine()).startsWith("+ ");
+            imap.send("IDLE");
+            assertThat(imap.in().readLine()).startsWith("+ ");
 
             nodeA.deliver(TestServer.USER, "Subject: por el otro nodo\r\n\r\nHola.\r\n");
 
-            imap.socket.setSoTimeout(20_000);
-            assertThat(imap.in.readLine()).isEqualTo("* 1 EXISTS");
-            imap.out.write("DONE\r\n".getBytes(StandardCharsets.US_ASCII));
-            imap.out.flush();
+            imap.socket().setSoTimeout(20_000);
+            assertThat(imap.in().readLine()).isEqualTo("* 1 EXISTS");
+            imap.sendRaw("DONE");
         } finally {
             nodeB.closeAndDelete();
             nodeA.closeAndDelete();
@@ -140,7 +138,7 @@ class PostgreSqlServerTest {
             assertThat(pg.psql(db, "SELECT count(*) FROM chunked_blobs").strip()).isEqualTo("1");
             assertThat(pg.psql(db, "SELECT count(*) FROM blob_chunks").strip()).isEqualTo("5");
             assertThat(nodeA.dataDir().resolve("blobs")).doesNotExist();
-            try (Imap imap = Imap.login(nodeB)) {
+            try (ImapDialog imap = ImapDialog.login(nodeB)) {
                 assertThat(imap.command("SELECT INBOX")).anyMatch(l -> l.equals("* 1 EXISTS"));
                 assertThat(literal(imap.command("FETCH 1 BODY[TEXT]"))).isEqualTo(text);
                 assertThat(literal(imap.command("FETCH 1 BODY.PEEK[TEXT]<700000.1000>"))).isEqualTo(text.substring(700000, 701000));
@@ -177,37 +175,5 @@ class PostgreSqlServerTest {
     /** The reply that ends a transaction, wherever it ends (RCPT looks the account up, the end of DATA stores). */
     private static String send(SmtpDialog smtp, String message) throws IOException {
         return smtp.send("pepe@pepito.es", TestServer.USER, message);
-    }
-
-    /** A plain IMAP session: one tag, each command's lines up to its tagged reply. */
-    private record Imap(Socket socket, BufferedReader in, OutputStream out) implements AutoCloseable {
-
-        static Imap login(TestServer server) throws IOException {
-            Socket s = new Socket("127.0.0.1", server.port("imap"));
-            s.setSoTimeout(30_000);
-            Imap imap = new Imap(s, new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)), s.getOutputStream());
-            imap.in.readLine();
-            List<String> login = imap.command("LOGIN " + TestServer.USER + " \"" + TestServer.PASSWORD + "\"");
-            if (!login.getLast().startsWith("a OK")) throw new IOException("login failed: " + login);
-            return imap;
-        }
-
-        List<String> command(String line) throws IOException {
-            out.write(("a " + line + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            List<String> lines = new ArrayList<>();
-            String l;
-            do {
-                l = in.readLine();
-                if (l == null) throw new IOException("connection closed after " + lines);
-                lines.add(l);
-            } while (!l.startsWith("a "));
-            return lines;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

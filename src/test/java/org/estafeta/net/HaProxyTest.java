@@ -14,8 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +58,7 @@ class HaProxyTest {
         Map<Integer, Integer> backends = Map.of(25, server.port("smtp"), 587, server.port("submission"), 465, server.port("smtps"),
                 143, server.port("imap"), 993, server.port("imaps"), 110, server.port("pop3"), 995, server.port("pop3s"),
                 4190, server.port("managesieve"), 8443, server.server().web().tlsPort());
-        haProxy = HaProxy.start(documentedConfig(), standard -> backends.get(standard));
+        haProxy = HaProxy.start(HaProxy.documentedConfig(), standard -> backends.get(standard));
     }
 
     @AfterAll
@@ -72,14 +70,6 @@ class HaProxyTest {
 
     private static Logger root() {
         return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    }
-
-    /** The haproxy.cfg block of docs/cluster.md, as the operator copies it. */
-    static String documentedConfig() throws IOException {
-        String doc = Files.readString(Path.of("docs/cluster.md"));
-        int begin = doc.indexOf("```haproxy\n", doc.indexOf("<!-- haproxy.cfg: begin"));
-        int end = doc.indexOf("```\n<!-- haproxy.cfg: end", begin);
-        return doc.substring(begin + "```haproxy\n".length(), end);
     }
 
     private static Socket connectFrom(String source, int port) throws IOException {

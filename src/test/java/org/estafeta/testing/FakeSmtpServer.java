@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A misbehaving SMTP receiver for outbound tests: a plain-SMTP conversation that can hang up in the
- * middle of DATA, or after its 250 to the data, without QUIT.
+ * middle of DATA, or after its 250 to the data, without QUIT; or keep its greeting back until the test
+ * lets it go ({@link #holdGreetings}), so that senders are caught mid-delivery.
  */
 public final class FakeSmtpServer implements AutoCloseable {
 
@@ -23,6 +24,10 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** Messages this server answered 250 to. */
     public final AtomicInteger accepted = new AtomicInteger();
     public final AtomicInteger connections = new AtomicInteger();
+    /** The Message-ID of each message answered 250, as many times as it came. */
+    public final java.util.Queue<String> messageIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Open: greet at once; closed by {@link #holdGreetings}: every new connection waits here for {@link #releaseGreetings}. */
+    private volatile java.util.concurrent.CountDownLatch greetingGate = new java.util.concurrent.CountDownLatch(0);
 
     public FakeSmtpServer(Behaviour behaviour) throws IOException {
         this(behaviour, 0);
@@ -32,6 +37,15 @@ public final class FakeSmtpServer implements AutoCloseable {
         this.behaviour = behaviour;
         this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::accept);
+    }
+
+    /** From now on, connections are accepted but not greeted until {@link #releaseGreetings}. */
+    public void holdGreetings() {
+        greetingGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void releaseGreetings() {
+        greetingGate.countDown();
     }
 
     public int port() {
@@ -59,6 +73,11 @@ public final class FakeSmtpServer implements AutoCloseable {
     private void converse(Socket s) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
         OutputStream out = s.getOutputStream();
+        try {
+            greetingGate.await();
+        } catch (InterruptedException e) {
+            return;
+        }
         say(out, "220 fake.example ESMTP");
         String line;
         while ((line = in.readLine()) != null) {
@@ -71,11 +90,14 @@ public final class FakeSmtpServer implements AutoCloseable {
                         in.readLine();
                         return;
                     }
+                    String messageId = null;
                     while ((line = in.readLine()) != null && !line.equals(".")) {
-                        // swallow the message
+                        if (messageId == null && line.regionMatches(true, 0, "Message-ID:", 0, 11)) messageId = line.substring(11).strip();
                     }
+                    if (line == null) return;
                     say(out, "250 2.0.0 accepted");
                     accepted.incrementAndGet();
+                    if (messageId != null) messageIds.add(messageId);
                     if (behaviour == Behaviour.DROP_AFTER_250) return;
                 }
                 case "QUIT" -> {

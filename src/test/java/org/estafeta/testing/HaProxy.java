@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 public final class HaProxy implements AutoCloseable {
 
     private static final Pattern BIND = Pattern.compile("(?m)^(\\s*bind\\s+)\\S*:(\\d+)");
-    private static final Pattern SERVER = Pattern.compile("(?m)^(\\s*server\\s+\\S+\\s+)\\S+:(\\d+)");
+    private static final Pattern SERVER = Pattern.compile("(?m)^(\\s*server\\s+(\\S+)\\s+)\\S+:(\\d+)");
 
     private final Path dir;
     private final Process process;
@@ -44,6 +44,16 @@ public final class HaProxy implements AutoCloseable {
     }
 
     public static HaProxy start(String config, IntUnaryOperator backendPort) throws IOException, InterruptedException {
+        return start(config, (server, port) -> backendPort.applyAsInt(port));
+    }
+
+    /** Where one {@code server} line points: the loopback port for that server (by name) and configured port. */
+    public interface ServerPorts {
+        int port(String server, int configured);
+    }
+
+    /** As {@link #start(String, IntUnaryOperator)}, each server line to the port its name and configured port give (several nodes). */
+    public static HaProxy start(String config, ServerPorts backendPort) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("haproxy");
         Map<Integer, Integer> ports = new HashMap<>();
         StringBuilder out = new StringBuilder();
@@ -58,7 +68,7 @@ public final class HaProxy implements AutoCloseable {
         StringBuilder rewritten = new StringBuilder();
         while (server.find()) {
             server.appendReplacement(rewritten,
-                    Matcher.quoteReplacement(server.group(1) + "127.0.0.1:" + backendPort.applyAsInt(Integer.parseInt(server.group(2)))));
+                    Matcher.quoteReplacement(server.group(1) + "127.0.0.1:" + backendPort.port(server.group(2), Integer.parseInt(server.group(3)))));
         }
         server.appendTail(rewritten);
         Path cfg = dir.resolve("haproxy.cfg");
@@ -71,6 +81,14 @@ public final class HaProxy implements AutoCloseable {
         HaProxy haProxy = new HaProxy(dir, process, ports);
         haProxy.awaitListening();
         return haProxy;
+    }
+
+    /** The haproxy.cfg block of docs/cluster.md, as the operator copies it. */
+    public static String documentedConfig() throws IOException {
+        String doc = Files.readString(Path.of("docs/cluster.md"));
+        int begin = doc.indexOf("```haproxy\n", doc.indexOf("<!-- haproxy.cfg: begin"));
+        int end = doc.indexOf("```\n<!-- haproxy.cfg: end", begin);
+        return doc.substring(begin + "```haproxy\n".length(), end);
     }
 
     /** A free loopback port now; HAProxy cannot bind port 0 and tell which it got. */

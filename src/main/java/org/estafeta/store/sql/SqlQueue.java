@@ -7,26 +7,42 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Envelope;
+import org.estafeta.store.LeaseOwner;
 import org.estafeta.store.MailOption;
 import org.estafeta.store.Queue;
 
-/** {@link Queue} in SQL. Leases ({@code locked_until}) keep two workers off one recipient and expire after a crash. */
+/**
+ * {@link Queue} in SQL. Leases ({@code locked_until}, {@code lease_owner}) keep two workers or nodes
+ * off one recipient and expire after a crash; every write about a leased recipient names its owner,
+ * so a node that lost a lease cannot undo what the node that took it over did.
+ */
 public final class SqlQueue implements Queue {
 
     private static final String ENTRY_SELECT = "SELECT r.id, m.queue_id, m.sender, m.blob, m.size, m.envid, m.ret, m.created,"
             + " r.address, r.notify, r.orcpt, r.status, r.attempts, r.next_attempt, r.last_error, r.remote_mta, r.delay_notified,"
             + " m.binarymime, m.require_tls FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id";
 
-    private final SqlDatabase db;
+    /** Ends an outcome's UPDATE: only while this owner holds the lease, which it then gives up. */
+    private static final String END_LEASE = ", locked_until = 0, lease_owner = NULL WHERE id = ? AND lease_owner = ?";
 
-    public SqlQueue(SqlDatabase db) {
+    private final SqlDatabase db;
+    private final LeaseOwner owner;
+
+    public SqlQueue(SqlDatabase db, LeaseOwner owner) {
         this.db = db;
+        this.owner = owner;
+    }
+
+    @Override
+    public LeaseOwner owner() {
+        return owner;
     }
 
     static void insert(Connection c, String queueId, Blob blob, Instant arrival, Envelope envelope) throws SQLException {
@@ -80,10 +96,11 @@ public final class SqlQueue implements Queue {
                 if (onlyDomain != null) ps.setString(i++, onlyDomain);
                 ps.setInt(i, max);
             });
-            try (PreparedStatement ps = c.prepareStatement("UPDATE queue_recipients SET locked_until = ? WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE queue_recipients SET locked_until = ?, lease_owner = ? WHERE id = ?")) {
                 for (Entry e : due) {
                     ps.setLong(1, t + lease.toMillis());
-                    ps.setLong(2, e.recipientId());
+                    ps.setString(2, owner.toString());
+                    ps.setLong(3, e.recipientId());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -93,39 +110,61 @@ public final class SqlQueue implements Queue {
     }
 
     @Override
-    public int releaseLeases() {
-        return db.write(c -> update(c, "UPDATE queue_recipients SET locked_until = 0 WHERE locked_until > 0"));
+    public int renew(Collection<Long> recipientIds, Instant until) {
+        if (recipientIds.isEmpty()) return 0;
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE queue_recipients SET locked_until = ? WHERE id = ? AND lease_owner = ?")) {
+                for (long id : recipientIds) {
+                    ps.setLong(1, until.toEpochMilli());
+                    ps.setLong(2, id);
+                    ps.setString(3, owner.toString());
+                    ps.addBatch();
+                }
+                return java.util.Arrays.stream(ps.executeBatch()).map(n -> Math.max(n, 0)).sum();
+            }
+        });
     }
 
     @Override
-    public void record(List<Outcome> outcomes) {
-        if (outcomes.isEmpty()) return;
-        db.write(c -> {
+    public int releaseLeases() {
+        return db.write(c -> update(c, "UPDATE queue_recipients SET locked_until = 0, lease_owner = NULL"
+                + " WHERE lease_owner LIKE ? AND lease_owner <> ?", owner.nodePrefix() + "%", owner.toString()));
+    }
+
+    @Override
+    public List<Outcome> record(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) return List.of();
+        String me = owner.toString();
+        return db.write(c -> {
+            List<Outcome> recorded = new ArrayList<>();
             for (Outcome o : outcomes) {
-                switch (o) {
+                int n = switch (o) {
                     case Outcome.Delivered d -> update(c, "UPDATE queue_recipients SET status = 'delivered', attempts = attempts + 1,"
-                            + " remote_mta = ?, last_error = ?, locked_until = 0 WHERE id = ?", d.remoteMta(), d.reply(), d.recipientId());
+                            + " remote_mta = ?, last_error = ?" + END_LEASE, d.remoteMta(), d.reply(), d.recipientId(), me);
                     case Outcome.Deferred d -> update(c, "UPDATE queue_recipients SET attempts = attempts + 1, remote_mta = ?,"
-                            + " last_error = ?, next_attempt = ?, locked_until = 0 WHERE id = ?",
-                            d.remoteMta(), d.error(), d.nextAttempt().toEpochMilli(), d.recipientId());
+                            + " last_error = ?, next_attempt = ?" + END_LEASE,
+                            d.remoteMta(), d.error(), d.nextAttempt().toEpochMilli(), d.recipientId(), me);
                     case Outcome.Failed f -> update(c, "UPDATE queue_recipients SET status = 'failed', attempts = attempts + 1,"
-                            + " remote_mta = ?, last_error = ?, locked_until = 0 WHERE id = ?", f.remoteMta(), f.error(), f.recipientId());
-                    case Outcome.Done d -> update(c, "UPDATE queue_recipients SET status = 'done', locked_until = 0 WHERE id = ?", d.recipientId());
-                    case Outcome.DelayNotified d -> update(c, "UPDATE queue_recipients SET delay_notified = 1 WHERE id = ?", d.recipientId());
-                }
+                            + " remote_mta = ?, last_error = ?" + END_LEASE, f.remoteMta(), f.error(), f.recipientId(), me);
+                    case Outcome.Done d -> update(c, "UPDATE queue_recipients SET status = 'done'" + END_LEASE, d.recipientId(), me);
+                    // Comes before its recipient's Deferred in one list, so the lease still stands.
+                    case Outcome.DelayNotified d -> update(c, "UPDATE queue_recipients SET delay_notified = 1 WHERE id = ? AND lease_owner = ?",
+                            d.recipientId(), me);
+                };
+                if (n > 0) recorded.add(o);
             }
             // A message is finished when no recipient is waiting for delivery or for its bounce; only
             // the messages just touched are looked at, so the cost does not grow with the queue.
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM queue_messages WHERE id = (SELECT message_id FROM"
                     + " queue_recipients WHERE id = ?) AND NOT EXISTS (SELECT 1 FROM queue_recipients r"
                     + " WHERE r.message_id = queue_messages.id AND r.status IN ('queued', 'failed'))")) {
-                for (Outcome o : outcomes) {
+                for (Outcome o : recorded) {
                     ps.setLong(1, o.recipientId());
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
-            return null;
+            return recorded;
         });
     }
 

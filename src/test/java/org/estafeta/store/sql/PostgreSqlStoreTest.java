@@ -11,6 +11,8 @@ import java.util.concurrent.Future;
 import org.estafeta.config.Config;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Blob;
+import org.estafeta.store.LeaseOwner;
+import org.estafeta.store.Queue;
 import org.estafeta.store.MessageInfo;
 import org.estafeta.store.Messages;
 import org.estafeta.testing.PostgreSql;
@@ -23,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * test), and what only a shared database has to get right: two nodes appending to one mailbox.
  */
 class PostgreSqlStoreTest extends StoreSuite {
+
+    private static final LeaseOwner NODE_A = LeaseOwner.newRun("node-a");
+    private static final LeaseOwner NODE_B = LeaseOwner.newRun("node-b");
 
     private static PostgreSql pg;
     private String database;
@@ -89,7 +94,7 @@ class PostgreSqlStoreTest extends StoreSuite {
                 List.of(), List.of(new org.estafeta.store.Intake.Outgoing("Q1", new org.estafeta.store.Envelope("s@x.test", null, null, recipients))),
                 null)));
         try (SqlDatabase other = node(pg.url(database)); var pool = Executors.newFixedThreadPool(4)) {
-            List<SqlQueue> nodes = List.of(new SqlQueue(db), new SqlQueue(other));
+            List<SqlQueue> nodes = List.of(new SqlQueue(db, NODE_A), new SqlQueue(other, NODE_B));
             ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
@@ -105,5 +110,66 @@ class PostgreSqlStoreTest extends StoreSuite {
             for (Future<?> f : workers) f.get();
             assertThat(claimed).hasSize(200).doesNotHaveDuplicates();
         }
+    }
+
+    /** A node starting (or restarting) frees only its own earlier runs' claims, never what another node is sending. */
+    @Test
+    void aNodeStartingLeavesTheOtherNodesClaimsAlone() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        queueOne("Q1", now, "a@remote.test", "b@remote.test");
+        try (SqlDatabase other = node(pg.url(database))) {
+            SqlQueue a = new SqlQueue(db, NODE_A);
+            assertThat(a.claimDue(now, Duration.ofMinutes(5), 1, null)).hasSize(1);
+            SqlQueue b = new SqlQueue(other, NODE_B);
+            assertThat(b.releaseLeases()).isZero();
+            assertThat(b.claimDue(now, Duration.ofMinutes(5), 10, null)).hasSize(1);
+            // Node B again, restarted: its first run's claim is free at once; node A's is not.
+            SqlQueue bAgain = new SqlQueue(other, LeaseOwner.newRun(NODE_B.node()));
+            assertThat(bAgain.releaseLeases()).isEqualTo(1);
+            assertThat(bAgain.claimDue(now, Duration.ofMinutes(5), 10, null)).hasSize(1);
+            assertThat(new SqlQueue(other, LeaseOwner.newRun(NODE_B.node())).claimDue(now, Duration.ofMinutes(5), 10, null)).isEmpty();
+        }
+    }
+
+    /**
+     * Node A's lease runs out while its attempt hangs, node B takes the recipient over and delivers it;
+     * A's late "deferred" must not undo that (the message would be sent again), nor its "delivered"
+     * end B's lease on a recipient B is still trying.
+     */
+    @Test
+    void aLateOutcomeAfterTakeoverIsDropped() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        queueOne("Q1", now, "a@remote.test", "b@remote.test");
+        try (SqlDatabase other = node(pg.url(database))) {
+            SqlQueue a = new SqlQueue(db, NODE_A);
+            SqlQueue b = new SqlQueue(other, NODE_B);
+            List<Queue.Entry> claimedByA = a.claimDue(now, Duration.ofSeconds(1), 10, null);
+            assertThat(claimedByA).hasSize(2);
+            assertThat(a.renew(claimedByA.stream().map(Queue.Entry::recipientId).toList(), now.plusSeconds(1))).isEqualTo(2);
+            java.time.Instant later = now.plusSeconds(2);
+            List<Queue.Entry> takenOver = b.claimDue(later, Duration.ofMinutes(5), 10, null);
+            assertThat(takenOver).hasSize(2);
+            assertThat(a.renew(claimedByA.stream().map(Queue.Entry::recipientId).toList(), later.plusSeconds(60))).isZero();
+            long first = takenOver.get(0).recipientId();
+            long second = takenOver.get(1).recipientId();
+            assertThat(b.record(List.of(new Queue.Outcome.Delivered(first, "mx.remote.test", "250 ok")))).hasSize(1);
+
+            assertThat(a.record(List.of(new Queue.Outcome.Deferred(first, "mx.remote.test", "451 timeout", later.plusSeconds(300)),
+                    new Queue.Outcome.Delivered(second, "mx.remote.test", "250 ok")))).isEmpty();
+
+            assertThat(b.show("Q1")).extracting(Queue.Entry::status).containsExactly("delivered", "queued");
+            assertThat(b.show("Q1").getFirst().attempts()).isEqualTo(1);
+            // B still holds the second: nobody else may claim it, and B's own outcome counts.
+            assertThat(new SqlQueue(db, LeaseOwner.newRun("node-c")).claimDue(later, Duration.ofMinutes(5), 10, null)).isEmpty();
+            assertThat(b.record(List.of(new Queue.Outcome.Delivered(second, "mx.remote.test", "250 ok")))).hasSize(1);
+            assertThat(b.list()).isEmpty();
+        }
+    }
+
+    private void queueOne(String queueId, java.time.Instant now, String... recipients) {
+        new SqlIntake(db, new MailboxEvents()).acceptAll(List.of(new org.estafeta.store.Intake.Arrival(new Blob("b".repeat(64), 10), now,
+                List.of(), List.of(new org.estafeta.store.Intake.Outgoing(queueId, new org.estafeta.store.Envelope("s@x.test", null, null,
+                        java.util.Arrays.stream(recipients).map(r -> new org.estafeta.store.Envelope.Recipient(r, null, null)).toList()))),
+                null)));
     }
 }

@@ -17,6 +17,7 @@ import org.estafeta.store.Envelope;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Intake;
+import org.estafeta.store.LeaseOwner;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.MessageInfo;
@@ -59,7 +60,7 @@ abstract class StoreSuite {
         mailboxes = new SqlMailboxes(db, events);
         messages = new SqlMessages(db, events);
         intake = new SqlIntake(db, events);
-        queue = new SqlQueue(db);
+        queue = new SqlQueue(db, new LeaseOwner("node-a", "run1"));
         sieve = new SqlSieveScripts(db);
         accounts.addDomain("Example.ORG");
         account = accounts.addAccount("ana@example.org", "hash", false).id();
@@ -266,12 +267,19 @@ abstract class StoreSuite {
         assertThat(queue.show("Q1")).hasSize(2);
         assertThat(queue.claimDue(T0.plusSeconds(61), Duration.ofMinutes(5), 10, "remote.test")).isEmpty();
         assertThat(queue.claimDue(T0.plusSeconds(61), Duration.ofMinutes(5), 10, "other.test")).hasSize(1);
+        // Another node starting leaves the lease alone (that node may be sending); this node's next run frees it.
+        assertThat(new SqlQueue(db, new LeaseOwner("node-b", "run1")).releaseLeases()).isZero();
+        assertThat(queue.releaseLeases()).isZero();
+        queue = new SqlQueue(db, new LeaseOwner("node-a", "run2"));
         assertThat(queue.releaseLeases()).isEqualTo(1);
         assertThat(queue.retryDomain("OTHER.test")).isEqualTo(1);
         assertThat(queue.retry("Q1")).isEqualTo(1);
         assertThat(queue.bounce("Q1", "given up")).isEqualTo(1);
         Queue.Entry failed = queue.list().stream().filter(e -> e.status().equals("failed")).findFirst().orElseThrow();
-        queue.record(List.of(new Queue.Outcome.Done(failed.recipientId())));
+        // Only a lease holder's outcome counts: the bounce is recorded once claimed.
+        assertThat(queue.record(List.of(new Queue.Outcome.Done(failed.recipientId())))).isEmpty();
+        assertThat(queue.claimDue(T0.plusSeconds(61), Duration.ofMinutes(5), 10, null)).extracting(Queue.Entry::status).containsExactly("failed");
+        assertThat(queue.record(List.of(new Queue.Outcome.Done(failed.recipientId())))).hasSize(1);
         assertThat(queue.list()).isEmpty();
         assertThat(queue.nextDue()).isEmpty();
         assertThat(queue.delete("Q1")).isFalse();
