@@ -81,7 +81,8 @@ public final class SqlLoginFailures implements LoginFailures {
     public void remove(List<Key> keys) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM login_failures WHERE address = ? AND account = ?")) {
-                for (Key k : keys) {
+                // In the order count() locks them, so a success and a failure of one account never deadlock.
+                for (Key k : keys.stream().sorted(ORDER).toList()) {
                     ps.setString(1, k.address());
                     ps.setString(2, k.account());
                     ps.executeUpdate();
