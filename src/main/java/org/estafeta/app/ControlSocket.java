@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How the CLI reaches what only the running server knows (its memory): the failed-login throttle's
- * blocks (on one SQLite node; a cluster keeps them in the database), and its live sessions. A Unix domain socket {@code control.sock} in the data directory, as
- * Dovecot's doveadm and Postfix's postqueue reach their servers: the directory is 0700 and the socket
- * 0600, so exactly who may run the CLI on the store may use it, with no password or token to manage,
- * and nothing listens on the network. One request line, answered by lines and an empty line:
+ * blocks (on one SQLite node; a cluster keeps them in the database), and its live sessions. A Unix
+ * domain socket {@code control.sock} in the data directory, as Dovecot's doveadm and Postfix's
+ * postqueue reach their servers: the directory is 0700 and the socket 0600, so exactly who may run the
+ * CLI on the store may use it, with no password or token to manage, and nothing listens on the network. One request line, answered by lines and an empty line:
  * <pre>
  * blocks                 one line per block: kind, subject, failures, until (ISO-8601), tab-separated
  * unblock SUBJECT        "lifted N"
