@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How the CLI reaches what only the running server knows (its memory): the failed-login throttle's
- * blocks, and its live sessions. A Unix domain socket {@code control.sock} in the data directory, as
- * Dovecot's doveadm and Postfix's postqueue reach their servers: the directory is 0700 and the socket
- * 0600, so exactly who may run the CLI on the store may use it, with no password or token to manage,
- * and nothing listens on the network. One request line, answered by lines and an empty line:
+ * blocks (on one SQLite node; a cluster keeps them in the database), and its live sessions. A Unix
+ * domain socket {@code control.sock} in the data directory, as Dovecot's doveadm and Postfix's
+ * postqueue reach their servers: the directory is 0700 and the socket 0600, so exactly who may run the
+ * CLI on the store may use it, with no password or token to manage, and nothing listens on the network. One request line, answered by lines and an empty line:
  * <pre>
  * blocks                 one line per block: kind, subject, failures, until (ISO-8601), tab-separated
  * unblock SUBJECT        "lifted N"
@@ -133,15 +133,27 @@ public final class ControlSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * The answer to "blocks" or "unblock SUBJECT" from an authenticator: this server's, or on a shared
+     * database one the CLI makes itself (the counts are in the database, so it needs no server).
+     */
+    public static List<String> throttle(Authenticator authenticator, String verb, String arg) {
+        List<String> out = new ArrayList<>();
+        if (verb.equals("blocks")) {
+            authenticator.blocks().forEach(b -> out.add(b.kind() + "\t" + b.subject() + "\t" + b.failures() + "\t" + b.until()));
+        } else {
+            out.add(arg.isEmpty() ? "error: unblock needs an IP address or an account" : "lifted " + authenticator.unblock(arg));
+        }
+        return out;
+    }
+
     private List<String> answer(String request) {
         int space = request.indexOf(' ');
         String verb = space < 0 ? request : request.substring(0, space);
         String arg = space < 0 ? "" : request.substring(space + 1).strip();
         List<String> out = new ArrayList<>();
         switch (verb) {
-            case "blocks" -> authenticator.blocks().forEach(b ->
-                    out.add(b.kind() + "\t" + b.subject() + "\t" + b.failures() + "\t" + b.until()));
-            case "unblock" -> out.add(arg.isEmpty() ? "error: unblock needs an IP address or an account" : "lifted " + authenticator.unblock(arg));
+            case "blocks", "unblock" -> out.addAll(throttle(authenticator, verb, arg));
             case "reload" -> out.addAll(reload.get());
             case "end-sessions" -> out.add(arg.isEmpty() ? "error: end-sessions needs an account" : "ended " + authenticator.sessions().end(arg));
             default -> out.add("error: unknown request " + ClientText.printable(verb));

@@ -157,7 +157,7 @@ public final class MailServer implements AutoCloseable {
         if (config.search().backgroundIndex()) textIndexer = TextIndexer.start(storage.messages(), storage.blobs());
         queueRunner = new QueueRunner(storage.queue(), storage.blobs(), delivery, config, dns, TlsContexts.opportunisticClient());
         SmtpSettings smtp = SmtpSettings.from(config, tls);
-        authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config));
+        authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config), storage.loginFailures());
         authenticator.sessions().start();
         shutdownTimeout = config.ops().shutdownTimeout();
         metrics = new ServerMetrics(config.ops());
@@ -215,7 +215,7 @@ public final class MailServer implements AutoCloseable {
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
                     storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges, metrics, traces,
-                    new DnsRecords(config, boundPorts(), new DkimKeys(config.server().dataDir()), dns)));
+                    new DnsRecords(config, boundPorts(), new DkimKeys(config.server().dataDir()), dns), storage.webLogins()));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (config.tls().acme()) {

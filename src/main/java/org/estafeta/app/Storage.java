@@ -8,6 +8,9 @@ import org.estafeta.store.Blobs;
 import org.estafeta.store.FileBlobs;
 import org.estafeta.store.Intake;
 import org.estafeta.store.LeaseOwner;
+import org.estafeta.store.LocalLoginFailures;
+import org.estafeta.store.LoginFailures;
+import org.estafeta.store.WebLogins;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.Messages;
 import org.estafeta.store.PrivateFiles;
@@ -17,6 +20,8 @@ import org.estafeta.store.sql.ChunkedBlobs;
 import org.estafeta.store.sql.SqlAccounts;
 import org.estafeta.store.sql.SqlDatabase;
 import org.estafeta.store.sql.SqlIntake;
+import org.estafeta.store.sql.SqlLoginFailures;
+import org.estafeta.store.sql.SqlWebLogins;
 import org.estafeta.store.sql.SqlMailboxes;
 import org.estafeta.store.sql.SqlMessages;
 import org.estafeta.store.sql.SqlQueue;
@@ -40,6 +45,9 @@ public final class Storage implements AutoCloseable {
     private final Intake intake;
     private final Queue queue;
     private final SieveScripts sieveScripts;
+    /** The failed-login counts: in the database that the nodes share, in memory on one SQLite node (LocalLoginFailures says why). */
+    private final LoginFailures loginFailures;
+    private final WebLogins webLogins;
     /** Change notices; the store publishes after every commit that changes a mailbox. */
     private final MailboxEvents events = new MailboxEvents();
     /** On a shared database: the notices of the other nodes, and ours to them; null on SQLite. */
@@ -54,6 +62,8 @@ public final class Storage implements AutoCloseable {
         this.queue = new SqlQueue(database, owner);
         this.sieveScripts = new SqlSieveScripts(database);
         this.blobs = blobs;
+        this.loginFailures = database.shared() ? new SqlLoginFailures(database) : new LocalLoginFailures();
+        this.webLogins = new SqlWebLogins(database);
         this.clusterNotices = database.shared() ? ClusterNotices.start(events, database::dedicatedConnection) : null;
     }
 
@@ -137,6 +147,15 @@ public final class Storage implements AutoCloseable {
 
     public SieveScripts sieveScripts() {
         return sieveScripts;
+    }
+
+    public LoginFailures loginFailures() {
+        return loginFailures;
+    }
+
+    /** Web sessions, in the database on every dialect: any node serves any browser, and a restart logs nobody out. */
+    public WebLogins webLogins() {
+        return webLogins;
     }
 
     @Override

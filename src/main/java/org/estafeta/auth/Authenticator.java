@@ -15,6 +15,8 @@ import org.estafeta.net.ClientText;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
 import org.estafeta.store.Credentials;
+import org.estafeta.store.LocalLoginFailures;
+import org.estafeta.store.LoginFailures;
 import org.estafeta.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +44,25 @@ public final class Authenticator {
     /** Verified against when the user is unknown, so that the answer takes as long as for a real one. */
     private volatile String dummyHash;
 
+    /** With the failed-login counts in this process's memory (one node). */
     public Authenticator(Accounts accounts, PasswordHasher hasher, AuthSettings settings) {
-        this(accounts, hasher, settings, InstantSource.system());
+        this(accounts, hasher, settings, new LocalLoginFailures());
+    }
+
+    /** With the failed-login counts where {@code failures} keeps them (the shared database of a cluster). */
+    public Authenticator(Accounts accounts, PasswordHasher hasher, AuthSettings settings, LoginFailures failures) {
+        this(accounts, hasher, settings, InstantSource.system(), failures);
     }
 
     Authenticator(Accounts accounts, PasswordHasher hasher, AuthSettings settings, InstantSource clock) {
+        this(accounts, hasher, settings, clock, new LocalLoginFailures());
+    }
+
+    private Authenticator(Accounts accounts, PasswordHasher hasher, AuthSettings settings, InstantSource clock, LoginFailures failures) {
         this.accounts = accounts;
         this.hasher = hasher;
         this.settings = settings;
-        this.throttle = new FailureThrottle(settings, clock);
+        this.throttle = new FailureThrottle(settings, clock, failures);
         this.verified = new VerifiedPasswords(settings.cacheTtl(), clock);
         this.sessions = new LiveSessions(accounts);
         new SecureRandom().nextBytes(secret);

@@ -4,14 +4,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.estafeta.app.ControlSocket;
+import org.estafeta.app.Storage;
+import org.estafeta.auth.AuthSettings;
+import org.estafeta.auth.Authenticator;
+import org.estafeta.auth.PasswordHasher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The failed-login throttle's blocks. They live in the running server's memory (a failed login must
- * not cost a database write), so these commands ask that server through its control socket in the
- * data directory (see {@link ControlSocket}) rather than reading the store.
+ * The failed-login throttle's blocks. On one SQLite node they live in the running server's memory (a
+ * failed login must not cost that database a write), so these commands ask that server through its
+ * control socket in the data directory (see {@link ControlSocket}). On PostgreSQL they are in the
+ * database the nodes share: without a server here, the command reads and lifts them there itself.
  */
 @Command(name = "auth", description = "See and lift the failed-login throttle's blocks of the running server.",
         subcommands = {AuthCommand.Blocks.class, AuthCommand.Unblock.class})
@@ -24,9 +29,20 @@ final class AuthCommand {
     List<String> ask(String request) throws java.io.IOException {
         Path data = main.config().server().dataDir();
         List<String> answer = ControlSocket.request(data, request);
+        if (answer == null && main.config().store().postgresql()) answer = fromDatabase(request);
         if (answer == null) throw new IllegalArgumentException("no server is running on " + data + " (blocks live in its memory)");
         for (String line : answer) if (line.startsWith("error: ")) throw new IllegalArgumentException(line.substring(7));
         return answer;
+    }
+
+    private List<String> fromDatabase(String request) {
+        var config = main.config();
+        try (Storage storage = Storage.open(config)) {
+            var authenticator = new Authenticator(storage.accounts(), new PasswordHasher(), AuthSettings.from(config), storage.loginFailures());
+            int space = request.indexOf(' ');
+            return ControlSocket.throttle(authenticator, space < 0 ? request : request.substring(0, space),
+                    space < 0 ? "" : request.substring(space + 1));
+        }
     }
 
     @Command(name = "blocks", description = "List what the throttle refuses now: an address, an account from an address (login), or an account.")

@@ -51,6 +51,7 @@ import org.estafeta.store.Mailboxes;
 import org.estafeta.store.SieveScripts;
 import org.estafeta.sieve.SieveLimits;
 import org.estafeta.store.Messages;
+import org.estafeta.store.WebLogins;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ public final class WebServer implements AutoCloseable {
                            Inbound inbound, Admin admin, StatusSource status, String hostname,
                            long messageSizeLimit, List<Cidr> cleartextLoginNetworks, SieveScripts sieveScripts, SieveLimits sieveLimits,
                            int mimeParts, Http01Responses acmeChallenges, MetricsEndpoint.Source metrics, SessionTraces traces,
-                           org.estafeta.admin.DnsRecords dnsRecords) {
+                           org.estafeta.admin.DnsRecords dnsRecords, WebLogins webLogins) {
         public Services {
             cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);
         }
@@ -120,7 +121,7 @@ public final class WebServer implements AutoCloseable {
         this.settings = settings;
         this.proxyFrom = proxyFrom;
         this.services = services;
-        this.sessions = new WebSessions(settings.sessionTimeout());
+        this.sessions = new WebSessions(services.webLogins(), settings.sessionTimeout(), java.time.InstantSource.system());
         Webmail webmail = new Webmail(this, services);
         Filters filters = new Filters(this, services, webmail);
         AdminPages adminPages = new AdminPages(this, services);
@@ -347,10 +348,9 @@ public final class WebServer implements AutoCloseable {
         }
         WebSessions.Session session = sessions.get(ctx.cookie(SESSION_COOKIE)).orElse(null);
         Account account = session == null ? null : services.admin().account(session.address).orElse(null);
-        if (session != null && (account == null || account.id() != session.accountId || account.disabled()
-                || !constantEquals(account.passwordHash(), session.credential))) {
-            // Deleted, disabled or re-passworded since this login, by whatever means (web admin, API, CLI, another
-            // node): the session ends here, so no path can forget to end it.
+        if (session != null && (account == null || account.id() != session.accountId || account.disabled())) {
+            // Deleted or disabled since this login: the store ends the sessions with the change (and a new
+            // password's too), so this is only a second lock that no path can forget.
             log.info("web session of {} ended: the account was disabled, deleted or given a new password", session.address);
             sessions.removeAccount(session.accountId);
             session = null;
@@ -440,12 +440,12 @@ public final class WebServer implements AutoCloseable {
 
     /** Redirects after a change, with a notice for the next page. */
     static void done(Context ctx, String location, String notice) {
-        session(ctx).notice = notice;
+        session(ctx).notice(notice);
         ctx.redirect(location);
     }
 
     static void refused(Context ctx, String location, String error) {
-        session(ctx).error = error;
+        session(ctx).error(error);
         ctx.redirect(location);
     }
 
@@ -466,10 +466,8 @@ public final class WebServer implements AutoCloseable {
         // An htmx refresh (new mail arriving over SSE) renders only the message list: it must not
         // take the notice meant for the page the browser is about to load.
         if (ctx.header("HX-Request") != null) return new Views.Chrome(t, here, title, s.address, admin, s.csrf, null, null);
-        String notice = s.notice, error = s.error;
-        s.notice = null;
-        s.error = null;
-        return new Views.Chrome(t, here, title, s.address, admin, s.csrf, notice, error);
+        s.noticeShown();
+        return new Views.Chrome(t, here, title, s.address, admin, s.csrf, s.notice, s.error);
     }
 
     /** {@code message} is a bundle key (our own errors) or a text from elsewhere (the store, the admin), shown as is. */

@@ -91,8 +91,7 @@ final class Webmail {
         String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
         AuthResult result = s.authenticator().login(WebServer.clientAddress(ctx), user, password, "web");
         if (result instanceof AuthResult.Success(Account account)) {
-            WebSessions.Session session = web.sessions().create(account.id(), account.address(), account.passwordHash());
-            web.setSessionCookie(ctx, session.id, -1);
+            web.setSessionCookie(ctx, web.sessions().create(account.id()), -1);
             log.info("web login {} from {}", account.address(), ctx.req().getRemoteAddr());
             ctx.redirect("/");
             return;
@@ -111,7 +110,7 @@ final class Webmail {
     }
 
     private void logout(Context ctx) {
-        web.sessions().remove(WebServer.session(ctx).id);
+        web.sessions().remove(WebServer.session(ctx));
         web.setSessionCookie(ctx, "", 0);
         ctx.redirect("/login");
     }

@@ -43,4 +43,9 @@ enum Dialect {
     String skipLocked(String table) {
         return this == POSTGRESQL ? " FOR UPDATE OF " + table + " SKIP LOCKED" : "";
     }
+
+    /** Locks the rows a read-modify-write selects until its commit (PostgreSQL); SQLite's single writer already serialises it. */
+    String forUpdate() {
+        return this == POSTGRESQL ? " FOR UPDATE" : "";
+    }
 }

@@ -127,6 +127,7 @@ public final class SqlAccounts implements Accounts {
                 ps.setString(3, addr);
                 if (ps.executeUpdate() == 0) throw new Conflict("no such account: " + addr);
             }
+            endWebSessions(c, addr);
             return null;
         });
     }
@@ -206,6 +207,7 @@ public final class SqlAccounts implements Accounts {
                 ps.setString(2, addr);
                 if (ps.executeUpdate() == 0) throw new Conflict("no such account: " + addr);
             }
+            if (disabled) endWebSessions(c, addr);
             return null;
         });
     }
@@ -381,6 +383,18 @@ public final class SqlAccounts implements Accounts {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
             }
+        }
+    }
+
+    /**
+     * A new password or a disabled account ends the account's web sessions in the same transaction,
+     * whoever made the change (web admin, API, CLI) and on every node at once: a stolen password must
+     * stop working, not wait for each node to notice.
+     */
+    private static void endWebSessions(Connection c, String address) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM web_sessions WHERE account_id IN (SELECT id FROM accounts WHERE address = ?)")) {
+            ps.setString(1, address);
+            ps.executeUpdate();
         }
     }
 
