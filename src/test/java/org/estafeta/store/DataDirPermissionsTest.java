@@ -26,9 +26,13 @@ class DataDirPermissionsTest {
     @Test
     void newDataDirAndEverythingInItArePrivate() throws Exception {
         Path data = parent.resolve("data");
-        TestServer server = TestServer.start(data, Map.of(), true);
+        // Every body in a file (none inline in the database), so that the blob files' modes are seen too.
+        TestServer server = TestServer.start(data, Map.of("store.inline_blob_size", "0"), true);
         try {
             server.deliver(TestServer.USER, "Subject: privado\r\n\r\nnadie más\r\n");
+            try (Stream<Path> blobs = Files.walk(data.resolve("blobs"))) {
+                assertThat(blobs.filter(Files::isRegularFile).toList()).as("the message body is a file").isNotEmpty();
+            }
             assertThat(modes(data)).isNotEmpty().allSatisfy(m -> assertThat(m).matches(".*: (rwx------|rw-------)"));
             assertThat(names(data)).contains("estafeta.db", "estafeta.db-wal", "cert.pem", "key.pem");
         } finally {
