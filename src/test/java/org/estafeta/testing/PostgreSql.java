@@ -164,6 +164,17 @@ public final class PostgreSql implements AutoCloseable {
                 "-h", dir.toString(), "-p", Integer.toString(port), "-U", USER, "-d", database, "-c", sql)).output();
     }
 
+    /**
+     * Runs one of PostgreSQL's client programs ({@code createuser}, {@code createdb}, …) with {@code args}
+     * on this cluster as its superuser, as the {@code postgres} OS user (the docs' {@code sudo -u postgres}).
+     */
+    public String client(String program, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(bin.resolve(program).toString(), "-h", dir.toString(), "-p",
+                Integer.toString(port), "-U", USER));
+        command.addAll(args);
+        return run(command).output();
+    }
+
     public int port() {
         return port;
     }
