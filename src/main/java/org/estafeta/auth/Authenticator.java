@@ -39,6 +39,7 @@ public final class Authenticator {
     private final List<java.util.function.Consumer<String>> failureListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final VerifiedPasswords verified;
     private final LiveSessions sessions;
+    private final ScramRenewal scramKeys;
     /** Makes stable fake SCRAM salts for unknown users, so that probing names learns nothing. Never stored. */
     private final byte[] secret = new byte[32];
     /** Verified against when the user is unknown, so that the answer takes as long as for a real one. */
@@ -65,6 +66,7 @@ public final class Authenticator {
         this.throttle = new FailureThrottle(settings, clock, failures);
         this.verified = new VerifiedPasswords(settings.cacheTtl(), clock);
         this.sessions = new LiveSessions(accounts);
+        this.scramKeys = new ScramRenewal(accounts);
         new SecureRandom().nextBytes(secret);
     }
 
@@ -101,6 +103,7 @@ public final class Authenticator {
         if (!ok) return failed(client, user, method, "wrong password");
         if (account.disabled()) return failed(client, user, method, "account disabled");
         succeeded(client, account.address());
+        scramKeys.renew(account, password);
         return new AuthResult.Success(account);
     }
 
@@ -180,7 +183,7 @@ public final class Authenticator {
         if (account.isPresent()) {
             ScramSha256.Keys keys = accounts.credentials(address).map(Credentials::scramSha256).map(ScramSha256.Keys::parse).orElse(null);
             if (keys != null) return new ScramUser(address, account.get(), keys, null);
-            return new ScramUser(address, null, fakeKeys(address), "no SCRAM keys stored (set the password again)");
+            return new ScramUser(address, null, fakeKeys(address), "no SCRAM keys stored (they are made at the next password login)");
         }
         return new ScramUser(address, null, fakeKeys(address), "unknown user");
     }

@@ -26,7 +26,7 @@ public final class ScramSha256 {
      * much per guess on either column. The price is paid once when a password is set (~0.2 s here) and
      * by the client at each SCRAM login; the server's check stays two HMACs. The count is stored with
      * each verifier and sent to the client (RFC 5802 §5.1 i=), so keys made at 4096 keep working
-     * until their password is next set.
+     * until the next password login renews them (ScramRenewal).
      */
     public static final int ITERATIONS = 600_000;
     private static final int SALT_BYTES = 16;

@@ -138,7 +138,7 @@ final class ManageSieveSession {
         } catch (ManageSieveException e) {
             no(e);
         } catch (RuntimeException e) {
-            log.error("managesieve {}: {} failed", conn.remoteAddress().getHostAddress(), command, e);
+            log.error("managesieve {} session {}: {} failed", conn.remoteAddress().getHostAddress(), conn.id(), command, e);
             no(new ManageSieveException(ManageSieveException.TRYLATER, "Internal error, try again later"));
         }
     }

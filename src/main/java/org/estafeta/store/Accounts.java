@@ -31,6 +31,13 @@ public interface Accounts {
     /** Replaces every stored credential of the account at once. */
     void setCredentials(String address, Credentials credentials);
 
+    /**
+     * Replaces the SCRAM keys alone, and only while the Argon2 hash is still {@code passwordHash}: keys
+     * re-derived from a password at login must not land on an account whose password was changed
+     * meanwhile. Web sessions stay (the password is the same). False when nothing was replaced.
+     */
+    boolean setScramKeys(String address, String passwordHash, String scramSha256);
+
     /** What is stored to check the account's password; empty when there is no such account. */
     Optional<Credentials> credentials(String address);
 

@@ -182,6 +182,24 @@ class AuthenticatorTest {
         assertThat(e.next(renewed.clientFinal(serverFirst))).isInstanceOf(SaslStep.Success.class);
     }
 
+    /** Rehash on login: a password login renews keys stored at 4096 rounds, and SCRAM then works at the current count. */
+    @Test
+    void passwordLoginRenewsScramKeysStoredAtAnOldIterationCount() {
+        accounts.setCredentials("usuario@servidor.es", new org.estafeta.store.Credentials(CREDENTIALS.passwordHash(),
+                ScramSha256.keys(PASSWORD, new byte[16], 4096).encode()));
+        assertThat(next(auth.start(SaslMechanism.PLAIN, client), plain("", "usuario", PASSWORD))).isInstanceOf(SaslStep.Success.class);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(ScramSha256.Keys.parse(accounts.credentials("usuario@servidor.es").orElseThrow().scramSha256()).iterations())
+                        .isEqualTo(ScramSha256.ITERATIONS));
+        assertThat(accounts.credentials("usuario@servidor.es").orElseThrow().passwordHash()).isEqualTo(CREDENTIALS.passwordHash());
+        ScramClient c = new ScramClient("usuario", PASSWORD);
+        SaslExchange e = auth.start(SaslMechanism.SCRAM_SHA_256, client);
+        e.next(null);
+        byte[] serverFirst = ((SaslStep.Challenge) e.next(c.clientFirst())).data();
+        assertThat(new String(serverFirst, StandardCharsets.UTF_8)).endsWith(",i=" + ScramSha256.ITERATIONS);
+        assertThat(e.next(c.clientFinal(serverFirst))).isInstanceOf(SaslStep.Success.class);
+    }
+
     @Test
     void scramSucceedsAndProvesTheServer() {
         ScramClient c = new ScramClient("usuario", PASSWORD);

@@ -11,8 +11,8 @@ import org.estafeta.store.Credentials;
 /** Just enough of {@link Accounts} for the authenticator: accounts with credentials, some disabled. */
 final class MemoryAccounts implements Accounts {
 
-    private final Map<String, Account> accounts = new HashMap<>();
-    private final Map<String, Credentials> credentials = new HashMap<>();
+    private final Map<String, Account> accounts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Credentials> credentials = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * When set, every address not put here exists with these credentials, a blank one too (fuzzing: an
      * unknown user costs a production-strength Argon2 hash against the dummy, 19 MiB and most of a
@@ -49,6 +49,14 @@ final class MemoryAccounts implements Accounts {
     public void setCredentials(String address, Credentials c) {
         Account a = accounts.get(address);
         put(address, c, a.disabled());
+    }
+
+    @Override
+    public synchronized boolean setScramKeys(String address, String passwordHash, String scramSha256) {
+        Credentials c = credentials.get(address);
+        if (c == null || !c.passwordHash().equals(passwordHash)) return false;
+        put(address, new Credentials(passwordHash, scramSha256), accounts.get(address).disabled());
+        return true;
     }
 
     @Override

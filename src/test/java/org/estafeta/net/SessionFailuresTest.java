@@ -110,6 +110,41 @@ class SessionFailuresTest {
         assertThat(errorsLogged()).anyMatch(m -> m.matches("pop3 .* session [0-9a-f]{8}: cannot open blob .*"));
     }
 
+    @Test
+    void pop3AnswersADatabaseFailureDuringACommandWithSysTempAndGoesOn() throws Exception {
+        try (Lines pop = new Lines(server.port("pop3"))) {
+            pop.line();
+            assertThat(pop.command("USER " + TestServer.USER)).startsWith("+OK");
+            sql("ALTER TABLE mailboxes RENAME TO mailboxes_away");
+            assertThat(pop.command("PASS " + TestServer.PASSWORD)).isEqualTo("-ERR [SYS/TEMP] Internal error, try again later");
+            assertThat(pop.command("CAPA")).startsWith("+OK");
+            assertThat(pop.untilDot()).contains("USER");
+            sql("ALTER TABLE mailboxes_away RENAME TO mailboxes");
+            assertThat(pop.command("USER " + TestServer.USER)).startsWith("+OK");
+            assertThat(pop.command("PASS " + TestServer.PASSWORD)).as("the maildrop lock was let go").startsWith("+OK");
+            assertThat(pop.command("STAT")).isEqualTo("+OK 0 0");
+        }
+        assertThat(errorsLogged()).anyMatch(m -> m.matches("pop3 127\\.0\\.0\\.1 session [0-9a-f]{8}: PASS failed"));
+    }
+
+    /** RFC 5804 §1.3: TRYLATER goes with NO or BYE, "a temporary failure" the client may retry. */
+    @Test
+    void manageSieveAnswersAStoreFailureWithTryLaterAndGoesOn() throws Exception {
+        try (Lines sieve = new Lines(server.port("managesieve"))) {
+            while (!sieve.line().startsWith("OK")) {
+                // the capabilities before the greeting's OK
+            }
+            String plain = java.util.Base64.getEncoder().encodeToString(("\0" + TestServer.USER + "\0" + TestServer.PASSWORD).getBytes(StandardCharsets.UTF_8));
+            assertThat(sieve.command("AUTHENTICATE \"PLAIN\" \"" + plain + "\"")).startsWith("OK");
+            sql("ALTER TABLE sieve_scripts RENAME TO sieve_scripts_away");
+            assertThat(sieve.command("LISTSCRIPTS")).isEqualTo("NO (TRYLATER) \"Internal error, try again later\"");
+            sql("ALTER TABLE sieve_scripts_away RENAME TO sieve_scripts");
+            assertThat(sieve.command("LISTSCRIPTS")).startsWith("OK");
+            assertThat(sieve.command("NOOP")).startsWith("OK");
+        }
+        assertThat(errorsLogged()).anyMatch(m -> m.matches("managesieve 127\\.0\\.0\\.1 session [0-9a-f]{8}: LISTSCRIPTS failed"));
+    }
+
     private java.util.List<String> errorsLogged() {
         return org.estafeta.testing.Logged.events(log).stream().filter(e -> e.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage).toList();
     }

@@ -39,6 +39,7 @@ import org.estafeta.store.Flag;
  * DELIVER address text  deliver a message through the SMTP listener (escapes as RAW), e.g. to fill a maildrop
  * SEEN address count    expect that many INBOX messages to have the \Seen flag
  * ACCOUNT address       create an account with the standard password (e.g. a UTF-8 one)
+ * ALIAS address target[,target]  create an alias delivering to the targets
  * </pre>
  * {@code ${USER}}, {@code ${PASSWORD}}, {@code ${OTHER_USER}}, {@code ${HOSTNAME}}, {@code ${DOMAIN}} are substituted, and for AUTH
  * {@code ${USER_B64}}, {@code ${PASSWORD_B64}}, {@code ${AUTH_PLAIN}} (a PLAIN initial response), {@code ${WRONG_PLAIN}},
@@ -130,6 +131,11 @@ public final class Transcript {
                 }
                 if (line.startsWith("ACCOUNT ")) {
                     server.addAccount(line.substring(8).strip());
+                    continue;
+                }
+                if (line.startsWith("ALIAS ")) {
+                    String[] parts = line.split(" ");
+                    server.server().storage().accounts().addAlias(parts[1], List.of(parts[2].split(",")));
                     continue;
                 }
                 if (line.startsWith("SEEN ")) {

@@ -133,6 +133,20 @@ public final class SqlAccounts implements Accounts {
     }
 
     @Override
+    public boolean setScramKeys(String address, String passwordHash, String scramSha256) {
+        String addr = AddressKey.of(address);
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE accounts SET scram_sha256 = ? WHERE address = ? AND password_hash = ?")) {
+                ps.setString(1, scramSha256);
+                ps.setString(2, addr);
+                ps.setString(3, passwordHash);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
     public Optional<Credentials> credentials(String address) {
         String addr = AddressKey.of(address);
         return db.read(c -> {

@@ -13,6 +13,7 @@ import org.estafeta.mime.SearchableText;
 import org.estafeta.store.Account;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Conflict;
+import org.estafeta.store.Credentials;
 import org.estafeta.store.Envelope;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Flag;
@@ -117,6 +118,17 @@ abstract class StoreSuite {
         accounts.removeAccount("admin@example.org");
         assertThat(accounts.apiTokens()).isEmpty();
         assertThat(accounts.removeApiToken("tokenhash")).isFalse();
+    }
+
+    /** SCRAM keys renewed at login replace only those of the same password, and leave the web sessions alone. */
+    @Test
+    void scramKeysAreRenewedOnlyForTheSamePassword() {
+        accounts.setCredentials("ana@example.org", new Credentials("hash1", "SCRAM-SHA-256$4096:old"));
+        assertThat(accounts.setScramKeys("ana@example.org", "hash1", "SCRAM-SHA-256$600000:new")).isTrue();
+        assertThat(accounts.credentials("ana@example.org")).contains(new Credentials("hash1", "SCRAM-SHA-256$600000:new"));
+        accounts.setCredentials("ana@example.org", new Credentials("hash2", "SCRAM-SHA-256$600000:newer"));
+        assertThat(accounts.setScramKeys("ana@example.org", "hash1", "SCRAM-SHA-256$600000:late")).as("password changed meanwhile").isFalse();
+        assertThat(accounts.credentials("ana@example.org")).contains(new Credentials("hash2", "SCRAM-SHA-256$600000:newer"));
     }
 
     @Test
