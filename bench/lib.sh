@@ -112,13 +112,13 @@ estafeta() {
 }
 
 # clone_users_sql USERS DOMAIN: SQL (SQLite and PostgreSQL alike) that makes user2..USERS@DOMAIN as
-# copies of user1@DOMAIN (its password hash, mailboxes and subscriptions): one CLI call per user
-# would cost a JVM start each.
+# copies of user1@DOMAIN (its password hash and SCRAM keys, mailboxes and subscriptions): one CLI call
+# per user would cost a JVM start each; without the SCRAM keys each first login would renew them.
 clone_users_sql() {
   cat <<SQL
 WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
-INSERT INTO accounts(domain_id, address, password_hash, is_admin, created)
-  SELECT a.domain_id, 'user' || n.i || '@$2', a.password_hash, 0, a.created FROM n, accounts a WHERE a.address = 'user1@$2';
+INSERT INTO accounts(domain_id, address, password_hash, scram_sha256, is_admin, created)
+  SELECT a.domain_id, 'user' || n.i || '@$2', a.password_hash, a.scram_sha256, 0, a.created FROM n, accounts a WHERE a.address = 'user1@$2';
 INSERT INTO mailboxes(account_id, name, special_use, uidvalidity)
   SELECT a.id, m.name, m.special_use, m.uidvalidity FROM accounts a, mailboxes m
   WHERE a.address != 'user1@$2' AND m.account_id = (SELECT id FROM accounts WHERE address = 'user1@$2');

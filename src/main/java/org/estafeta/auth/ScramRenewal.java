@@ -3,6 +3,7 @@ package org.estafeta.auth;
 import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.estafeta.store.Account;
 import org.estafeta.store.Accounts;
 import org.estafeta.store.Credentials;
@@ -25,6 +26,11 @@ final class ScramRenewal {
     private final SecureRandom random = new SecureRandom();
     /** Accounts being renewed now: a client opening ten IMAP connections at once pays PBKDF2 once. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /**
+     * One renewal at a time: after an upgrade every account's first login renews, and a burst of them
+     * (a class logging in at 9:00, a benchmark's users) would otherwise take every core for seconds.
+     */
+    private final Semaphore oneAtATime = new Semaphore(1);
     /** Argon2 hashes (one per account and password) whose SCRAM keys are known current: later logins read nothing. */
     private final Set<String> current = ConcurrentHashMap.newKeySet();
 
@@ -43,7 +49,13 @@ final class ScramRenewal {
                     current.add(account.passwordHash());
                     return;
                 }
-                String renewed = ScramSha256.newKeys(password, random).encode();
+                String renewed;
+                oneAtATime.acquireUninterruptibly();
+                try {
+                    renewed = ScramSha256.newKeys(password, random).encode();
+                } finally {
+                    oneAtATime.release();
+                }
                 if (accounts.setScramKeys(address, account.passwordHash(), renewed)) {
                     current.add(account.passwordHash());
                     log.info("auth: SCRAM keys of {} renewed from {} to {} rounds", address,
