@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * its own sessions in memory, as on SQLite, and only then asks here.
  *
  * <p>If the connection breaks while the node lives (PostgreSQL restarted), every lock on it is gone:
- * the next call opens a new connection and takes again those of the sessions still open; one another
- * node took meanwhile is logged, since two sessions may then share that maildrop until one ends.
+ * the next call (a POP3 login or logout on this node) opens a new connection and takes again those of
+ * the sessions still open; one another node took meanwhile is logged, since two sessions may then share
+ * that maildrop until one ends. Until that next call another node could take them: a window only a
+ * PostgreSQL restart opens, which a background re-taking (as ClusterNotices reconnects) would close.
  */
 final class AdvisoryMaildropLocks implements AutoCloseable {
 
