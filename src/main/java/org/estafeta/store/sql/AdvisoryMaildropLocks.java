@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * its own sessions in memory, as on SQLite, and only then asks here.
  *
  * <p>If the connection breaks while the node lives (PostgreSQL restarted), every lock on it is gone:
- * the next call (a POP3 login or logout on this node) opens a new connection and takes again those of
- * the sessions still open; one another node took meanwhile is logged, since two sessions may then share
- * that maildrop until one ends. Until that next call another node could take them: a window only a
- * PostgreSQL restart opens, which a background re-taking (as ClusterNotices reconnects) would close.
+ * a watcher that looks every {@link #CHECK} while any lock is held (or the next lock call, whichever
+ * comes first) opens a new connection and takes again those of the sessions still open. One that
+ * another node took in that moment is logged, since two sessions may then share that maildrop until
+ * one ends.
  */
 final class AdvisoryMaildropLocks implements AutoCloseable {
 
@@ -40,6 +41,8 @@ final class AdvisoryMaildropLocks implements AutoCloseable {
      * bigint keys (Flyway's migration lock) are a separate key space (pg_locks.objsubid 1, not 2).
      */
     static final int NAMESPACE = 0x506F7033;
+    /** How often the watcher looks whether the connection holding locks still lives (ClusterNotices retries as often). */
+    private static final Duration CHECK = Duration.ofSeconds(1);
 
     private final ConnectionSource connect;
     /** One statement at a time on the connection (a JDBC connection is not for concurrent use). */
@@ -48,6 +51,8 @@ final class AdvisoryMaildropLocks implements AutoCloseable {
     private final Set<Long> held = new HashSet<>();
     /** Opened at the first lock; null after a failure until the next call opens another. Guarded. */
     private Connection connection;
+    private final Thread watcher;
+    private volatile boolean closed;
 
     /** Opens a new connection to the shared database, outside the pool. */
     @FunctionalInterface
@@ -57,6 +62,28 @@ final class AdvisoryMaildropLocks implements AutoCloseable {
 
     AdvisoryMaildropLocks(ConnectionSource connect) {
         this.connect = connect;
+        this.watcher = Thread.ofVirtual().name("maildrop-locks").start(this::watch);
+    }
+
+    /** Takes the held locks back soon after PostgreSQL lost them, not only at this node's next POP3 login or logout. */
+    private void watch() {
+        while (!closed) {
+            try {
+                Thread.sleep(CHECK);
+            } catch (InterruptedException e) {
+                return;
+            }
+            guard.lock();
+            try {
+                if (closed || held.isEmpty()) continue;
+                if (connection != null && !connection.isValid((int) CHECK.toSeconds())) discard();
+                connection();
+            } catch (SQLException e) {
+                discard();
+            } finally {
+                guard.unlock();
+            }
+        }
     }
 
     /** The account's lock for this node, or false while another node holds it. */
@@ -139,6 +166,8 @@ final class AdvisoryMaildropLocks implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        watcher.interrupt();
         guard.lock();
         try {
             held.clear();
