@@ -58,9 +58,8 @@ public interface Mailboxes {
 
     /**
      * The exclusive right to work on the account's INBOX as a POP3 maildrop (RFC 1939 §8), or empty
-     * while another session holds it. IMAP sessions do not take it. The lock lives in this process
-     * only, which is enough while one server process serves a data dir; several nodes over one
-     * database would need it in the database.
+     * while another session holds it, on this node or (on a shared database) on another. IMAP sessions
+     * do not take it. A node that dies holds none: on PostgreSQL the lock goes with its connection.
      */
     Optional<MaildropLock> tryLockMaildrop(long accountId);
 

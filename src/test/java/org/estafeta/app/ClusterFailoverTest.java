@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +30,9 @@ import org.estafeta.testing.ServerProcess;
 import org.estafeta.testing.SmtpDialog;
 import org.estafeta.testing.TestDns;
 import org.estafeta.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes, each its own JVM with its own data dir, on one PostgreSQL behind HAProxy (the
@@ -46,18 +49,31 @@ class ClusterFailoverTest {
     private static final Duration LEASE = Duration.ofSeconds(4);
     private static final int CLIENTS = 4;
 
+    /** The data dirs of the node processes, for {@link #theNodesDataDirsAreDeleted}. */
+    private static final List<Path> nodeDirs = new CopyOnWriteArrayList<>();
+
+    /**
+     * The node processes write their data dirs themselves, so no TestServer deletes them: they live in
+     * JUnit's temp dir, deleted after the test (which fails if that cannot be done), not left in /tmp.
+     */
+    @AfterAll
+    static void theNodesDataDirsAreDeleted() {
+        assertThat(nodeDirs).noneMatch(Files::exists);
+    }
+
     @Test
-    void killingOneNodeLosesNothingAndSendsNothingTwice() throws Exception {
+    void killingOneNodeLosesNothingAndSendsNothingTwice(@TempDir Path tmp) throws Exception {
         try (PostgreSql pg = PostgreSql.start(); FakeSmtpServer remoteMx = new FakeSmtpServer(FakeSmtpServer.Behaviour.ACCEPT_ALL);
              TestDns dns = new TestDns().add("destino.es. 60 IN MX 10 mx.destino.es.").add("mx.destino.es. 60 IN A 127.0.0.1")) {
             String db = pg.createDatabase();
             Map<String, String> settings = nodeSettings(pg, db, dns, remoteMx.port());
-            TestServer.start(Files.createTempDirectory("cluster-init"), settings, true).closeAndDelete();
+            TestServer.start(Files.createDirectory(tmp.resolve("init")), settings, true).closeAndDelete();
             // Every delivery is caught waiting for the remote MX's greeting, on whichever node claimed it.
             remoteMx.holdGreetings();
 
             List<Path> dataDirs = new ArrayList<>();
-            for (int i = 0; i < 3; i++) dataDirs.add(Files.createTempDirectory("cluster-node"));
+            for (int i = 1; i <= 3; i++) dataDirs.add(Files.createDirectory(tmp.resolve("node" + i)));
+            nodeDirs.addAll(dataDirs);
             List<ServerProcess> nodes = startAll(dataDirs, settings);
             try (HaProxy haProxy = HaProxy.start(haProxyConfig(), (server, port) -> nodes.get(server.charAt(4) - '1').smtpPort())) {
                 int front = haProxy.port(25);

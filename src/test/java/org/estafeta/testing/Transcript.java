@@ -32,6 +32,8 @@ import org.estafeta.store.Flag;
  * S..: text             skip lines until one matches text (as S:), e.g. to the end of an EHLO reply
  * TLS                   upgrade the current session to TLS (after the server's go-ahead)
  * SESSION n             switch to parallel connection n (connecting it if new)
+ * NODE name             connect the sessions that are new from here on to that node (cluster transcripts; default the first)
+ * HANGUP                the client closes its side without a word (as a crashed client's kernel does) and waits for the server to close too
  * CLOSED                expect the server to hang up
  * SILENT ms             expect nothing from the server for ms milliseconds
  * INBOX address count   expect that many messages in the account's INBOX
@@ -89,6 +91,16 @@ public final class Transcript {
     }
 
     public void run(TestServer server) throws IOException {
+        run(Map.of("A", server));
+    }
+
+    /**
+     * Runs against several nodes by name (sharing one database); sessions connect to the first until a
+     * NODE line names another, and the store checks (INBOX, SEEN, DELIVER...) go through the first.
+     */
+    public void run(Map<String, TestServer> nodes) throws IOException {
+        TestServer server = nodes.values().iterator().next();
+        TestServer node = server;
         Map<String, Client> sessions = new HashMap<>();
         String current = "1";
         String pendingListener = defaultListener;
@@ -101,6 +113,11 @@ public final class Transcript {
                 String where = file.getFileName() + ":" + lineNo + ": ";
                 if (line.startsWith("CONNECT ")) {
                     pendingListener = line.substring(8).strip();
+                    continue;
+                }
+                if (line.startsWith("NODE ")) {
+                    node = nodes.get(line.substring(5).strip());
+                    if (node == null) throw new IllegalArgumentException(where + "no node " + line.substring(5).strip() + " in " + nodes.keySet());
                     continue;
                 }
                 if (line.startsWith("SESSION ")) {
@@ -145,7 +162,8 @@ public final class Transcript {
                     continue;
                 }
                 String listener = pendingListener;
-                Client client = sessions.computeIfAbsent(current, k -> Client.connect(server.port(listener), listener.endsWith("s")));
+                TestServer target = node;
+                Client client = sessions.computeIfAbsent(current, k -> Client.connect(target.port(listener), listener.endsWith("s")));
                 if (line.startsWith("C: ")) {
                     client.send((line.substring(3) + "\r\n").getBytes(StandardCharsets.UTF_8));
                 } else if (line.equals("C:")) {
@@ -167,6 +185,9 @@ public final class Transcript {
                     if (!matches(expected, got, regex)) throw new AssertionError(where + "expected [" + expected + "] but got [" + got + "]");
                 } else if (line.equals("TLS")) {
                     client.startTls();
+                } else if (line.equals("HANGUP")) {
+                    String got = client.hangUp();
+                    if (got != null) throw new AssertionError(where + "expected the server to close after the hang-up, got [" + got + "]");
                 } else if (line.equals("CLOSED")) {
                     String got = client.readLine();
                     if (got != null) throw new AssertionError(where + "expected the server to hang up, got [" + got + "]");
@@ -321,6 +342,17 @@ public final class Transcript {
                 }
                 line.write(b);
             }
+        }
+
+        /**
+         * Half-closes (FIN, no QUIT/LOGOUT) and reads until the server closes too, so that what the
+         * server does on a lost client (releasing locks) is done when this returns; null, or the first
+         * line the server still sent.
+         */
+        String hangUp() throws IOException {
+            if (socket instanceof SSLSocket) socket.close();
+            else socket.shutdownOutput();
+            return socket.isClosed() ? null : readLine();
         }
 
         String readLineWithin(int millis) throws IOException {

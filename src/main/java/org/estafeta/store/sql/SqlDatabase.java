@@ -32,12 +32,15 @@ public final class SqlDatabase implements AutoCloseable {
     /** PostgreSQL: the pool, and where it connects; null on SQLite. */
     private final PooledTransactions pool;
     private final PostgresUrl target;
+    /** PostgreSQL: POP3 maildrop locks that other nodes see, on a connection of their own; null on SQLite. */
+    private final AdvisoryMaildropLocks maildropLocks;
 
     private SqlDatabase(String url) throws SQLException {
         this.dialect = Dialect.SQLITE;
         this.url = url;
         this.pool = null;
         this.target = null;
+        this.maildropLocks = null;
         this.writer = new SqlWriter(connect());
         for (int i = 0; i < READERS; i++) readers.add(connect());
     }
@@ -48,6 +51,7 @@ public final class SqlDatabase implements AutoCloseable {
         this.writer = null;
         this.pool = pool;
         this.target = target;
+        this.maildropLocks = new AdvisoryMaildropLocks(this::dedicatedConnection);
     }
 
     /** Opens (creating and migrating if needed) {@code DATA/estafeta.db}. */
@@ -112,6 +116,11 @@ public final class SqlDatabase implements AutoCloseable {
         return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
     }
 
+    /** The maildrop locks the nodes sharing this database see (PostgreSQL), or null where one process is all (SQLite). */
+    AdvisoryMaildropLocks maildropLocks() {
+        return maildropLocks;
+    }
+
     private Connection connect() throws SQLException {
         Connection c = DriverManager.getConnection(url);
         try (Statement s = c.createStatement()) {
@@ -163,6 +172,7 @@ public final class SqlDatabase implements AutoCloseable {
     @Override
     public void close() {
         if (pool != null) {
+            maildropLocks.close();
             pool.close();
             return;
         }

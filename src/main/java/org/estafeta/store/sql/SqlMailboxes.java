@@ -36,7 +36,11 @@ public final class SqlMailboxes implements Mailboxes {
 
     private final SqlDatabase db;
     private final MailboxEvents events;
-    /** Accounts whose maildrop a POP3 session holds (see {@link #tryLockMaildrop}); this process only. */
+    /**
+     * Accounts whose maildrop a POP3 session of this process holds (see {@link #tryLockMaildrop}): the
+     * whole lock on SQLite, the first half on PostgreSQL, whose advisory locks cannot tell this node's
+     * sessions apart.
+     */
     private final Set<Long> lockedMaildrops = ConcurrentHashMap.newKeySet();
 
     public SqlMailboxes(SqlDatabase db, MailboxEvents events) {
@@ -365,9 +369,21 @@ public final class SqlMailboxes implements Mailboxes {
     @Override
     public Optional<MaildropLock> tryLockMaildrop(long accountId) {
         if (!lockedMaildrops.add(accountId)) return Optional.empty();
+        AdvisoryMaildropLocks acrossNodes = db.maildropLocks();
+        try {
+            if (acrossNodes != null && !acrossNodes.tryLock(accountId)) {
+                lockedMaildrops.remove(accountId);
+                return Optional.empty();
+            }
+        } catch (RuntimeException e) {
+            lockedMaildrops.remove(accountId);
+            throw e;
+        }
         AtomicBoolean open = new AtomicBoolean(true);
         return Optional.of(() -> {
-            if (open.getAndSet(false)) lockedMaildrops.remove(accountId);
+            if (!open.getAndSet(false)) return;
+            if (acrossNodes != null) acrossNodes.unlock(accountId);
+            lockedMaildrops.remove(accountId);
         });
     }
 

@@ -166,6 +166,44 @@ class PostgreSqlStoreTest extends StoreSuite {
         }
     }
 
+    /**
+     * POP3 maildrop locks between two nodes (RFC 1939 §8): one holder at a time across both, shown in
+     * pg_locks under our namespace ("Pop3", the account). A lock connection that PostgreSQL ends (here
+     * pg_terminate_backend, as a restart does) is made again by the node itself, which takes back the
+     * locks its sessions still hold.
+     */
+    @Test
+    void aMaildropLockedOnOneNodeIsInUseOnTheOtherAndIsTakenBackAfterItsConnectionDies() throws Exception {
+        SqlAccounts accounts = new SqlAccounts(db);
+        long ana = accounts.account("ana@example.org").orElseThrow().id();
+        long bea = accounts.addAccount("bea@example.org", "hash", false).id();
+        try (SqlDatabase other = node(pg.url(database))) {
+            SqlMailboxes a = new SqlMailboxes(db, new MailboxEvents());
+            SqlMailboxes b = new SqlMailboxes(other, new MailboxEvents());
+            var anaOnA = a.tryLockMaildrop(ana).orElseThrow();
+            assertThat(b.tryLockMaildrop(ana)).isEmpty();
+            assertThat(a.tryLockMaildrop(ana)).isEmpty();
+            assertThat(pg.psql(database, "SELECT classid, objid, objsubid FROM pg_locks WHERE locktype = 'advisory'").strip())
+                    .isEqualTo(AdvisoryMaildropLocks.NAMESPACE + "|" + ana + "|2");
+
+            String pid = pg.psql(database, "SELECT pid FROM pg_locks WHERE locktype = 'advisory'").strip();
+            assertThat(pg.psql(database, "SELECT pg_terminate_backend(" + pid + ", 10000)").strip()).isEqualTo("t");
+            // Node A takes it back on a new backend by itself, before any call of its own.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                String holder = pg.psql(database, "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = " + ana).strip();
+                return !holder.isEmpty() && !holder.equals(pid);
+            });
+            assertThat(b.tryLockMaildrop(ana)).isEmpty();
+            a.tryLockMaildrop(bea).orElseThrow().close();
+            assertThat(b.tryLockMaildrop(ana)).isEmpty();
+
+            anaOnA.close();
+            anaOnA.close();
+            b.tryLockMaildrop(ana).orElseThrow().close();
+            assertThat(pg.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").strip()).isEqualTo("0");
+        }
+    }
+
     private void queueOne(String queueId, java.time.Instant now, String... recipients) {
         new SqlIntake(db, new MailboxEvents()).acceptAll(List.of(new org.estafeta.store.Intake.Arrival(new Blob("b".repeat(64), 10), now,
                 List.of(), List.of(new org.estafeta.store.Intake.Outgoing(queueId, new org.estafeta.store.Envelope("s@x.test", null, null,
