@@ -322,7 +322,7 @@ public final class SqlMailboxes implements Mailboxes {
         int bits = Flag.bits(flags);
         if (messageIds.isEmpty() || bits == 0) return 0;
         long[] result = db.write(c -> {
-            var changed = SqlMessages.changeFlags(c, mailboxId, uidsOf(c, mailboxId, messageIds), Messages.Mode.ADD, bits,
+            var changed = SqlMessages.changeFlags(c, db.dialect(), mailboxId, uidsOf(c, mailboxId, messageIds), Messages.Mode.ADD, bits,
                     List.of(), -1).changed();
             return new long[] {changed.size(), accountOf(c, mailboxId)};
         });

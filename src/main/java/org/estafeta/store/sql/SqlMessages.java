@@ -190,7 +190,7 @@ public final class SqlMessages implements Messages {
     @Override
     public FlagResult setFlags(long mailboxId, Collection<Long> uids, Mode mode, int flags, Collection<String> keywords,
                                long unchangedSince) {
-        FlagResult result = db.write(c -> changeFlags(c, mailboxId, uids, mode, flags, keywords, unchangedSince));
+        FlagResult result = db.write(c -> changeFlags(c, db.dialect(), mailboxId, uids, mode, flags, keywords, unchangedSince));
         if (!result.changed().isEmpty()) publish(mailboxId);
         return result;
     }
@@ -199,8 +199,9 @@ public final class SqlMessages implements Messages {
      * The one place flags change, for IMAP STORE and POP3 alike: each message that changes gets the
      * mailbox's next MODSEQ (one per call), skipped ones are reported as modified (UNCHANGEDSINCE).
      */
-    static FlagResult changeFlags(Connection c, long mailboxId, Collection<Long> uids, Mode mode, int flags,
+    static FlagResult changeFlags(Connection c, Dialect dialect, long mailboxId, Collection<Long> uids, Mode mode, int flags,
                                   Collection<String> keywords, long unchangedSince) throws SQLException {
+        lockMailbox(c, dialect, mailboxId);
         List<MessageInfo> changed = new ArrayList<>();
         List<Long> modified = new ArrayList<>();
         long modseq = -1;
@@ -360,6 +361,21 @@ public final class SqlMessages implements Messages {
             }
             return previous;
         });
+    }
+
+    /**
+     * On PostgreSQL, where another node may change the same mailbox at the same moment, a
+     * read-modify-write of its messages first locks the mailbox row, as appends and expunges do (they
+     * move its UIDNEXT and MODSEQ): the rows read afterwards are current, so two nodes' STOREs cannot
+     * lose each other's flags, nor a STORE add keywords to a message another node has just expunged
+     * (found by imaptest through three nodes). SQLite's single writer already serialises them.
+     */
+    private static void lockMailbox(Connection c, Dialect dialect, long mailboxId) throws SQLException {
+        if (dialect.forUpdate().isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM mailboxes WHERE id = ?" + dialect.forUpdate())) {
+            ps.setLong(1, mailboxId);
+            ps.executeQuery().close();
+        }
     }
 
     private static long nextModSeq(Connection c, long mailboxId) throws SQLException {

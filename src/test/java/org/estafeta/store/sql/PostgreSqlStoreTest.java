@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import org.estafeta.config.Config;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Blob;
+import org.estafeta.store.Flag;
 import org.estafeta.store.LeaseOwner;
 import org.estafeta.store.Queue;
 import org.estafeta.store.MessageInfo;
@@ -81,6 +82,46 @@ class PostgreSqlStoreTest extends StoreSuite {
                     java.util.stream.LongStream.rangeClosed(1, 6L * perWorker).boxed().toList());
             assertThat(stored).extracting(MessageInfo::modSeq).isSorted().doesNotHaveDuplicates();
             assertThat(nodes.getFirst().state(inbox).uidNext()).isEqualTo(6L * perWorker + 1);
+        }
+    }
+
+    /**
+     * Two nodes changing flags of the same messages at once, while one of them expunges some: no flag
+     * change is lost and a STORE on a message just expunged is skipped, not a foreign-key failure
+     * (both happened before a flag change locked its mailbox row first; imaptest found the second).
+     */
+    @Test
+    void twoNodesStoringFlagsAndExpungingAtOnceLoseNothingAndFailNothing() throws Exception {
+        int count = 60;
+        try (SqlDatabase other = node(pg.urlWithCredentials(database)); var pool = Executors.newFixedThreadPool(3)) {
+            SqlMessages a = new SqlMessages(db, new MailboxEvents()), b = new SqlMessages(other, new MailboxEvents());
+            List<Long> uids = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                uids.addAll(a.appendAll(inbox, List.of(new Messages.NewMessage(new Blob("%064x".formatted(1000 + i), 10), 0, List.of(),
+                        java.time.Instant.now(), null))));
+            }
+            List<Long> expunged = uids.subList(0, count / 2);
+            List<Future<?>> workers = List.of(
+                    pool.submit(() -> rounds(a, uids, Flag.SEEN, "$A")),
+                    pool.submit(() -> rounds(b, uids, Flag.FLAGGED, "$B")),
+                    pool.submit(() -> expunged.forEach(uid -> {
+                        b.setFlags(inbox, List.of(uid), Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
+                        b.expunge(inbox, List.of(uid));
+                    })));
+            for (Future<?> f : workers) f.get();
+            List<MessageInfo> left = a.list(inbox);
+            assertThat(left).extracting(MessageInfo::uid).containsExactlyElementsOf(uids.subList(count / 2, count));
+            assertThat(left).allSatisfy(m -> {
+                assertThat(m.flags() & (Flag.SEEN.bit() | Flag.FLAGGED.bit())).as("uid %d", m.uid()).isEqualTo(Flag.SEEN.bit() | Flag.FLAGGED.bit());
+                assertThat(m.keywords()).as("uid %d", m.uid()).containsExactlyInAnyOrder("$A1", "$A2", "$A3", "$A4", "$B1", "$B2", "$B3", "$B4");
+            });
+        }
+    }
+
+    /** Four rounds over the messages, each adding {@code flag} and a keyword of its own. */
+    private void rounds(SqlMessages node, List<Long> uids, Flag flag, String keyword) {
+        for (int round = 1; round <= 4; round++) {
+            for (long uid : uids) node.setFlags(inbox, List.of(uid), Messages.Mode.ADD, flag.bit(), List.of(keyword + round), -1);
         }
     }
 
