@@ -39,20 +39,10 @@ cleanup() {
 trap cleanup EXIT
 
 # One user through the CLI (this also builds the jar), the others cloned from it in SQL: a JVM per
-# user would take minutes. Same password hash, same default mailboxes.
+# user would take minutes. Same password hash and SCRAM keys, same default mailboxes.
 (estafeta --data "$data" domain add "$DOMAIN" >/dev/null)
 echo "$PASSWORD" | (estafeta --data "$data" user add "user1@$DOMAIN" --password-stdin >/dev/null)
-sqlite3 "$data/estafeta.db" <<SQL
-WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $USERS)
-INSERT INTO accounts(domain_id, address, password_hash, is_admin, created)
-  SELECT a.domain_id, 'user' || n.i || '@$DOMAIN', a.password_hash, 0, a.created FROM n, accounts a WHERE a.address = 'user1@$DOMAIN';
-INSERT INTO mailboxes(account_id, name, special_use, uidvalidity)
-  SELECT a.id, m.name, m.special_use, m.uidvalidity FROM accounts a, mailboxes m
-  WHERE a.address != 'user1@$DOMAIN' AND m.account_id = (SELECT id FROM accounts WHERE address = 'user1@$DOMAIN');
-INSERT INTO subscriptions(account_id, name)
-  SELECT a.id, s.name FROM accounts a, subscriptions s
-  WHERE a.address != 'user1@$DOMAIN' AND s.account_id = (SELECT id FROM accounts WHERE address = 'user1@$DOMAIN');
-SQL
+clone_users_sql "$USERS" "$DOMAIN" | sqlite3 "$data/estafeta.db"
 
 limit=$((IDLE_CONNECTIONS + CLIENTS + 100))
 (JDK_JAVA_OPTIONS="${SERVER_OPTS:-}" estafeta --data "$data" serve --port-offset "$PORT_OFFSET" \
