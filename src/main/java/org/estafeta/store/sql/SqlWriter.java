@@ -2,7 +2,7 @@ package org.estafeta.store.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +18,14 @@ import org.estafeta.store.StoreException;
  * every write is queued here and run on a platform thread. The thread takes everything that is
  * waiting, runs each write in its own savepoint (one failing write does not spoil the others), and
  * commits once: N concurrent deliveries cost one WAL fsync instead of N.
+ *
+ * <p>A batch takes the write lock before anything else ({@code BEGIN IMMEDIATE}), which is why the
+ * transaction statements are ours and not the driver's (its autocommit-off mode begins a deferred
+ * transaction). In a deferred transaction a write that begins by reading, as a delivery does (find
+ * the mailbox, then insert), must upgrade its read to a write, and SQLite does not wait for the lock
+ * then: a reader that happens to be checking the WAL index holds it for an instant, and the write
+ * failed at once with {@code SQLITE_BUSY} (a 451 under load). Taken first, the lock is waited for
+ * under {@code busy_timeout} like any other, and no batch holds it while idle.
  */
 final class SqlWriter implements AutoCloseable {
 
@@ -35,9 +43,8 @@ final class SqlWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    SqlWriter(Connection connection) throws SQLException {
+    SqlWriter(Connection connection) {
         this.connection = connection;
-        connection.setAutoCommit(false);
         thread = Thread.ofPlatform().name("sql-writer").daemon().start(this::loop);
     }
 
@@ -76,30 +83,39 @@ final class SqlWriter implements AutoCloseable {
 
     private void runBatch(List<Task<?>> batch) {
         List<Runnable> completions = new ArrayList<>(batch.size());
-        try {
-            for (Task<?> task : batch) completions.add(runInSavepoint(task));
-            connection.commit();
+        try (Statement s = connection.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                for (Task<?> task : batch) completions.add(runInSavepoint(s, task));
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollback(s);
+                throw e;
+            }
             completions.forEach(Runnable::run);
         } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                // the commit failure is what we report
-            }
             batch.forEach(t -> t.fail(new StoreException("database commit failed", e)));
         }
     }
 
+    private static void rollback(Statement s) {
+        try {
+            s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // the failure that brought us here is what we report; SQLite may have rolled back already
+        }
+    }
+
     /** Runs one task; returns what completes it once the batch has committed. */
-    private <T> Runnable runInSavepoint(Task<T> task) throws SQLException {
-        Savepoint savepoint = connection.setSavepoint();
+    private <T> Runnable runInSavepoint(Statement s, Task<T> task) throws SQLException {
+        s.execute("SAVEPOINT task");
         try {
             T value = task.work().run(connection);
-            connection.releaseSavepoint(savepoint);
+            s.execute("RELEASE task");
             return () -> task.result().complete(value);
         } catch (SQLException | RuntimeException e) {
-            connection.rollback(savepoint);
-            connection.releaseSavepoint(savepoint);
+            s.execute("ROLLBACK TO task");
+            s.execute("RELEASE task");
             Throwable error = e instanceof StoreException ? e : new StoreException("database write failed", e);
             return () -> task.fail(error);
         }
