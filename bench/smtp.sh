@@ -14,6 +14,11 @@
 #                each; both: run the two modes one after the other
 #   POSTFIX=1    compare with Postfix (needs root: Postfix's daemons run as the postfix user)
 #   RUNS=1       runs per server and mode
+#   WARMUP=0     messages sent to each fresh server (Estafeta and Postfix alike, same arguments) before
+#                the timed ones: the JVM compiles its hot code during the first seconds (with 20,000
+#                messages the JIT spends as much CPU as the server), which a long-running server does
+#                once; WARMUP=5000 measures what it does afterwards. Both figures mean something: 0 is
+#                a cold start, N is a server that has been up for a while
 #   KEEP=1       keep the data dirs and server logs afterwards
 #   SIEVE_RULES=N give every user an active Sieve script of N rules that never match (every rule is
 #                tested), then one that flags the message $Sieved (counted: proof the script ran),
@@ -33,6 +38,7 @@ PORT_OFFSET=${PORT_OFFSET:-14000}
 REUSE=${REUSE:-1}
 POSTFIX=${POSTFIX:-0}
 RUNS=${RUNS:-1}
+WARMUP=${WARMUP:-0}
 KEEP=${KEEP:-0}
 SIEVE_RULES=${SIEVE_RULES:-0}
 DOMAIN=bench.test
@@ -81,6 +87,13 @@ send() {
   return 0
 }
 
+# warm_up PORT REUSE LOGDIR: sends WARMUP messages the way send does, untimed.
+warm_up() {
+  (( WARMUP > 0 )) || return 0
+  MESSAGES=$WARMUP send "$@"
+  (( source_failed == 0 )) || echo "bench: the warm-up failed" >&2
+}
+
 # cpu_seconds PIDS...: user+system CPU seconds used so far by these processes and their reaped children.
 cpu_seconds() {
   local hz total=0 pid
@@ -122,12 +135,13 @@ estafeta_run() {
   wait_for_server "$server_pid" "$port" "$data/server.log"
 
   local cpu_start cpu_end
+  warm_up "$port" "$reuse" "$data"
   cpu_start=$(cpu_seconds "$server_pid")
   send "$port" "$reuse" "$data"
   cpu_end=$(cpu_seconds "$server_pid")
   local rss_peak stored problems=$source_failed
   rss_peak=$(awk '/^VmHWM/ {print $2}' /proc/$server_pid/status)
-  stored=$(sqlite3 "$data/estafeta.db" 'select count(*) from messages')
+  stored=$(( $(sqlite3 "$data/estafeta.db" 'select count(*) from messages') - WARMUP ))
   (( stored == MESSAGES )) || problems=$((problems + 1))
   if (( SIEVE_RULES > 0 )); then
     local sieved
@@ -151,11 +165,16 @@ postfix_run() {
   postfix_dir="$work/postfix-$1-$2"
   start_postfix "$postfix_dir" "$postfix_port"
   local pids cpu_start cpu_end start_all delivered waited=0
+  warm_up "$postfix_port" "$reuse" "$postfix_dir"
+  while delivered=$(find "$postfix_dir/mail" -path '*/new/*' -type f | wc -l); (( delivered < WARMUP && waited < 600 )); do
+    sleep 0.2; waited=$((waited + 1))
+  done
   pids=$(pgrep -d' ' -s "$(ps -o sid= -p "$postfix_master" | tr -d ' ')" || true)
   cpu_start=$(cpu_seconds $pids)
   start_all=$(date +%s.%N)
   send "$postfix_port" "$reuse" "$postfix_dir"
-  while delivered=$(find "$postfix_dir/mail" -path '*/new/*' -type f | wc -l); (( delivered < MESSAGES && waited < 600 )); do
+  waited=0
+  while delivered=$(( $(find "$postfix_dir/mail" -path '*/new/*' -type f | wc -l) - WARMUP )); (( delivered < MESSAGES && waited < 600 )); do
     sleep 0.2; waited=$((waited + 1))
   done
   local drained
@@ -172,7 +191,7 @@ postfix_run() {
 
 mode_name() { if [ "$1" = 1 ]; then echo reuse; else echo connection; fi; }
 
-echo "bench: $MESSAGES messages of $SIZE bytes, $SESSIONS sessions, $USERS users, $SIEVE_RULES Sieve rules; Estafeta on $port$([ "$POSTFIX" = 1 ] && echo ", Postfix $(postconf -d -h mail_version) on $postfix_port"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: $MESSAGES messages (after $WARMUP untimed) of $SIZE bytes, $SESSIONS sessions, $USERS users, $SIEVE_RULES Sieve rules; Estafeta on $port$([ "$POSTFIX" = 1 ] && echo ", Postfix $(postconf -d -h mail_version) on $postfix_port"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 summary=()
 for reuse in "${modes[@]}"; do
   estafeta_rates=() postfix_rates=()
