@@ -13,6 +13,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +47,8 @@ public final class Metrics {
             Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -54,36 +61,32 @@ public final class Metrics {
     }
 
     public void accepted(String channel) {
-        Counter.builder("estafeta.messages.accepted").description("Messages stored or queued, by the channel they came in on")
-                .tag("channel", channel).register(registry).increment();
+        counter("estafeta.messages.accepted", "Messages stored or queued, by the channel they came in on", "channel", channel).increment();
     }
 
     /** Where a refusal happened: at a recipient (SMTP RCPT), or after the message's content arrived. */
     public enum Stage { RCPT, DATA }
 
     public void refused(String reason, Stage stage) {
-        Counter.builder("estafeta.messages.refused")
-                .description("Refusals by enhanced status code: of a recipient at RCPT, or of a message after its content arrived")
-                .tag("reason", reason).tag("stage", stage.name().toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
+        counter("estafeta.messages.refused",
+                "Refusals by enhanced status code: of a recipient at RCPT, or of a message after its content arrived",
+                "reason", reason, "stage", stage.name().toLowerCase(java.util.Locale.ROOT)).increment();
     }
 
     public void delivery(String outcome) {
-        Counter.builder("estafeta.deliveries").description("Outbound delivery attempts per recipient, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+        counter("estafeta.deliveries", "Outbound delivery attempts per recipient, by outcome", "outcome", outcome).increment();
     }
 
     public void authFailure(String reason) {
-        Counter.builder("estafeta.auth.failures").description("Refused logins on every protocol: invalid or throttled")
-                .tag("reason", reason).register(registry).increment();
+        counter("estafeta.auth.failures", "Refused logins on every protocol: invalid or throttled", "reason", reason).increment();
     }
 
     public void smtpData(Duration took) {
-        timer("estafeta.smtp.data", "From the end of SMTP DATA to the 250 reply").register(registry).record(took);
+        timer("estafeta.smtp.data", "From the end of SMTP DATA to the 250 reply").record(took);
     }
 
     public void imapCommand(String command, Duration took) {
-        timer("estafeta.imap.command", "IMAP commands, from the command line to the tagged reply").tag("command", command)
-                .register(registry).record(took);
+        timer("estafeta.imap.command", "IMAP commands, from the command line to the tagged reply", "command", command).record(took);
     }
 
     /** A value read at each scrape; {@code baseUnit} (seconds, bytes) or null. */
@@ -96,8 +99,24 @@ public final class Metrics {
         return registry.scrape();
     }
 
-    private static Timer.Builder timer(String name, String description) {
-        return Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS).minimumExpectedValue(BUCKETS[0])
-                .maximumExpectedValue(BUCKETS[BUCKETS.length - 1]);
+    /*
+     * Meters are looked up here rather than registered at each event: a builder makes a new id, sorts
+     * its tags and asks the registry, which at every SMTP message cost more than the count itself.
+     */
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(key(name, tags), k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    private Timer timer(String name, String description, String... tags) {
+        return timers.computeIfAbsent(key(name, tags), k -> Timer.builder(name).description(description).tags(tags)
+                .serviceLevelObjectives(BUCKETS).minimumExpectedValue(BUCKETS[0]).maximumExpectedValue(BUCKETS[BUCKETS.length - 1])
+                .register(registry));
+    }
+
+    private static List<String> key(String name, String... tags) {
+        List<String> key = new ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(Arrays.asList(tags));
+        return key;
     }
 }
