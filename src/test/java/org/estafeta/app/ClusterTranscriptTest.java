@@ -10,10 +10,10 @@ import org.estafeta.store.sql.SqlDatabase;
 import org.estafeta.testing.PostgreSql;
 import org.estafeta.testing.TestServer;
 import org.estafeta.testing.Transcript;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The transcripts under {@code transcripts/cluster/}: what one node does that another must see, each
@@ -22,20 +22,15 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ClusterTranscriptTest {
 
-    private static PostgreSql pg;
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
     private static String template;
 
     @BeforeAll
     static void startPostgreSql() throws Exception {
-        pg = PostgreSql.start();
         template = pg.createDatabase();
         SqlDatabase.openPostgresql(new Config.Store(pg.url(template), PostgreSql.USER, PostgreSql.PASSWORD, 4,
                 Duration.ofSeconds(5), 64 * 1024, Config.BlobPlace.DATABASE)).close();
-    }
-
-    @AfterAll
-    static void stopPostgreSql() throws Exception {
-        if (pg != null) pg.close();
     }
 
     @TestFactory

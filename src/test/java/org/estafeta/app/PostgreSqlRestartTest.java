@@ -20,9 +20,8 @@ import org.estafeta.testing.ImapDialog;
 import org.estafeta.testing.PostgreSql;
 import org.estafeta.testing.SmtpDialog;
 import org.estafeta.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PostgreSQL restarted under load, with one node serving: SMTP clients keep sending on their own
@@ -37,17 +36,8 @@ class PostgreSqlRestartTest {
     /** A client's pause after a 451, as an MTA would back off (shorter: the outage lasts seconds). */
     private static final Duration BACK_OFF = Duration.ofMillis(100);
 
-    private static PostgreSql pg;
-
-    @BeforeAll
-    static void startPostgreSql() throws Exception {
-        pg = PostgreSql.start();
-    }
-
-    @AfterAll
-    static void stopPostgreSql() throws Exception {
-        if (pg != null) pg.close();
-    }
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
 
     @Test
     void restartingPostgreSqlUnderLoadLosesNothingStoresNothingTwiceAndNeedsNoNodeRestart() throws Exception {

@@ -14,9 +14,8 @@ import org.estafeta.testing.ImapDialog;
 import org.estafeta.testing.PostgreSql;
 import org.estafeta.testing.SmtpDialog;
 import org.estafeta.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole server with its store on a real PostgreSQL ({@code store.url}): mail in by SMTP is read by
@@ -26,17 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class PostgreSqlServerTest {
 
-    private static PostgreSql pg;
-
-    @BeforeAll
-    static void startPostgreSql() throws Exception {
-        pg = PostgreSql.start();
-    }
-
-    @AfterAll
-    static void stopPostgreSql() throws Exception {
-        if (pg != null) pg.close();
-    }
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
 
     private static TestServer server(String database) {
         return TestServer.start(Map.of("store.url", pg.url(database), "store.user", PostgreSql.USER,

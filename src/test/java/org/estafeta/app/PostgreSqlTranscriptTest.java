@@ -8,10 +8,10 @@ import org.estafeta.config.Config;
 import org.estafeta.store.sql.SqlDatabase;
 import org.estafeta.testing.PostgreSql;
 import org.estafeta.testing.Transcript;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The IMAP, POP3 and ManageSieve transcripts (the protocols that read and change stored mail and
@@ -20,19 +20,14 @@ import org.junit.jupiter.api.TestFactory;
  */
 class PostgreSqlTranscriptTest {
 
-    private static PostgreSql pg;
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
     private static String template;
 
     @BeforeAll
     static void startPostgreSql() throws Exception {
-        pg = PostgreSql.start();
         template = pg.createDatabase();
         SqlDatabase.openPostgresql(store(template)).close();
-    }
-
-    @AfterAll
-    static void stopPostgreSql() throws Exception {
-        if (pg != null) pg.close();
     }
 
     private static Config.Store store(String database) {

@@ -26,11 +26,10 @@ import org.estafeta.store.sql.SqlDatabase;
 import org.estafeta.store.sql.SqliteToPostgresql;
 import org.estafeta.testing.PostgreSql;
 import org.estafeta.testing.ServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code estafeta migrate --to}: a SQLite data dir with accounts, an alias, folders, flags, small and
@@ -39,22 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MigrateCommandTest {
 
-    private static PostgreSql pg;
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
 
     @TempDir
     Path data;
     @TempDir
     Path elsewhere;
-
-    @BeforeAll
-    static void startPostgreSql() throws Exception {
-        pg = PostgreSql.start();
-    }
-
-    @AfterAll
-    static void stopPostgreSql() throws Exception {
-        if (pg != null) pg.close();
-    }
 
     @BeforeEach
     void sqliteInstall() throws Exception {

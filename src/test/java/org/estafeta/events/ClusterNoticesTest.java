@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.estafeta.testing.PostgreSql;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes' event hubs on one real PostgreSQL: a mailbox changed through node A is announced to a
@@ -19,18 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterNoticesTest {
 
-    private static PostgreSql pg;
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
     private static String database;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = PostgreSql.start();
         database = pg.createDatabase();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) pg.close();
     }
 
     private static ClusterNotices node(MailboxEvents events) {

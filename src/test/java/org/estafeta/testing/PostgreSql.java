@@ -13,13 +13,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL (Debian package {@code postgresql}) as a throwaway cluster in a temp dir: {@code
  * initdb}, then {@code pg_ctl} with the server on a loopback TCP port and its Unix socket in the same
- * temp dir, so it never meets the system's cluster. Start one per test class ({@code @BeforeAll}) and
- * take a fresh {@link #createDatabase() database} per test: initdb costs seconds, CREATE DATABASE
- * milliseconds.
+ * temp dir, so it never meets the system's cluster. A test class registers one ({@code @RegisterExtension
+ * static final PostgreSql pg = PostgreSql.perClass();}: started before its first test, removed after its
+ * last) and takes a fresh {@link #createDatabase() database} per test: initdb costs seconds, CREATE
+ * DATABASE milliseconds. A single test may {@link #start()} one of its own instead.
  *
  * <p>PostgreSQL refuses to run as root, so when the tests run as root every PostgreSQL command runs
  * as the {@code postgres} user (created by the Debian package) via {@code runuser}, and the temp dir
@@ -30,7 +34,7 @@ import java.util.stream.Stream;
  * (stops are "fast", which writes everything out), and on a shared 2-core machine the test run is
  * several times faster without it. Durability of our own writes is tested on SQLite and files.
  */
-public final class PostgreSql implements AutoCloseable {
+public final class PostgreSql implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     /** The superuser the tests log in as (also the owner of every database created). */
     public static final String USER = "estafeta";
@@ -38,30 +42,46 @@ public final class PostgreSql implements AutoCloseable {
 
     private static final String RUN_AS = "postgres";
 
-    private final Path dir;
-    private final Path bin;
-    private final boolean asRoot;
+    private final boolean asRoot = "root".equals(System.getProperty("user.name"));
     private final AtomicInteger databases = new AtomicInteger();
+    /** Set when the cluster is made ({@link #start()} or the test class's start). */
+    private Path dir;
+    private Path bin;
     private int port;
 
-    private PostgreSql(Path dir, Path bin, boolean asRoot) {
-        this.dir = dir;
-        this.bin = bin;
-        this.asRoot = asRoot;
+    private PostgreSql() {
     }
 
     /** Initialises a cluster in a new temp dir and starts it on a free loopback port. */
     public static PostgreSql start() throws IOException, InterruptedException {
-        Path bin = binaries();
-        boolean asRoot = "root".equals(System.getProperty("user.name"));
-        Path dir = Files.createTempDirectory("postgresql");
-        PostgreSql pg = new PostgreSql(dir, bin, asRoot);
+        PostgreSql pg = new PostgreSql();
+        pg.create();
+        return pg;
+    }
+
+    /** A cluster for a test class, as a JUnit extension: started before the class's first test, removed after its last. */
+    public static PostgreSql perClass() {
+        return new PostgreSql();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
+        create();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+    }
+
+    private void create() throws IOException, InterruptedException {
+        bin = binaries();
+        dir = Files.createTempDirectory("postgresql");
         try {
-            pg.init();
-            pg.startFirst();
-            return pg;
+            init();
+            startFirst();
         } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
-            pg.close();
+            close();
             throw e;
         }
     }
@@ -231,6 +251,7 @@ public final class PostgreSql implements AutoCloseable {
     /** Stops the server (immediately: nothing of it is kept) and deletes the temp dir. */
     @Override
     public void close() throws IOException {
+        if (dir == null) return;
         try {
             if (Files.exists(data().resolve("postmaster.pid"))) {
                 run(List.of(bin.resolve("pg_ctl").toString(), "stop", "-w", "-m", "immediate", "-D", data().toString()), false);
@@ -241,6 +262,7 @@ public final class PostgreSql implements AutoCloseable {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+            dir = null;
         }
     }
 }

@@ -7,24 +7,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fixture itself: a password login over TCP, separate databases, and a restart that keeps the data. */
 class PostgreSqlTest {
 
-    private static PostgreSql pg;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = PostgreSql.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) pg.close();
-    }
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
 
     @Test
     void aRowSurvivesARestartAndTheWrongPasswordIsRefused() throws Exception {

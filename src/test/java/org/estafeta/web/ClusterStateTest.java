@@ -17,6 +17,7 @@ import org.estafeta.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes on one PostgreSQL, as behind a load balancer that sends each request anywhere: the
@@ -29,12 +30,12 @@ class ClusterStateTest {
 
     static final String ADMIN = "jefa@servidor.es";
 
-    static PostgreSql pg;
+    @RegisterExtension
+    static final PostgreSql pg = PostgreSql.perClass();
     static TestServer nodeA, nodeB;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = PostgreSql.start();
         String db = pg.createDatabase();
         Map<String, String> settings = Map.of("store.url", pg.url(db), "store.user", PostgreSql.USER, "store.password", PostgreSql.PASSWORD,
                 "auth.max_failures_per_login", "3");
@@ -47,7 +48,6 @@ class ClusterStateTest {
     static void stop() throws Exception {
         if (nodeB != null) nodeB.closeAndDelete();
         if (nodeA != null) nodeA.closeAndDelete();
-        if (pg != null) pg.close();
     }
 
     private static String web(TestServer node) {

@@ -3,23 +3,13 @@ package org.estafeta.store.sql;
 import java.time.Duration;
 import org.estafeta.config.Config;
 import org.estafeta.testing.PostgreSql;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ChunkedBlobsSuite} on a real PostgreSQL, where the nodes of a cluster share the bodies. */
 class PostgreSqlChunkedBlobsTest extends ChunkedBlobsSuite {
 
-    private static PostgreSql pg;
-
-    @BeforeAll
-    static void startPostgreSql() throws Exception {
-        pg = PostgreSql.start();
-    }
-
-    @AfterAll
-    static void stopPostgreSql() throws Exception {
-        if (pg != null) pg.close();
-    }
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
 
     @Override
     protected SqlDatabase open() throws Exception {

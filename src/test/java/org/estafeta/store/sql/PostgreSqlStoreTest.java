@@ -17,9 +17,8 @@ import org.estafeta.store.Queue;
 import org.estafeta.store.MessageInfo;
 import org.estafeta.store.Messages;
 import org.estafeta.testing.PostgreSql;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link StoreSuite} on a real PostgreSQL (one throwaway cluster for the class, a new database per
@@ -30,18 +29,9 @@ class PostgreSqlStoreTest extends StoreSuite {
     private static final LeaseOwner NODE_A = LeaseOwner.newRun("node-a");
     private static final LeaseOwner NODE_B = LeaseOwner.newRun("node-b");
 
-    private static PostgreSql pg;
+    @RegisterExtension
+    private static final PostgreSql pg = PostgreSql.perClass();
     private String database;
-
-    @BeforeAll
-    static void startPostgreSql() throws Exception {
-        pg = PostgreSql.start();
-    }
-
-    @AfterAll
-    static void stopPostgreSql() throws Exception {
-        if (pg != null) pg.close();
-    }
 
     @Override
     protected SqlDatabase open() throws Exception {
