@@ -21,8 +21,11 @@ public interface Messages {
     /** The messages in UID order. */
     List<MessageInfo> list(long mailboxId);
 
-    /** Cached ENVELOPE/BODY/BODYSTRUCTURE by UID for UIDs in [fromUid, toUid]; absent when never computed. */
-    Map<Long, MessageStructure> structures(long mailboxId, long fromUid, long toUid);
+    /**
+     * Cached summaries by UID for UIDs in [fromUid, toUid]; absent when never computed (messages stored
+     * before summaries were kept: {@link MessageSummaries} computes and saves them).
+     */
+    Map<Long, MessageSummary> summaries(long mailboxId, long fromUid, long toUid);
 
     /** The contents (blobs) of the mailbox's messages whose searchable text is not in the full-text index yet. */
     java.util.Set<String> unindexedBlobs(long mailboxId);
@@ -42,17 +45,17 @@ public interface Messages {
      */
     void indexText(Map<String, org.estafeta.mime.SearchableText> texts);
 
-    /** Caches a structure computed late (messages stored before the cache existed). */
-    void saveStructure(long messageId, MessageStructure structure);
+    /** Caches summaries computed late, by UID (messages stored before the cache existed); UIDs gone meanwhile are skipped. */
+    void saveSummaries(long mailboxId, Map<Long, MessageSummary> byUid);
 
     /** Adds a durable blob to a mailbox; returns its UID. */
     default long append(long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate,
-                        MessageStructure structure) {
-        return appendAll(mailboxId, List.of(new NewMessage(blob, flags, keywords, internalDate, structure))).getFirst();
+                        MessageSummary summary) {
+        return appendAll(mailboxId, List.of(new NewMessage(blob, flags, keywords, internalDate, summary))).getFirst();
     }
 
     /** A durable blob to add, with what the client said of it. */
-    record NewMessage(Blob blob, int flags, List<String> keywords, Instant internalDate, MessageStructure structure) {
+    record NewMessage(Blob blob, int flags, List<String> keywords, Instant internalDate, MessageSummary summary) {
     }
 
     /** Adds several in one transaction, all or none (IMAP MULTIAPPEND, RFC 3502); returns their UIDs in order. */

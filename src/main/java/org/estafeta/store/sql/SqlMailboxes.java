@@ -23,7 +23,7 @@ import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.Mailboxes;
-import org.estafeta.store.MessageStructure;
+import org.estafeta.store.MessageSummary;
 import org.estafeta.store.Messages;
 import org.estafeta.store.StoreException;
 import org.estafeta.store.StoredMessage;
@@ -388,12 +388,13 @@ public final class SqlMailboxes implements Mailboxes {
     }
 
     /** One local copy of an arriving message; a mailbox that is gone means INBOX (see {@link Filing}). */
-    static Intake.Filed append(Connection c, Filing filing, Blob blob, Instant internalDate, MessageStructure structure) throws SQLException {
+    static Intake.Filed append(Connection c, Filing filing, Blob blob, Instant internalDate, MessageSummary summary) throws SQLException {
         long accountId = filing.accountId();
         Optional<Mailbox> named = findMailbox(c, accountId, filing.mailbox());
         Mailbox mailbox = (named.isPresent() ? named : findMailbox(c, accountId, "INBOX"))
                 .orElseThrow(() -> new StoreException("account " + accountId + " has no INBOX"));
-        return new Intake.Filed(mailbox.id(), SqlMessages.insert(c, mailbox.id(), blob, filing.flags(), filing.keywords(), internalDate, structure));
+        return new Intake.Filed(mailbox.id(), SqlMessages.insert(c, mailbox.id(), blob, filing.flags(), filing.keywords(), internalDate,
+                summary == null ? null : SummaryCodec.encode(summary)));
     }
 
     private static Mailbox mailbox(ResultSet rs) throws SQLException {
