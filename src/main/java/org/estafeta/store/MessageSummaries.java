@@ -45,7 +45,7 @@ public final class MessageSummaries {
             if (out.containsKey(m.uid())) continue;
             try (InputStream in = blobs.open(m.blob())) {
                 computed.put(m.uid(), Summaries.of(MimeParser.parse(in, maxParts), m.size()));
-            } catch (IOException e) {
+            } catch (IOException | BlobUnreadable e) {
                 log.warn("no summary for message {} of mailbox {}: content unreadable: {}", m.uid(), mailboxId, e.toString());
             }
         }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The messages of a mailbox as IMAP (and POP3) change them. Every change takes a new MODSEQ from the
- * mailbox (RFC 7162), commits, and then tells {@code events} subscribers of the account.
+ * The one message API, for POP3, IMAP and the webmail alike: messages are named by mailbox and UID
+ * (see the package note). Every change takes a new MODSEQ from the mailbox (RFC 7162), commits, and
+ * then tells {@code events} subscribers of the account.
  */
 public interface Messages {
 
@@ -81,6 +82,12 @@ public interface Messages {
 
     /** Removes messages flagged \Deleted (all, or only those in {@code uids} when not null); returns their UIDs. */
     List<Long> expunge(long mailboxId, Collection<Long> uids);
+
+    /**
+     * Removes the given messages whatever their flags, in one transaction: POP3's UPDATE state (RFC 1939
+     * §6) and the webmail's delete from Trash. UIDs already gone are ignored; returns the UIDs removed.
+     */
+    List<Long> delete(long mailboxId, Collection<Long> uids);
 
     /** UIDs expunged with a MODSEQ above {@code modSeq} (QRESYNC VANISHED). */
     List<Long> expungedSince(long mailboxId, long modSeq);

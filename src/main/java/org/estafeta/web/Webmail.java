@@ -429,8 +429,7 @@ final class Webmail {
             default -> {
                 Mailbox trash = special(session, "\\Trash", "Trash");
                 if (trash.id() == box.id()) {
-                    s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
-                    s.messages().expunge(box.id(), uids);
+                    s.messages().delete(box.id(), uids);
                     notice = t.t("action.deleted");
                 } else {
                     s.messages().copy(box.id(), uids, trash.id(), true);
@@ -446,10 +445,7 @@ final class Webmail {
         Mailbox box = box(ctx);
         if (!"\\Trash".equals(box.specialUse())) throw new IllegalArgumentException("error.onlyTrash");
         List<Long> uids = s.messages().list(box.id()).stream().map(MessageInfo::uid).toList();
-        if (!uids.isEmpty()) {
-            s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
-            s.messages().expunge(box.id(), uids);
-        }
+        s.messages().delete(box.id(), uids);
         WebServer.done(ctx, "/box/" + box.id(), WebServer.texts(ctx).t("action.trashEmptied"));
     }
 

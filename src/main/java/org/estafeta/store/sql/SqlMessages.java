@@ -63,7 +63,7 @@ public final class SqlMessages implements Messages {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long id = rs.getLong(1);
-                        out.add(new MessageInfo(id, rs.getLong(2), rs.getLong(3), rs.getInt(4), keywords.getOrDefault(id, List.of()),
+                        out.add(new MessageInfo(rs.getLong(2), rs.getLong(3), rs.getInt(4), keywords.getOrDefault(id, List.of()),
                                 rs.getString(5), rs.getLong(6), Instant.ofEpochMilli(rs.getLong(7))));
                     }
                 }
@@ -211,8 +211,9 @@ public final class SqlMessages implements Messages {
         List<Long> modified = new ArrayList<>();
         long modseq = -1;
         for (long uid : uids) {
-            MessageInfo m = row(c, mailboxId, uid);
-            if (m == null) continue;
+            Row row = row(c, mailboxId, uid);
+            if (row == null) continue;
+            MessageInfo m = row.info();
             if (unchangedSince >= 0 && m.modSeq() > unchangedSince) {
                 modified.add(uid);
                 continue;
@@ -236,15 +237,15 @@ public final class SqlMessages implements Messages {
             try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET flags = ?, modseq = ? WHERE id = ?")) {
                 ps.setInt(1, newFlags);
                 ps.setLong(2, modseq);
-                ps.setLong(3, m.id());
+                ps.setLong(3, row.id());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM keywords WHERE message_id = ?")) {
-                ps.setLong(1, m.id());
+                ps.setLong(1, row.id());
                 ps.executeUpdate();
             }
-            addKeywords(c, m.id(), newKeywords);
-            changed.add(new MessageInfo(m.id(), uid, modseq, newFlags, List.copyOf(newKeywords), m.blob(), m.size(), m.internalDate()));
+            addKeywords(c, row.id(), newKeywords);
+            changed.add(new MessageInfo(uid, modseq, newFlags, List.copyOf(newKeywords), m.blob(), m.size(), m.internalDate()));
         }
         return new FlagResult(changed, modified);
     }
@@ -262,11 +263,12 @@ public final class SqlMessages implements Messages {
                 }
             }
             for (long uid : uids.stream().sorted().toList()) {
-                MessageInfo m = row(c, fromMailboxId, uid);
-                if (m == null) continue;
+                Row row = row(c, fromMailboxId, uid);
+                if (row == null) continue;
+                MessageInfo m = row.info();
                 byte[] summary = null;
                 try (PreparedStatement ps = c.prepareStatement("SELECT summary FROM messages WHERE id = ?")) {
-                    ps.setLong(1, m.id());
+                    ps.setLong(1, row.id());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) summary = rs.getBytes(1);
                     }
@@ -303,8 +305,8 @@ public final class SqlMessages implements Messages {
         return gone;
     }
 
-    /** The one place messages are removed (IMAP and POP3): rows go, their UIDs are kept for QRESYNC. */
-    static void expungeRows(Connection c, long mailboxId, List<Long> uids) throws SQLException {
+    /** The one place messages are removed (IMAP, POP3, the webmail): rows go, their UIDs are kept for QRESYNC. */
+    private static void expungeRows(Connection c, long mailboxId, List<Long> uids) throws SQLException {
         if (uids.isEmpty()) return;
         long modseq = nextModSeq(c, mailboxId);
         try (PreparedStatement del = c.prepareStatement("DELETE FROM messages WHERE mailbox_id = ? AND uid = ?");
@@ -322,6 +324,28 @@ public final class SqlMessages implements Messages {
             del.executeBatch();
             rec.executeBatch();
         }
+    }
+
+    @Override
+    public List<Long> delete(long mailboxId, Collection<Long> uids) {
+        if (uids.isEmpty()) return List.of();
+        List<Long> gone = db.write(c -> {
+            lockMailbox(c, db.dialect(), mailboxId);
+            List<Long> present = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM messages WHERE mailbox_id = ? AND uid = ?")) {
+                for (long uid : new java.util.TreeSet<>(uids)) {
+                    ps.setLong(1, mailboxId);
+                    ps.setLong(2, uid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) present.add(uid);
+                    }
+                }
+            }
+            expungeRows(c, mailboxId, present);
+            return present;
+        });
+        if (!gone.isEmpty()) publish(mailboxId);
+        return gone;
     }
 
     @Override
@@ -394,7 +418,11 @@ public final class SqlMessages implements Messages {
         }
     }
 
-    private static MessageInfo row(Connection c, long mailboxId, long uid) throws SQLException {
+    /** A message's row: its id (for its keywords) and what sessions see of it. */
+    private record Row(long id, MessageInfo info) {
+    }
+
+    private static Row row(Connection c, long mailboxId, long uid) throws SQLException {
         long id;
         MessageInfo m;
         try (PreparedStatement ps = c.prepareStatement(
@@ -404,7 +432,7 @@ public final class SqlMessages implements Messages {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return null;
                 id = rs.getLong(1);
-                m = new MessageInfo(id, uid, rs.getLong(2), rs.getInt(3), List.of(), rs.getString(4), rs.getLong(5),
+                m = new MessageInfo(uid, rs.getLong(2), rs.getInt(3), List.of(), rs.getString(4), rs.getLong(5),
                         Instant.ofEpochMilli(rs.getLong(6)));
             }
         }
@@ -415,7 +443,7 @@ public final class SqlMessages implements Messages {
                 while (rs.next()) keywords.add(rs.getString(1));
             }
         }
-        return new MessageInfo(id, uid, m.modSeq(), m.flags(), keywords, m.blob(), m.size(), m.internalDate());
+        return new Row(id, new MessageInfo(uid, m.modSeq(), m.flags(), keywords, m.blob(), m.size(), m.internalDate()));
     }
 
     private long accountOf(Connection c, long mailboxId) throws SQLException {

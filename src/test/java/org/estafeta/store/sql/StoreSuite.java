@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.estafeta.events.MailboxEvents;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.SearchableText;
@@ -246,14 +245,16 @@ abstract class StoreSuite {
         assertThat(messages.summaries(archive, appended, appended)).containsEntry(appended, summary);
     }
 
+    /** POP3's UPDATE and the webmail's delete from Trash remove messages whatever their flags, one transaction, kept for QRESYNC. */
     @Test
-    void mailboxesApiForPop3AndWebmail() {
-        append(inbox, 1, 2);
-        var stored = mailboxes.messages(inbox);
-        assertThat(mailboxes.addFlags(inbox, List.of(stored.get(0).id()), Set.of(Flag.SEEN))).isEqualTo(1);
-        assertThat(mailboxes.expunge(inbox, List.of(stored.get(1).id(), 999_999L))).isEqualTo(1);
-        assertThat(mailboxes.messages(inbox)).hasSize(1);
-        assertThat(mailboxes.status(inbox).unseen()).isZero();
+    void deleteRemovesMessagesByUidWhateverTheirFlags() {
+        append(inbox, 1, 2, 3);
+        long before = messages.state(inbox).highestModSeq();
+        assertThat(messages.delete(inbox, List.of(3L, 1L, 999_999L))).containsExactly(1L, 3L);
+        assertThat(messages.list(inbox)).extracting(MessageInfo::uid).containsExactly(2L);
+        assertThat(messages.expungedSince(inbox, before)).containsExactly(1L, 3L);
+        assertThat(messages.delete(inbox, List.of(1L))).isEmpty();
+        assertThat(messages.state(inbox).highestModSeq()).isEqualTo(before + 1);
     }
 
     @Test
