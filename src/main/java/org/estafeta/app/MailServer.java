@@ -313,7 +313,8 @@ public final class MailServer implements AutoCloseable {
     }
 
     private Pop3Server pop3Server(String name, Pop3Settings settings, SSLContext tls) {
-        Pop3Server server = new Pop3Server(name, settings, authenticator, storage.mailboxes(), storage.blobs());
+        Pop3Server server = new Pop3Server(name, settings, authenticator, storage.mailboxes(), storage.messages(),
+                storage.blobs());
         applyOnReload(c -> server.reconfigure(Pop3Settings.from(c, tls)));
         return server;
     }

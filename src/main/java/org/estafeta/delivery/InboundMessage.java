@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.estafeta.mime.Headers;
-import org.estafeta.mime.ImapStructure;
 import org.estafeta.mime.MailDate;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.MimePart;
@@ -31,7 +30,6 @@ import org.estafeta.store.Envelope;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Intake;
 import org.estafeta.store.MailOption;
-import org.estafeta.store.MessageStructure;
 import org.estafeta.store.MessageSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,9 +186,8 @@ public final class InboundMessage extends OutputStream {
             stored.transferTo(OutputStream.nullOutputStream());
             blob = w.finish();
         }
-        MessageStructure structure = ImapStructure.of(root);
         MessageSummary summary = Summaries.of(root, blob.size());
-        return plan(blob, new Arrived(headers, spool, root, summary), structure, junk);
+        return plan(blob, new Arrived(headers, spool, root, summary), junk);
     }
 
     /** After the transaction: counts, wakes the queue, sends notices and filter replies. */
@@ -356,7 +353,7 @@ public final class InboundMessage extends OutputStream {
     }
 
     /** Filter per local account: the local copies and queue entries of the one transaction. */
-    private Prepared plan(Blob blob, Arrived message, MessageStructure structure, boolean junk) throws Refused {
+    private Prepared plan(Blob blob, Arrived message, boolean junk) throws Refused {
         Map<String, Filing> filings = new LinkedHashMap<>();
         Set<String> forwards = new LinkedHashSet<>();
         List<Envelope.Recipient> remote = new ArrayList<>();
@@ -401,7 +398,7 @@ public final class InboundMessage extends OutputStream {
             outgoing.add(new Intake.Outgoing(QueueId.next(), new Envelope(sender, null, null,
                     forwards.stream().map(f -> new Envelope.Recipient(f, null, null)).toList(), nextHopOptions(message.headers()))));
         }
-        return new Prepared(new Intake.Arrival(blob, internalDate, List.copyOf(filings.values()), outgoing, structure), blob, filings,
+        return new Prepared(new Intake.Arrival(blob, internalDate, List.copyOf(filings.values()), outgoing, message.summary()), blob, filings,
                 replies, rejections);
     }
 

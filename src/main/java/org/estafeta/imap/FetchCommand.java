@@ -13,12 +13,14 @@ import org.apache.james.mime4j.codec.Base64InputStream;
 import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 import org.estafeta.imap.ImapSession.Done;
 import org.estafeta.mime.Headers;
-import org.estafeta.mime.ImapStructure;
 import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.MimePart;
 import org.estafeta.store.Flag;
 import org.estafeta.store.MessageInfo;
 import org.estafeta.store.MessageStructure;
+import org.estafeta.store.MessageSummaries;
+import org.estafeta.store.MessageSummary;
+import org.estafeta.store.BlobUnreadable;
 import org.estafeta.store.Messages;
 
 /**
@@ -118,25 +120,22 @@ final class FetchCommand {
 
         boolean needsStructure = items.stream().anyMatch(i -> i instanceof Simple(String n)
                 && (n.equals("ENVELOPE") || n.equals("BODY") || n.equals("BODYSTRUCTURE")));
-        Map<Long, MessageStructure> structures = needsStructure
-                ? s.services.messages().structures(view.mailbox().id(), view.get(indexes.getFirst()).uid(), view.get(indexes.getLast()).uid())
+        Map<Long, MessageSummary> summaries = needsStructure
+                ? new MessageSummaries(s.services.messages(), s.services.blobs(), s.settings.mimeParts())
+                        .of(view.mailbox().id(), indexes.stream().map(view::get).toList())
                 : Map.of();
         for (int i : indexes) {
             MessageInfo m = view.get(i);
-            MessageStructure structure = needsStructure ? structures.get(m.uid()) : null;
-            if (needsStructure && structure == null) structure = computeStructure(s, m);
+            MessageStructure structure = null;
+            if (needsStructure) {
+                MessageSummary summary = summaries.get(m.uid());
+                // Its content could not be read to make one: NO [SERVERBUG], as any unreadable content.
+                if (summary == null) throw new BlobUnreadable(m.blob(), null);
+                structure = summary.structure();
+            }
             writeMessage(s, view, i + 1, m, items, structure, flagsChanged.contains(m.uid()));
         }
         return Done.ok("FETCH completed");
-    }
-
-    private static MessageStructure computeStructure(ImapSession s, MessageInfo m) throws IOException {
-        MessageStructure structure;
-        try (InputStream in = s.services.blobs().open(m.blob())) {
-            structure = ImapStructure.of(in, s.settings.mimeParts());
-        }
-        s.services.messages().saveStructure(m.id(), structure);
-        return structure;
     }
 
     private static void writeMessage(ImapSession s, SelectedMailbox view, int seq, MessageInfo m, List<Item> items,
@@ -168,9 +167,9 @@ final class FetchCommand {
                     case "INTERNALDATE" -> "INTERNALDATE \"" + INTERNALDATE.format(m.internalDate().atOffset(ZoneOffset.UTC)) + "\"";
                     case "RFC822.SIZE" -> "RFC822.SIZE " + m.size();
                     case "MODSEQ" -> "MODSEQ (" + m.modSeq() + ")";
-                    case "ENVELOPE" -> "ENVELOPE " + envelope(s, m, structure);
-                    case "BODY" -> "BODY " + structure.body();
-                    case "BODYSTRUCTURE" -> "BODYSTRUCTURE " + structure.bodyStructure();
+                    case "ENVELOPE" -> "ENVELOPE " + envelope(s, structure);
+                    case "BODY" -> "BODY " + ImapStructure.body(structure.body(), false);
+                    case "BODYSTRUCTURE" -> "BODYSTRUCTURE " + ImapStructure.body(structure.body(), true);
                     default -> throw new IllegalStateException(name);
                 });
                 case Section sec -> {
@@ -196,13 +195,13 @@ final class FetchCommand {
     }
 
     /**
-     * The stored ENVELOPE, which may hold UTF-8 (RFC 6532); for a client that has enabled neither
-     * UTF8=ACCEPT nor IMAP4rev2, a downgraded one made from the header (RFC 6855 §3, RFC 6858 §3).
+     * The ENVELOPE as sent, which may hold UTF-8 (RFC 6532); for a client that has enabled neither
+     * UTF8=ACCEPT nor IMAP4rev2, a downgraded one (RFC 6855 §3, RFC 6858 §3).
      */
-    private static String envelope(ImapSession s, MessageInfo m, MessageStructure structure) throws IOException {
-        String stored = structure.envelope();
-        if (s.utf8 || s.rev2 || stored.chars().allMatch(c -> c < 0x80)) return stored;
-        return ImapStructure.asciiEnvelope(parseHeader(s, m).headers());
+    private static String envelope(ImapSession s, MessageStructure structure) {
+        String sent = ImapStructure.envelope(structure.envelope(), true);
+        if (s.utf8 || s.rev2 || sent.chars().allMatch(c -> c < 0x80)) return sent;
+        return ImapStructure.envelope(structure.envelope(), false);
     }
 
     private static MimePart parseHeader(ImapSession s, MessageInfo m) throws IOException {
@@ -457,6 +456,6 @@ final class FetchCommand {
     /** Field names echoed in the label: atoms as they are, anything else quoted. */
     private static String astring(String s) {
         boolean atom = !s.isEmpty() && s.chars().allMatch(c -> ImapReader.isAtomChar(c) && c < 0x7f);
-        return atom ? s : org.estafeta.mime.ImapSyntax.quoted(s);
+        return atom ? s : ImapSyntax.quoted(s);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.estafeta.imap.ImapCommand.State;
 import org.estafeta.imap.ImapSession.Done;
-import org.estafeta.mime.ImapSyntax;
+
 import org.estafeta.store.Conflict;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;

@@ -254,7 +254,7 @@ final class SearchCommand {
             s.savedSearch = uids;
             if (returns.equals(List.of("SAVE"))) return Done.ok("SEARCH completed, result saved");
         }
-        StringBuilder sb = new StringBuilder("ESEARCH (TAG ").append(org.estafeta.mime.ImapSyntax.quoted(tag)).append(')');
+        StringBuilder sb = new StringBuilder("ESEARCH (TAG ").append(ImapSyntax.quoted(tag)).append(')');
         if (byUid) sb.append(" UID");
         if (!numbers.isEmpty()) {
             if (returns.contains("MIN")) sb.append(" MIN ").append(numbers.getFirst());

@@ -27,7 +27,7 @@ public final class Summaries {
         String subject = h.get("Subject");
         return new MessageSummary(addresses(h.get("From")), addresses(h.get("To")), addresses(h.get("Cc")),
                 subject == null ? null : decode(subject), MailDate.parse(h.get("Date")), h.get("Message-ID"),
-                references, hasAttachment(root), size);
+                references, hasAttachment(root), size, Structures.of(root));
     }
 
     /** The mailboxes of an address field (group members included), names decoded; empty when absent or unreadable. */

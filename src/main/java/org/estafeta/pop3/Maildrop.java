@@ -3,24 +3,25 @@ package org.estafeta.pop3;
 import java.util.ArrayList;
 import java.util.List;
 import org.estafeta.store.Mailbox;
-import org.estafeta.store.StoredMessage;
+import org.estafeta.store.MessageInfo;
 
 /**
  * The INBOX as one POP3 session sees it: the messages present at login, numbered from 1 in UID
- * order, with the session's deletion and retrieval marks (RFC 1939 §5). Nothing here touches the
- * store; QUIT applies the marks.
+ * order, with the session's deletion and retrieval marks (RFC 1939 §5). Message numbers are a view
+ * over the INBOX's UIDs, so the session works on the same message API as IMAP and the webmail, by
+ * UID. Nothing here touches the store; QUIT applies the marks.
  */
 final class Maildrop {
 
     private final Mailbox inbox;
-    private final List<StoredMessage> messages;
+    private final List<MessageInfo> messages;
     private final boolean[] deleted;
     private final boolean[] retrieved;
     /** Counts over the messages not marked deleted, kept up to date for STAT. */
     private int count;
     private long octets;
 
-    Maildrop(Mailbox inbox, List<StoredMessage> messages) {
+    Maildrop(Mailbox inbox, List<MessageInfo> messages) {
         this.inbox = inbox;
         this.messages = List.copyOf(messages);
         this.deleted = new boolean[messages.size()];
@@ -52,7 +53,7 @@ final class Maildrop {
     }
 
     /** Message {@code number}; RFC 1939 §5: a message marked deleted may not be referred to. */
-    StoredMessage get(int number) throws Pop3Exception {
+    MessageInfo get(int number) throws Pop3Exception {
         if (number < 1 || number > messages.size()) {
             throw new Pop3Exception("no such message, only " + messages.size() + " messages in maildrop");
         }
@@ -69,7 +70,7 @@ final class Maildrop {
     }
 
     void delete(int number) throws Pop3Exception {
-        StoredMessage m = get(number);
+        MessageInfo m = get(number);
         deleted[number - 1] = true;
         count--;
         octets -= m.size();
@@ -84,20 +85,20 @@ final class Maildrop {
         java.util.Arrays.fill(deleted, false);
         count = messages.size();
         octets = 0;
-        for (StoredMessage m : messages) octets += m.size();
+        for (MessageInfo m : messages) octets += m.size();
     }
 
-    /** Store ids of the messages marked deleted. */
-    List<Long> deletedIds() {
+    /** UIDs of the messages marked deleted. */
+    List<Long> deletedUids() {
         List<Long> out = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) if (deleted[i]) out.add(messages.get(i).id());
+        for (int i = 0; i < messages.size(); i++) if (deleted[i]) out.add(messages.get(i).uid());
         return out;
     }
 
-    /** Store ids of the messages retrieved and not deleted. */
-    List<Long> retrievedKeptIds() {
+    /** UIDs of the messages retrieved and not deleted. */
+    List<Long> retrievedKeptUids() {
         List<Long> out = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) if (retrieved[i] && !deleted[i]) out.add(messages.get(i).id());
+        for (int i = 0; i < messages.size(); i++) if (retrieved[i] && !deleted[i]) out.add(messages.get(i).uid());
         return out;
     }
 }

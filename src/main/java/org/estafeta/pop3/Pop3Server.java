@@ -10,6 +10,7 @@ import org.estafeta.net.Protocol;
 import org.estafeta.net.TraceRules;
 import org.estafeta.store.Blobs;
 import org.estafeta.store.Mailboxes;
+import org.estafeta.store.Messages;
 
 /** The POP3 service: one {@link Pop3Session} per connection. */
 public final class Pop3Server implements Protocol {
@@ -22,13 +23,16 @@ public final class Pop3Server implements Protocol {
     private volatile Pop3Settings settings;
     private final Authenticator authenticator;
     private final Mailboxes mailboxes;
+    private final Messages messages;
     private final Blobs blobs;
 
-    public Pop3Server(String name, Pop3Settings settings, Authenticator authenticator, Mailboxes mailboxes, Blobs blobs) {
+    public Pop3Server(String name, Pop3Settings settings, Authenticator authenticator, Mailboxes mailboxes, Messages messages,
+                      Blobs blobs) {
         this.name = name;
         this.settings = settings;
         this.authenticator = authenticator;
         this.mailboxes = mailboxes;
+        this.messages = messages;
         this.blobs = blobs;
     }
 
@@ -49,7 +53,7 @@ public final class Pop3Server implements Protocol {
 
     @Override
     public void serve(Connection connection) throws IOException {
-        new Pop3Session(name, connection, settings, authenticator, mailboxes, blobs).run();
+        new Pop3Session(name, connection, settings, authenticator, mailboxes, messages, blobs).run();
     }
 
     @Override

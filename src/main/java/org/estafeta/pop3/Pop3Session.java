@@ -26,7 +26,8 @@ import org.estafeta.store.Blobs;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.Mailboxes;
-import org.estafeta.store.StoredMessage;
+import org.estafeta.store.MessageInfo;
+import org.estafeta.store.Messages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ final class Pop3Session {
     private final Pop3Settings settings;
     private final Authenticator authenticator;
     private final Mailboxes mailboxes;
+    private final Messages messages;
     private final Blobs blobs;
     /** The client is in net.lenient_networks: may send a password before TLS. */
     private final boolean lenient;
@@ -74,12 +76,13 @@ final class Pop3Session {
     private String endReason = "disconnected";
 
     Pop3Session(String listenerName, Connection conn, Pop3Settings settings, Authenticator authenticator,
-                Mailboxes mailboxes, Blobs blobs) {
+                Mailboxes mailboxes, Messages messages, Blobs blobs) {
         this.listenerName = listenerName;
         this.conn = conn;
         this.settings = settings;
         this.authenticator = authenticator;
         this.mailboxes = mailboxes;
+        this.messages = messages;
         this.blobs = blobs;
         this.lenient = settings.lenient().contains(conn.remoteAddress());
     }
@@ -261,7 +264,7 @@ final class Pop3Session {
         try {
             Mailbox inbox = mailboxes.mailbox(who.id(), "INBOX")
                     .orElseThrow(() -> new Pop3Exception(Pop3Exception.SYS_TEMP, "No INBOX for this account"));
-            maildrop = new Maildrop(inbox, mailboxes.messages(inbox.id()));
+            maildrop = new Maildrop(inbox, messages.list(inbox.id()));
         } catch (Pop3Exception | RuntimeException e) {
             taken.get().close();
             throw e;
@@ -319,11 +322,11 @@ final class Pop3Session {
         args.end();
         if (state == State.TRANSACTION) {
             long inbox = maildrop.inbox().id();
-            List<Long> seen = settings.retrSetsSeen() ? maildrop.retrievedKeptIds() : List.of();
-            List<Long> deleted = maildrop.deletedIds();
+            List<Long> seen = settings.retrSetsSeen() ? maildrop.retrievedKeptUids() : List.of();
+            List<Long> deleted = maildrop.deletedUids();
             try {
-                if (!seen.isEmpty()) mailboxes.addFlags(inbox, seen, EnumSet.of(Flag.SEEN));
-                expunged = mailboxes.expunge(inbox, deleted);
+                if (!seen.isEmpty()) messages.setFlags(inbox, seen, Messages.Mode.ADD, Flag.SEEN.bit(), List.of(), -1);
+                expunged = messages.delete(inbox, deleted).size();
             } catch (RuntimeException e) {
                 log.error("{} {}: UPDATE failed for {}", listenerName, conn.remoteAddress().getHostAddress(), account.address(), e);
                 done = true;
@@ -379,7 +382,7 @@ final class Pop3Session {
     private void retr(Pop3Args args) throws IOException, Pop3Exception {
         int number = args.messageNumber();
         args.end();
-        StoredMessage message = maildrop.get(number);
+        MessageInfo message = maildrop.get(number);
         try (InputStream in = open(message)) {
             ok(message.size() + " octets");
             inMultiline = true;
@@ -400,7 +403,7 @@ final class Pop3Session {
         args.end();
         for (int i = 0; i < lines.length(); i++) if (!Character.isDigit(lines.charAt(i))) throw args.syntax();
         long bodyLines = lines.length() > 18 ? Long.MAX_VALUE : Long.parseLong(lines);
-        StoredMessage message = maildrop.get(number);
+        MessageInfo message = maildrop.get(number);
         try (InputStream in = open(message)) {
             ok("top of message follows");
             inMultiline = true;
@@ -439,7 +442,7 @@ final class Pop3Session {
         }
     }
 
-    private InputStream open(StoredMessage message) throws Pop3Exception {
+    private InputStream open(MessageInfo message) throws Pop3Exception {
         try {
             InputStream in = blobs.open(message.blob());
             if (utf8) return in;

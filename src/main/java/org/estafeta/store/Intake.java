@@ -10,8 +10,8 @@ public interface Intake {
     record Outgoing(String queueId, Envelope envelope) {
     }
 
-    /** One message's rows: {@code structure} is cached beside the local copies (null: computed when first fetched). */
-    record Arrival(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageStructure structure) {
+    /** One message's rows: {@code summary} is cached beside the local copies (null: computed when first read). */
+    record Arrival(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageSummary summary) {
         public Arrival {
             local = List.copyOf(local);
             outgoing = List.copyOf(outgoing);
@@ -30,7 +30,7 @@ public interface Intake {
     List<List<Filed>> acceptAll(List<Arrival> messages);
 
     /** One message: {@link #acceptAll} of one. */
-    default List<Filed> accept(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageStructure structure) {
-        return acceptAll(List.of(new Arrival(blob, arrival, local, outgoing, structure))).getFirst();
+    default List<Filed> accept(Blob blob, Instant arrival, List<Filing> local, List<Outgoing> outgoing, MessageSummary summary) {
+        return acceptAll(List.of(new Arrival(blob, arrival, local, outgoing, summary))).getFirst();
     }
 }

@@ -1,19 +1,15 @@
 package org.estafeta.store;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Folders and the messages in them. */
+/** An account's folders and their counters; the messages in them are {@link Messages}. */
 public interface Mailboxes {
 
     List<Mailbox> mailboxes(long accountId);
 
     Optional<Mailbox> mailbox(long accountId, String name);
-
-    /** Messages of a mailbox in UID order. */
-    List<StoredMessage> messages(long mailboxId);
 
     Optional<Mailbox> mailbox(long mailboxId);
 
@@ -42,19 +38,6 @@ public interface Mailboxes {
 
     /** Bytes used by all of an account's messages (QUOTA STORAGE). */
     long usage(long accountId);
-
-    /**
-     * Adds {@code flags} to those of the given messages (ids, not UIDs) of the mailbox in one
-     * transaction. Messages that change get one new mod-sequence (RFC 7162 §3.1) and HIGHESTMODSEQ
-     * moves to it; ids that are gone or not in this mailbox are ignored. Returns how many changed.
-     */
-    int addFlags(long mailboxId, Collection<Long> messageIds, Set<Flag> flags);
-
-    /**
-     * Removes the given messages (ids) from the mailbox in one transaction and bumps HIGHESTMODSEQ.
-     * Ids that are already gone are ignored; returns how many were removed. Blobs are collected separately.
-     */
-    int expunge(long mailboxId, Collection<Long> messageIds);
 
     /**
      * The exclusive right to work on the account's INBOX as a POP3 maildrop (RFC 1939 §8), or empty

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What lists and envelopes show of a message, as typed data, computed once while it arrives (mime
- * package) and cached beside it: POP3, IMAP and the webmail read it instead of parsing the content.
+ * package) and cached beside it: IMAP (ENVELOPE, BODY, BODYSTRUCTURE from {@code structure}) and the
+ * webmail's list read it instead of parsing the content.
  *
  * @param date the Date field, null when absent or unreadable
  * @param subject decoded (RFC 2047), null when absent
@@ -13,9 +14,11 @@ import java.util.List;
  * @param references Message-IDs of In-Reply-To and References, oldest first
  * @param hasAttachment a part is marked as an attachment or is not text and not multipart
  * @param size octets as stored
+ * @param structure the envelope and MIME tree IMAP shows
  */
 public record MessageSummary(List<Address> from, List<Address> to, List<Address> cc, String subject, ZonedDateTime date,
-                             String messageId, List<String> references, boolean hasAttachment, long size) {
+                             String messageId, List<String> references, boolean hasAttachment, long size,
+                             MessageStructure structure) {
 
     public MessageSummary {
         from = List.copyOf(from);

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The messages of a mailbox as IMAP (and POP3) change them. Every change takes a new MODSEQ from the
- * mailbox (RFC 7162), commits, and then tells {@code events} subscribers of the account.
+ * The one message API, for POP3, IMAP and the webmail alike: messages are named by mailbox and UID
+ * (see the package note). Every change takes a new MODSEQ from the mailbox (RFC 7162), commits, and
+ * then tells {@code events} subscribers of the account.
  */
 public interface Messages {
 
@@ -21,8 +22,11 @@ public interface Messages {
     /** The messages in UID order. */
     List<MessageInfo> list(long mailboxId);
 
-    /** Cached ENVELOPE/BODY/BODYSTRUCTURE by UID for UIDs in [fromUid, toUid]; absent when never computed. */
-    Map<Long, MessageStructure> structures(long mailboxId, long fromUid, long toUid);
+    /**
+     * Cached summaries by UID for UIDs in [fromUid, toUid]; absent when never computed (messages stored
+     * before summaries were kept: {@link MessageSummaries} computes and saves them).
+     */
+    Map<Long, MessageSummary> summaries(long mailboxId, long fromUid, long toUid);
 
     /** The contents (blobs) of the mailbox's messages whose searchable text is not in the full-text index yet. */
     java.util.Set<String> unindexedBlobs(long mailboxId);
@@ -42,17 +46,17 @@ public interface Messages {
      */
     void indexText(Map<String, org.estafeta.mime.SearchableText> texts);
 
-    /** Caches a structure computed late (messages stored before the cache existed). */
-    void saveStructure(long messageId, MessageStructure structure);
+    /** Caches summaries computed late, by UID (messages stored before the cache existed); UIDs gone meanwhile are skipped. */
+    void saveSummaries(long mailboxId, Map<Long, MessageSummary> byUid);
 
     /** Adds a durable blob to a mailbox; returns its UID. */
     default long append(long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate,
-                        MessageStructure structure) {
-        return appendAll(mailboxId, List.of(new NewMessage(blob, flags, keywords, internalDate, structure))).getFirst();
+                        MessageSummary summary) {
+        return appendAll(mailboxId, List.of(new NewMessage(blob, flags, keywords, internalDate, summary))).getFirst();
     }
 
     /** A durable blob to add, with what the client said of it. */
-    record NewMessage(Blob blob, int flags, List<String> keywords, Instant internalDate, MessageStructure structure) {
+    record NewMessage(Blob blob, int flags, List<String> keywords, Instant internalDate, MessageSummary summary) {
     }
 
     /** Adds several in one transaction, all or none (IMAP MULTIAPPEND, RFC 3502); returns their UIDs in order. */
@@ -78,6 +82,12 @@ public interface Messages {
 
     /** Removes messages flagged \Deleted (all, or only those in {@code uids} when not null); returns their UIDs. */
     List<Long> expunge(long mailboxId, Collection<Long> uids);
+
+    /**
+     * Removes the given messages whatever their flags, in one transaction: POP3's UPDATE state (RFC 1939
+     * §6) and the webmail's delete from Trash. UIDs already gone are ignored; returns the UIDs removed.
+     */
+    List<Long> delete(long mailboxId, Collection<Long> uids);
 
     /** UIDs expunged with a MODSEQ above {@code modSeq} (QRESYNC VANISHED). */
     List<Long> expungedSince(long mailboxId, long modSeq);

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.estafeta.auth.AuthFailure;
@@ -21,16 +20,15 @@ import org.estafeta.auth.AuthResult;
 import org.estafeta.delivery.Channel;
 import org.estafeta.delivery.InboundMessage;
 import org.estafeta.delivery.Refused;
-import org.estafeta.mime.Headers;
 import org.estafeta.mime.MailDate;
-import org.estafeta.mime.MimeParser;
-import org.estafeta.mime.PartContent;
 import org.estafeta.store.Account;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.MessageInfo;
+import org.estafeta.store.MessageSummaries;
+import org.estafeta.store.MessageSummary;
 import org.estafeta.store.TextSearch;
 import org.estafeta.store.Messages;
 import org.slf4j.Logger;
@@ -45,19 +43,17 @@ final class Webmail {
     /** Special-use folders first, in this order (RFC 6154), then the rest by name. */
     private static final List<String> SPECIAL_ORDER = List.of("\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash");
 
-    /** What the list shows of a message, read once from its header and kept by blob hash. */
-    record Summary(String from, String to, String cc, String subject, ZonedDateTime date) {
-    }
-
     private final WebServer web;
     private final WebServer.Services s;
     private final Composer composer;
-    private final Map<String, Summary> summaries = new ConcurrentHashMap<>();
+    /** What the list shows and searches: the store's cached summaries, the same IMAP writes its ENVELOPE from. */
+    private final MessageSummaries summaries;
 
     Webmail(WebServer web, WebServer.Services services) {
         this.web = web;
         this.s = services;
         this.composer = new Composer(services.hostname());
+        this.summaries = new MessageSummaries(services.messages(), services.blobs(), services.mimeParts());
     }
 
     void routes(RoutesConfig r) {
@@ -176,38 +172,44 @@ final class Webmail {
         String field = oneOf(ctx.queryParam("field"), List.of("all", "from", "to", "subject", "body"), "all");
         List<MessageInfo> messages = new ArrayList<>(s.messages().list(box.id()));
         messages.removeIf(m -> m.has(Flag.DELETED));
+        boolean threads = conversations(ctx);
+        // A search, a sort by a header field and the conversation view read every summary; otherwise
+        // only the page's are read.
+        Map<Long, Listed> listed = new java.util.HashMap<>();
+        if (!query.isEmpty() || threads || sort.equals("from") || sort.equals("subject")) listed.putAll(listed(box, messages));
         if (!query.isEmpty()) {
             List<MessageInfo> found = new ArrayList<>();
             try (TextSearch text = new TextSearch(s.messages(), s.blobs(), box.id())) {
-                for (MessageInfo m : messages) if (matches(m, field, query, text)) found.add(m);
+                for (MessageInfo m : messages) if (matches(m, listed.get(m.uid()), field, query, text)) found.add(m);
             }
             messages = found;
         }
         Comparator<MessageInfo> order = switch (sort) {
-            case "from" -> Comparator.comparing((MessageInfo m) -> summary(m).from().toLowerCase(Locale.ROOT));
-            case "subject" -> Comparator.comparing((MessageInfo m) -> baseSubject(summary(m).subject()));
+            case "from" -> Comparator.comparing((MessageInfo m) -> listed.get(m.uid()).from().toLowerCase(Locale.ROOT));
+            case "subject" -> Comparator.comparing((MessageInfo m) -> baseSubject(listed.get(m.uid()).subject()));
             case "size" -> Comparator.comparingLong(MessageInfo::size);
             default -> Comparator.comparing(MessageInfo::internalDate);
         };
         order = order.thenComparingLong(MessageInfo::uid);
         messages.sort(dir.equals("desc") ? order.reversed() : order);
-        boolean threads = conversations(ctx);
         // Conversation view: one line per conversation (same subject without Re:/Fwd:), shown by its
         // first message in the chosen order, with how many there are; unread if any of them is.
         Map<String, List<MessageInfo>> groups = new java.util.LinkedHashMap<>();
         for (MessageInfo m : messages) {
-            groups.computeIfAbsent(threads ? baseSubject(summary(m).subject()) : String.valueOf(m.uid()), k -> new ArrayList<>()).add(m);
+            groups.computeIfAbsent(threads ? baseSubject(listed.get(m.uid()).subject()) : String.valueOf(m.uid()), k -> new ArrayList<>()).add(m);
         }
         List<List<MessageInfo>> lines = new ArrayList<>(groups.values());
         int pages = Math.max(1, (lines.size() + PAGE_SIZE - 1) / PAGE_SIZE);
         int page = Math.min(Math.max(1, intParam(ctx.queryParam("page"), 1)), pages);
         // In Sent and Drafts the other party is the recipient, as every mail client shows it.
         boolean showTo = "\\Sent".equals(box.specialUse()) || "\\Drafts".equals(box.specialUse());
+        List<List<MessageInfo>> shown = lines.subList((page - 1) * PAGE_SIZE, Math.min(lines.size(), page * PAGE_SIZE));
+        if (listed.isEmpty()) listed.putAll(listed(box, shown.stream().map(List::getFirst).toList()));
         List<Views.Row> rows = new ArrayList<>();
-        for (List<MessageInfo> line : lines.subList((page - 1) * PAGE_SIZE, Math.min(lines.size(), page * PAGE_SIZE))) {
+        for (List<MessageInfo> line : shown) {
             MessageInfo m = line.getFirst();
             boolean seen = line.stream().allMatch(x -> x.has(Flag.SEEN));
-            Summary sum = summary(m);
+            Listed sum = listed.get(m.uid());
             String who = showTo ? sum.to() : sum.from();
             rows.add(new Views.Row(m.uid(), who.isEmpty() ? t.t(showTo ? "list.nobodyTo" : "list.nobody") : who,
                     sum.subject().isEmpty() ? t.t("message.noSubject") : sum.subject(),
@@ -231,9 +233,8 @@ final class Webmail {
     }
 
     /** Search as IMAP SEARCH does: case-insensitive substring of decoded header fields, or of the text parts. */
-    private boolean matches(MessageInfo m, String field, String query, TextSearch text) throws IOException {
+    private static boolean matches(MessageInfo m, Listed sum, String field, String query, TextSearch text) throws IOException {
         String q = query.toLowerCase(Locale.ROOT);
-        Summary sum = summary(m);
         boolean from = sum.from().toLowerCase(Locale.ROOT).contains(q);
         boolean to = (sum.to() + " " + sum.cc()).toLowerCase(Locale.ROOT).contains(q);
         boolean subject = sum.subject().toLowerCase(Locale.ROOT).contains(q);
@@ -246,25 +247,32 @@ final class Webmail {
         };
     }
 
-    private Summary summary(MessageInfo m) {
-        Summary cached = summaries.get(m.blob());
-        if (cached != null) return cached;
-        Summary sum;
-        try (InputStream in = s.blobs().open(m.blob())) {
-            Headers h = MimeParser.parseHeader(in).headers();
-            sum = new Summary(decoded(h, "From"), decoded(h, "To"), decoded(h, "Cc"), decoded(h, "Subject"),
-                    MailDate.parse(h.get("Date")));
-        } catch (IOException e) {
-            sum = new Summary("", "", "", "", null);
+    /** What the list shows and searches of a message: its summary's fields as text (all empty when it has none). */
+    record Listed(String from, String to, String cc, String subject) {
+        static final Listed NONE = new Listed("", "", "", "");
+
+        static Listed of(MessageSummary s) {
+            return new Listed(text(s.from()), text(s.to()), text(s.cc()), s.subject() == null ? "" : s.subject().strip());
         }
-        if (summaries.size() > 50_000) summaries.clear();
-        summaries.put(m.blob(), sum);
-        return sum;
+
+        private static String text(List<MessageSummary.Address> addresses) {
+            List<String> out = new ArrayList<>();
+            for (MessageSummary.Address a : addresses) {
+                String address = a.address() == null ? "" : a.address();
+                out.add(a.name() == null ? address : a.name() + " <" + address + ">");
+            }
+            return String.join(", ", out);
+        }
     }
 
-    private static String decoded(Headers h, String name) {
-        String v = h.get(name);
-        return v == null ? "" : PartContent.decodeHeader(v).strip();
+    private Map<Long, Listed> listed(Mailbox box, List<MessageInfo> messages) {
+        Map<Long, MessageSummary> found = summaries.of(box.id(), messages);
+        Map<Long, Listed> out = new java.util.HashMap<>();
+        for (MessageInfo m : messages) {
+            MessageSummary sum = found.get(m.uid());
+            out.put(m.uid(), sum == null ? Listed.NONE : Listed.of(sum));
+        }
+        return out;
     }
 
     private static String baseSubject(String subject) {
@@ -421,8 +429,7 @@ final class Webmail {
             default -> {
                 Mailbox trash = special(session, "\\Trash", "Trash");
                 if (trash.id() == box.id()) {
-                    s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
-                    s.messages().expunge(box.id(), uids);
+                    s.messages().delete(box.id(), uids);
                     notice = t.t("action.deleted");
                 } else {
                     s.messages().copy(box.id(), uids, trash.id(), true);
@@ -438,10 +445,7 @@ final class Webmail {
         Mailbox box = box(ctx);
         if (!"\\Trash".equals(box.specialUse())) throw new IllegalArgumentException("error.onlyTrash");
         List<Long> uids = s.messages().list(box.id()).stream().map(MessageInfo::uid).toList();
-        if (!uids.isEmpty()) {
-            s.messages().setFlags(box.id(), uids, Messages.Mode.ADD, Flag.DELETED.bit(), List.of(), -1);
-            s.messages().expunge(box.id(), uids);
-        }
+        s.messages().delete(box.id(), uids);
         WebServer.done(ctx, "/box/" + box.id(), WebServer.texts(ctx).t("action.trashEmptied"));
     }
 
@@ -614,15 +618,13 @@ final class Webmail {
     /** The message the reply answers (by Message-ID, in the INBOX) gets \Answered. */
     private void markAnswered(WebSessions.Session session, String messageId) {
         Mailbox inbox = inbox(session);
-        for (MessageInfo m : s.messages().list(inbox.id())) {
-            try (InputStream in = s.blobs().open(m.blob())) {
-                String id = MimeParser.parseHeader(in).headers().get("Message-ID");
-                if (id != null && id.strip().equals(messageId.strip())) {
-                    s.messages().setFlags(inbox.id(), List.of(m.uid()), Messages.Mode.ADD, Flag.ANSWERED.bit(), List.of(), -1);
-                    return;
-                }
-            } catch (IOException ignored) {
-                // not this one
+        List<MessageInfo> all = s.messages().list(inbox.id());
+        Map<Long, MessageSummary> found = summaries.of(inbox.id(), all);
+        for (MessageInfo m : all) {
+            MessageSummary sum = found.get(m.uid());
+            if (sum != null && sum.messageId() != null && sum.messageId().strip().equals(messageId.strip())) {
+                s.messages().setFlags(inbox.id(), List.of(m.uid()), Messages.Mode.ADD, Flag.ANSWERED.bit(), List.of(), -1);
+                return;
             }
         }
     }

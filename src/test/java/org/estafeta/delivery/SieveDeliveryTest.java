@@ -47,7 +47,7 @@ class SieveDeliveryTest {
 
     private int count(String address, String mailbox) {
         var box = server.server().storage().mailboxes().mailbox(id(address), mailbox);
-        return box.map(b -> server.server().storage().mailboxes().messages(b.id()).size()).orElse(0);
+        return box.map(b -> server.server().storage().messages().list(b.id()).size()).orElse(0);
     }
 
     @Test
@@ -58,7 +58,7 @@ class SieveDeliveryTest {
         send("pepe@pepito.es", TestServer.USER, "Subject: hello\r\n\r\nhi\r\n");
         assertThat(count(TestServer.USER, "Reports")).isEqualTo(1);
         var reports = server.server().storage().mailboxes().mailbox(id(TestServer.USER), "Reports").orElseThrow();
-        assertThat(Flag.SEEN.isSet(server.server().storage().mailboxes().messages(reports.id()).getFirst().flags())).isTrue();
+        assertThat(Flag.SEEN.isSet(server.server().storage().messages().list(reports.id()).getFirst().flags())).isTrue();
         assertThat(count(TestServer.USER, "INBOX")).isEqualTo(1);
     }
 

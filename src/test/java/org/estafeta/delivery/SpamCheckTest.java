@@ -61,7 +61,7 @@ class SpamCheckTest {
         assertThat(server.inbox(TestServer.USER)).isEmpty();
         var account = server.server().storage().accounts().account(TestServer.USER).orElseThrow();
         var junk = server.server().storage().mailboxes().mailbox(account.id(), "Junk").orElseThrow();
-        assertThat(server.server().storage().mailboxes().messages(junk.id())).hasSize(1);
+        assertThat(server.server().storage().messages().list(junk.id())).hasSize(1);
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.estafeta.store.Mailbox;
-import org.estafeta.store.StoredMessage;
+import org.estafeta.store.MessageInfo;
 import org.estafeta.testing.ServerProcess;
 import org.estafeta.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -80,9 +80,9 @@ class ImapDurabilityTest {
             var storage = restarted.server().storage();
             long account = storage.accounts().account(TestServer.USER).orElseThrow().id();
             Mailbox inbox = storage.mailboxes().mailbox(account, "INBOX").orElseThrow();
-            List<StoredMessage> stored = storage.mailboxes().messages(inbox.id());
+            List<MessageInfo> stored = storage.messages().list(inbox.id());
             assertThat(stored).hasSize(90);
-            for (StoredMessage m : stored) {
+            for (MessageInfo m : stored) {
                 try (var blob = storage.blobs().open(m.blob())) {
                     assertThat(new String(blob.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(acknowledged.get(m.uid()));
                 }

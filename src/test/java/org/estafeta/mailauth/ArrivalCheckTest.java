@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.estafeta.store.Account;
 import org.estafeta.store.Mailbox;
-import org.estafeta.store.StoredMessage;
+import org.estafeta.store.MessageInfo;
 import org.estafeta.testing.Dnsmasq;
 import org.estafeta.testing.SmtpDialog;
 import org.estafeta.testing.TestServer;
@@ -131,7 +131,7 @@ class ArrivalCheckTest {
         Account account = server.server().storage().accounts().account(address).orElseThrow();
         Mailbox box = server.server().storage().mailboxes().mailbox(account.id(), name).orElseThrow();
         List<String> out = new ArrayList<>();
-        for (StoredMessage m : server.server().storage().mailboxes().messages(box.id())) {
+        for (MessageInfo m : server.server().storage().messages().list(box.id())) {
             try (InputStream in = server.server().storage().blobs().open(m.blob())) {
                 out.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }

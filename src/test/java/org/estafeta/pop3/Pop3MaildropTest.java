@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.estafeta.store.Account;
 import org.estafeta.store.Mailbox;
-import org.estafeta.store.StoredMessage;
+import org.estafeta.store.MessageInfo;
 import org.estafeta.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,7 +102,7 @@ class Pop3MaildropTest {
     @Test
     void deleThenQuitDeletesExactlyTheMarkedMessages() throws Exception {
         List<byte[]> before = server.inbox(TestServer.USER);
-        List<StoredMessage> rows = server.inboxMessages(TestServer.USER);
+        List<MessageInfo> rows = server.inboxMessages(TestServer.USER);
         long modseq = inbox().highestModSeq();
         try (Pop3Client c = login()) {
             assertThat(c.command("DELE 1")).startsWith("+OK");
@@ -110,7 +110,7 @@ class Pop3MaildropTest {
             assertThat(c.command("QUIT")).isEqualTo("+OK " + TestServer.HOSTNAME + " POP3 server signing off (1 messages left)");
         }
         assertThat(server.inbox(TestServer.USER)).containsExactly(before.get(1));
-        assertThat(server.inboxMessages(TestServer.USER)).extracting(StoredMessage::uid).containsExactly(rows.get(1).uid());
+        assertThat(server.inboxMessages(TestServer.USER)).extracting(MessageInfo::uid).containsExactly(rows.get(1).uid());
         assertThat(inbox().highestModSeq()).isGreaterThan(modseq);
     }
 
@@ -118,7 +118,7 @@ class Pop3MaildropTest {
     void uidlIsUidValidityDotUidAndStableAcrossSessions() throws Exception {
         Mailbox inbox = inbox();
         List<String> expected = new ArrayList<>();
-        List<StoredMessage> rows = server.inboxMessages(TestServer.USER);
+        List<MessageInfo> rows = server.inboxMessages(TestServer.USER);
         for (int i = 0; i < rows.size(); i++) expected.add((i + 1) + " " + inbox.uidValidity() + "." + rows.get(i).uid());
         try (Pop3Client c = login()) {
             assertThat(c.command("UIDL")).startsWith("+OK");

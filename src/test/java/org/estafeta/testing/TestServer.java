@@ -19,7 +19,7 @@ import org.estafeta.config.ConfigLoader;
 import org.estafeta.store.Account;
 import org.estafeta.store.Credentials;
 import org.estafeta.store.Mailbox;
-import org.estafeta.store.StoredMessage;
+import org.estafeta.store.MessageInfo;
 
 /**
  * A real server on ephemeral loopback ports with a temporary data dir, served domain
@@ -109,7 +109,7 @@ public final class TestServer implements AutoCloseable {
         Account account = server.storage().accounts().account(address).orElseThrow();
         Mailbox inbox = server.storage().mailboxes().mailbox(account.id(), "INBOX").orElseThrow();
         List<byte[]> out = new ArrayList<>();
-        for (StoredMessage m : server.storage().mailboxes().messages(inbox.id())) {
+        for (MessageInfo m : server.storage().messages().list(inbox.id())) {
             try (InputStream in = server.storage().blobs().open(m.blob())) {
                 out.add(in.readAllBytes());
             } catch (IOException e) {
@@ -120,10 +120,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** The INBOX rows of the account (ids, UIDs, sizes, flags), in UID order. */
-    public List<StoredMessage> inboxMessages(String address) {
+    public List<MessageInfo> inboxMessages(String address) {
         Account account = server.storage().accounts().account(address).orElseThrow();
         Mailbox inbox = server.storage().mailboxes().mailbox(account.id(), "INBOX").orElseThrow();
-        return server.storage().mailboxes().messages(inbox.id());
+        return server.storage().messages().list(inbox.id());
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.estafeta.store.Account;
 import org.estafeta.store.Mailbox;
-import org.estafeta.store.StoredMessage;
+import org.estafeta.store.MessageInfo;
 import org.estafeta.testing.Postfix;
 import org.estafeta.testing.Processes;
 import org.estafeta.testing.SmtpDialog;
@@ -108,7 +108,7 @@ class InternationalAddressEndToEndTest {
     }
 
     private byte[] sentCopy() throws IOException {
-        List<StoredMessage> sent = server.server().storage().mailboxes().messages(mailbox("Sent").id());
+        List<MessageInfo> sent = server.server().storage().messages().list(mailbox("Sent").id());
         assertThat(sent).hasSize(1);
         try (InputStream in = server.server().storage().blobs().open(sent.getFirst().blob())) {
             return in.readAllBytes();

@@ -11,6 +11,7 @@ import org.estafeta.store.Account;
 import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MessageInfo;
+import org.estafeta.store.MessageSummary;
 import org.estafeta.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,25 @@ class WebmailTest {
         assertThat(inbox.statusCode()).isEqualTo(200);
         assertThat(inbox.body()).contains("Hola desde SMTP", "Pepe");
         assertThat(inbox.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("script-src 'self'");
+    }
+
+    /** The list shows the store's cached summary (the one IMAP's ENVELOPE comes from): it reads no message content. */
+    @Test
+    void theListShowsTheStoredSummary() {
+        server.deliver(TestServer.USER, "From: Lola <lola@pepito.es>\r\nTo: usuario@servidor.es\r\nSubject: Asunto del contenido\r\n\r\nx\r\n");
+        var messages = server.server().storage().messages();
+        long inbox = folder(TestServer.USER, "INBOX").id();
+        MessageInfo m = messages(TestServer.USER, "INBOX").getLast();
+        MessageSummary stored = messages.summaries(inbox, m.uid(), m.uid()).get(m.uid());
+        assertThat(stored.subject()).isEqualTo("Asunto del contenido");
+        messages.saveSummaries(inbox, Map.of(m.uid(), new MessageSummary(List.of(new MessageSummary.Address("Resumen", "r@pepito.es")),
+                stored.to(), stored.cc(), "Asunto del resumen", stored.date(), stored.messageId(), stored.references(),
+                stored.hasAttachment(), stored.size(), stored.structure())));
+        WebClient web = new WebClient(base);
+        web.login(TestServer.USER, TestServer.PASSWORD);
+        String list = web.follow(web.get("/")).body();
+        assertThat(list).contains("Asunto del resumen", "Resumen &lt;r@pepito.es&gt;").doesNotContain("Asunto del contenido");
+        assertThat(web.get("/box/" + inbox + "?sort=subject&q=resumen&field=subject").body()).contains("Asunto del resumen");
     }
 
     static Mailbox folder(String user, String name) {

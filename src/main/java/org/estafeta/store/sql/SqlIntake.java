@@ -23,7 +23,7 @@ public final class SqlIntake implements Intake {
             List<List<Filed>> all = new ArrayList<>();
             for (Arrival a : messages) {
                 List<Filed> copies = new ArrayList<>();
-                for (Filing f : a.local()) copies.add(SqlMailboxes.append(c, f, a.blob(), a.arrival(), a.structure()));
+                for (Filing f : a.local()) copies.add(SqlMailboxes.append(c, f, a.blob(), a.arrival(), a.summary()));
                 for (Outgoing o : a.outgoing()) {
                     if (!o.envelope().recipients().isEmpty()) SqlQueue.insert(c, o.queueId(), a.blob(), a.arrival(), o.envelope());
                 }

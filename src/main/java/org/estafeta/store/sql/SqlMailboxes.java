@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +22,13 @@ import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.Mailboxes;
-import org.estafeta.store.MessageStructure;
-import org.estafeta.store.Messages;
+import org.estafeta.store.MessageSummary;
 import org.estafeta.store.StoreException;
-import org.estafeta.store.StoredMessage;
 
 /** {@link Mailboxes} in SQL. */
 public final class SqlMailboxes implements Mailboxes {
 
     private static final String MAILBOX_COLUMNS = "id, account_id, name, special_use, uidvalidity, uidnext, highestmodseq";
-    private static final String MESSAGE_COLUMNS = "id, mailbox_id, uid, modseq, blob, size, internaldate, flags";
 
     private final SqlDatabase db;
     private final MailboxEvents events;
@@ -140,24 +136,6 @@ public final class SqlMailboxes implements Mailboxes {
                 return rs.next() ? Optional.of(mailbox(rs)) : Optional.empty();
             }
         }
-    }
-
-    @Override
-    public List<StoredMessage> messages(long mailboxId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE mailbox_id = ? ORDER BY uid")) {
-                ps.setLong(1, mailboxId);
-                List<StoredMessage> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                                rs.getString(5), rs.getLong(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getInt(8)));
-                    }
-                }
-                return out;
-            }
-        });
     }
 
     @Override
@@ -318,55 +296,6 @@ public final class SqlMailboxes implements Mailboxes {
     }
 
     @Override
-    public int addFlags(long mailboxId, Collection<Long> messageIds, Set<Flag> flags) {
-        int bits = Flag.bits(flags);
-        if (messageIds.isEmpty() || bits == 0) return 0;
-        long[] result = db.write(c -> {
-            var changed = SqlMessages.changeFlags(c, db.dialect(), mailboxId, uidsOf(c, mailboxId, messageIds), Messages.Mode.ADD, bits,
-                    List.of(), -1).changed();
-            return new long[] {changed.size(), accountOf(c, mailboxId)};
-        });
-        if (result[0] > 0) events.publish(result[1], mailboxId);
-        return (int) result[0];
-    }
-
-    @Override
-    public int expunge(long mailboxId, Collection<Long> messageIds) {
-        if (messageIds.isEmpty()) return 0;
-        long[] result = db.write(c -> {
-            List<Long> uids = uidsOf(c, mailboxId, messageIds);
-            SqlMessages.expungeRows(c, mailboxId, uids);
-            return new long[] {uids.size(), accountOf(c, mailboxId)};
-        });
-        if (result[0] > 0) events.publish(result[1], mailboxId);
-        return (int) result[0];
-    }
-
-    /** UIDs of those message ids that are in the mailbox. */
-    private static List<Long> uidsOf(Connection c, long mailboxId, Collection<Long> messageIds) throws SQLException {
-        List<Long> uids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM messages WHERE id = ? AND mailbox_id = ?")) {
-            for (long id : messageIds) {
-                ps.setLong(1, id);
-                ps.setLong(2, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) uids.add(rs.getLong(1));
-                }
-            }
-        }
-        return uids;
-    }
-
-    private static long accountOf(Connection c, long mailboxId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT account_id FROM mailboxes WHERE id = ?")) {
-            ps.setLong(1, mailboxId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
-        }
-    }
-
-    @Override
     public Optional<MaildropLock> tryLockMaildrop(long accountId) {
         if (!lockedMaildrops.add(accountId)) return Optional.empty();
         AdvisoryMaildropLocks acrossNodes = db.maildropLocks();
@@ -388,12 +317,13 @@ public final class SqlMailboxes implements Mailboxes {
     }
 
     /** One local copy of an arriving message; a mailbox that is gone means INBOX (see {@link Filing}). */
-    static Intake.Filed append(Connection c, Filing filing, Blob blob, Instant internalDate, MessageStructure structure) throws SQLException {
+    static Intake.Filed append(Connection c, Filing filing, Blob blob, Instant internalDate, MessageSummary summary) throws SQLException {
         long accountId = filing.accountId();
         Optional<Mailbox> named = findMailbox(c, accountId, filing.mailbox());
         Mailbox mailbox = (named.isPresent() ? named : findMailbox(c, accountId, "INBOX"))
                 .orElseThrow(() -> new StoreException("account " + accountId + " has no INBOX"));
-        return new Intake.Filed(mailbox.id(), SqlMessages.insert(c, mailbox.id(), blob, filing.flags(), filing.keywords(), internalDate, structure));
+        return new Intake.Filed(mailbox.id(), SqlMessages.insert(c, mailbox.id(), blob, filing.flags(), filing.keywords(), internalDate,
+                summary == null ? null : SummaryCodec.encode(summary)));
     }
 
     private static Mailbox mailbox(ResultSet rs) throws SQLException {

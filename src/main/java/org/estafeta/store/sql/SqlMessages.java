@@ -16,7 +16,7 @@ import org.estafeta.events.MailboxEvents;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Flag;
 import org.estafeta.store.MessageInfo;
-import org.estafeta.store.MessageStructure;
+import org.estafeta.store.MessageSummary;
 import org.estafeta.store.Messages;
 import org.estafeta.store.StoreException;
 
@@ -63,7 +63,7 @@ public final class SqlMessages implements Messages {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long id = rs.getLong(1);
-                        out.add(new MessageInfo(id, rs.getLong(2), rs.getLong(3), rs.getInt(4), keywords.getOrDefault(id, List.of()),
+                        out.add(new MessageInfo(rs.getLong(2), rs.getLong(3), rs.getInt(4), keywords.getOrDefault(id, List.of()),
                                 rs.getString(5), rs.getLong(6), Instant.ofEpochMilli(rs.getLong(7))));
                     }
                 }
@@ -73,16 +73,19 @@ public final class SqlMessages implements Messages {
     }
 
     @Override
-    public Map<Long, MessageStructure> structures(long mailboxId, long fromUid, long toUid) {
+    public Map<Long, MessageSummary> summaries(long mailboxId, long fromUid, long toUid) {
         return db.read(c -> {
-            Map<Long, MessageStructure> out = new HashMap<>();
+            Map<Long, MessageSummary> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT uid, envelope, body, bodystructure FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND envelope IS NOT NULL")) {
+                    "SELECT uid, summary FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND summary IS NOT NULL")) {
                 ps.setLong(1, mailboxId);
                 ps.setLong(2, fromUid);
                 ps.setLong(3, toUid);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getLong(1), new MessageStructure(rs.getString(2), rs.getString(3), rs.getString(4)));
+                    while (rs.next()) {
+                        MessageSummary summary = SummaryCodec.decode(rs.getBytes(2));
+                        if (summary != null) out.put(rs.getLong(1), summary);
+                    }
                 }
             }
             return out;
@@ -110,14 +113,17 @@ public final class SqlMessages implements Messages {
     }
 
     @Override
-    public void saveStructure(long messageId, MessageStructure s) {
+    public void saveSummaries(long mailboxId, Map<Long, MessageSummary> byUid) {
+        if (byUid.isEmpty()) return;
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET envelope = ?, body = ?, bodystructure = ? WHERE id = ?")) {
-                ps.setString(1, s.envelope());
-                ps.setString(2, s.body());
-                ps.setString(3, s.bodyStructure());
-                ps.setLong(4, messageId);
-                ps.executeUpdate();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET summary = ? WHERE mailbox_id = ? AND uid = ?")) {
+                for (var e : byUid.entrySet()) {
+                    ps.setBytes(1, SummaryCodec.encode(e.getValue()));
+                    ps.setLong(2, mailboxId);
+                    ps.setLong(3, e.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             return null;
         });
@@ -129,7 +135,8 @@ public final class SqlMessages implements Messages {
             List<Long> out = new ArrayList<>();
             out.add(accountOf(c, mailboxId));
             for (NewMessage m : messages) {
-                out.add(insert(c, mailboxId, m.blob(), m.flags(), m.keywords(), m.internalDate(), m.structure()));
+                out.add(insert(c, mailboxId, m.blob(), m.flags(), m.keywords(), m.internalDate(),
+                        m.summary() == null ? null : SummaryCodec.encode(m.summary())));
             }
             return out;
         });
@@ -139,7 +146,7 @@ public final class SqlMessages implements Messages {
 
     /** Takes the next UID and MODSEQ of the mailbox and adds the message under them; returns the UID. */
     static long insert(Connection c, long mailboxId, Blob blob, int flags, List<String> keywords, Instant internalDate,
-                       MessageStructure structure) throws SQLException {
+                       byte[] summary) throws SQLException {
         SqlBlobs.keep(c, blob);
         long uid, modseq;
         try (PreparedStatement ps = c.prepareStatement(
@@ -154,8 +161,8 @@ public final class SqlMessages implements Messages {
         }
         long id;
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO messages(mailbox_id, uid, modseq, blob, size, internaldate, flags, envelope, body, bodystructure)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                "INSERT INTO messages(mailbox_id, uid, modseq, blob, size, internaldate, flags, summary)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             ps.setLong(1, mailboxId);
             ps.setLong(2, uid);
             ps.setLong(3, modseq);
@@ -163,9 +170,7 @@ public final class SqlMessages implements Messages {
             ps.setLong(5, blob.size());
             ps.setLong(6, internalDate.toEpochMilli());
             ps.setInt(7, flags);
-            ps.setString(8, structure == null ? null : structure.envelope());
-            ps.setString(9, structure == null ? null : structure.body());
-            ps.setString(10, structure == null ? null : structure.bodyStructure());
+            ps.setBytes(8, summary);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
@@ -206,8 +211,9 @@ public final class SqlMessages implements Messages {
         List<Long> modified = new ArrayList<>();
         long modseq = -1;
         for (long uid : uids) {
-            MessageInfo m = row(c, mailboxId, uid);
-            if (m == null) continue;
+            Row row = row(c, mailboxId, uid);
+            if (row == null) continue;
+            MessageInfo m = row.info();
             if (unchangedSince >= 0 && m.modSeq() > unchangedSince) {
                 modified.add(uid);
                 continue;
@@ -231,15 +237,15 @@ public final class SqlMessages implements Messages {
             try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET flags = ?, modseq = ? WHERE id = ?")) {
                 ps.setInt(1, newFlags);
                 ps.setLong(2, modseq);
-                ps.setLong(3, m.id());
+                ps.setLong(3, row.id());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM keywords WHERE message_id = ?")) {
-                ps.setLong(1, m.id());
+                ps.setLong(1, row.id());
                 ps.executeUpdate();
             }
-            addKeywords(c, m.id(), newKeywords);
-            changed.add(new MessageInfo(m.id(), uid, modseq, newFlags, List.copyOf(newKeywords), m.blob(), m.size(), m.internalDate()));
+            addKeywords(c, row.id(), newKeywords);
+            changed.add(new MessageInfo(uid, modseq, newFlags, List.copyOf(newKeywords), m.blob(), m.size(), m.internalDate()));
         }
         return new FlagResult(changed, modified);
     }
@@ -257,16 +263,17 @@ public final class SqlMessages implements Messages {
                 }
             }
             for (long uid : uids.stream().sorted().toList()) {
-                MessageInfo m = row(c, fromMailboxId, uid);
-                if (m == null) continue;
-                MessageStructure structure = null;
-                try (PreparedStatement ps = c.prepareStatement("SELECT envelope, body, bodystructure FROM messages WHERE id = ?")) {
-                    ps.setLong(1, m.id());
+                Row row = row(c, fromMailboxId, uid);
+                if (row == null) continue;
+                MessageInfo m = row.info();
+                byte[] summary = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT summary FROM messages WHERE id = ?")) {
+                    ps.setLong(1, row.id());
                     try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getString(1) != null) structure = new MessageStructure(rs.getString(1), rs.getString(2), rs.getString(3));
+                        if (rs.next()) summary = rs.getBytes(1);
                     }
                 }
-                long newUid = insert(c, toMailboxId, new Blob(m.blob(), m.size()), m.flags(), m.keywords(), m.internalDate(), structure);
+                long newUid = insert(c, toMailboxId, new Blob(m.blob(), m.size()), m.flags(), m.keywords(), m.internalDate(), summary);
                 source.add(uid);
                 target.add(newUid);
             }
@@ -298,8 +305,8 @@ public final class SqlMessages implements Messages {
         return gone;
     }
 
-    /** The one place messages are removed (IMAP and POP3): rows go, their UIDs are kept for QRESYNC. */
-    static void expungeRows(Connection c, long mailboxId, List<Long> uids) throws SQLException {
+    /** The one place messages are removed (IMAP, POP3, the webmail): rows go, their UIDs are kept for QRESYNC. */
+    private static void expungeRows(Connection c, long mailboxId, List<Long> uids) throws SQLException {
         if (uids.isEmpty()) return;
         long modseq = nextModSeq(c, mailboxId);
         try (PreparedStatement del = c.prepareStatement("DELETE FROM messages WHERE mailbox_id = ? AND uid = ?");
@@ -317,6 +324,28 @@ public final class SqlMessages implements Messages {
             del.executeBatch();
             rec.executeBatch();
         }
+    }
+
+    @Override
+    public List<Long> delete(long mailboxId, Collection<Long> uids) {
+        if (uids.isEmpty()) return List.of();
+        List<Long> gone = db.write(c -> {
+            lockMailbox(c, db.dialect(), mailboxId);
+            List<Long> present = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM messages WHERE mailbox_id = ? AND uid = ?")) {
+                for (long uid : new java.util.TreeSet<>(uids)) {
+                    ps.setLong(1, mailboxId);
+                    ps.setLong(2, uid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) present.add(uid);
+                    }
+                }
+            }
+            expungeRows(c, mailboxId, present);
+            return present;
+        });
+        if (!gone.isEmpty()) publish(mailboxId);
+        return gone;
     }
 
     @Override
@@ -389,7 +418,11 @@ public final class SqlMessages implements Messages {
         }
     }
 
-    private static MessageInfo row(Connection c, long mailboxId, long uid) throws SQLException {
+    /** A message's row: its id (for its keywords) and what sessions see of it. */
+    private record Row(long id, MessageInfo info) {
+    }
+
+    private static Row row(Connection c, long mailboxId, long uid) throws SQLException {
         long id;
         MessageInfo m;
         try (PreparedStatement ps = c.prepareStatement(
@@ -399,7 +432,7 @@ public final class SqlMessages implements Messages {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return null;
                 id = rs.getLong(1);
-                m = new MessageInfo(id, uid, rs.getLong(2), rs.getInt(3), List.of(), rs.getString(4), rs.getLong(5),
+                m = new MessageInfo(uid, rs.getLong(2), rs.getInt(3), List.of(), rs.getString(4), rs.getLong(5),
                         Instant.ofEpochMilli(rs.getLong(6)));
             }
         }
@@ -410,7 +443,7 @@ public final class SqlMessages implements Messages {
                 while (rs.next()) keywords.add(rs.getString(1));
             }
         }
-        return new MessageInfo(id, uid, m.modSeq(), m.flags(), keywords, m.blob(), m.size(), m.internalDate());
+        return new Row(id, new MessageInfo(uid, m.modSeq(), m.flags(), keywords, m.blob(), m.size(), m.internalDate()));
     }
 
     private long accountOf(Connection c, long mailboxId) throws SQLException {

@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.estafeta.events.MailboxEvents;
+import org.estafeta.mime.MimeParser;
 import org.estafeta.mime.SearchableText;
+import org.estafeta.mime.Summaries;
 import org.estafeta.store.Account;
 import org.estafeta.store.Blob;
 import org.estafeta.store.Conflict;
@@ -23,6 +24,7 @@ import org.estafeta.store.Mailbox;
 import org.estafeta.store.MailboxStatus;
 import org.estafeta.store.MessageInfo;
 import org.estafeta.store.MessageStructure;
+import org.estafeta.store.MessageSummary;
 import org.estafeta.store.Messages;
 import org.estafeta.store.Queue;
 import org.estafeta.store.SieveScripts;
@@ -211,23 +213,48 @@ abstract class StoreSuite {
         assertThat(mailboxes.usage(account)).isEqualTo(101 + 102 + 104);
     }
 
-    @Test
-    void structuresAreCachedPerMessage() {
-        append(inbox, 1);
-        long id = messages.list(inbox).getFirst().id();
-        assertThat(messages.structures(inbox, 1, 10)).isEmpty();
-        messages.saveStructure(id, new MessageStructure("(env)", "(body)", "(bs)"));
-        assertThat(messages.structures(inbox, 1, 10)).containsEntry(1L, new MessageStructure("(env)", "(body)", "(bs)"));
+    /** A summary with every kind of value in it: groups, comment names, UTF-8, nested parts, a message inside. */
+    static final String RICH = "Date: Tue, 1 Dec 2026 10:00:00 +0100\r\nFrom: Jos\u00e9 <jos\u00e9@espa\u00f1a.es>\r\n"
+            + "To: equipo: a@x.org, b@y.org (Bee);\r\nCc: c@z.org\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\n"
+            + "Message-ID: <m1@x>\r\nReferences: <r0@x> <r1@x>\r\nIn-Reply-To: <r1@x>\r\n"
+            + "Content-Type: multipart/mixed; boundary=a\r\nContent-Language: es, en\r\n\r\n"
+            + "--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhola\r\n"
+            + "--a\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"m.eml\"\r\n\r\n"
+            + "Subject: inner\r\nFrom: Ana <ana@example.org>\r\n\r\nbody\r\n"
+            + "--a--\r\n";
+
+    static MessageSummary rich() throws java.io.IOException {
+        byte[] bytes = RICH.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return Summaries.of(MimeParser.parse(new java.io.ByteArrayInputStream(bytes)), bytes.length);
     }
 
     @Test
-    void mailboxesApiForPop3AndWebmail() {
+    void summariesAreCachedPerMessageAndKeptByCopies() throws Exception {
+        long archive = mailboxes.create(account, "Kept", null).id();
         append(inbox, 1, 2);
-        var stored = mailboxes.messages(inbox);
-        assertThat(mailboxes.addFlags(inbox, List.of(stored.get(0).id()), Set.of(Flag.SEEN))).isEqualTo(1);
-        assertThat(mailboxes.expunge(inbox, List.of(stored.get(1).id(), 999_999L))).isEqualTo(1);
-        assertThat(mailboxes.messages(inbox)).hasSize(1);
-        assertThat(mailboxes.status(inbox).unseen()).isZero();
+        assertThat(messages.summaries(inbox, 1, 10)).isEmpty();
+        MessageSummary summary = rich();
+        messages.saveSummaries(inbox, java.util.Map.of(1L, summary, 999L, summary));
+        assertThat(messages.summaries(inbox, 1, 10)).containsOnlyKeys(1L).containsEntry(1L, summary);
+        assertThat(summary.structure().envelope().to().getFirst()).isInstanceOf(MessageStructure.Group.class);
+        assertThat(summary.structure().body().children().get(1).message().children()).isEmpty();
+
+        Messages.Copied copied = messages.copy(inbox, List.of(1L), archive, false);
+        assertThat(messages.summaries(archive, 1, 10)).containsEntry(copied.newUids().getFirst(), summary);
+        long appended = messages.append(archive, blob(3), 0, List.of(), T0, summary);
+        assertThat(messages.summaries(archive, appended, appended)).containsEntry(appended, summary);
+    }
+
+    /** POP3's UPDATE and the webmail's delete from Trash remove messages whatever their flags, one transaction, kept for QRESYNC. */
+    @Test
+    void deleteRemovesMessagesByUidWhateverTheirFlags() {
+        append(inbox, 1, 2, 3);
+        long before = messages.state(inbox).highestModSeq();
+        assertThat(messages.delete(inbox, List.of(3L, 1L, 999_999L))).containsExactly(1L, 3L);
+        assertThat(messages.list(inbox)).extracting(MessageInfo::uid).containsExactly(2L);
+        assertThat(messages.expungedSince(inbox, before)).containsExactly(1L, 3L);
+        assertThat(messages.delete(inbox, List.of(1L))).isEmpty();
+        assertThat(messages.state(inbox).highestModSeq()).isEqualTo(before + 1);
     }
 
     @Test

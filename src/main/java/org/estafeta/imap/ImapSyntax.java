@@ -1,15 +1,15 @@
-package org.estafeta.mime;
+package org.estafeta.imap;
 
 import java.nio.charset.StandardCharsets;
 
-/** IMAP string syntax (RFC 9051 §4.3) for values computed here and sent by the IMAP server. */
-public final class ImapSyntax {
+/** IMAP string syntax (RFC 9051 §4.3) for the values the server sends. */
+final class ImapSyntax {
 
     private ImapSyntax() {
     }
 
     /** NIL for null, else {@link #string}. */
-    public static String nstring(String s) {
+    static String nstring(String s) {
         return s == null ? "NIL" : string(s);
     }
 
@@ -17,7 +17,7 @@ public final class ImapSyntax {
      * A quoted string when every character may be quoted (printable ASCII), else a literal, which
      * carries anything (8-bit text, CR, LF) in either IMAP revision.
      */
-    public static String string(String s) {
+    static String string(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c >= 0x7f) return literal(s);
@@ -25,7 +25,7 @@ public final class ImapSyntax {
         return quoted(s);
     }
 
-    public static String quoted(String s) {
+    static String quoted(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -35,7 +35,7 @@ public final class ImapSyntax {
         return sb.append('"').toString();
     }
 
-    public static String literal(String s) {
+    static String literal(String s) {
         return "{" + s.getBytes(StandardCharsets.UTF_8).length + "}\r\n" + s;
     }
 }

@@ -1,4 +1,4 @@
-package org.estafeta.mime;
+package org.estafeta.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.estafeta.testing.Require.that;
@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.estafeta.config.ConfigKey;
+import org.estafeta.mime.MimeParser;
+import org.estafeta.mime.MimePart;
+import org.estafeta.mime.Structures;
 import org.estafeta.store.MessageStructure;
 
 /**
  * Any bytes as a stored message: the MIME tree's offsets nest inside the message and each other, and
- * ENVELOPE, BODY and BODYSTRUCTURE are well-formed IMAP (balanced lists, quoted strings without line
+ * ENVELOPE, BODY and BODYSTRUCTURE written from its typed structure (UTF-8 and downgraded) are well-formed IMAP (balanced lists, quoted strings without line
  * ends, literals whose counts are right) of the shape RFC 9051 §7.5.2 gives them, because a client
  * that cannot parse them loses the whole mailbox. No exception may escape: the input is in memory.
  */
@@ -27,12 +30,13 @@ class MimeFuzzTest {
     void structureAndEnvelope(byte[] message) throws IOException {
         MimePart root = MimeParser.parse(new ByteArrayInputStream(message), MAX_PARTS);
         checkOffsets(root, 0, message.length);
-        MessageStructure structure = ImapStructure.of(root);
+        MessageStructure structure = Structures.of(root);
 
-        List<?> envelope = single(structure.envelope());
+        List<?> envelope = single(ImapStructure.envelope(structure.envelope(), true));
         checkEnvelope(envelope);
-        checkBody(single(structure.body()), false);
-        checkBody(single(structure.bodyStructure()), true);
+        checkEnvelope(single(ImapStructure.envelope(structure.envelope(), false)));
+        checkBody(single(ImapStructure.body(structure.body(), false)), false);
+        checkBody(single(ImapStructure.body(structure.body(), true)), true);
         assertThat(MimeParser.parseHeader(new ByteArrayInputStream(message)).bodyStart()).isEqualTo(root.bodyStart());
     }
 
