@@ -27,7 +27,7 @@ TARGETS=${TARGETS:-"
   org.estafeta.imap.ImapCommandFuzzTest#commands
   org.estafeta.pop3.Pop3ArgsFuzzTest#arguments
   org.estafeta.auth.SaslFuzzTest#exchanges
-  org.estafeta.mime.MimeFuzzTest#structureAndEnvelope
+  org.estafeta.imap.MimeFuzzTest#structureAndEnvelope
   org.estafeta.web.HtmlPolicyFuzzTest#sanitized
   org.estafeta.config.ConfigFuzzTest#load
 "}
