@@ -18,7 +18,8 @@
 #   ESTAFETA_JAR  a fixed build instead of ./estafeta;  IMAPTEST_DIR=/tmp/imaptest (built when missing)
 #   PG_SETTINGS   more postgres options, e.g. "-c shared_preload_libraries=pg_stat_statements"
 #   PROBE         a command run in the background during each imaptest run, with the arguments
-#                 WORK STORE NODES PG_PORT and the node pids (ended when imaptest is done)
+#                 WORK STORE NODES PG_PORT and the node pids, told to stop (TERM) when imaptest is
+#                 done: bench/cluster_probe.sh
 # Needs root (PostgreSQL runs as the postgres user), haproxy, postgresql, python3, sqlite3.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -190,7 +191,8 @@ imap_run() {
     clients="$CLIENTS" secs="$DURATION" mbox="$work/stress.mbox" >"$out" 2>&1 &
   wait $! || true
   cpu1=$(cpu_seconds "${node_pids[@]}") pg1=$(postgres_cpu) idle1=$(idle_seconds)
-  [ -z "$probe_pid" ] || stop_process "$probe_pid"
+  # The probe writes its report when told to stop: wait for it (psql is slow on a loaded machine).
+  if [ -n "$probe_pid" ]; then kill "$probe_pid"; wait "$probe_pid" || true; fi
   total=$(imaptest_commands "$out")
   errors=$(grep -c '^Error' "$out" || true)
   printf '%-10s %d node(s)  IMAP: %5d commands/s  (%d commands in %d s, %d clients, %d users, %d error lines; CPU per command: nodes %s ms, PostgreSQL %s ms; idle %s%% of the cores; load %s)\n' \
