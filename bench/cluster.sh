@@ -13,8 +13,13 @@
 #
 # Settings (environment): NODES="1 2 3" (PostgreSQL set-ups)  SQLITE=1 (the 1-node SQLite reference)
 #   MESSAGES=5000 SESSIONS=20 SIZE=2048 (SMTP)   USERS=50 CLIENTS=30 DURATION=20 (imaptest)
-#   SKIP_IMAP=1 / SKIP_SMTP=1   PORT_OFFSET=30000   KEEP=1 keep the work dir (logs, data)
+#   WARMUP=0  seconds of imaptest on other users before the measured run (JIT, pools, caches warm)
+#   SKIP_IMAP=1 / SKIP_SMTP=1   PORT_OFFSET=26000   KEEP=1 keep the work dir (logs, data)
 #   ESTAFETA_JAR  a fixed build instead of ./estafeta;  IMAPTEST_DIR=/tmp/imaptest (built when missing)
+#   PG_SETTINGS   more postgres options, e.g. "-c shared_preload_libraries=pg_stat_statements"
+#   PROBE         a command run in the background during each imaptest run, with the arguments
+#                 WORK STORE NODES PG_PORT and the node pids, told to stop (TERM) when imaptest is
+#                 done: bench/cluster_probe.sh
 # Needs root (PostgreSQL runs as the postgres user), haproxy, postgresql, python3, sqlite3.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -27,10 +32,12 @@ SIZE=${SIZE:-2048}
 USERS=${USERS:-50}
 CLIENTS=${CLIENTS:-30}
 DURATION=${DURATION:-20}
-PORT_OFFSET=${PORT_OFFSET:-30000}
+WARMUP=${WARMUP:-0}
+PORT_OFFSET=${PORT_OFFSET:-26000}
 KEEP=${KEEP:-0}
 IMAPTEST_DIR=${IMAPTEST_DIR:-/tmp/imaptest}
 DOMAIN=bench.test
+WARM_DOMAIN=warm.bench.test
 PASSWORD=bench-pw
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,7 +76,7 @@ start_postgresql() {
   chown -R postgres "$work/pg"
   runuser -u postgres -- "$pg_bin/initdb" -D "$pg_data" -U estafeta --pwfile="$work/pg/pwfile" -A scram-sha-256 >"$work/pg/initdb.log"
   runuser -u postgres -- "$pg_bin/pg_ctl" start -w -D "$pg_data" -l "$work/pg/server.log" \
-    -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
+    -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_SETTINGS:-}" >/dev/null
 }
 psql_as_owner() { PGPASSWORD=$PASSWORD PGOPTIONS="-c client_min_messages=warning" "$pg_bin/psql" -qAt -h 127.0.0.1 -p "$pg_port" -U estafeta -v ON_ERROR_STOP=1 "$@"; }
 
@@ -91,8 +98,9 @@ haproxy_start() {
   echo "bench: haproxy did not start" >&2; cat "$work/haproxy.log" >&2; exit 1
 }
 
-# setup STORE NODES: a fresh store (sqlite, or a new PostgreSQL database) with user1..USERS, NODES
-# nodes on it (node k on port offset PORT_OFFSET + 1000 k), HAProxy in front; sets store_args.
+# setup STORE NODES [WARM]: a fresh store (sqlite, or a new PostgreSQL database) with user1..USERS
+# (and, with WARM, as many users in WARM_DOMAIN for the warm-up), NODES nodes on it (node k on port
+# offset PORT_OFFSET + 1000 k), HAProxy in front; sets store_args.
 setup() {
   local store=$1 n=$2 k data
   store_args=()
@@ -103,10 +111,13 @@ setup() {
   fi
   rm -rf "$work/node"*
   mkdir -m 700 "$work/node1"
-  (estafeta --data "$work/node1" "${store_args[@]}" domain add "$DOMAIN" >/dev/null)
-  echo "$PASSWORD" | (estafeta --data "$work/node1" "${store_args[@]}" user add "user1@$DOMAIN" --password-stdin >/dev/null)
-  if [ "$store" = postgresql ]; then clone_users_sql "$USERS" "$DOMAIN" | psql_as_owner -d "bench_$n" >/dev/null
-  else clone_users_sql "$USERS" "$DOMAIN" | sqlite3 "$work/node1/estafeta.db"; fi
+  local domain
+  for domain in "$DOMAIN" ${3:+"$WARM_DOMAIN"}; do
+    (estafeta --data "$work/node1" "${store_args[@]}" domain add "$domain" >/dev/null)
+    echo "$PASSWORD" | (estafeta --data "$work/node1" "${store_args[@]}" user add "user1@$domain" --password-stdin >/dev/null)
+    if [ "$store" = postgresql ]; then clone_users_sql "$USERS" "$domain" | psql_as_owner -d "bench_$n" >/dev/null
+    else clone_users_sql "$USERS" "$domain" | sqlite3 "$work/node1/estafeta.db"; fi
+  done
   local limit=$((SESSIONS + CLIENTS + 100))
   node_pids=()
   for k in $(seq "$n"); do
@@ -143,6 +154,8 @@ cpu_seconds() {
   done
   awk -v t="$total" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}'
 }
+# idle_seconds: the machine's idle (and I/O wait) time so far, all cores summed.
+idle_seconds() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%.1f", ($5 + $6) / hz}' /proc/stat; }
 # PostgreSQL's CPU: the postmaster (with the backends that ended) and its live backends.
 postgres_cpu() { if [ -n "${postgres_pid:-}" ]; then cpu_seconds "$postgres_pid" $(pgrep -P "$postgres_pid"); else echo 0; fi; }
 
@@ -166,13 +179,28 @@ smtp_run() {
 
 # imap_run STORE NODES: imaptest's stress mix through HAProxy on fresh mailboxes.
 imap_run() {
-  local store=$1 n=$2 out="$work/imaptest-$1-$2.out" total errors
+  local store=$1 n=$2 out="$work/imaptest-$1-$2.out" total errors cpu0 cpu1 pg0 pg1 idle0 idle1 probe_pid=""
+  # Other users, so that the measured run still starts from empty mailboxes (imaptest's model wants them).
+  if (( WARMUP > 0 )); then
+    nice -n 10 "$imaptest" host=127.0.0.1 port="$lb_imap" user="user%d@$WARM_DOMAIN" pass="$PASSWORD" users="$USERS" \
+      clients="$CLIENTS" secs="$WARMUP" mbox="$work/stress.mbox" >"$work/warmup-$1-$2.out" 2>&1 || true
+  fi
+  cpu0=$(cpu_seconds "${node_pids[@]}") pg0=$(postgres_cpu) idle0=$(idle_seconds)
+  if [ -n "${PROBE:-}" ]; then $PROBE "$work" "$store" "$n" "$pg_port" "${node_pids[@]}" & probe_pid=$!; fi
   nice -n 10 "$imaptest" host=127.0.0.1 port="$lb_imap" user="user%d@$DOMAIN" pass="$PASSWORD" users="$USERS" \
-    clients="$CLIENTS" secs="$DURATION" mbox="$work/stress.mbox" >"$out" 2>&1 || true
+    clients="$CLIENTS" secs="$DURATION" mbox="$work/stress.mbox" >"$out" 2>&1 &
+  wait $! || true
+  cpu1=$(cpu_seconds "${node_pids[@]}") pg1=$(postgres_cpu) idle1=$(idle_seconds)
+  # The probe writes its report when told to stop: wait for it (psql is slow on a loaded machine).
+  if [ -n "$probe_pid" ]; then kill "$probe_pid"; wait "$probe_pid" || true; fi
   total=$(imaptest_commands "$out")
   errors=$(grep -c '^Error' "$out" || true)
-  printf '%-10s %d node(s)  IMAP: %5d commands/s  (%d commands in %d s, %d clients, %d users, %d error lines)\n' \
-    "$store" "$n" $((total / DURATION)) "$total" "$DURATION" "$CLIENTS" "$USERS" "$errors"
+  printf '%-10s %d node(s)  IMAP: %5d commands/s  (%d commands in %d s, %d clients, %d users, %d error lines; CPU per command: nodes %s ms, PostgreSQL %s ms; idle %s%% of the cores; load %s)\n' \
+    "$store" "$n" $((total / DURATION)) "$total" "$DURATION" "$CLIENTS" "$USERS" "$errors" \
+    "$(awk -v a="$cpu0" -v b="$cpu1" -v t="$total" 'BEGIN {printf "%.2f", (b - a) * 1000 / (t ? t : 1)}')" \
+    "$(awk -v a="$pg0" -v b="$pg1" -v t="$total" 'BEGIN {printf "%.2f", (b - a) * 1000 / (t ? t : 1)}')" \
+    "$(awk -v a="$idle0" -v b="$idle1" -v d="$DURATION" -v c="$(nproc)" 'BEGIN {printf "%.0f", (b - a) * 100 / (d * c)}')" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "$errors" != 0 ]; then grep '^Error' "$out" | sort | uniq -c | sort -rn | head -10 | sed 's/^/    /'; failed=1; fi
 }
 
@@ -180,7 +208,7 @@ imap_run() {
 # empty mailboxes).
 run() {
   if [ "${SKIP_SMTP:-0}" != 1 ]; then setup "$@"; smtp_run "$@"; teardown; fi
-  if [ "${SKIP_IMAP:-0}" != 1 ]; then setup "$@"; imap_run "$@"; teardown; fi
+  if [ "${SKIP_IMAP:-0}" != 1 ]; then if (( WARMUP > 0 )); then setup "$@" warm; else setup "$@"; fi; imap_run "$@"; teardown; fi
 }
 
 [ "${SKIP_IMAP:-0}" = 1 ] || imaptest_stress_mbox "$IMAPTEST_DIR" "$work/stress.mbox"

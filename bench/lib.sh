@@ -121,10 +121,10 @@ INSERT INTO accounts(domain_id, address, password_hash, scram_sha256, is_admin, 
   SELECT a.domain_id, 'user' || n.i || '@$2', a.password_hash, a.scram_sha256, 0, a.created FROM n, accounts a WHERE a.address = 'user1@$2';
 INSERT INTO mailboxes(account_id, name, special_use, uidvalidity)
   SELECT a.id, m.name, m.special_use, m.uidvalidity FROM accounts a, mailboxes m
-  WHERE a.address != 'user1@$2' AND m.account_id = (SELECT id FROM accounts WHERE address = 'user1@$2');
+  WHERE a.address != 'user1@$2' AND a.address LIKE '%@$2' AND m.account_id = (SELECT id FROM accounts WHERE address = 'user1@$2');
 INSERT INTO subscriptions(account_id, name)
   SELECT a.id, s.name FROM accounts a, subscriptions s
-  WHERE a.address != 'user1@$2' AND s.account_id = (SELECT id FROM accounts WHERE address = 'user1@$2');
+  WHERE a.address != 'user1@$2' AND a.address LIKE '%@$2' AND s.account_id = (SELECT id FROM accounts WHERE address = 'user1@$2');
 SQL
 }
 

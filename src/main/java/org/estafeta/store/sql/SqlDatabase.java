@@ -87,7 +87,10 @@ public final class SqlDatabase implements AutoCloseable {
             config.setUsername(target.user());
             config.setPassword(target.password());
             config.setMaximumPoolSize(store.poolSize());
-            config.setMinimumIdle(Math.min(2, store.poolSize()));
+            // The whole pool from the start (HikariCP's advice too): a node that joins the load balancer
+            // gets a burst of logins at once, and connections made one by one then (a fork and a SCRAM
+            // exchange each) outlasted store.timeout on a loaded machine.
+            config.setMinimumIdle(store.poolSize());
             config.setConnectionTimeout(store.timeout().toMillis());
             config.setValidationTimeout(Math.min(store.timeout().toMillis(), 5000));
             return new SqlDatabase(new PooledTransactions(new HikariDataSource(config)), target);

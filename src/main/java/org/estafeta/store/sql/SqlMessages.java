@@ -232,7 +232,8 @@ public final class SqlMessages implements Messages {
                     newKeywords.addAll(keywords);
                 }
             }
-            if (newFlags == m.flags() && newKeywords.equals(new LinkedHashSet<>(m.keywords()))) continue;
+            boolean keywordsChange = !newKeywords.equals(new LinkedHashSet<>(m.keywords()));
+            if (newFlags == m.flags() && !keywordsChange) continue;
             if (modseq < 0) modseq = nextModSeq(c, mailboxId);
             try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET flags = ?, modseq = ? WHERE id = ?")) {
                 ps.setInt(1, newFlags);
@@ -240,11 +241,15 @@ public final class SqlMessages implements Messages {
                 ps.setLong(3, row.id());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM keywords WHERE message_id = ?")) {
-                ps.setLong(1, row.id());
-                ps.executeUpdate();
+            // Most changes are system flags (\Seen by a FETCH, \Deleted): the keywords stay, and every
+            // statement saved here is a round trip less while the mailbox row is locked.
+            if (keywordsChange) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM keywords WHERE message_id = ?")) {
+                    ps.setLong(1, row.id());
+                    ps.executeUpdate();
+                }
+                addKeywords(c, row.id(), newKeywords);
             }
-            addKeywords(c, row.id(), newKeywords);
             changed.add(new MessageInfo(uid, modseq, newFlags, List.copyOf(newKeywords), m.blob(), m.size(), m.internalDate()));
         }
         return new FlagResult(changed, modified);
@@ -377,7 +382,9 @@ public final class SqlMessages implements Messages {
         if (marks[0] >= marks[1]) return marks[1];
         return db.write(c -> {
             long previous;
-            try (PreparedStatement ps = c.prepareStatement("SELECT recent_uid FROM mailboxes WHERE id = ?")) {
+            // Locked on PostgreSQL: two sessions (on two nodes, or two pooled connections) must not both
+            // read the old mark before either moves it, or both would see the new mail as \Recent.
+            try (PreparedStatement ps = c.prepareStatement("SELECT recent_uid FROM mailboxes WHERE id = ?" + db.dialect().forUpdate())) {
                 ps.setLong(1, mailboxId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return 0L;
@@ -422,28 +429,26 @@ public final class SqlMessages implements Messages {
     private record Row(long id, MessageInfo info) {
     }
 
+    /** One message with its keywords, in one query (a row per keyword): it runs under the mailbox lock. */
     private static Row row(Connection c, long mailboxId, long uid) throws SQLException {
-        long id;
-        MessageInfo m;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, modseq, flags, blob, size, internaldate FROM messages WHERE mailbox_id = ? AND uid = ?")) {
+                "SELECT m.id, m.modseq, m.flags, m.blob, m.size, m.internaldate, k.keyword FROM messages m"
+                        + " LEFT JOIN keywords k ON k.message_id = m.id WHERE m.mailbox_id = ? AND m.uid = ?")) {
             ps.setLong(1, mailboxId);
             ps.setLong(2, uid);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return null;
-                id = rs.getLong(1);
-                m = new MessageInfo(uid, rs.getLong(2), rs.getInt(3), List.of(), rs.getString(4), rs.getLong(5),
-                        Instant.ofEpochMilli(rs.getLong(6)));
+                long id = rs.getLong(1), modSeq = rs.getLong(2), size = rs.getLong(5);
+                int flags = rs.getInt(3);
+                String blob = rs.getString(4);
+                Instant internalDate = Instant.ofEpochMilli(rs.getLong(6));
+                List<String> keywords = new ArrayList<>();
+                do {
+                    if (rs.getString(7) != null) keywords.add(rs.getString(7));
+                } while (rs.next());
+                return new Row(id, new MessageInfo(uid, modSeq, flags, keywords, blob, size, internalDate));
             }
         }
-        List<String> keywords = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT keyword FROM keywords WHERE message_id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) keywords.add(rs.getString(1));
-            }
-        }
-        return new Row(id, new MessageInfo(uid, m.modSeq(), m.flags(), keywords, m.blob(), m.size(), m.internalDate()));
     }
 
     private long accountOf(Connection c, long mailboxId) throws SQLException {

@@ -115,6 +115,34 @@ class PostgreSqlStoreTest extends StoreSuite {
         }
     }
 
+    /**
+     * Two sessions on two nodes selecting a mailbox with new mail at the same moment: only one of them
+     * may see it as \Recent (RFC 3501 §2.3.2). Each read the mark, then moved it, so both could read the
+     * old mark before either moved it (imaptest: "has \Recent flag in multiple sessions").
+     */
+    @Test
+    void twoNodesClaimingRecentAtOnceNeverBothGetAMessage() throws Exception {
+        try (SqlDatabase other = node(pg.urlWithCredentials(database)); var pool = Executors.newFixedThreadPool(2)) {
+            SqlMessages a = new SqlMessages(db, new MailboxEvents()), b = new SqlMessages(other, new MailboxEvents());
+            int both = 0;
+            for (int round = 0; round < 150; round++) {
+                long uid = a.appendAll(inbox, List.of(new Messages.NewMessage(new Blob("%064x".formatted(round), 10), 0, List.of(),
+                        java.time.Instant.now(), null))).getFirst();
+                var start = new java.util.concurrent.CyclicBarrier(2);
+                Future<Long> onA = pool.submit(() -> {
+                    start.await();
+                    return a.claimRecent(inbox);
+                });
+                Future<Long> onB = pool.submit(() -> {
+                    start.await();
+                    return b.claimRecent(inbox);
+                });
+                if (onA.get() < uid && onB.get() < uid) both++;
+            }
+            assertThat(both).as("rounds where both sessions got the new message as \\Recent").isZero();
+        }
+    }
+
     /** Two nodes claiming due queue entries at once: each recipient goes to exactly one of them. */
     @Test
     void twoNodesClaimingTheQueueNeverTakeOneRecipientTwice() throws Exception {
@@ -232,6 +260,22 @@ class PostgreSqlStoreTest extends StoreSuite {
             anaOnA.close();
             b.tryLockMaildrop(ana).orElseThrow().close();
             assertThat(pg.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").strip()).isEqualTo("0");
+        }
+    }
+
+    /**
+     * A node opens all of its store.pool_size connections from the start: the first burst of logins
+     * after a node joins the load balancer (imaptest's thirty at once through bench/cluster.sh's three
+     * nodes) found two and waited for the rest to be made one by one, each a fork and a SCRAM
+     * exchange on a loaded machine, until store.timeout answered NO [UNAVAILABLE].
+     */
+    @Test
+    void aNodeKeepsItsWholePoolOpenFromTheStart() throws Exception {
+        String other = pg.createDatabase();
+        try (SqlDatabase node = node(pg.url(other))) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    pg.psql(other, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                            .strip().equals("4"));
         }
     }
 
