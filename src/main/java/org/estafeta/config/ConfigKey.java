@@ -123,7 +123,8 @@ public enum ConfigKey {
     LIMITS_TLS_HANDSHAKE_TIMEOUT("limits.tls_handshake_timeout", Type.INT, 30L,
             "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),
     LIMITS_COMMAND_TIMEOUT("limits.command_timeout", Type.INT, 60L,
-            "Seconds for one command line from its first byte to its end, on every protocol (nc and telnet send a line at once)."),
+            "Seconds for one command line from its first byte to its end, on every protocol (nc and telnet send a line at once), "
+                    + "and for one HTTP request's line and header fields (from the connection's opening or the previous response)."),
     LIMITS_MIME_PARTS("limits.mime_parts", Type.INT, 10_000L,
             "MIME parts parsed in one message (BODYSTRUCTURE, FETCH BODY[n], webmail); parts past it stay opaque content of their multipart. Change it only with no mail stored: cached structures keep the old count."),
     LIMITS_TRACE_BUFFER("limits.trace_buffer", Type.INT, 1000L,

@@ -10,8 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.estafeta.testing.TestServer;
+import org.estafeta.testing.Trickle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -107,30 +107,5 @@ class SlowClientTest {
 
     private static BufferedReader reader(Socket s) throws IOException {
         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-    }
-
-    /** Sends {@code text} one octet per {@code every} on a thread of its own, until stopped or refused. */
-    private record Trickle(Thread thread, AtomicInteger sent) {
-        static Trickle start(Socket s, String text, Duration every) {
-            AtomicInteger sent = new AtomicInteger();
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    OutputStream out = s.getOutputStream();
-                    for (char c : text.toCharArray()) {
-                        out.write(c);
-                        out.flush();
-                        sent.incrementAndGet();
-                        Thread.sleep(every);
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // the server hung up, or the test is done
-                }
-            });
-            return new Trickle(t, sent);
-        }
-
-        void stop() {
-            thread.interrupt();
-        }
     }
 }
