@@ -239,7 +239,7 @@ public final class WebServer implements AutoCloseable {
             // The same profile as the mail ports (TlsContexts), no renegotiation at all.
             ssl.setIncludeProtocols(TlsContexts.PROTOCOLS);
             ssl.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES);
-            ssl.setUseCipherSuitesOrder(true);
+            ssl.setUseCipherSuitesOrder(TlsContexts.SERVER_CIPHER_ORDER);
             ssl.setRenegotiationAllowed(false);
             c = new ServerConnector(server, withProxy("SSL", new AcmeTlsAlpnClose(ssl), new HttpConnectionFactory(https)));
         }
