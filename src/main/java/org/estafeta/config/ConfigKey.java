@@ -1,6 +1,5 @@
 package org.estafeta.config;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -225,10 +224,13 @@ public enum ConfigKey {
     private static final Map<String, ConfigKey> RENAMED = Map.of(
             "limits.imap_idle_timeout", IMAP_IDLE_TIMEOUT);
 
+    /** Every key by its name: looked up for each line of every file loaded. */
+    private static final Map<String, ConfigKey> BY_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(k -> k.key, k -> k));
+
     /** The key of that name, if there is one (old names not included; see {@link #renamedFrom}). */
     public static Optional<ConfigKey> find(String name) {
-        for (ConfigKey k : values()) if (k.key.equals(name)) return Optional.of(k);
-        return Optional.empty();
+        return Optional.ofNullable(BY_NAME.get(name));
     }
 
     /** The key that replaced an old name, if the name is one an earlier version used. */
@@ -236,22 +238,40 @@ public enum ConfigKey {
         return Optional.ofNullable(RENAMED.get(oldName));
     }
 
-    /** The known key closest to a mistyped one (edit distance), for "did you mean" hints. */
+    /**
+     * The known key closest to a mistyped one (edit distance; the first in declaration order on a
+     * tie), for "did you mean" hints. Each distance is computed once and given up as soon as it cannot
+     * beat the best so far: a long mistyped name against a hundred keys was most of the time a config
+     * with unknown keys took to load.
+     */
     public static ConfigKey nearest(String name) {
-        return java.util.Arrays.stream(values())
-                .min(Comparator.comparingInt((ConfigKey k) -> editDistance(k.key, name)))
-                .orElseThrow();
+        ConfigKey best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (ConfigKey k : values()) {
+            int d = editDistance(k.key, name, bestDistance);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
     }
 
-    private static int editDistance(String a, String b) {
+    /** Levenshtein distance of a and b, or some value ≥ {@code bound} once it is sure to be at least that. */
+    private static int editDistance(String a, String b, int bound) {
+        if (Math.abs(a.length() - b.length()) >= bound) return bound;
         int[] previous = new int[b.length() + 1], current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) previous[j] = j;
         for (int i = 1; i <= a.length(); i++) {
             current[0] = i;
+            int rowMin = i;
             for (int j = 1; j <= b.length(); j++) {
                 int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
                 current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+                rowMin = Math.min(rowMin, current[j]);
             }
+            // A row's minimum never decreases further down: the distance is at least this.
+            if (rowMin >= bound) return bound;
             int[] t = previous; previous = current; current = t;
         }
         return previous[b.length()];
