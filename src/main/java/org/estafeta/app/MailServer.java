@@ -215,7 +215,8 @@ public final class MailServer implements AutoCloseable {
                     },
                     config.server().hostname(), config.limits().messageSize(), config.net().lenientNetworks(),
                     storage.sieveScripts(), sieveLimits(config), config.limits().mimeParts(), acmeChallenges, metrics, traces,
-                    new DnsRecords(config, boundPorts(), new DkimKeys(config.server().dataDir()), dns), storage.webLogins()));
+                    new DnsRecords(config, boundPorts(), new DkimKeys(config.server().dataDir()), dns), storage.webLogins(),
+                    config.limits().commandTimeout()));
             for (String line : web.describe()) log.info("{}", line);
         }
         if (config.tls().acme()) {

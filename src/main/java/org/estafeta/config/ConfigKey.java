@@ -1,6 +1,5 @@
 package org.estafeta.config;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,7 +122,8 @@ public enum ConfigKey {
     LIMITS_TLS_HANDSHAKE_TIMEOUT("limits.tls_handshake_timeout", Type.INT, 30L,
             "Seconds for a whole TLS handshake (implicit TLS, STARTTLS, STLS), however the client trickles it."),
     LIMITS_COMMAND_TIMEOUT("limits.command_timeout", Type.INT, 60L,
-            "Seconds for one command line from its first byte to its end, on every protocol (nc and telnet send a line at once)."),
+            "Seconds for one command line from its first byte to its end, on every protocol (nc and telnet send a line at once), "
+                    + "and for one HTTP request's line and header fields (from the connection's opening or the previous response)."),
     LIMITS_MIME_PARTS("limits.mime_parts", Type.INT, 10_000L,
             "MIME parts parsed in one message (BODYSTRUCTURE, FETCH BODY[n], webmail); parts past it stay opaque content of their multipart. Change it only with no mail stored: cached structures keep the old count."),
     LIMITS_TRACE_BUFFER("limits.trace_buffer", Type.INT, 1000L,
@@ -224,10 +224,13 @@ public enum ConfigKey {
     private static final Map<String, ConfigKey> RENAMED = Map.of(
             "limits.imap_idle_timeout", IMAP_IDLE_TIMEOUT);
 
+    /** Every key by its name: looked up for each line of every file loaded. */
+    private static final Map<String, ConfigKey> BY_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(k -> k.key, k -> k));
+
     /** The key of that name, if there is one (old names not included; see {@link #renamedFrom}). */
     public static Optional<ConfigKey> find(String name) {
-        for (ConfigKey k : values()) if (k.key.equals(name)) return Optional.of(k);
-        return Optional.empty();
+        return Optional.ofNullable(BY_NAME.get(name));
     }
 
     /** The key that replaced an old name, if the name is one an earlier version used. */
@@ -235,22 +238,40 @@ public enum ConfigKey {
         return Optional.ofNullable(RENAMED.get(oldName));
     }
 
-    /** The known key closest to a mistyped one (edit distance), for "did you mean" hints. */
+    /**
+     * The known key closest to a mistyped one (edit distance; the first in declaration order on a
+     * tie), for "did you mean" hints. Each distance is computed once and given up as soon as it cannot
+     * beat the best so far: a long mistyped name against a hundred keys was most of the time a config
+     * with unknown keys took to load.
+     */
     public static ConfigKey nearest(String name) {
-        return java.util.Arrays.stream(values())
-                .min(Comparator.comparingInt((ConfigKey k) -> editDistance(k.key, name)))
-                .orElseThrow();
+        ConfigKey best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (ConfigKey k : values()) {
+            int d = editDistance(k.key, name, bestDistance);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
     }
 
-    private static int editDistance(String a, String b) {
+    /** Levenshtein distance of a and b, or some value ≥ {@code bound} once it is sure to be at least that. */
+    private static int editDistance(String a, String b, int bound) {
+        if (Math.abs(a.length() - b.length()) >= bound) return bound;
         int[] previous = new int[b.length() + 1], current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) previous[j] = j;
         for (int i = 1; i <= a.length(); i++) {
             current[0] = i;
+            int rowMin = i;
             for (int j = 1; j <= b.length(); j++) {
                 int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
                 current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+                rowMin = Math.min(rowMin, current[j]);
             }
+            // A row's minimum never decreases further down: the distance is at least this.
+            if (rowMin >= bound) return bound;
             int[] t = previous; previous = current; current = t;
         }
         return previous[b.length()];

@@ -40,23 +40,33 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TlsContexts {
 
-    /** RFC 8996 retired TLS 1.0 and 1.1. */
+    /*
+     * Mozilla's "intermediate" server profile, exactly: ssl-config.mozilla.org guidelines version 6.0
+     * (https://ssl-config.mozilla.org/guidelines/6.0.json, configurations.intermediate). Its TLS 1.2 list is
+     * only ephemeral ECDH with AEAD ciphers (no CBC, so no LUCKY13; no static RSA, so forward secrecy);
+     * version 6.0 dropped the finite-field DHE suites 5.7 had, so no DHE parameters are needed. A new
+     * version of the guidelines means updating these lists and TlsProfileTest's copy of them.
+     */
+
+    /** The profile's tls_versions (RFC 8996 retired TLS 1.0 and 1.1). */
     public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    /**
-     * Mozilla's "intermediate" server profile (ssl-config.mozilla.org, guidelines 5.7): the three TLS
-     * 1.3 suites and, for TLS 1.2, only ephemeral ECDH with AEAD ciphers (no CBC, so no LUCKY13; no
-     * static RSA, so forward secrecy). Its finite-field DHE suites are left out: every client that
-     * speaks TLS 1.2 also speaks ECDHE, and DHE would need a 2048-bit group pinned on the JDK.
-     */
+    /** The profile's ciphersuites (TLS 1.3) and then its ciphers (TLS 1.2, IANA names), each in its order. */
     public static final String[] CIPHER_SUITES = {
             "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
 
-    /** The profile's key exchange groups, in its order of preference. */
-    public static final String[] NAMED_GROUPS = {"x25519", "secp256r1", "secp384r1"};
+    /**
+     * The profile's tls_curves, in its order (prime256v1 is the JDK's secp256r1). The JDK skips names it
+     * does not implement: JDK 25 has no X25519MLKEM768 yet (JEP 527 adds it), so it is used from the
+     * JDK that brings it, with no change here.
+     */
+    public static final String[] NAMED_GROUPS = {"X25519MLKEM768", "x25519", "secp256r1", "secp384r1"};
+
+    /** The profile's server_preferred_order: false, the client picks among the suites (all of them strong). */
+    public static final boolean SERVER_CIPHER_ORDER = false;
 
     static {
         // A client asking to renegotiate a TLS 1.2 session is a CPU lever for a denial of service and
@@ -72,8 +82,8 @@ public final class TlsContexts {
     public static javax.net.ssl.SSLParameters serverParameters() {
         var p = new javax.net.ssl.SSLParameters(CIPHER_SUITES.clone(), PROTOCOLS.clone());
         p.setNamedGroups(NAMED_GROUPS.clone());
-        // The suites are listed strongest first; clients get AES-GCM or ChaCha20 by our choice.
-        p.setUseCipherSuitesOrder(true);
+        // A client without AES instructions prefers ChaCha20, and knows that better than we do.
+        p.setUseCipherSuitesOrder(SERVER_CIPHER_ORDER);
         return p;
     }
 

@@ -86,7 +86,7 @@ public final class WebServer implements AutoCloseable {
                            Inbound inbound, Admin admin, StatusSource status, String hostname,
                            long messageSizeLimit, List<Cidr> cleartextLoginNetworks, SieveScripts sieveScripts, SieveLimits sieveLimits,
                            int mimeParts, Http01Responses acmeChallenges, MetricsEndpoint.Source metrics, SessionTraces traces,
-                           org.estafeta.admin.DnsRecords dnsRecords, WebLogins webLogins) {
+                           org.estafeta.admin.DnsRecords dnsRecords, WebLogins webLogins, java.time.Duration requestHeaderTimeout) {
         public Services {
             cleartextLoginNetworks = List.copyOf(cleartextLoginNetworks);
         }
@@ -209,6 +209,10 @@ public final class WebServer implements AutoCloseable {
 
     private ServerConnector connector(Server server, HttpConfiguration http, ServerSocketChannel channel, SSLContext tls) {
         ServerConnector c;
+        // Each connector its own configuration and deadline (the HTTPS one would otherwise copy the HTTP one's).
+        RequestHeaderDeadline headerDeadline = new RequestHeaderDeadline(services.requestHeaderTimeout(), server);
+        http = new HttpConfiguration(http);
+        http.addCustomizer(headerDeadline);
         if (tls == null) {
             c = new ServerConnector(server, withProxy(HttpVersion.HTTP_1_1.asString(), new HttpConnectionFactory(http)));
         } else {
@@ -235,10 +239,11 @@ public final class WebServer implements AutoCloseable {
             // The same profile as the mail ports (TlsContexts), no renegotiation at all.
             ssl.setIncludeProtocols(TlsContexts.PROTOCOLS);
             ssl.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES);
-            ssl.setUseCipherSuitesOrder(true);
+            ssl.setUseCipherSuitesOrder(TlsContexts.SERVER_CIPHER_ORDER);
             ssl.setRenegotiationAllowed(false);
             c = new ServerConnector(server, withProxy("SSL", new AcmeTlsAlpnClose(ssl), new HttpConnectionFactory(https)));
         }
+        c.addBean(headerDeadline);
         try {
             c.open(channel);
         } catch (IOException e) {

@@ -10,8 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.estafeta.testing.ImapDialog;
 import org.estafeta.testing.TestServer;
+import org.estafeta.testing.Trickle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,38 @@ class SlowClientTest {
     }
 
     @Test
+    void pop3CommandLineTrickledIsCutOff() throws Exception {
+        server = TestServer.start(SCALED);
+        try (Socket s = connect("pop3")) {
+            BufferedReader in = reader(s);
+            assertThat(in.readLine()).startsWith("+OK ");
+            Trickle t = Trickle.start(s, "NOOP ".repeat(100), Duration.ofMillis(700));
+            long start = System.nanoTime();
+            assertThat(in.readLine()).startsWith("-ERR ");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(8));
+            assertThat(in.readLine()).as("the connection is closed").isNull();
+            t.stop();
+        }
+    }
+
+    @Test
+    void imapLiteralBelowTheMinimumRateIsCutOff() throws Exception {
+        server = TestServer.start(SCALED);
+        try (ImapDialog imap = ImapDialog.login(connect("imap"), TestServer.USER, TestServer.PASSWORD)) {
+            imap.send("APPEND INBOX {1000}");
+            assertThat(imap.in().readLine()).startsWith("+ ");
+            // About 3 octets/s, far below 100, each octet well within the idle timeout.
+            Trickle t = Trickle.start(imap.socket(), "x".repeat(1000), Duration.ofMillis(300));
+            long start = System.nanoTime();
+            assertThat(imap.in().readLine()).startsWith("* BYE ");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(8));
+            assertThat(imap.in().readLine()).as("the connection is closed").isNull();
+            t.stop();
+        }
+        assertThat(server.inbox(TestServer.USER)).isEmpty();
+    }
+
+    @Test
     void tlsHandshakeTrickledIsCutOff() throws Exception {
         server = TestServer.start(SCALED);
         try (Socket s = connect("smtps")) {
@@ -107,30 +140,5 @@ class SlowClientTest {
 
     private static BufferedReader reader(Socket s) throws IOException {
         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-    }
-
-    /** Sends {@code text} one octet per {@code every} on a thread of its own, until stopped or refused. */
-    private record Trickle(Thread thread, AtomicInteger sent) {
-        static Trickle start(Socket s, String text, Duration every) {
-            AtomicInteger sent = new AtomicInteger();
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    OutputStream out = s.getOutputStream();
-                    for (char c : text.toCharArray()) {
-                        out.write(c);
-                        out.flush();
-                        sent.incrementAndGet();
-                        Thread.sleep(every);
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // the server hung up, or the test is done
-                }
-            });
-            return new Trickle(t, sent);
-        }
-
-        void stop() {
-            thread.interrupt();
-        }
     }
 }
