@@ -109,10 +109,12 @@ final class ImapSession implements ImapReader.Source {
         } catch (ShuttingDown e) {
             endReason = "server shutting down";
         } finally {
-            conn.flush();
+            // The mailbox let go and the session's line first: the last flush meets a socket the client
+            // may have reset already, and must not keep the mailbox watched by a session that is gone.
             if (selected != null) selected.close();
             log.info("{} {} session {} user={} tls={} commands={} errors={} end={}", listenerName, conn.remoteAddress().getHostAddress(), conn.id(),
                     account == null ? null : account.address(), tlsDescription(), commands, errors, endReason);
+            conn.flush();
         }
     }
 

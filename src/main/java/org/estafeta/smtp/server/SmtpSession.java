@@ -158,12 +158,13 @@ final class SmtpSession {
         } catch (ShuttingDown e) {
             endReason = "server shutting down";
         } finally {
+            // The session's line first: the last flush meets a socket the client may have reset already.
             dropTransaction();
-            conn.flush();
             log.info("{} {} session {} helo={} tls={} lenient={} relay={} user={} messages={} recipients={} errors={} end={}",
                     listenerName, conn.remoteAddress().getHostAddress(), conn.id(), helo, tlsDescription(), lenient, relayClient,
                     user == null ? null : user.address(),
                     messagesAccepted, recipientsAccepted, errors, endReason);
+            conn.flush();
         }
     }
 
