@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,13 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.estafeta.testing.Logged;
 import org.estafeta.testing.SmtpDialog;
+import org.estafeta.testing.LogCapture;
 import org.estafeta.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The third way a session fails: the socket breaks. A client resets its connection (SO_LINGER 0, so
@@ -35,23 +33,17 @@ import org.slf4j.LoggerFactory;
 class ConnectionResetTest {
 
     private TestServer server;
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     @BeforeEach
     void start() {
         server = TestServer.start();
-        log.start();
-        root().addAppender(log);
     }
 
     @AfterEach
     void stop() {
-        root().detachAppender(log);
         server.closeAndDelete();
-    }
-
-    private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     @Test
@@ -161,14 +153,12 @@ class ConnectionResetTest {
 
     /** The reset session's end was logged at INFO (the session's own line, "end=..."), and nothing above INFO at all. */
     private void sessionEnded(String protocol) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Logged.events(log).stream().anyMatch(e -> isEnd(e, protocol)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> log.events().stream().anyMatch(e -> isEnd(e, protocol)));
         await().atMost(Duration.ofSeconds(20)).until(() -> server.server().listeners().stream()
                 .filter(l -> l.protocolName().equals(protocol)).mapToInt(Listener::openConnections).sum() == 0);
-        assertThat(Logged.events(log).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).map(ILoggingEvent::getFormattedMessage))
+        assertThat(log.events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).map(ILoggingEvent::getFormattedMessage))
                 .as("nothing logged above INFO").isEmpty();
-        synchronized (log) {
-            log.list.removeIf(e -> isEnd(e, protocol));
-        }
+        log.forget(e -> isEnd(e, protocol));
     }
 
     private static boolean isEnd(ILoggingEvent e, String protocol) {

@@ -3,9 +3,7 @@ package org.estafeta.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,11 +17,12 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Map;
 import org.estafeta.testing.SmtpDialog;
+import org.estafeta.testing.LogCapture;
 import org.estafeta.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every protocol fails the same three ways: a client's mistake gets its error reply; a store failure
@@ -34,23 +33,17 @@ import org.slf4j.LoggerFactory;
 class SessionFailuresTest {
 
     private TestServer server;
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     @BeforeEach
     void start() {
         server = TestServer.start(Map.of("smtp.vrfy_local_users", "true"));
-        log.start();
-        root().addAppender(log);
     }
 
     @AfterEach
     void stop() {
-        root().detachAppender(log);
         server.closeAndDelete();
-    }
-
-    private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     @Test
@@ -146,7 +139,7 @@ class SessionFailuresTest {
     }
 
     private java.util.List<String> errorsLogged() {
-        return org.estafeta.testing.Logged.events(log).stream().filter(e -> e.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage).toList();
+        return log.events().stream().filter(e -> e.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private void sql(String statement) throws Exception {
