@@ -187,8 +187,10 @@ class LifecycleTest {
                     assertThat(ehlo(after)).contains("250-SIZE 200000");
                 }
             });
-            assertThat(server.output()).anyMatch(l -> l.contains("reload: applied: limits.message_size"))
-                    .anyMatch(l -> l.contains("reload: needs a restart: queue.concurrency"));
+            // The reload logs after applying, and the log reaches us through a pipe: wait for it too.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.output())
+                    .anyMatch(l -> l.contains("reload: applied: limits.message_size"))
+                    .anyMatch(l -> l.contains("reload: needs a restart: queue.concurrency")));
             // The open session was not dropped, and keeps the settings it started with.
             assertThat(before.command("NOOP")).startsWith("250 ");
             assertThat(ehlo(before)).contains("250-SIZE 100000");
