@@ -134,7 +134,7 @@ public final class SqlDatabase implements AutoCloseable {
             // Other processes (the CLI while the server runs) may hold the write lock for a moment.
             s.execute("PRAGMA busy_timeout=10000");
         }
-        return c;
+        return StatementCache.wrap(c);
     }
 
     /**
