@@ -1,6 +1,7 @@
 package org.estafeta.mime;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -13,7 +14,12 @@ public final class ModifiedUtf7 {
     private ModifiedUtf7() {
     }
 
-    /** Modified UTF-7 to a Java string; null if malformed. */
+    /**
+     * Modified UTF-7 to a Java string; null if malformed or not in the one form RFC 3501 allows
+     * (printable ASCII as itself, one shifted run per stretch of other characters, no padding, zero
+     * bits left over, whole UTF-16 characters): a name with two spellings would be two mailboxes to
+     * one client and one to another.
+     */
     public static String decode(String s) {
         StringBuilder out = new StringBuilder();
         int i = 0;
@@ -31,18 +37,20 @@ public final class ModifiedUtf7 {
                 out.append('&');
             } else {
                 String b64 = s.substring(i + 1, end).replace(',', '/');
-                byte[] bytes;
+                // One base64 character left over is not even a byte (and "&STORE-" once made the padding a crash).
+                if (b64.length() % 4 == 1) return null;
                 try {
-                    bytes = Base64.getDecoder().decode(b64 + "==".substring(0, (4 - b64.length() % 4) % 4));
-                } catch (IllegalArgumentException e) {
+                    byte[] bytes = Base64.getDecoder().decode(b64 + "==".substring(0, (4 - b64.length() % 4) % 4));
+                    if (bytes.length % 2 != 0) return null;
+                    out.append(StandardCharsets.UTF_16BE.newDecoder().decode(ByteBuffer.wrap(bytes)));
+                } catch (IllegalArgumentException | CharacterCodingException e) {
                     return null;
                 }
-                if (bytes.length % 2 != 0) return null;
-                out.append(StandardCharsets.UTF_16BE.decode(ByteBuffer.wrap(bytes)));
             }
             i = end + 1;
         }
-        return out.toString();
+        String decoded = out.toString();
+        return encode(decoded).equals(s) ? decoded : null;
     }
 
     /** A Java string in modified UTF-7. */
