@@ -69,9 +69,29 @@ public final class ConfigLoader {
     private Config finish(Path dataDir, Strictness strictness) {
         List<String> refusals = new ArrayList<>(errors);
         if (strictness == Strictness.STRICT) refusals.addAll(warnings);
-        if (!refusals.isEmpty()) throw new IllegalArgumentException(String.join("; ", refusals));
-        warnings.forEach(w -> log.warn("configuration: {}; starting anyway (--strict refuses)", w));
-        return build(dataDir);
+        if (!refusals.isEmpty()) throw new IllegalArgumentException(oneLine(String.join("; ", refusals)));
+        warnings.forEach(w -> log.warn("configuration: {}; starting anyway (--strict refuses)", oneLine(w)));
+        try {
+            return build(dataDir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(oneLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A message the CLI prints on one line: messages quote the file, and a control character there (a
+     * CR after a backslash in a quoted table name, found by fuzzing) would break the line or the terminal.
+     */
+    private static String oneLine(String message) {
+        StringBuilder out = new StringBuilder(message.length());
+        message.codePoints().forEach(c -> {
+            if (c == '\r') out.append("\\r");
+            else if (c == '\n') out.append("\\n");
+            else if (c == '\t') out.append("\\t");
+            else if (Character.isISOControl(c)) out.append(String.format("\\u%04x", c));
+            else out.appendCodePoint(c);
+        });
+        return out.toString();
     }
 
     /** A configuration with the value of every key behind it (defaults included), so that a reload can tell what changed. */
@@ -97,13 +117,13 @@ public final class ConfigLoader {
     public static List<String> check(Path dataDir, Path file) {
         ConfigLoader loader = read(dataDir, file, Map.of(), DEFAULT_PORT_OFFSET);
         List<String> out = new ArrayList<>();
-        loader.errors.forEach(e -> out.add("error: " + e));
-        loader.warnings.forEach(w -> out.add("warning: " + w));
+        loader.errors.forEach(e -> out.add("error: " + oneLine(e)));
+        loader.warnings.forEach(w -> out.add("warning: " + oneLine(w)));
         if (loader.errors.isEmpty()) {
             try {
                 loader.build(dataDir);
             } catch (IllegalArgumentException e) {
-                out.add("error: " + e.getMessage());
+                out.add("error: " + oneLine(e.getMessage()));
             }
         }
         return out;

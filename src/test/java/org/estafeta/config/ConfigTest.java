@@ -67,6 +67,10 @@ class ConfigTest {
         assertThatThrownBy(() -> ConfigLoader.load(dir, null, Map.of(), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("estafeta.toml: Invalid escape sequence '\\E' (line 1, column");
+        // The escaped character quoted in the message is a CR: shown as \r, so the line stays one line.
+        Files.writeString(dir.resolve("estafeta.toml"), "[\"\\\r");
+        assertThatThrownBy(() -> ConfigLoader.load(dir, null, Map.of(), 0))
+                .hasMessageContaining("Invalid escape sequence '\\\\r'").hasMessageNotContaining("\r");
     }
 
     @Test
