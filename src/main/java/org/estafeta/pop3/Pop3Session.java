@@ -113,8 +113,8 @@ final class Pop3Session {
             endReason = "server shutting down";
         } finally {
             if (lock != null) lock.close();
-            log.info("{} {} user={} auth={} tls={} lenient={} retrieved={} deleted={} errors={} end={}",
-                    listenerName, conn.remoteAddress().getHostAddress(), account == null ? null : account.address(),
+            log.info("{} {} session {} user={} auth={} tls={} lenient={} retrieved={} deleted={} errors={} end={}",
+                    listenerName, conn.remoteAddress().getHostAddress(), conn.id(), account == null ? null : account.address(),
                     authMethod, tlsDescription(), lenient, retrieved, expunged, errors, endReason);
             conn.flush();
         }
