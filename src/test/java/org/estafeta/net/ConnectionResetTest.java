@@ -75,20 +75,12 @@ class ConnectionResetTest {
     @Test
     void imapResetInACommandLineALiteralIdleAndAFetchEndsQuietlyAndStoresNothing() throws Exception {
         long blobsBefore = files(server.dataDir());
-        try (Raw imap = new Raw(server.port("imap"))) {
-            imap.expect("* OK");
-            imap.send("a LOGIN " + TestServer.USER + " \"" + TestServer.PASSWORD + "\"\r\n");
-            imap.expect("a OK");
-            imap.send("b SELECT INBOX\r\n");
-            imap.expect("b OK");
+        try (Raw imap = imapWithInboxSelected()) {
             imap.send("c STATUS INB");
             imap.reset();
         }
         sessionEnded("imap");
-        try (Raw imap = new Raw(server.port("imap"))) {
-            imap.expect("* OK");
-            imap.send("a LOGIN " + TestServer.USER + " \"" + TestServer.PASSWORD + "\"\r\n");
-            imap.expect("a OK");
+        try (Raw imap = imapLoggedIn()) {
             imap.send("b APPEND INBOX {200000}\r\n");
             imap.expect("+ ");
             imap.send("Subject: a medias\r\n\r\n" + "x".repeat(100_000));
@@ -98,12 +90,7 @@ class ConnectionResetTest {
         assertThat(server.inbox(TestServer.USER)).isEmpty();
         assertThat(files(server.dataDir())).as("no half-written file is left behind").isEqualTo(blobsBefore);
         // And while the session waits in IDLE for news.
-        try (Raw imap = new Raw(server.port("imap"))) {
-            imap.expect("* OK");
-            imap.send("a LOGIN " + TestServer.USER + " \"" + TestServer.PASSWORD + "\"\r\n");
-            imap.expect("a OK");
-            imap.send("b SELECT INBOX\r\n");
-            imap.expect("b OK");
+        try (Raw imap = imapWithInboxSelected()) {
             imap.send("c IDLE\r\n");
             imap.expect("+ ");
             imap.reset();
@@ -111,12 +98,7 @@ class ConnectionResetTest {
         sessionEnded("imap");
         // And while the server writes: a FETCH of a few megabytes, none of it read.
         server.deliver(TestServer.USER, "Subject: grande\r\n\r\n" + "una línea larga de un mensaje grande\r\n".repeat(100_000));
-        try (Raw imap = new Raw(server.port("imap"))) {
-            imap.expect("* OK");
-            imap.send("a LOGIN " + TestServer.USER + " \"" + TestServer.PASSWORD + "\"\r\n");
-            imap.expect("a OK");
-            imap.send("b SELECT INBOX\r\n");
-            imap.expect("b OK");
+        try (Raw imap = imapWithInboxSelected()) {
             imap.send("c FETCH 1 BODY[]\r\n");
             imap.expect("* 1 FETCH");
             imap.reset();
@@ -178,16 +160,27 @@ class ConnectionResetTest {
         return e.getLevel() == Level.INFO && e.getFormattedMessage().matches(protocol + " \\S+ session [0-9a-f]+ .* end=.*");
     }
 
+    private Raw imapLoggedIn() throws IOException {
+        Raw imap = new Raw(server.port("imap"));
+        imap.expect("* OK");
+        imap.send("a LOGIN " + TestServer.USER + " \"" + TestServer.PASSWORD + "\"\r\n");
+        imap.expect("a OK");
+        return imap;
+    }
+
+    private Raw imapWithInboxSelected() throws IOException {
+        Raw imap = imapLoggedIn();
+        imap.send("b SELECT INBOX\r\n");
+        imap.expect("b OK");
+        return imap;
+    }
+
     /** A whole SMTP delivery and an IMAP login still work. */
     private void stillServes() throws IOException {
         try (SmtpDialog smtp = SmtpDialog.connect(server.port("smtp"))) {
             assertThat(smtp.send("pepe@pepito.es", TestServer.OTHER_USER, "Subject: entero\r\n\r\nbien\r\n")).startsWith("250 ");
         }
-        try (Raw imap = new Raw(server.port("imap"))) {
-            imap.expect("* OK");
-            imap.send("a LOGIN " + TestServer.USER + " \"" + TestServer.PASSWORD + "\"\r\n");
-            imap.expect("a OK");
-        }
+        imapLoggedIn().close();
     }
 
     private static long files(Path dataDir) throws IOException {
