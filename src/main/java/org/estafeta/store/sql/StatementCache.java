@@ -47,6 +47,8 @@ final class StatementCache implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        Object identity = identity(proxy, method, args);
+        if (identity != null) return identity;
         if (method.getName().equals("prepareStatement") && args.length == 1) return prepare((String) args[0]);
         if (method.getName().equals("close") && args == null) closeAll();
         return call(connection, method, args);
@@ -89,6 +91,15 @@ final class StatementCache implements InvocationHandler {
         if (first != null) throw first;
     }
 
+    /** equals and hashCode of a proxy are its own identity's, not the object's behind it (which would not equal its proxy). */
+    private static Object identity(Object proxy, Method method, Object[] args) {
+        if (method.getName().equals("equals") && args != null && args.length == 1 && method.getParameterTypes()[0] == Object.class) {
+            return proxy == args[0];
+        }
+        if (method.getName().equals("hashCode") && args == null) return System.identityHashCode(proxy);
+        return null;
+    }
+
     private static Object call(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
@@ -115,6 +126,8 @@ final class StatementCache implements InvocationHandler {
 
         @Override
         public Object invoke(Object p, Method method, Object[] args) throws Throwable {
+            Object identity = identity(p, method, args);
+            if (identity != null) return identity;
             String name = method.getName();
             if (name.equals("close") && args == null) {
                 if (inUse) giveBack();

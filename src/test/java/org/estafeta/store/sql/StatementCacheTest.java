@@ -113,6 +113,15 @@ class StatementCacheTest {
     }
 
     @Test
+    void aProxyEqualsItselfAlone() throws SQLException {
+        try (Connection c = StatementCache.wrap(DriverManager.getConnection(url)); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+            assertThat(c).isEqualTo(c).hasSameHashCodeAs(c);
+            assertThat(ps).isEqualTo(ps).isNotEqualTo(ps.unwrap(PreparedStatement.class));
+            assertThat(java.util.Set.of(c, ps)).hasSize(2);
+        }
+    }
+
+    @Test
     void closingTheConnectionClosesWhatItKept() throws SQLException {
         Connection c = StatementCache.wrap(DriverManager.getConnection(url));
         PreparedStatement kept = unwrapped(c, "SELECT v FROM t WHERE k = ?", "b");
