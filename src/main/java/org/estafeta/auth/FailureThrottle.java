@@ -102,9 +102,13 @@ final class FailureThrottle {
         return n;
     }
 
-    /** In the order refusal() reports them: the coarse address first. */
+    /**
+     * In the order refusal() reports them: the coarse address first. A blank name (a client sending
+     * only spaces as its user) is no account: only the address counts it.
+     */
     private static List<Key> keys(InetAddress address, String account) {
         String ip = address.getHostAddress();
+        if (account.isEmpty()) return List.of(new Key(ip, ""));
         return List.of(new Key(ip, ""), new Key(ip, account), new Key("", account));
     }
 

@@ -90,6 +90,24 @@ class AuthenticatorTest {
                 assertThat(b.until()).as("never longer than auth.max_delay").isBeforeOrEqualTo(Instant.ofEpochMilli(clock.millis + 8_000)));
     }
 
+    /**
+     * A user name of spaces only is no account: it fails like any wrong login and counts against the
+     * address (found by SaslFuzzTest: AUTH LOGIN with "IA==" as the name threw out of the exchange).
+     */
+    @Test
+    void blankUserNameFailsAndCountsOnlyAgainstTheAddress() {
+        for (int i = 0; i < 3; i++) assertThat(failure(auth.login(client, " ", "mal", "test"))).isEqualTo(AuthFailure.INVALID_CREDENTIALS);
+        assertThat(auth.blocks()).singleElement().satisfies(b -> {
+            assertThat(b.kind()).isEqualTo("address");
+            assertThat(b.subject()).isEqualTo("192.0.2.1");
+        });
+        assertThat(failure(auth.login(client, "  ", "mal", "test"))).isEqualTo(AuthFailure.THROTTLED);
+        SaslExchange login = auth.start(SaslMechanism.LOGIN, other);
+        login.next(null);
+        login.next(" ".getBytes(StandardCharsets.UTF_8));
+        assertThat(login.next("mal".getBytes(StandardCharsets.UTF_8))).isEqualTo(new SaslStep.Failure(AuthFailure.INVALID_CREDENTIALS));
+    }
+
     private AuthFailure failure(AuthResult r) {
         assertThat(r).isInstanceOf(AuthResult.Failure.class);
         return ((AuthResult.Failure) r).reason();
