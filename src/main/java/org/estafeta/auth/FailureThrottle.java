@@ -78,6 +78,7 @@ final class FailureThrottle {
     }
 
     void succeeded(InetAddress address, String account) {
+        if (account.isEmpty()) return;
         counts.remove(List.of(new Key(address.getHostAddress(), account), new Key("", account)));
     }
 
