@@ -30,6 +30,8 @@ TARGETS=${TARGETS:-"
   org.estafeta.imap.MimeFuzzTest#structureAndEnvelope
   org.estafeta.web.HtmlPolicyFuzzTest#sanitized
   org.estafeta.config.ConfigFuzzTest#load
+  org.estafeta.mailauth.MailAuthFuzzTest#strangersInput
+  org.estafeta.sieve.SieveFuzzTest#compileAndRun
 "}
 
 mkdir -p target/fuzz "$LOGS"

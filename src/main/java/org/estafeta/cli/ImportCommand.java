@@ -55,6 +55,9 @@ final class ImportCommand implements Callable<Integer> {
             case "mboxo" -> MboxQuoting.MBOXO;
             default -> throw new IllegalArgumentException("--mbox-quoting is mboxrd or mboxo, not " + quoting);
         };
+        if (folder != null && !org.estafeta.store.Mailbox.validName(folder)) {
+            throw new IllegalArgumentException("--folder " + folder + " cannot be a mailbox name (an empty level, a control character, * or %)");
+        }
         Config config = main.config();
         try (Storage storage = Storage.open(config)) {
             Account account = storage.accounts().account(to)

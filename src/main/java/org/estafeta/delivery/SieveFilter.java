@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.estafeta.mime.PartContent;
+import org.estafeta.net.ClientText;
 import org.estafeta.sieve.Action;
 import org.estafeta.sieve.Compiler;
 import org.estafeta.sieve.Interpreter;
@@ -21,6 +22,7 @@ import org.estafeta.sieve.SieveMessage;
 import org.estafeta.store.Accounts;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Flag;
+import org.estafeta.store.Mailbox;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.SieveScripts;
 import org.slf4j.Logger;
@@ -86,6 +88,13 @@ public final class SieveFilter implements RecipientFilter {
             switch (a) {
                 case Action.Keep k -> filings.add(filing(account, c.keep().mailbox(), k.flags(), c.keep()));
                 case Action.FileInto f -> {
+                    if (!Mailbox.validName(f.mailbox())) {
+                        // A name a variable filled from the message ("${1}" of a stranger's From) is no mailbox.
+                        log.warn("sieve fileinto of account {}: {} is no valid mailbox name, kept instead", account,
+                                ClientText.printable(f.mailbox()));
+                        filings.add(filing(account, c.keep().mailbox(), f.flags(), c.keep()));
+                        continue;
+                    }
                     if (f.create() && mailboxes.mailbox(account, f.mailbox()).isEmpty()) create(account, f.mailbox());
                     filings.add(filing(account, f.mailbox(), f.flags(), c.keep()));
                 }

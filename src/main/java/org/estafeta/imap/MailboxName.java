@@ -2,6 +2,7 @@ package org.estafeta.imap;
 
 import java.util.Locale;
 import org.estafeta.mime.ModifiedUtf7;
+import org.estafeta.store.Mailbox;
 
 /**
  * Mailbox names on the wire. Stored names are UTF-8 with "/" as the hierarchy delimiter and "INBOX"
@@ -10,7 +11,7 @@ import org.estafeta.mime.ModifiedUtf7;
  */
 final class MailboxName {
 
-    static final char DELIMITER = '/';
+    static final char DELIMITER = Mailbox.DELIMITER;
 
     private MailboxName() {
     }
@@ -22,14 +23,9 @@ final class MailboxName {
         return name;
     }
 
-    /** Whether a name may be created: not empty, no empty levels, no wildcard characters. */
+    /** Whether a name may be created: the store's rule. */
     static boolean valid(String name) {
-        if (name.isEmpty() || name.startsWith("/") || name.endsWith("/") || name.contains("//")) return false;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '*' || c == '%' || c < 0x20 || c == 0x7f) return false;
-        }
-        return name.length() <= 1000;
+        return Mailbox.validName(name);
     }
 
     /** Modified UTF-7 to a Java string; null if malformed. */

@@ -22,6 +22,7 @@ import org.estafeta.delivery.InboundEnvelope;
 import org.estafeta.delivery.InboundMessage;
 import org.estafeta.delivery.Refused;
 import org.estafeta.delivery.Route;
+import org.estafeta.net.ClientText;
 import org.estafeta.store.Account;
 import org.estafeta.store.Filing;
 import org.estafeta.store.Mailbox;
@@ -103,6 +104,11 @@ public final class Importer {
     private void read(Path p, String folder, MboxQuoting quoting) throws IOException {
         if (Files.isDirectory(p) && Maildir.isMaildir(p)) {
             for (Maildir.Folder f : Maildir.folders(p)) {
+                if (!Mailbox.validName(mailboxName(folder, f.name()))) {
+                    report(new Problem(f.dir().toString(), 0, "folder " + ClientText.printable(f.name())
+                            + " cannot be a mailbox (an empty level, a control character, * or %); its messages are not imported"));
+                    continue;
+                }
                 target(folder, f.name());
                 Map<Character, String> letters = Maildir.keywords(f.dir());
                 for (Path file : Maildir.messages(f.dir())) {
@@ -196,13 +202,17 @@ public final class Importer {
 
     /** The mailbox a message goes into, created on first use. */
     private String target(String folder, String sub) {
-        String base = folder == null ? "INBOX" : folder;
-        String name = sub.isEmpty() ? base : base.equalsIgnoreCase("INBOX") ? sub : base + "/" + sub;
+        String name = mailboxName(folder, sub);
         if (!mailboxIds.containsKey(name)) {
             Mailbox box = mailboxes.mailbox(account.id(), name).orElseGet(() -> mailboxes.create(account.id(), name, null));
             mailboxIds.put(name, box.id());
         }
         return name;
+    }
+
+    private static String mailboxName(String folder, String sub) {
+        String base = folder == null ? "INBOX" : folder;
+        return sub.isEmpty() ? base : base.equalsIgnoreCase("INBOX") ? sub : base + "/" + sub;
     }
 
     private Map<String, Integer> present(String target) {

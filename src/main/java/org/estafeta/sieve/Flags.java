@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** IMAP flag lists as imap4flags sees them (RFC 5232 §3): space-separated, no duplicates, case-insensitive. */
+/**
+ * IMAP flag lists as imap4flags sees them (RFC 5232 §3): space-separated, no duplicates, case-insensitive.
+ * A word that is no IMAP flag (a keyword is an atom, a system flag a backslash and one) is ignored: a
+ * variable can fill a flag from the message, and a control character or a parenthesis stored as a
+ * keyword would break every client's FETCH FLAGS.
+ */
 final class Flags {
 
     private Flags() {
@@ -20,10 +25,21 @@ final class Flags {
         Map<String, String> out = new LinkedHashMap<>();
         for (String v : values) {
             for (String f : v.trim().split("\\s+")) {
-                if (!f.isEmpty()) out.putIfAbsent(f.toLowerCase(Locale.ROOT), f);
+                if (isFlag(f)) out.putIfAbsent(f.toLowerCase(Locale.ROOT), f);
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** flag-keyword or "\\" atom (RFC 9051 §9): ATOM-CHARs only, which are printable ASCII but ( ) { % * " \\ ]. */
+    private static boolean isFlag(String f) {
+        int start = f.startsWith("\\") ? 1 : 0;
+        if (f.length() == start) return false;
+        for (int i = start; i < f.length(); i++) {
+            char c = f.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "(){%*\"\\]".indexOf(c) >= 0) return false;
+        }
+        return true;
     }
 
     static List<String> union(List<String> a, List<String> b) {

@@ -465,8 +465,7 @@ final class Webmail {
             }
         }
         if (!what.equals("delete")) {
-            if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(c -> c < 32 || c == 127 || c == '*' || c == '%')
-                    || name.equalsIgnoreCase("INBOX")) {
+            if (!Mailbox.validName(name) || name.equalsIgnoreCase("INBOX")) {
                 throw new IllegalArgumentException("error.folderName");
             }
         }

@@ -62,6 +62,25 @@ class SieveDeliveryTest {
         assertThat(count(TestServer.USER, "INBOX")).isEqualTo(1);
     }
 
+    /**
+     * A folder and flags named by a variable that the message fills in: a name that is no mailbox (an
+     * empty level, a line break from an encoded word) keeps the message in INBOX and creates nothing,
+     * and a word that is no IMAP flag is not stored as a keyword (found by SieveFuzzTest).
+     */
+    @Test
+    void namesFilledFromTheMessageMakeNoBadMailboxOrKeyword() throws Exception {
+        activate(TestServer.USER, "require [\"fileinto\", \"mailbox\", \"imap4flags\", \"variables\"];\n"
+                + "if header :matches \"subject\" \"*\" { fileinto :create :flags \"${1}\" \"lists/${1}\"; }\n");
+        send("pepe@pepito.es", TestServer.USER, "Subject: a//b\r\n\r\nempty level\r\n");
+        send("pepe@pepito.es", TestServer.USER, "Subject: =?utf-8?q?tea=0D=0ABcc:_x?=\r\n\r\nline break\r\n");
+        send("pepe@pepito.es", TestServer.USER, "Subject: (x) news\r\n\r\nfine\r\n");
+        assertThat(count(TestServer.USER, "INBOX")).isEqualTo(2);
+        assertThat(server.server().storage().mailboxes().mailboxes(id(TestServer.USER))).extracting(m -> m.name())
+                .filteredOn(n -> n.startsWith("lists/")).containsExactly("lists/(x) news");
+        var news = server.server().storage().mailboxes().mailbox(id(TestServer.USER), "lists/(x) news").orElseThrow();
+        assertThat(server.server().storage().messages().list(news.id()).getFirst().keywords()).containsExactly("news");
+    }
+
     @Test
     void aFailingScriptKeepsTheMessage() throws Exception {
         activate(TestServer.USER, "redirect \"a@x.example\"; redirect \"b@x.example\"; redirect \"c@x.example\"; redirect \"d@x.example\"; redirect \"e@x.example\";");
