@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.james.mime4j.codec.EncoderUtil;
+import org.estafeta.mime.LineEnds;
 
 /** The auto-reply a vacation action sends (RFC 5230 §5, RFC 3834 §3). */
 record VacationReply(String reason, String subject, String from, boolean mime, String handle) {
@@ -54,10 +55,10 @@ record VacationReply(String reason, String subject, String from, boolean mime, S
         sb.append("MIME-Version: 1.0\r\n");
         if (mime) {
             // RFC 5230 §4.4: with :mime the reason is a MIME entity, its header included.
-            sb.append(reason.replace("\r\n", "\n").replace("\n", "\r\n"));
+            sb.append(LineEnds.crlf(reason));
         } else {
             sb.append("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
-            String body = reason.replace("\r\n", "\n").replace("\n", "\r\n");
+            String body = LineEnds.crlf(reason);
             sb.append(body);
             if (!body.endsWith("\r\n")) sb.append("\r\n");
         }

@@ -20,6 +20,7 @@ import org.apache.james.mime4j.message.MultipartBuilder;
 import org.apache.james.mime4j.stream.NameValuePair;
 import org.apache.james.mime4j.stream.RawField;
 import org.estafeta.mime.AddressLists;
+import org.estafeta.mime.LineEnds;
 
 /**
  * Builds the message a user composed (Mime4j DOM): text/plain UTF-8 in quoted-printable, and
@@ -122,7 +123,7 @@ final class Composer {
         if (references != null) message.addField(new RawField("References", references));
         message.addField(new RawField("MIME-Version", "1.0"));
         message.addField(new RawField("User-Agent", "Estafeta webmail"));
-        String body = (d.body() == null ? "" : d.body()).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n");
+        String body = LineEnds.crlf(d.body() == null ? "" : d.body());
         // Every line ends in CRLF (RFC 5322 §2.3), the last one too: SMTP would add it on the way
         // (RFC 5321 §4.1.1.4), and the Sent copy is then the same bytes the recipients get.
         if (!body.endsWith("\r\n")) body += "\r\n";

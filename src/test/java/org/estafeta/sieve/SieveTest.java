@@ -117,6 +117,15 @@ class SieveTest {
         assertThat(Comparator.ASCII_NUMERIC.compare("10", "9")).isPositive();
     }
 
+    /** A reason typed with any line ends (a multi-line "text:" uploaded with bare CRs) is sent with CRLF only (found by SieveFuzzTest). */
+    @Test
+    void vacationReplyHasCrlfLineEndsWhateverTheReasonHas() throws SieveException {
+        Outcome sent = run("require \"vacation\"; vacation :days 1 \"one\r\ntwo\rthree\nfour\";");
+        String reply = new String(((Action.Vacation) sent.actions().get(1)).message(), StandardCharsets.UTF_8);
+        assertThat(reply).endsWith("\r\n\r\none\r\ntwo\r\nthree\r\nfour\r\n");
+        assertThat(reply.replace("\r\n", "")).doesNotContain("\r", "\n");
+    }
+
     @Test
     void vacationFollowsRfc3834() throws SieveException {
         String script = "require \"vacation\"; vacation :days 0 :subject \"Away\" \"I am away\";";
