@@ -170,6 +170,31 @@ class ImportExportTest {
     }
 
     /**
+     * A Maildir++ folder whose name cannot be a mailbox (an empty level, a LIST wildcard) is reported with
+     * its directory and skipped; the rest imports. A --folder that cannot be one is refused before anything.
+     */
+    @Test
+    void maildirFolderThatCannotBeAMailboxIsReportedAndTheRestImports() throws Exception {
+        Path tree = work.resolve("tree");
+        for (String folder : List.of("", ".Bien", ".a..b", ".x*y")) {
+            maildir(tree.resolve(folder));
+            Files.write(tree.resolve(folder).resolve("new").resolve("1700000000.M1P1.test"), message(folder.length()));
+        }
+        CliRun r = CliRun.run(data, "", "import", "--to", USER, tree.toString());
+        assertThat(r.err()).contains(tree.resolve(".a..b") + ": offset 0: folder a//b cannot be a mailbox")
+                .contains(tree.resolve(".x*y") + ": offset 0: folder x*y cannot be a mailbox");
+        assertThat(r.out()).contains("imported 2 messages into " + USER + ", skipped 0 already there, 2 problems");
+        try (Storage storage = storage()) {
+            assertThat(contents(storage, USER, "Bien")).containsExactly(crlf(message(5)));
+            assertThat(storage.mailboxes().mailboxes(storage.accounts().account(USER).orElseThrow().id()))
+                    .extracting(m -> m.name()).noneMatch(n -> n.contains("*") || n.contains("//"));
+        }
+        CliRun badFolder = CliRun.run(data, "", "import", "--to", USER, "--folder", "Archivo//2024", tree.toString());
+        assertThat(badFolder.code()).isNotZero();
+        assertThat(badFolder.err()).contains("--folder Archivo//2024 cannot be a mailbox name");
+    }
+
+    /**
      * Python's mailbox.mbox writes mboxo (only "From " body lines get a ">", flags in Status/X-Status),
      * like Postfix's local delivery: read back with --mbox-quoting mboxo, byte for byte.
      */
