@@ -32,6 +32,7 @@ TARGETS=${TARGETS:-"
   org.estafeta.config.ConfigFuzzTest#load
   org.estafeta.mailauth.MailAuthFuzzTest#strangersInput
   org.estafeta.sieve.SieveFuzzTest#compileAndRun
+  org.estafeta.mailfile.MboxFuzzTest#read
 "}
 
 mkdir -p target/fuzz "$LOGS"

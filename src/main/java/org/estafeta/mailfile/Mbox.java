@@ -116,10 +116,12 @@ final class Mbox {
                 return null;
             }
             byte[] next = in.readLine();
+            // The message ends with the separator line, before the next From line that tells it is one.
+            long end = in.position();
             byte[] after = next != null && isBlank(next) ? in.readLine() : next;
             if (next == null || (isBlank(next) && (after == null || startsWith(after, FROM)))) {
                 content.write(body, 0, body.length);
-                sink.found(found(where, folder, start, in.position(), content.toByteArray(), date, metadata));
+                sink.found(found(where, folder, start, end, content.toByteArray(), date, metadata));
                 return after == next ? null : after;
             }
             in.seek(bodyStart);
