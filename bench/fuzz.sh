@@ -33,6 +33,7 @@ TARGETS=${TARGETS:-"
   org.estafeta.mailauth.MailAuthFuzzTest#strangersInput
   org.estafeta.sieve.SieveFuzzTest#compileAndRun
   org.estafeta.mailfile.MboxFuzzTest#read
+  org.estafeta.store.sql.ArrivalSummaryFuzzTest#summaryTextAndDowngrade
 "}
 
 mkdir -p target/fuzz "$LOGS"
