@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,28 +36,16 @@ class MboxFuzzTest {
         MboxQuoting quoting = data.pickValue(MboxQuoting.values());
         byte[] file = data.consumeRemainingAsBytes();
         Files.write(FILE, file);
-        List<Found> found = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        Mbox.read(FILE, "", quoting, new Mbox.Sink() {
-            @Override
-            public void found(Found message) {
-                found.add(message);
-            }
-
-            @Override
-            public void problem(Problem problem) {
-                problems.add(problem);
-            }
-        });
+        CollectingSink read = CollectingSink.read(FILE, quoting);
         long previousEnd = 0;
-        for (Found m : found) {
+        for (Found m : read.found) {
             that(m.offset() >= previousEnd && m.offset() < m.end() && m.end() <= file.length, "message at %d..%d after %d in %d octets",
                     m.offset(), m.end(), previousEnd, file.length);
             that(m.content().length <= m.end() - m.offset(), "content of %d octets from %d", m.content().length, m.end() - m.offset());
             noStateFields(m.content());
             previousEnd = m.end();
         }
-        for (Problem p : problems) that(p.offset() >= 0 && p.offset() <= file.length, "problem at %d", p.offset());
+        for (Problem p : read.problems) that(p.offset() >= 0 && p.offset() <= file.length, "problem at %d", p.offset());
     }
 
     /** The header section (up to the first empty line) has no X-UID, Status, Content-Length and the like. */

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import org.estafeta.store.Flag;
 import org.junit.jupiter.api.Test;
@@ -19,23 +18,15 @@ class MboxTest {
     @TempDir
     Path dir;
 
-    private final List<Found> found = new ArrayList<>();
-    private final List<Problem> problems = new ArrayList<>();
+    private List<Found> found;
+    private List<Problem> problems;
 
     private void read(String mbox, MboxQuoting quoting) throws Exception {
         Path file = dir.resolve("mbox");
         Files.writeString(file, mbox, StandardCharsets.UTF_8);
-        Mbox.read(file, "", quoting, new Mbox.Sink() {
-            @Override
-            public void found(Found m) {
-                found.add(m);
-            }
-
-            @Override
-            public void problem(Problem p) {
-                problems.add(p);
-            }
-        });
+        CollectingSink sink = CollectingSink.read(file, quoting);
+        found = sink.found;
+        problems = sink.problems;
     }
 
     private String text(int i) {
