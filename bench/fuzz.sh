@@ -52,7 +52,10 @@ for t in $TARGETS; do
   # and coverage of them guides nothing. MimeFuzzTest ran 2.2 times faster so. Where the work is a library's
   # (the OWASP sanitizer behind HtmlPolicy), the library is instrumented, or the fuzzer would be blind to it.
   includes="org.estafeta.**"
-  case "$t" in *HtmlPolicyFuzzTest*) includes="$includes:org.owasp.html.**" ;; esac
+  case "$t" in
+    *HtmlPolicyFuzzTest*) includes="$includes:org.owasp.html.**" ;;
+    *MimeFuzzTest*|*ArrivalSummaryFuzzTest*) includes="$includes:org.apache.james.mime4j.**" ;;  # addresses, encoded words
+  esac
   JAZZER_FUZZ=1 nice -n "$NICE" "$java" -Xmx"$HEAP" --enable-native-access=ALL-UNNAMED -cp "$classpath" \
     -Djazzer.instrumentation_includes="$includes" -Djazzer.instrumentation_excludes="${t%%#*}**:org.estafeta.testing.**" \
     -Djazzer.max_duration="$DURATION" ${RUNS:+-Djazzer.max_executions="$RUNS"} bench/FuzzTarget.java "$t" >"$log" 2>&1 || { outcome="FINDING (see $log)"; failed=1; }
