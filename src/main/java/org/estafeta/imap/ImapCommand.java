@@ -1,7 +1,10 @@
 package org.estafeta.imap;
 
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The commands and the states each is allowed in (RFC 9051 §6), checked once by the session's
@@ -47,8 +50,14 @@ enum ImapCommand {
         this.uidForm = uidForm;
     }
 
+    /**
+     * Every command line looks its verb up here: one hash lookup, where comparing with each of the 32
+     * names was, under the fuzzer, a tenth of a command's time (each failed comparison is reported to it).
+     */
+    private static final Map<String, ImapCommand> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ImapCommand::name, c -> c));
+
     static ImapCommand of(String verb) {
-        for (ImapCommand c : values()) if (c.name().equals(verb)) return c;
-        return null;
+        return BY_NAME.get(verb);
     }
 }
