@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.estafeta.testing.Require.that;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Locale;
 import java.util.Set;
@@ -27,6 +28,7 @@ class HtmlPolicyFuzzTest {
             "style", "target", "rel");
 
     @FuzzTest
+    @DictionaryFile(resourcePath = "html.dict")
     void sanitized(FuzzedDataProvider data) {
         boolean allowRemote = data.consumeBoolean();
         String html = data.consumeRemainingAsString();
