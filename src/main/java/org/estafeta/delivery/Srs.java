@@ -52,7 +52,9 @@ final class Srs {
         if (!address.substring(at + 1).equalsIgnoreCase(domain)) return null;
         String[] parts = address.substring(5, at).split("=", 4);
         if (parts.length != 4 || parts[1].length() != 2) return null;
-        if (!constantTimeEquals(hash(parts[1], parts[2], parts[3]), parts[0])) return null;
+        // Case-insensitively, as libsrs2 does: some servers lower-case a whole address on the way back,
+        // hash included; it costs the 4-character hash about 3 of its 24 bits.
+        if (!constantTimeEquals(hash(parts[1], parts[2], parts[3]).toLowerCase(Locale.ROOT), parts[0].toLowerCase(Locale.ROOT))) return null;
         long age = Math.floorMod(day() - untimestamp(parts[1]), 1024);
         if (age > MAX_AGE_DAYS) return null;
         return parts[3] + "@" + parts[2];
