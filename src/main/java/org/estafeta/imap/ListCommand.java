@@ -2,11 +2,12 @@ package org.estafeta.imap;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.estafeta.imap.ImapSession.Done;
 import org.estafeta.store.Mailbox;
@@ -44,9 +45,10 @@ final class ListCommand {
             s.out.untagged(verb + " (\\Noselect) \"/\" \"\"");
             return Done.ok(verb + " completed");
         }
-        Map<String, Mailbox> existing = new HashMap<>();
+        // Sorted, so that a name's children are one range of each: no scan of every name per name listed.
+        NavigableMap<String, Mailbox> existing = new TreeMap<>();
         for (Mailbox m : s.services.mailboxes().mailboxes(s.account.id())) existing.put(m.name(), m);
-        Set<String> subscribed = s.services.mailboxes().subscriptions(s.account.id());
+        NavigableSet<String> subscribed = new TreeSet<>(s.services.mailboxes().subscriptions(s.account.id()));
         // Candidates: the mailboxes, and with subscriptions in play also the subscribed names and their parents.
         Set<String> candidates = new TreeSet<>(existing.keySet());
         if (lsub || q.selectSubscribed()) {
@@ -67,13 +69,13 @@ final class ListCommand {
     }
 
     /** The LIST/LSUB line of one name, if it is to be listed, and its STATUS when asked for. */
-    private static void line(ImapSession s, Request q, String verb, String name, Map<String, Mailbox> existing,
-                             Set<String> subscribed) throws IOException {
+    private static void line(ImapSession s, Request q, String verb, String name, NavigableMap<String, Mailbox> existing,
+                             NavigableSet<String> subscribed) throws IOException {
         if (!q.matches(name)) return;
         Mailbox m = existing.get(name);
         boolean isSubscribed = subscribed.contains(name);
         // A subscribed name below this one that the patterns do not reach themselves.
-        boolean hiddenSubscribedChild = subscribed.stream().anyMatch(n -> n.startsWith(name + "/") && !q.matches(n));
+        boolean hiddenSubscribedChild = children(subscribed, name).stream().anyMatch(n -> !q.matches(n));
         List<String> attrs = new ArrayList<>();
         if (q.lsub()) {
             // RFC 3501 §6.3.9: "%" stopping at an unsubscribed parent of subscribed names shows it \Noselect.
@@ -89,7 +91,7 @@ final class ListCommand {
         if (q.selectSpecialUse() && (m == null || m.specialUse() == null)) return;
         if (m == null) attrs.add("\\NonExistent");
         if (q.returnChildren()) {
-            boolean children = existing.keySet().stream().anyMatch(n -> n.startsWith(name + "/"));
+            boolean children = !children(existing.navigableKeySet(), name).isEmpty();
             if (children || m != null) attrs.add(children ? "\\HasChildren" : "\\HasNoChildren");
         }
         if (q.returnSubscribed() && isSubscribed) attrs.add("\\Subscribed");
@@ -97,6 +99,11 @@ final class ListCommand {
         s.out.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + MailboxCommands.wire(s, name)
                 + (childInfo ? " (\"CHILDINFO\" (\"SUBSCRIBED\"))" : ""));
         if (q.statusItems() != null && m != null) s.out.untagged(MailboxCommands.statusLine(s, m, q.statusItems()));
+    }
+
+    /** The names below {@code name}: those starting with "name/", which sort from "name/" up to "name0". */
+    private static NavigableSet<String> children(NavigableSet<String> names, String name) {
+        return names.subSet(name + "/", true, name + (char) ('/' + 1), false);
     }
 
     private static Request parse(ImapSession s, ImapReader r, boolean lsub) throws ImapException, IOException {
