@@ -77,6 +77,7 @@ final class AppendCommand {
             Flag flag = Flag.byImapName(f);
             if (flag != null) flags |= flag.bit();
             else if (f.startsWith("\\")) throw ImapException.bad("Unknown system flag " + ImapWriter.sanitize(f));
+            else if (!Flag.isKeyword(f)) throw ImapException.bad("Invalid characters in keyword " + ImapWriter.sanitize(f));
             else keywords.add(f);
         }
         long size = r.literalSize();

@@ -49,6 +49,7 @@ final class MessageCommands {
             if (f != null) flags |= f.bit();
             else if (name.equalsIgnoreCase("\\Recent")) continue;
             else if (name.startsWith("\\")) throw ImapException.bad("Unknown system flag " + ImapWriter.sanitize(name));
+            else if (!Flag.isKeyword(name)) throw ImapException.bad("Invalid characters in keyword " + ImapWriter.sanitize(name));
             else keywords.add(view.spelling(name));
         }
         if (unchangedSince >= 0) s.enableCondstore();

@@ -25,6 +25,7 @@ import org.estafeta.delivery.Route;
 import org.estafeta.net.ClientText;
 import org.estafeta.store.Account;
 import org.estafeta.store.Filing;
+import org.estafeta.store.Flag;
 import org.estafeta.store.Mailbox;
 import org.estafeta.store.Mailboxes;
 import org.estafeta.store.MessageInfo;
@@ -53,9 +54,6 @@ public final class Importer {
 
     public record Counts(int imported, int skipped, int problems) {
     }
-
-    /** IMAP keywords are atoms (RFC 9051 §9 flag-keyword): anything else in a file's metadata is dropped. */
-    private static final java.util.regex.Pattern KEYWORD = java.util.regex.Pattern.compile("[!#$&'+-\\[\\^-z|}~]+");
 
     static final int IN_FLIGHT = 16;
 
@@ -185,7 +183,8 @@ public final class Importer {
     }
 
     private void deliver(Found m, String target, byte[] content) throws IOException {
-        List<String> keywords = m.keywords().stream().filter(k -> KEYWORD.matcher(k).matches()).toList();
+        // IMAP keywords are atoms: anything else in a file's metadata is dropped.
+        List<String> keywords = m.keywords().stream().filter(Flag::isKeyword).toList();
         var route = new Route.Local(List.of(new Filing(account.id(), target, m.flags(), keywords)), List.of());
         var envelope = new InboundEnvelope("", null, null, List.of(new InboundEnvelope.Recipient(account.address(), null, null, route)));
         try (InboundMessage in = inbound.open(envelope, Channel.imported())) {

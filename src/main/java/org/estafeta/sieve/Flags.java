@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.estafeta.store.Flag;
 
 /**
  * IMAP flag lists as imap4flags sees them (RFC 5232 §3): space-separated, no duplicates, case-insensitive.
@@ -25,21 +26,10 @@ final class Flags {
         Map<String, String> out = new LinkedHashMap<>();
         for (String v : values) {
             for (String f : v.trim().split("\\s+")) {
-                if (isFlag(f)) out.putIfAbsent(f.toLowerCase(Locale.ROOT), f);
+                if (Flag.isFlagName(f)) out.putIfAbsent(f.toLowerCase(Locale.ROOT), f);
             }
         }
         return new ArrayList<>(out.values());
-    }
-
-    /** flag-keyword or "\\" atom (RFC 9051 §9): ATOM-CHARs only, which are printable ASCII but ( ) { % * " \\ ]. */
-    private static boolean isFlag(String f) {
-        int start = f.startsWith("\\") ? 1 : 0;
-        if (f.length() == start) return false;
-        for (int i = start; i < f.length(); i++) {
-            char c = f.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || "(){%*\"\\]".indexOf(c) >= 0) return false;
-        }
-        return true;
     }
 
     static List<String> union(List<String> a, List<String> b) {

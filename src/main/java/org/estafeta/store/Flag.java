@@ -42,6 +42,19 @@ public enum Flag {
         return null;
     }
 
+    /**
+     * A keyword as IMAP carries it (RFC 9051 §9: flag-keyword is an atom): printable ASCII but the
+     * atom-specials ( ) { % * " \ ]. Anything else stored as a keyword would break clients' FETCH FLAGS.
+     */
+    public static boolean isKeyword(String word) {
+        return !word.isEmpty() && word.chars().allMatch(c -> c > 0x20 && c < 0x7f && "(){%*\"\\]".indexOf(c) < 0);
+    }
+
+    /** A keyword, or how a system flag is written (a backslash and an atom). */
+    public static boolean isFlagName(String word) {
+        return isKeyword(word.startsWith("\\") ? word.substring(1) : word);
+    }
+
     public static int bits(Collection<Flag> flags) {
         int bits = 0;
         for (Flag f : flags) bits |= f.bit;
