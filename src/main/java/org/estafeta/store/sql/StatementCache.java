@@ -49,16 +49,8 @@ final class StatementCache implements InvocationHandler {
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         Object identity = identity(proxy, method, args);
         if (identity != null) return identity;
-        switch (method.getName()) {
-            case "prepareStatement" -> {
-                if (args.length == 1) return prepare((String) args[0]);
-            }
-            case "close" -> {
-                if (args == null) closeAll();
-            }
-            default -> {
-            }
-        }
+        if (method.getName().equals("prepareStatement") && args.length == 1) return prepare((String) args[0]);
+        if (method.getName().equals("close") && args == null) closeAll();
         return call(connection, method, args);
     }
 
@@ -99,17 +91,13 @@ final class StatementCache implements InvocationHandler {
         if (first != null) throw first;
     }
 
-    /**
-     * equals and hashCode of a proxy are its own identity's, not the object's behind it (which would not
-     * equal its proxy). Every JDBC call passes here, so the name is switched on (a hash, then one
-     * comparison that matches) rather than compared with each name in turn.
-     */
+    /** equals and hashCode of a proxy are its own identity's, not the object's behind it (which would not equal its proxy). */
     private static Object identity(Object proxy, Method method, Object[] args) {
-        return switch (method.getName()) {
-            case "equals" -> args != null && args.length == 1 && method.getParameterTypes()[0] == Object.class ? proxy == args[0] : null;
-            case "hashCode" -> args == null ? System.identityHashCode(proxy) : null;
-            default -> null;
-        };
+        if (method.getName().equals("equals") && args != null && args.length == 1 && method.getParameterTypes()[0] == Object.class) {
+            return proxy == args[0];
+        }
+        if (method.getName().equals("hashCode") && args == null) return System.identityHashCode(proxy);
+        return null;
     }
 
     private static Object call(Object target, Method method, Object[] args) throws Throwable {
@@ -140,19 +128,12 @@ final class StatementCache implements InvocationHandler {
         public Object invoke(Object p, Method method, Object[] args) throws Throwable {
             Object identity = identity(p, method, args);
             if (identity != null) return identity;
-            if (args == null) {
-                switch (method.getName()) {
-                    case "close" -> {
-                        if (inUse) giveBack();
-                        return null;
-                    }
-                    case "isClosed" -> {
-                        return !inUse;
-                    }
-                    default -> {
-                    }
-                }
+            String name = method.getName();
+            if (name.equals("close") && args == null) {
+                if (inUse) giveBack();
+                return null;
             }
+            if (name.equals("isClosed") && args == null) return !inUse;
             if (!inUse) throw new SQLException("statement used after close");
             Object result = call(real, method, args);
             if (result instanceof ResultSet rs) results.add(rs);
